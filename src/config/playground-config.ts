@@ -1,0 +1,183 @@
+/**
+ * The one typed configuration of a scene. The GUI, the URL, presets and the CLI all read and write
+ * this shape, and every value from outside passes {@link validateConfig} first.
+ *
+ * {@link CONFIG_SCHEMA} describes every field once: its default, its range or options, its label, and
+ * what a change to it invalidates (so the app knows whether to retrain, rebuild particles or just redraw).
+ */
+import type { DatasetName } from '../data/datasets';
+import { DATASET_NAMES } from '../data/datasets';
+import type { PosteriorVariance } from '../models/ddpm';
+import type { Activation } from '../models/epsilon-network';
+import { ACTIVATIONS } from '../models/epsilon-network';
+import type { ScheduleKind } from '../models/schedules';
+import type { Phase } from '../particles/diffusion-particles';
+
+export type { Phase };
+/** Particle colouring: by the current diffusion time t, or by the data cluster a particle started in. */
+export type ColorMode = 'time' | 'cluster';
+
+export interface PlaygroundConfig {
+  data: { dataset: DatasetName; particles: number; seed: number };
+  schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number };
+  model: { width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; trainBudgetMs: number };
+  sampling: { phase: Phase; stepsPerSecond: number; variance: PosteriorVariance; paused: boolean };
+  view: { pointSize: number; colorMode: ColorMode; showData: boolean };
+}
+
+export type ConfigGroup = keyof PlaygroundConfig;
+
+/**
+ * What a change invalidates, from most to least costly:
+ * data (new points, new particles, retrain), schedule / model (new network, retrain), particles (new
+ * particle set), training (optimizer settings only), live (read every frame, nothing to rebuild).
+ */
+export type Invalidates = 'data' | 'model' | 'particles' | 'training' | 'live';
+
+interface FieldBase {
+  readonly label: string;
+  readonly invalidates: Invalidates;
+  readonly help?: string;
+}
+/** A numeric field; `log` asks the GUI for a logarithmic slider. */
+export interface NumberField extends FieldBase {
+  readonly kind: 'number';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly step: number;
+  readonly integer: boolean;
+  readonly log?: boolean;
+}
+export interface ChoiceField<T extends string = string> extends FieldBase {
+  readonly kind: 'choice';
+  readonly default: T;
+  readonly options: readonly T[];
+}
+export interface BooleanField extends FieldBase {
+  readonly kind: 'boolean';
+  readonly default: boolean;
+}
+export type Field = NumberField | ChoiceField | BooleanField;
+
+const num = (label: string, def: number, min: number, max: number, step: number, invalidates: Invalidates, extra: Partial<NumberField> = {}): NumberField => ({
+  kind: 'number', label, default: def, min, max, step, integer: Number.isInteger(step) && Number.isInteger(min), invalidates, ...extra,
+});
+const choice = <T extends string>(label: string, def: T, options: readonly T[], invalidates: Invalidates): ChoiceField<T> => ({ kind: 'choice', label, default: def, options, invalidates });
+const bool = (label: string, def: boolean, invalidates: Invalidates): BooleanField => ({ kind: 'boolean', label, default: def, invalidates });
+
+/** Every field of {@link PlaygroundConfig}, with defaults, ranges and invalidation. */
+export const CONFIG_SCHEMA = {
+  data: {
+    dataset: choice<DatasetName>('data set', 'two-moons', DATASET_NAMES, 'data'),
+    particles: num('particles', 20_000, 1_000, 200_000, 1_000, 'particles'),
+    seed: num('seed', 1, 0, 2 ** 31 - 1, 1, 'data'),
+  },
+  schedule: {
+    kind: choice<ScheduleKind>('schedule', 'linear', ['linear', 'cosine'], 'model'),
+    T: num('T (steps)', 1000, 10, 4000, 10, 'model'),
+    betaStart: num('beta_1', 1e-4, 1e-5, 0.01, 1e-5, 'model', { log: true, integer: false }),
+    betaEnd: num('beta_T', 0.02, 1e-3, 0.2, 1e-3, 'model', { log: true, integer: false }),
+  },
+  model: {
+    width: num('width', 128, 16, 512, 16, 'model'),
+    depth: num('hidden layers', 3, 1, 6, 1, 'model'),
+    activation: choice<Activation>('activation', 'silu', ACTIVATIONS, 'model'),
+    learningRate: num('learning rate', 2e-3, 1e-5, 0.05, 1e-5, 'training', { log: true, integer: false }),
+    batchSize: num('batch size', 512, 32, 8192, 32, 'training'),
+    trainBudgetMs: num('train ms / frame', 8, 0, 40, 1, 'live'),
+  },
+  sampling: {
+    phase: choice<Phase>('phase', 'loop', ['forward', 'reverse', 'loop'], 'live'),
+    stepsPerSecond: num('steps / second', 250, 1, 2000, 1, 'live'),
+    variance: choice<PosteriorVariance>('sigma_t^2', 'betaTilde', ['beta', 'betaTilde'], 'live'),
+    paused: bool('paused', false, 'live'),
+  },
+  view: {
+    pointSize: num('point size', 3, 0.5, 12, 0.1, 'live', { integer: false }),
+    colorMode: choice<ColorMode>('colour by', 'time', ['time', 'cluster'], 'live'),
+    showData: bool('show data', true, 'live'),
+  },
+} as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };
+
+/** The default scene: two moons, 20k particles, DDPM with the linear schedule, looping. */
+export function defaultConfig(): PlaygroundConfig {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [group, fields] of Object.entries(CONFIG_SCHEMA)) {
+    out[group] = {};
+    for (const [key, field] of Object.entries(fields)) out[group][key] = (field as Field).default;
+  }
+  return out as unknown as PlaygroundConfig;
+}
+
+/** Checks one value against its field; returns a problem message or null when valid. */
+export function fieldProblem(field: Field, value: unknown): string | null {
+  switch (field.kind) {
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a finite number`;
+      if (value < field.min || value > field.max) return `must be in [${field.min}, ${field.max}]`;
+      if (field.integer && !Number.isInteger(value)) return `must be an integer`;
+      return null;
+    case 'choice':
+      return typeof value === 'string' && field.options.includes(value) ? null : `must be one of ${field.options.join(', ')}`;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : 'must be true or false';
+  }
+}
+
+/** Result of validating untrusted input. */
+export interface ValidatedConfig {
+  /** A complete, valid config: accepted values, defaults elsewhere. */
+  readonly config: PlaygroundConfig;
+  /** One message per rejected or unknown value, e.g. "model.width: must be in [16, 512] (got 9999); using 128". */
+  readonly problems: string[];
+}
+
+/**
+ * Validates an untrusted, possibly partial config (from the URL, a preset file, the CLI). Missing
+ * fields take their defaults silently; wrong, out-of-range and unknown fields are reported and
+ * replaced by defaults. Cross-field rule: schedule.betaEnd >= schedule.betaStart. Never throws.
+ */
+export function validateConfig(input: unknown): ValidatedConfig {
+  const config = defaultConfig();
+  const problems: string[] = [];
+  const show = (v: unknown): string => {
+    const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
+    return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+  };
+  if (input === undefined || input === null) return { config, problems };
+  if (typeof input !== 'object' || Array.isArray(input)) return { config, problems: ['config must be an object; using defaults'] };
+  const target = config as unknown as Record<string, Record<string, unknown>>;
+  for (const [group, groupValue] of Object.entries(input as Record<string, unknown>)) {
+    const fields = (CONFIG_SCHEMA as Record<string, Record<string, Field>>)[group];
+    if (!Object.hasOwn(CONFIG_SCHEMA, group) || fields === undefined) {
+      problems.push(`unknown group '${show(group)}' ignored`);
+      continue;
+    }
+    if (typeof groupValue !== 'object' || groupValue === null || Array.isArray(groupValue)) {
+      problems.push(`${group}: must be an object; using defaults`);
+      continue;
+    }
+    for (const [key, value] of Object.entries(groupValue as Record<string, unknown>)) {
+      const field = Object.hasOwn(fields, key) ? fields[key] : undefined;
+      if (field === undefined) {
+        problems.push(`unknown setting '${group}.${show(key)}' ignored`);
+        continue;
+      }
+      const problem = fieldProblem(field, value);
+      if (problem === null) target[group][key] = value;
+      else problems.push(`${group}.${key}: ${problem} (got ${show(value)}); using ${String(field.default)}`);
+    }
+  }
+  if (config.schedule.betaEnd < config.schedule.betaStart) {
+    problems.push(`schedule.betaEnd (${config.schedule.betaEnd}) is below betaStart (${config.schedule.betaStart}); using ${CONFIG_SCHEMA.schedule.betaEnd.default} and ${CONFIG_SCHEMA.schedule.betaStart.default}`);
+    config.schedule.betaEnd = CONFIG_SCHEMA.schedule.betaEnd.default;
+    config.schedule.betaStart = CONFIG_SCHEMA.schedule.betaStart.default;
+  }
+  return { config, problems };
+}
+
+/** Deep copy (configs are plain data). */
+export function cloneConfig(c: PlaygroundConfig): PlaygroundConfig {
+  return structuredClone(c);
+}

@@ -1,0 +1,389 @@
+/**
+ * The game-engine loop: the one owner of time in the playground.
+ *
+ * Each frame ({@link GameLoop.tick}) does three things, in order:
+ *  1. **Simulate** with a fixed timestep. Elapsed wall time (clamped to `maxFrameDeltaMs`) is added to an
+ *     accumulator measured in *steps*; every whole step runs `simulate()` once (one diffusion step).
+ *     If more than `maxSimStepsPerFrame` whole steps are owed, the excess is dropped ("panic") instead
+ *     of being caught up, so a slow machine never falls into a spiral of death.
+ *  2. **Train** under a wall-time budget: `trainStep()` is called while `clock.now()` is before
+ *     `frameStart + trainBudgetMs` (always at least one attempt when the budget is > 0), up to
+ *     `maxTrainStepsPerFrame`, or until a call returns false. Measuring the deadline from the start of the
+ *     frame means an expensive simulation eats into the training time rather than into the frame rate.
+ *  3. **Render** with `alpha` = the accumulator's fraction in [0, 1), for interpolating between the
+ *     previous and the current simulation state.
+ *
+ * Ideas from "Fix Your Timestep" (G. Fiedler) and MainLoop.js; the code is our own. The loop knows no
+ * tfjs, three.js or DOM: the clock, the frame scheduler and the hooks are injected.
+ */
+import type { Clock, FrameScheduler } from './clock';
+
+/** Callbacks the loop drives. Exceptions thrown by a hook propagate out of tick() (and stop a scheduled loop). */
+export interface LoopHooks {
+  /** Advance the simulation by exactly one fixed step (one diffusion step). */
+  simulate(): void;
+  /**
+   * Take one training step if there is one to take; return false to end training for this frame early
+   * (e.g. GPU still busy). A call that returns false is not counted as a training step.
+   */
+  trainStep(): boolean;
+  /** Draw. alpha in [0, 1): how far real time is between the previous and the current simulation state (render interpolation). */
+  render(alpha: number): void;
+}
+
+/** Construction options for {@link GameLoop}. All times in ms. */
+export interface LoopOptions {
+  /** Time source (ms). */
+  clock: Clock;
+  /** Frame scheduler; omitted: drive with tick() manually (tests, frame-exact rendering). */
+  scheduler?: FrameScheduler;
+  /** Simulation rate in steps per second, finite and > 0, e.g. 60 diffusion steps per second. */
+  stepsPerSecond: number;
+  /** Wall time per frame given to training in ms, >= 0 (0 disables training; Infinity: only the step cap limits it). */
+  trainBudgetMs: number;
+  /** Cap on training steps per frame, integer >= 0 (default 64). */
+  maxTrainStepsPerFrame?: number;
+  /** Panic threshold, integer >= 1 (default 8): whole steps owed beyond it are dropped (no spiral of death). */
+  maxSimStepsPerFrame?: number;
+  /** Clamp of one frame's elapsed time in ms, > 0 (default 250); the excess is dropped. */
+  maxFrameDeltaMs?: number;
+}
+
+/** Snapshot of loop statistics. Rates are averaged over about the last second of frames (injected clock). */
+export interface LoopStats {
+  /** Frames per second over about the last second; 0 until two frames have been timed. */
+  readonly fps: number;
+  /** Mean ms spent inside tick() (simulate + train + render) over about the last second. */
+  readonly frameMs: number;
+  /** Training steps per second over about the last second. */
+  readonly trainStepsPerSecond: number;
+  /** Total training steps taken (calls to trainStep() that returned true). */
+  readonly trainSteps: number;
+  /** Total simulate() calls, including those from stepOnce(). */
+  readonly simSteps: number;
+  /** Total ms of simulation time dropped: the frame-delta clamp plus backlog dropped by panic. */
+  readonly droppedMs: number;
+  /** Total frames (tick() calls that completed). */
+  readonly frames: number;
+}
+
+/** Default cap on training steps per frame. */
+export const DEFAULT_MAX_TRAIN_STEPS_PER_FRAME = 64;
+/** Default panic threshold: simulation steps per frame. */
+export const DEFAULT_MAX_SIM_STEPS_PER_FRAME = 8;
+/** Default clamp of one frame's elapsed time, ms. */
+export const DEFAULT_MAX_FRAME_DELTA_MS = 250;
+/** Length of the window the rate statistics average over, ms. */
+export const STATS_WINDOW_MS = 1000;
+/** Most frames kept in the statistics window (bounds memory when tick() is called with no time passing). */
+const STATS_MAX_FRAMES = 1024;
+
+interface FrameRecord {
+  /** Frame start, ms (clock time). */
+  readonly t: number;
+  /** Training steps taken in the frame. */
+  readonly train: number;
+  /** ms spent inside tick. */
+  readonly work: number;
+}
+
+function checkStepsPerSecond(n: number): number {
+  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`stepsPerSecond must be a finite number > 0, got ${n}`);
+  return n;
+}
+
+function checkTrainBudget(ms: number): number {
+  if (!(ms >= 0)) throw new RangeError(`trainBudgetMs must be >= 0 ms, got ${ms}`);
+  return ms;
+}
+
+function checkInt(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  return value;
+}
+
+/** Fixed-timestep game loop with budgeted training and interpolated rendering. */
+export class GameLoop {
+  /** Simulation paused: no simulate() calls and no time accrues (training and rendering continue). */
+  paused = false;
+
+  private readonly hooks: LoopHooks;
+  private readonly clock: Clock;
+  private readonly scheduler: FrameScheduler | undefined;
+  private readonly maxTrainSteps: number;
+  private readonly maxSimSteps: number;
+  private readonly maxFrameDeltaMs: number;
+  private sps: number;
+  private budgetMs: number;
+
+  /** Owed simulation time, in steps; in [0, 1) between frames. */
+  private acc = 0;
+  /** Start of the previous frame (ms), or null after a reset: the next frame then counts no elapsed time. */
+  private lastTime: number | null = null;
+  private _running = false;
+  private _hidden = false;
+  private disposed = false;
+  private inTick = false;
+  private handle: number | null = null;
+  /** Bumped whenever a pending frame is cancelled, so a stale callback is ignored. */
+  private generation = 0;
+
+  private trainTotal = 0;
+  private simTotal = 0;
+  private droppedTotal = 0;
+  private frameTotal = 0;
+  private window: FrameRecord[] = [];
+
+  /**
+   * @throws RangeError if stepsPerSecond is not finite and > 0, trainBudgetMs is negative or NaN,
+   *   maxTrainStepsPerFrame is not an integer >= 0, maxSimStepsPerFrame is not an integer >= 1, or
+   *   maxFrameDeltaMs is not > 0.
+   */
+  constructor(hooks: LoopHooks, options: LoopOptions) {
+    this.hooks = hooks;
+    this.clock = options.clock;
+    this.scheduler = options.scheduler;
+    this.sps = checkStepsPerSecond(options.stepsPerSecond);
+    this.budgetMs = checkTrainBudget(options.trainBudgetMs);
+    this.maxTrainSteps = checkInt('maxTrainStepsPerFrame', options.maxTrainStepsPerFrame ?? DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, 0);
+    this.maxSimSteps = checkInt('maxSimStepsPerFrame', options.maxSimStepsPerFrame ?? DEFAULT_MAX_SIM_STEPS_PER_FRAME, 1);
+    const maxDelta = options.maxFrameDeltaMs ?? DEFAULT_MAX_FRAME_DELTA_MS;
+    if (!(maxDelta > 0)) throw new RangeError(`maxFrameDeltaMs must be > 0 ms, got ${maxDelta}`);
+    this.maxFrameDeltaMs = maxDelta;
+  }
+
+  /** True between start() and stop() (also while hidden, when no frames are scheduled). */
+  get running(): boolean {
+    return this._running;
+  }
+
+  /** True while the tab is hidden (see {@link GameLoop.setHidden}). */
+  get hidden(): boolean {
+    return this._hidden;
+  }
+
+  /** Current simulation rate, steps per second. */
+  get stepsPerSecond(): number {
+    return this.sps;
+  }
+
+  /** Current training budget, ms per frame. */
+  get trainBudgetMs(): number {
+    return this.budgetMs;
+  }
+
+  /** Current interpolation alpha in [0, 1): the accumulator's fraction of a step. */
+  get alpha(): number {
+    return this.acc;
+  }
+
+  /**
+   * Starts scheduling frames with the scheduler (if any; without one, call tick() yourself). The first
+   * frame counts no elapsed time. No-op if already running.
+   * @throws Error after dispose().
+   */
+  start(): void {
+    this.assertLive('start');
+    if (this._running) return;
+    this._running = true;
+    this.resetTiming();
+    this.schedule();
+  }
+
+  /** Stops scheduling frames (a pending frame is cancelled). No-op if not running. */
+  stop(): void {
+    this._running = false;
+    this.cancelPending();
+  }
+
+  /**
+   * One frame: measure elapsed time, run fixed simulation steps from the accumulator (none while paused),
+   * then training steps while clock.now() < frameStart + trainBudgetMs (and count < maxTrainStepsPerFrame;
+   * at least one attempt per frame if budget > 0), then render(alpha).
+   * Works whether or not the loop is running (manual driving).
+   * @throws Error after dispose() or when called from inside a hook; rethrows a hook's exception.
+   */
+  tick(): void {
+    this.assertLive('tick');
+    if (this.inTick) throw new Error('GameLoop.tick() called re-entrantly from a hook');
+    this.inTick = true;
+    try {
+      this.runFrame();
+    } finally {
+      this.inTick = false;
+    }
+  }
+
+  /**
+   * Single step while paused: runs simulate() once and renders (alpha unchanged, since a paused
+   * accumulator does not move). Also works while unpaused, as one extra step.
+   * @throws Error after dispose() or when called from inside tick().
+   */
+  stepOnce(): void {
+    this.assertLive('stepOnce');
+    if (this.inTick) throw new Error('GameLoop.stepOnce() called from inside tick()');
+    this.hooks.simulate();
+    this.simTotal++;
+    this.hooks.render(this.acc);
+  }
+
+  /**
+   * Changes the simulation rate from the next frame on. The accumulator is kept in steps, so the
+   * fraction of a step already owed (and hence the interpolation alpha) is unchanged.
+   * @param n steps per second, finite and > 0.
+   * @throws RangeError otherwise.
+   */
+  setStepsPerSecond(n: number): void {
+    this.sps = checkStepsPerSecond(n);
+  }
+
+  /**
+   * Changes the per-frame training budget.
+   * @param ms wall ms per frame, >= 0.
+   * @throws RangeError if negative or NaN.
+   */
+  setTrainBudgetMs(ms: number): void {
+    this.budgetMs = checkTrainBudget(ms);
+  }
+
+  /**
+   * Hidden tab: stop scheduling frames; when visible again, resume without a huge delta (reset the last
+   * timestamp, so the first visible frame counts no elapsed time and nothing is dropped).
+   */
+  setHidden(hidden: boolean): void {
+    if (hidden === this._hidden) return;
+    this._hidden = hidden;
+    if (hidden) {
+      this.cancelPending();
+    } else {
+      this.resetTiming();
+      this.schedule();
+    }
+  }
+
+  /** Statistics snapshot (a new object on each read). */
+  get stats(): LoopStats {
+    const w = this.window;
+    let fps = 0;
+    let trainStepsPerSecond = 0;
+    let work = 0;
+    for (const r of w) work += r.work;
+    if (w.length >= 2) {
+      const span = w[w.length - 1].t - w[0].t;
+      if (span > 0) {
+        let train = 0;
+        for (let i = 1; i < w.length; i++) train += w[i].train;
+        fps = ((w.length - 1) * 1000) / span;
+        trainStepsPerSecond = (train * 1000) / span;
+      }
+    }
+    return {
+      fps,
+      frameMs: w.length > 0 ? work / w.length : 0,
+      trainStepsPerSecond,
+      trainSteps: this.trainTotal,
+      simSteps: this.simTotal,
+      droppedMs: this.droppedTotal,
+      frames: this.frameTotal,
+    };
+  }
+
+  /** Stops the loop and releases the hooks for good; later start()/tick()/stepOnce() throw. Idempotent. */
+  dispose(): void {
+    this.stop();
+    this.disposed = true;
+    this.window = [];
+  }
+
+  private runFrame(): void {
+    const hooks = this.hooks;
+    const frameStart = this.clock.now();
+    let delta = this.lastTime === null ? 0 : frameStart - this.lastTime;
+    this.lastTime = frameStart;
+    if (!(delta > 0)) delta = 0; // first frame, clock went backwards, or NaN
+
+    // 1. Fixed-step simulation.
+    if (!this.paused) {
+      if (delta > this.maxFrameDeltaMs) {
+        this.droppedTotal += delta - this.maxFrameDeltaMs;
+        delta = this.maxFrameDeltaMs;
+      }
+      this.acc += (delta * this.sps) / 1000;
+      let steps = Math.floor(this.acc);
+      if (steps > this.maxSimSteps) {
+        const drop = steps - this.maxSimSteps;
+        this.acc -= drop; // keep the fraction: alpha stays meaningful
+        this.droppedTotal += (drop * 1000) / this.sps;
+        steps = this.maxSimSteps;
+      }
+      for (let i = 0; i < steps; i++) {
+        hooks.simulate();
+        this.acc -= 1;
+        this.simTotal++;
+      }
+    }
+
+    // 2. Training under the wall-time budget (deadline measured from the frame start).
+    let trained = 0;
+    if (this.budgetMs > 0 && this.maxTrainSteps > 0) {
+      const deadline = frameStart + this.budgetMs;
+      do {
+        if (!hooks.trainStep()) break;
+        trained++;
+        this.trainTotal++;
+      } while (trained < this.maxTrainSteps && this.clock.now() < deadline);
+    }
+
+    // 3. Render with the interpolation factor.
+    hooks.render(this.acc);
+
+    const end = this.clock.now();
+    this.frameTotal++;
+    this.record({ t: frameStart, train: trained, work: Math.max(0, end - frameStart) });
+  }
+
+  private record(r: FrameRecord): void {
+    const w = this.window;
+    w.push(r);
+    // Keep one frame at or before the window's start so the span covers the whole window.
+    const cutoff = r.t - STATS_WINDOW_MS;
+    while (w.length > 2 && w[1].t <= cutoff) w.shift();
+    while (w.length > STATS_MAX_FRAMES) w.shift();
+  }
+
+  private resetTiming(): void {
+    this.lastTime = null;
+    this.window = [];
+  }
+
+  private schedule(): void {
+    if (!this.scheduler || !this._running || this._hidden || this.disposed || this.handle !== null) return;
+    const gen = this.generation;
+    this.handle = this.scheduler.request(() => this.onFrame(gen));
+  }
+
+  private cancelPending(): void {
+    this.generation++;
+    if (this.handle !== null) {
+      this.scheduler?.cancel(this.handle);
+      this.handle = null;
+    }
+  }
+
+  private onFrame(gen: number): void {
+    if (gen !== this.generation) return; // stale callback from a cancelled request
+    this.handle = null;
+    if (!this._running || this._hidden || this.disposed) return;
+    try {
+      this.tick();
+    } catch (err) {
+      this.stop();
+      throw err;
+    }
+    this.schedule();
+  }
+
+  private assertLive(what: string): void {
+    if (this.disposed) throw new Error(`GameLoop.${what}() called after dispose()`);
+  }
+}

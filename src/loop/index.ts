@@ -1,0 +1,3 @@
+/** The game loop: fixed-timestep simulation, budgeted live training, interpolated rendering. */
+export * from './clock';
+export * from './game-loop';

@@ -1,0 +1,160 @@
+/**
+ * The epsilon-network epsilon_theta(x_t, t) of DDPM (seed §4.2–4.3): an MLP with a sinusoidal time
+ * embedding. Weights are plain `tf.Variable`s (no layers API: it spends most of its time outside the
+ * matrix products), initialised from the seeded {@link Rng}, so the same seed gives the same network.
+ *
+ * Architecture: h_1 = act(x W_x + emb(t) W_t + b_1), h_{k+1} = act(h_k W_k + b_k), out = h_L W_out + b_out.
+ * Splitting the first layer into W_x and W_t is the same as concatenating [x, emb(t)], but lets one
+ * time embedding of shape [1, E] broadcast over all particles when every particle shares t.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from './random';
+
+/** Hidden-layer nonlinearity. */
+export type Activation = 'silu' | 'relu' | 'leakyRelu' | 'elu' | 'tanh';
+export const ACTIVATIONS: readonly Activation[] = ['silu', 'relu', 'leakyRelu', 'elu', 'tanh'];
+
+/** Shape of an MLP. */
+export interface MlpSpec {
+  /** Units per hidden layer, integer in [4, 1024]. */
+  readonly width: number;
+  /** Number of hidden layers, integer in [1, 8]. */
+  readonly depth: number;
+  readonly activation: Activation;
+  /** Size E of the sinusoidal time embedding (even, default 32). */
+  readonly timeEmbeddingDim?: number;
+}
+
+/** The default of the issue: 3 hidden layers of 128, SiLU. */
+export const DEFAULT_MLP: MlpSpec = { width: 128, depth: 3, activation: 'silu', timeEmbeddingDim: 32 };
+
+/**
+ * Sinusoidal embedding (Vaswani et al. 2017, §3.5; as used by Ho et al. 2020) of the relative time
+ * tau = t / T in [0, 1], placed at position p = 1000 tau so that it does not depend on T:
+ * emb(p)_k = sin(p w_k), emb(p)_{E/2+k} = cos(p w_k), w_k = 10000^(-k / (E/2)).
+ * @param tau relative time, a number (gives shape [1, E]) or a tensor of shape [N] (gives [N, E]).
+ * @param dim E, even and >= 2.
+ */
+export function timeEmbedding(tau: number | tf.Tensor1D, dim: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const half = dim / 2;
+    const freqs = tf.exp(tf.mul(tf.range(0, half, 1, 'float32'), -Math.log(10000) / half)).reshape([1, half]);
+    const p = (typeof tau === 'number' ? tf.tensor2d([[tau * 1000]]) : tf.mul(tau, 1000).reshape([-1, 1])) as tf.Tensor2D;
+    const angles = tf.matMul(p, freqs);
+    return tf.concat([tf.sin(angles), tf.cos(angles)], 1) as tf.Tensor2D;
+  });
+}
+
+function activate(h: tf.Tensor2D, activation: Activation): tf.Tensor2D {
+  switch (activation) {
+    case 'silu':
+      return tf.mul(h, tf.sigmoid(h));
+    case 'relu':
+      return tf.relu(h);
+    case 'leakyRelu':
+      return tf.leakyRelu(h, 0.2);
+    case 'elu':
+      return tf.elu(h);
+    case 'tanh':
+      return tf.tanh(h);
+  }
+}
+
+/** Checks an MLP spec; returns human-readable problems (empty when valid). */
+export function mlpProblems(spec: MlpSpec): string[] {
+  const p: string[] = [];
+  if (!Number.isInteger(spec.width) || spec.width < 4 || spec.width > 1024) p.push(`width must be an integer in [4, 1024], got ${spec.width}`);
+  if (!Number.isInteger(spec.depth) || spec.depth < 1 || spec.depth > 8) p.push(`depth must be an integer in [1, 8], got ${spec.depth}`);
+  if (!ACTIVATIONS.includes(spec.activation)) p.push(`unknown activation '${spec.activation}'`);
+  const e = spec.timeEmbeddingDim ?? 32;
+  if (!Number.isInteger(e) || e < 2 || e % 2 !== 0 || e > 512) p.push(`timeEmbeddingDim must be an even integer in [2, 512], got ${e}`);
+  return p;
+}
+
+/** Uniform(-limit, limit) weights of shape [fanIn, fanOut] from the seeded rng (Glorot/He style). */
+function initWeights(rng: Rng, fanIn: number, fanOut: number, limit: number): tf.Tensor2D {
+  const w = new Float32Array(fanIn * fanOut);
+  for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * limit;
+  return tf.tensor2d(w, [fanIn, fanOut]);
+}
+
+/**
+ * epsilon_theta: R^D x [0, 1] -> R^D. Owns its variables: call {@link dispose}.
+ */
+export class EpsilonNetwork {
+  readonly dim: number;
+  readonly spec: Required<MlpSpec>;
+  /** All trainable variables, in a fixed order (for optimizers and weight files). */
+  readonly variables: tf.Variable[];
+  private readonly wx: tf.Variable;
+  private readonly wt: tf.Variable;
+  private readonly hidden: { w: tf.Variable; b: tf.Variable }[];
+  private readonly b1: tf.Variable;
+  private readonly wOut: tf.Variable;
+  private readonly bOut: tf.Variable;
+  private disposed = false;
+
+  /**
+   * @param dim data dimension D (2 or 3).
+   * @param spec MLP shape; see {@link mlpProblems}.
+   * @param rng seeded source of the initial weights.
+   * @throws RangeError if the spec or dim is invalid.
+   */
+  constructor(dim: number, spec: MlpSpec, rng: Rng) {
+    const problems = mlpProblems(spec);
+    if (!Number.isInteger(dim) || dim < 1 || dim > 16) problems.push(`dim must be an integer in [1, 16], got ${dim}`);
+    if (problems.length > 0) throw new RangeError(`invalid network: ${problems.join('; ')}`);
+    this.dim = dim;
+    this.spec = { ...spec, timeEmbeddingDim: spec.timeEmbeddingDim ?? 32 };
+    const { width, depth, timeEmbeddingDim: e } = this.spec;
+    const gain = spec.activation === 'tanh' ? 1 : Math.SQRT2;
+    const lim = (fanIn: number): number => gain * Math.sqrt(3 / fanIn);
+    this.wx = tf.variable(initWeights(rng, dim, width, lim(dim + e)), true, undefined);
+    this.wt = tf.variable(initWeights(rng, e, width, lim(dim + e)), true);
+    this.b1 = tf.variable(tf.zeros([width]), true);
+    this.hidden = [];
+    for (let k = 1; k < depth; k++) {
+      this.hidden.push({ w: tf.variable(initWeights(rng, width, width, lim(width)), true), b: tf.variable(tf.zeros([width]), true) });
+    }
+    // Small output layer: the untrained network predicts epsilon near 0 instead of large noise.
+    this.wOut = tf.variable(initWeights(rng, width, dim, 0.1 * Math.sqrt(3 / width)), true);
+    this.bOut = tf.variable(tf.zeros([dim]), true);
+    this.variables = [this.wx, this.wt, this.b1, ...this.hidden.flatMap((l) => [l.w, l.b]), this.wOut, this.bOut];
+  }
+
+  /** Number of trainable scalars. */
+  get parameterCount(): number {
+    return this.variables.reduce((n, v) => n + v.size, 0);
+  }
+
+  /**
+   * epsilon_theta(x_t, t).
+   * @param x noisy points x_t, shape [N, D].
+   * @param tau relative time t / T in [0, 1]: one number shared by all rows, or a tensor of shape [N].
+   * @returns predicted noise, shape [N, D]. Not tidied: call inside `tf.tidy` or dispose the result.
+   */
+  predict(x: tf.Tensor2D, tau: number | tf.Tensor1D): tf.Tensor2D {
+    if (this.disposed) throw new Error('EpsilonNetwork used after dispose()');
+    return tf.tidy(() => {
+      const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim);
+      let h = tf.add(tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.matMul(emb, this.wt as tf.Tensor2D)), this.b1) as tf.Tensor2D;
+      h = activate(h, this.spec.activation);
+      for (const layer of this.hidden) {
+        h = activate(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D, this.spec.activation);
+      }
+      return tf.fused.matMul({ a: h, b: this.wOut as tf.Tensor2D, bias: this.bOut }) as tf.Tensor2D;
+    });
+  }
+
+  /** Copies the weights into plain arrays (for saving, tests and benchmarks). Reads back: not for the frame loop. */
+  async getWeights(): Promise<Float32Array[]> {
+    return Promise.all(this.variables.map(async (v) => (await v.data()) as Float32Array));
+  }
+
+  /** Frees all variables. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const v of this.variables) v.dispose();
+  }
+}

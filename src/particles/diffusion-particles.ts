@@ -1,0 +1,172 @@
+/**
+ * The particle cloud of a diffusion scene: N points in R^D that walk the forward process q(x_t | x_{t-1})
+ * into noise and the learned reverse process p_theta(x_{t-1} | x_t) back to data (seed §4.1–4.2).
+ *
+ * Positions are GPU-resident tensors ([N, D]); nothing here reads them back. The class keeps the
+ * previous and the current state so the renderer can interpolate between simulation steps, and a
+ * small phase machine (forward / reverse / loop, with a hold at each end). No DOM, no three.js.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ancestralStep, type PosteriorVariance } from '../models/ddpm';
+import type { EpsilonNetwork } from '../models/epsilon-network';
+import { forwardStep } from '../models/forward-process';
+import type { NoiseSource } from '../models/noise-source';
+import type { Rng } from '../models/random';
+import type { NoiseSchedule } from '../models/schedules';
+
+/** What the particles do over time. */
+export type Phase = 'forward' | 'reverse' | 'loop';
+/** What the particles are doing right now. */
+export type Motion = 'forward' | 'reverse' | 'hold';
+
+/** Options of {@link DiffusionParticles}. */
+export interface ParticleOptions {
+  /** Data points x_0 the particles start from, row-major [N, D]. */
+  readonly x0: Float32Array;
+  readonly dim: number;
+  readonly schedule: NoiseSchedule;
+  /** Noise for the forward and reverse steps (owned by the caller). */
+  readonly noise: NoiseSource;
+  /** Seeded rng for the fresh x_T of each reverse run. */
+  readonly rng: Rng;
+  /** Simulation steps to rest at t = 0 and t = T before turning around (>= 0). */
+  readonly holdSteps?: number;
+}
+
+/**
+ * Particles advanced one fixed simulation step at a time by {@link step}.
+ * Owns its tensors: call {@link dispose}.
+ */
+export class DiffusionParticles {
+  readonly count: number;
+  readonly dim: number;
+  /** Current diffusion step t in [0, T] (0 = data). */
+  t = 0;
+  motion: Motion = 'forward';
+  /** Incremented whenever the positions change (the renderer uploads only then). */
+  version = 0;
+  holdSteps: number;
+  private schedule: NoiseSchedule;
+  private readonly x0: tf.Tensor2D;
+  private prev: tf.Tensor2D;
+  private cur: tf.Tensor2D;
+  private holdLeft = 0;
+  private afterHold: 'forward' | 'reverse' | 'restart-forward' | 'restart-reverse' = 'forward';
+  private disposed = false;
+
+  /** @throws RangeError if x0 is empty or not a multiple of dim. */
+  constructor(private readonly options: ParticleOptions) {
+    const { x0, dim } = options;
+    if (!Number.isInteger(dim) || dim < 1 || x0.length === 0 || x0.length % dim !== 0) {
+      throw new RangeError(`particles need a non-empty [N, ${dim}] array, got length ${x0.length}`);
+    }
+    this.dim = dim;
+    this.count = x0.length / dim;
+    this.schedule = options.schedule;
+    this.holdSteps = Math.max(0, Math.floor(options.holdSteps ?? 0));
+    this.x0 = tf.tensor2d(x0, [this.count, dim]);
+    this.cur = tf.clone(this.x0);
+    this.prev = tf.clone(this.x0);
+  }
+
+  /** Positions after the last step, [N, D]. Borrowed: valid until the next step; do not dispose. */
+  get current(): tf.Tensor2D {
+    return this.cur;
+  }
+  /** Positions before the last step, [N, D] (for render interpolation). Borrowed like {@link current}. */
+  get previous(): tf.Tensor2D {
+    return this.prev;
+  }
+  /** Number of diffusion steps T of the schedule in use. */
+  get T(): number {
+    return this.schedule.T;
+  }
+
+  /** Uses a new schedule (e.g. T changed) and restarts from the data. */
+  setSchedule(schedule: NoiseSchedule): void {
+    this.schedule = schedule;
+    this.resetToData();
+  }
+
+  /** Puts every particle back on its data point x_0, t = 0, moving forward. */
+  resetToData(): void {
+    this.replace(tf.clone(this.x0), true);
+    this.t = 0;
+    this.motion = 'forward';
+  }
+
+  /** Draws fresh x_T ~ N(0, I), t = T, moving in reverse. */
+  resetToNoise(): void {
+    this.replace(tf.randomNormal([this.count, this.dim], 0, 1, 'float32', this.options.rng.nextSeed()) as tf.Tensor2D, true);
+    this.t = this.schedule.T;
+    this.motion = 'reverse';
+  }
+
+  /**
+   * One fixed simulation step under `phase`: a forward step t -> t+1, an ancestral step t -> t-1
+   * with the live model, or one step of rest at an end. At t = T the forward phase restarts from the
+   * data, the loop turns around; at t = 0 the reverse phase restarts from fresh noise, the loop turns around.
+   */
+  step(phase: Phase, net: EpsilonNetwork, variance: PosteriorVariance): void {
+    if (this.disposed) throw new Error('DiffusionParticles used after dispose()');
+    if (this.motion !== 'hold') {
+      if (phase === 'forward') this.motion = 'forward';
+      if (phase === 'reverse') this.motion = 'reverse';
+    }
+    if (this.motion === 'hold') {
+      if (this.holdLeft-- > 0) {
+        this.replace(tf.clone(this.cur), false);
+        return;
+      }
+      if (this.afterHold === 'restart-forward') this.resetToData();
+      else if (this.afterHold === 'restart-reverse') this.resetToNoise();
+      else this.motion = this.afterHold;
+      this.stepMotion(net, variance); // a hold ends with a real step, so no frame stands still twice
+      return;
+    }
+    const atEnd = (this.motion === 'forward' && this.t >= this.schedule.T) || (this.motion === 'reverse' && this.t <= 0);
+    if (!atEnd) return this.stepMotion(net, variance);
+    if (this.motion === 'forward') this.startHold(phase === 'forward' ? 'restart-forward' : 'reverse');
+    else this.startHold(phase === 'reverse' ? 'restart-reverse' : 'forward');
+    this.step(phase, net, variance);
+  }
+
+  private startHold(next: DiffusionParticles['afterHold']): void {
+    this.motion = 'hold';
+    this.holdLeft = this.holdSteps;
+    this.afterHold = next;
+  }
+
+  private stepMotion(net: EpsilonNetwork, variance: PosteriorVariance): void {
+    if (this.motion === 'forward' && this.t < this.schedule.T) {
+      const eps = this.options.noise.sample(this.count);
+      this.replace(forwardStep(this.cur, this.t + 1, this.schedule, eps), false);
+      eps.dispose();
+      this.t++;
+    } else if (this.motion === 'reverse' && this.t > 0) {
+      const z = this.t > 1 ? this.options.noise.sample(this.count) : null;
+      this.replace(ancestralStep(net, this.cur, this.t, this.schedule, variance, z), false);
+      z?.dispose();
+      this.t--;
+    }
+  }
+
+  /** Makes `next` the current state; `jump` also sets previous to it (no interpolation across resets). */
+  private replace(next: tf.Tensor2D, jump: boolean): void {
+    this.prev.dispose();
+    if (jump) {
+      this.cur.dispose();
+      this.prev = tf.clone(next);
+    } else {
+      this.prev = this.cur;
+    }
+    this.cur = next;
+    this.version++;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    tf.dispose([this.x0, this.prev, this.cur]);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Picks the tfjs backend at start: webgpu, else webgl, else wasm, else cpu, and says which and why.
+ *
+ * On WebGPU the app creates the GPUDevice itself and hands the same device to tfjs and to three.js,
+ * so particle positions computed by tfjs can be copied GPU-to-GPU into the buffers three draws from
+ * (see docs/design.md). Browser-only (uses navigator.gpu and Vite `?url` imports).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** The outcome of backend selection. */
+export interface BackendChoice {
+  readonly name: BackendName;
+  /** One line for the HUD, e.g. "webgpu (NVIDIA, shared device with three.js)" or "webgl: WebGPU unavailable (no adapter)". */
+  readonly reason: string;
+  /** The shared device when name is 'webgpu', else null. */
+  readonly device: GPUDevice | null;
+  /** Why each earlier backend was skipped. */
+  readonly skipped: readonly string[];
+}
+
+/** Creates a GPUDevice with every feature and the largest limits the adapter offers. @throws Error with the reason. */
+async function createSharedDevice(): Promise<{ device: GPUDevice; info: GPUAdapterInfo | undefined; fallback: boolean }> {
+  if (typeof navigator === 'undefined' || !('gpu' in navigator)) throw new Error('navigator.gpu is missing (browser without WebGPU)');
+  const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  if (adapter === null) throw new Error('no WebGPU adapter');
+  const limits: Record<string, number> = {};
+  for (const key of ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const) {
+    limits[key] = adapter.limits[key];
+  }
+  const device = await adapter.requestDevice({ requiredFeatures: [...adapter.features] as GPUFeatureName[], requiredLimits: limits });
+  const info = 'info' in adapter ? (adapter.info as GPUAdapterInfo) : undefined;
+  const fallback = Boolean((adapter as unknown as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (info as unknown as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter);
+  return { device, info, fallback };
+}
+
+async function tryBackend(name: BackendName): Promise<{ device: GPUDevice | null; detail: string }> {
+  if (name === 'webgpu') {
+    const { device, info, fallback } = await createSharedDevice();
+    tf.removeBackend('webgpu');
+    tf.registerBackend('webgpu', () => new WebGPUBackend(device, info));
+    // Small tensors would otherwise run on the CPU and break GPU-resident particle buffers.
+    tf.env().set('WEBGPU_CPU_FORWARD', false);
+    if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start webgpu');
+    const vendor = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown GPU';
+    return { device, detail: `${vendor}${fallback ? ', software adapter' : ''}; one device shared with three.js` };
+  }
+  if (name === 'wasm') {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl });
+  }
+  if (!(await tf.setBackend(name))) throw new Error(`tfjs could not start ${name}`);
+  return { device: null, detail: name === 'webgl' ? 'WebGL2 textures' : name === 'wasm' ? 'WebAssembly SIMD' : 'plain JavaScript' };
+}
+
+/** Parses a `?backend=` override; returns null for absent, throws RangeError naming the allowed values. */
+export function parseBackendOverride(value: string | null): BackendName | null {
+  if (value === null || value === '') return null;
+  if ((BACKEND_ORDER as readonly string[]).includes(value)) return value as BackendName;
+  throw new RangeError(`unknown backend '${value.slice(0, 20)}': use one of ${BACKEND_ORDER.join(', ')}`);
+}
+
+/**
+ * Starts the first backend that works, in the order webgpu, webgl, wasm, cpu (from `first` on when
+ * given). Never throws: cpu always works.
+ */
+export async function initTfBackend(first: BackendName | null = null): Promise<BackendChoice> {
+  const order = first === null ? BACKEND_ORDER : BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(first));
+  const skipped: string[] = first === null ? [] : BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(first)).map((b) => `${b}: skipped by ?backend=${first}`);
+  for (const name of order) {
+    try {
+      const { device, detail } = await tryBackend(name);
+      await tf.ready();
+      const why = skipped.length > 0 ? `; ${skipped[skipped.length - 1]}` : '';
+      return { name, device, skipped, reason: `${name} (${detail})${why}` };
+    } catch (e) {
+      skipped.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  await tf.setBackend('cpu');
+  return { name: 'cpu', device: null, skipped, reason: `cpu (${skipped.join('; ')})` };
+}

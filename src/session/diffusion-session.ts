@@ -1,0 +1,194 @@
+/**
+ * A live DDPM scene without any drawing: data, schedule, epsilon-network, trainer and particles,
+ * rebuilt as little as a config change requires. The app drives it from the game loop
+ * ({@link trainStep}, {@link simulate}); tests and the benchmark drive it directly in Node.
+ *
+ * Loss is read back asynchronously every {@link LOSS_READBACK_EVERY} steps; nothing here blocks on the GPU.
+ */
+import { cloneConfig, type Field, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
+import { datasetInfo, sampleDataset, type PointSet } from '../data/datasets';
+import { DdpmTrainer } from '../models/ddpm';
+import { EpsilonNetwork } from '../models/epsilon-network';
+import { GaussianNoisePool } from '../models/noise-source';
+import { createRng, type Rng } from '../models/random';
+import { makeSchedule, type NoiseSchedule } from '../models/schedules';
+import { DiffusionParticles } from '../particles/diffusion-particles';
+
+/** Training points drawn per data set (independent of the particle count). */
+export const TRAINING_POINTS = 20_000;
+/** Reference points drawn for the faint data layer. */
+export const REFERENCE_POINTS = 6_000;
+/** One loss value is read back every this many training steps. */
+export const LOSS_READBACK_EVERY = 10;
+
+/** Order of costliness of an invalidation (higher rebuilds more). */
+const COST: Record<Invalidates, number> = { live: 0, training: 1, particles: 2, model: 3, data: 4 };
+
+/** Which of `a` and `b` differ, as the most costly invalidation they imply. */
+export function diffInvalidation(a: PlaygroundConfig, b: PlaygroundConfig): Invalidates {
+  let worst: Invalidates = 'live';
+  for (const [group, fields] of Object.entries(CONFIG_SCHEMA)) {
+    for (const [key, field] of Object.entries(fields)) {
+      const va = (a as unknown as Record<string, Record<string, unknown>>)[group][key];
+      const vb = (b as unknown as Record<string, Record<string, unknown>>)[group][key];
+      const inv = (field as Field).invalidates;
+      if (va !== vb && COST[inv] > COST[worst]) worst = inv;
+    }
+  }
+  return worst;
+}
+
+/** The live scene state. Owns every tensor it creates: call {@link dispose}. */
+export class DiffusionSession {
+  config: PlaygroundConfig;
+  schedule!: NoiseSchedule;
+  net!: EpsilonNetwork;
+  trainer!: DdpmTrainer;
+  particles!: DiffusionParticles;
+  /** Labels of the particles' source points (cluster per particle), length N. */
+  particleLabels!: Uint16Array;
+  /** A sample of the data set for the reference layer, [M, D] row-major. */
+  reference!: PointSet;
+  /** Most recent loss read back (NaN until the first one arrives). */
+  loss = Number.NaN;
+  /** Training step of {@link loss}. */
+  lossStep = 0;
+  /** Called with each loss read back (step, value); e.g. for a chart. */
+  onLoss: ((step: number, loss: number) => void) | null = null;
+  private noise!: GaussianNoisePool;
+  private dataRng!: Rng;
+  private readbackPending = false;
+  private disposed = false;
+
+  /** @param config a validated config (see validateConfig). */
+  constructor(config: PlaygroundConfig, private holdSteps = 0) {
+    this.config = cloneConfig(config);
+    this.buildAll();
+  }
+
+  get dim(): 2 | 3 {
+    return datasetInfo(this.config.data.dataset).dim;
+  }
+
+  /** Rest at each end of the diffusion, in simulation steps. */
+  setHoldSteps(n: number): void {
+    this.holdSteps = n;
+    this.particles.holdSteps = n;
+  }
+
+  /**
+   * Applies a new (validated) config, rebuilding only what changed. Returns what was invalidated so
+   * the UI can say so ("retraining from scratch").
+   */
+  apply(next: PlaygroundConfig): Invalidates {
+    const what = diffInvalidation(this.config, next);
+    this.config = cloneConfig(next);
+    switch (what) {
+      case 'data':
+        this.disposeModel();
+        this.disposeParticles();
+        this.buildAll();
+        break;
+      case 'model':
+        this.disposeModel();
+        this.buildModel();
+        this.particles.setSchedule(this.schedule);
+        break;
+      case 'particles':
+        this.disposeParticles();
+        this.buildParticles();
+        break;
+      case 'training':
+        this.trainer.setTraining(this.config.model);
+        break;
+      case 'live':
+        break;
+    }
+    return what;
+  }
+
+  /** Throws the model away and starts training from fresh weights (same data, same particles). */
+  resetWeights(): void {
+    this.disposeModel();
+    this.buildModel();
+  }
+
+  /** One training step; the loss is read back asynchronously every few steps. */
+  trainStep(): void {
+    const loss = this.trainer.step();
+    const step = this.trainer.steps;
+    if (step % LOSS_READBACK_EVERY === 0 && !this.readbackPending) {
+      this.readbackPending = true;
+      loss
+        .data()
+        .then((v) => {
+          this.loss = v[0];
+          this.lossStep = step;
+          this.onLoss?.(step, v[0]);
+        })
+        .catch(() => undefined)
+        .finally(() => {
+          this.readbackPending = false;
+          loss.dispose();
+        });
+    } else {
+      loss.dispose();
+    }
+  }
+
+  /** Training steps taken by the current network. */
+  get trainSteps(): number {
+    return this.trainer.steps;
+  }
+
+  /** One fixed simulation step of the particles under the configured phase. */
+  simulate(): void {
+    this.particles.step(this.config.sampling.phase, this.net, this.config.sampling.variance);
+  }
+
+  private buildAll(): void {
+    const { dataset, seed } = this.config.data;
+    this.dataRng = createRng(seed);
+    const training = sampleDataset(dataset, TRAINING_POINTS, this.dataRng.fork());
+    this.reference = sampleDataset(dataset, REFERENCE_POINTS, this.dataRng.fork());
+    this.trainingData = training.points;
+    this.buildModel();
+    this.buildParticles();
+  }
+
+  private trainingData!: Float32Array;
+
+  private buildModel(): void {
+    const { schedule, model, data } = this.config;
+    this.schedule = makeSchedule({ ...schedule });
+    const rng = createRng(data.seed ^ 0x5eed);
+    this.net = new EpsilonNetwork(this.dim, model, rng.fork());
+    this.trainer = new DdpmTrainer(this.net, this.schedule, this.trainingData, rng.fork(), model);
+  }
+
+  private buildParticles(): void {
+    const { dataset, particles, seed } = this.config.data;
+    const rng = createRng(seed ^ 0x9a27);
+    const set = sampleDataset(dataset, particles, rng.fork());
+    this.particleLabels = set.labels;
+    this.noise = new GaussianNoisePool(set.dim, rng.fork());
+    this.particles = new DiffusionParticles({ x0: set.points, dim: set.dim, schedule: this.schedule, noise: this.noise, rng: rng.fork(), holdSteps: this.holdSteps });
+  }
+
+  private disposeModel(): void {
+    this.trainer.dispose();
+    this.net.dispose();
+  }
+
+  private disposeParticles(): void {
+    this.particles.dispose();
+    this.noise.dispose();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.disposeModel();
+    this.disposeParticles();
+  }
+}

@@ -1,0 +1,390 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock, performanceClock, type FrameScheduler } from '../src/loop/clock';
+import { GameLoop, type LoopHooks, type LoopOptions } from '../src/loop/game-loop';
+
+/** Fake scheduler: callbacks wait until fire() runs them. */
+class FakeScheduler implements FrameScheduler {
+  private next = 1;
+  readonly pending = new Map<number, () => void>();
+  requests = 0;
+  cancels = 0;
+  request(callback: () => void): number {
+    const h = this.next++;
+    this.requests++;
+    this.pending.set(h, callback);
+    return h;
+  }
+  cancel(handle: number): void {
+    this.cancels++;
+    this.pending.delete(handle);
+  }
+  /** Runs the callbacks pending now (those they request wait for the next fire). */
+  fire(): number {
+    const cbs = [...this.pending.values()];
+    this.pending.clear();
+    for (const cb of cbs) cb();
+    return cbs.length;
+  }
+}
+
+interface Recorder extends LoopHooks {
+  sims: number;
+  trains: number;
+  trainCalls: number;
+  alphas: number[];
+}
+
+function recorder(opts: { trainMs?: number; clock?: ManualClock; trainResult?: () => boolean } = {}): Recorder {
+  const r: Recorder = {
+    sims: 0,
+    trains: 0,
+    trainCalls: 0,
+    alphas: [],
+    simulate: () => {
+      r.sims++;
+    },
+    trainStep: () => {
+      r.trainCalls++;
+      if (opts.trainResult && !opts.trainResult()) return false;
+      r.trains++;
+      if (opts.clock && opts.trainMs) opts.clock.advance(opts.trainMs);
+      return true;
+    },
+    render: (alpha) => {
+      r.alphas.push(alpha);
+    },
+  };
+  return r;
+}
+
+function setup(options: Partial<LoopOptions> = {}, hookOpts: { trainMs?: number; trainResult?: () => boolean } = {}) {
+  const clock = (options.clock as ManualClock | undefined) ?? new ManualClock(1000);
+  const hooks = recorder({ ...hookOpts, clock });
+  const loop = new GameLoop(hooks, { clock, stepsPerSecond: 60, trainBudgetMs: 0, ...options });
+  return { clock, hooks, loop };
+}
+
+/** Ticks once, then `frames` times after advancing the clock by `frameMs` each. */
+function run(loop: GameLoop, clock: ManualClock, frameMs: number, frames: number): void {
+  for (let i = 0; i < frames; i++) {
+    clock.advance(frameMs);
+    loop.tick();
+  }
+}
+
+describe('clocks', () => {
+  it('ManualClock moves only when told', () => {
+    const c = new ManualClock(5);
+    expect(c.now()).toBe(5);
+    c.advance(2.5);
+    expect(c.now()).toBe(7.5);
+    c.set(100);
+    expect(c.now()).toBe(100);
+    expect(new ManualClock().now()).toBe(0);
+    expect(() => c.advance(-1)).toThrow(RangeError);
+    expect(() => c.advance(NaN)).toThrow(RangeError);
+    expect(() => new ManualClock(Infinity)).toThrow(RangeError);
+  });
+
+  it('performanceClock reads a monotonic number', () => {
+    const a = performanceClock.now();
+    const b = performanceClock.now();
+    expect(Number.isFinite(a)).toBe(true);
+    expect(b).toBeGreaterThanOrEqual(a);
+  });
+});
+
+describe('fixed timestep', () => {
+  it('60 steps/s over 1000 ms of 16.7 ms frames gives 60 ± 1 steps', () => {
+    const { clock, hooks, loop } = setup({ stepsPerSecond: 60 });
+    loop.tick(); // first frame: no elapsed time
+    expect(hooks.sims).toBe(0);
+    let elapsed = 0;
+    while (elapsed + 16.7 <= 1000 + 1e-9) {
+      clock.advance(16.7);
+      elapsed += 16.7;
+      loop.tick();
+    }
+    expect(Math.abs(hooks.sims - 60)).toBeLessThanOrEqual(1);
+    expect(loop.stats.simSteps).toBe(hooks.sims);
+  });
+
+  it('30 steps/s over 1000 ms of 7 ms frames gives 30 ± 1 steps', () => {
+    const { clock, hooks, loop } = setup({ stepsPerSecond: 30 });
+    loop.tick();
+    run(loop, clock, 7, Math.round(1000 / 7));
+    expect(Math.abs(hooks.sims - 30)).toBeLessThanOrEqual(1);
+  });
+
+  it('alpha is in [0, 1) and equals the accumulator fraction', () => {
+    const { clock, hooks, loop } = setup({ stepsPerSecond: 60 });
+    loop.tick();
+    const frames = [16.7, 5, 33.3, 1, 0, 12.25, 40, 16.7, 16.7, 8];
+    let elapsed = 0;
+    for (const ms of frames) {
+      clock.advance(ms);
+      elapsed += ms;
+      loop.tick();
+      const alpha = hooks.alphas[hooks.alphas.length - 1];
+      expect(alpha).toBeGreaterThanOrEqual(0);
+      expect(alpha).toBeLessThan(1);
+      expect(alpha).toBeCloseTo((elapsed * 60) / 1000 - hooks.sims, 9);
+      expect(loop.alpha).toBe(alpha);
+    }
+  });
+
+  it('changing stepsPerSecond keeps the fraction and applies to later time', () => {
+    const { clock, hooks, loop } = setup({ stepsPerSecond: 10 });
+    loop.tick();
+    run(loop, clock, 50, 1); // half a step owed
+    expect(hooks.sims).toBe(0);
+    expect(loop.alpha).toBeCloseTo(0.5, 12);
+    loop.setStepsPerSecond(100);
+    expect(loop.alpha).toBeCloseTo(0.5, 12);
+    run(loop, clock, 25, 1); // 0.5 + 2.5 steps
+    expect(hooks.sims).toBe(3);
+    expect(loop.alpha).toBeCloseTo(0, 9);
+    expect(loop.stepsPerSecond).toBe(100);
+    expect(() => loop.setStepsPerSecond(0)).toThrow(RangeError);
+  });
+});
+
+describe('pause', () => {
+  it('paused: no simulation, training and rendering continue; stepOnce gives exactly one', () => {
+    const { clock, hooks, loop } = setup({ trainBudgetMs: 5, maxTrainStepsPerFrame: 2 });
+    loop.tick();
+    loop.paused = true;
+    run(loop, clock, 16.7, 30);
+    expect(hooks.sims).toBe(0);
+    expect(hooks.alphas.length).toBe(31);
+    expect(hooks.trains).toBe(31 * 2);
+    const renders = hooks.alphas.length;
+    loop.stepOnce();
+    expect(hooks.sims).toBe(1);
+    expect(hooks.alphas.length).toBe(renders + 1);
+    expect(loop.stats.simSteps).toBe(1);
+    // Unpausing does not catch up on the paused time.
+    loop.paused = false;
+    run(loop, clock, 16.7, 1);
+    expect(hooks.sims).toBe(2);
+  });
+});
+
+describe('training budget', () => {
+  it('trainStep costing 3 ms with a 10 ms budget runs 4 steps per frame (stops once now >= deadline)', () => {
+    const { clock, hooks, loop } = setup({ trainBudgetMs: 10 }, { trainMs: 3 });
+    loop.tick();
+    expect(hooks.trains).toBe(4);
+    run(loop, clock, 16.7, 5);
+    expect(hooks.trains).toBe(24);
+    expect(loop.stats.trainSteps).toBe(24);
+  });
+
+  it('at least one attempt per frame when the budget is already spent by simulation', () => {
+    const clock = new ManualClock(0);
+    const hooks = recorder({ clock, trainMs: 1 });
+    hooks.simulate = () => clock.advance(20);
+    const loop = new GameLoop(hooks, { clock, stepsPerSecond: 60, trainBudgetMs: 5 });
+    loop.tick(); // no simulation yet: 5 steps of 1 ms fill the 5 ms budget
+    expect(hooks.trains).toBe(5);
+    clock.advance(17);
+    loop.tick(); // one simulate (20 ms) > budget, still one training attempt
+    expect(loop.stats.simSteps).toBe(1);
+    expect(hooks.trains).toBe(6);
+  });
+
+  it('budget 0 runs no training', () => {
+    const { clock, hooks, loop } = setup({ trainBudgetMs: 0 }, { trainMs: 3 });
+    run(loop, clock, 16.7, 10);
+    expect(hooks.trainCalls).toBe(0);
+    loop.setTrainBudgetMs(10);
+    run(loop, clock, 16.7, 1);
+    expect(hooks.trains).toBe(4);
+    expect(() => loop.setTrainBudgetMs(-1)).toThrow(RangeError);
+  });
+
+  it('maxTrainStepsPerFrame caps the steps', () => {
+    const { clock, hooks, loop } = setup({ trainBudgetMs: 1000, maxTrainStepsPerFrame: 5 });
+    run(loop, clock, 16.7, 3);
+    expect(hooks.trains).toBe(15);
+  });
+
+  it('trainStep returning false ends training for that frame and is not counted', () => {
+    let calls = 0;
+    const { clock, hooks, loop } = setup(
+      { trainBudgetMs: 1000, maxTrainStepsPerFrame: 10 },
+      { trainResult: () => ++calls % 3 !== 0 },
+    );
+    run(loop, clock, 16.7, 2);
+    expect(hooks.trainCalls).toBe(6);
+    expect(hooks.trains).toBe(4);
+    expect(loop.stats.trainSteps).toBe(4);
+  });
+});
+
+describe('panic', () => {
+  it('a 10 s stall runs at most maxSimStepsPerFrame steps, drops the backlog, then recovers', () => {
+    const { clock, hooks, loop } = setup({ stepsPerSecond: 60, maxSimStepsPerFrame: 8 });
+    loop.tick();
+    run(loop, clock, 16.7, 10);
+    expect(loop.stats.droppedMs).toBe(0);
+    const before = hooks.sims;
+    clock.advance(10_000);
+    loop.tick();
+    expect(hooks.sims - before).toBeLessThanOrEqual(8);
+    expect(hooks.sims - before).toBeGreaterThan(0);
+    expect(loop.stats.droppedMs).toBeGreaterThan(9000);
+    expect(loop.alpha).toBeLessThan(1);
+    const dropped = loop.stats.droppedMs;
+    const after = hooks.sims;
+    run(loop, clock, 16.7, 60); // 1002 ms
+    expect(Math.abs(hooks.sims - after - 60)).toBeLessThanOrEqual(1);
+    expect(loop.stats.droppedMs).toBe(dropped);
+  });
+
+  it('panics without the delta clamp too', () => {
+    const { clock, hooks, loop } = setup({ stepsPerSecond: 100, maxSimStepsPerFrame: 4, maxFrameDeltaMs: 1e9 });
+    loop.tick();
+    clock.advance(1005); // 100.5 steps owed
+    loop.tick();
+    expect(hooks.sims).toBe(4);
+    expect(loop.stats.droppedMs).toBeCloseTo(960, 6);
+    expect(loop.alpha).toBeCloseTo(0.5, 9);
+  });
+});
+
+describe('scheduler and hidden tab', () => {
+  it('start schedules frames, stop cancels', () => {
+    const scheduler = new FakeScheduler();
+    const { clock, hooks, loop } = setup({ scheduler });
+    expect(loop.running).toBe(false);
+    loop.start();
+    expect(loop.running).toBe(true);
+    expect(scheduler.pending.size).toBe(1);
+    for (let i = 0; i < 61; i++) {
+      scheduler.fire();
+      clock.advance(16.7);
+    }
+    expect(hooks.alphas.length).toBe(61);
+    expect(Math.abs(hooks.sims - 60)).toBeLessThanOrEqual(1);
+    loop.stop();
+    expect(loop.running).toBe(false);
+    expect(scheduler.pending.size).toBe(0);
+    expect(scheduler.fire()).toBe(0);
+  });
+
+  it('setHidden(true) cancels scheduling; becoming visible does not simulate the hidden time', () => {
+    const scheduler = new FakeScheduler();
+    const { clock, hooks, loop } = setup({ scheduler });
+    loop.start();
+    for (let i = 0; i < 10; i++) {
+      scheduler.fire();
+      clock.advance(16.7);
+    }
+    loop.setHidden(true);
+    expect(loop.hidden).toBe(true);
+    expect(loop.running).toBe(true);
+    expect(scheduler.pending.size).toBe(0);
+    expect(scheduler.fire()).toBe(0);
+    const sims = hooks.sims;
+    const dropped = loop.stats.droppedMs;
+    clock.advance(5000);
+    loop.setHidden(false);
+    expect(scheduler.pending.size).toBe(1);
+    scheduler.fire();
+    expect(hooks.sims).toBe(sims);
+    expect(loop.stats.droppedMs).toBe(dropped);
+    clock.advance(16.7);
+    scheduler.fire();
+    expect(hooks.sims - sims).toBeLessThanOrEqual(2);
+  });
+
+  it('ignores a stale callback from a scheduler that does not honour cancel', () => {
+    const callbacks: Array<() => void> = [];
+    const scheduler: FrameScheduler = { request: (cb) => callbacks.push(cb), cancel: () => {} };
+    const { hooks, loop } = setup({ scheduler });
+    loop.start();
+    loop.stop();
+    callbacks[0]();
+    expect(hooks.alphas.length).toBe(0);
+  });
+
+  it('a throwing hook stops the scheduled loop and propagates', () => {
+    const scheduler = new FakeScheduler();
+    const { hooks, loop } = setup({ scheduler });
+    hooks.render = () => {
+      throw new Error('boom');
+    };
+    loop.start();
+    expect(() => scheduler.fire()).toThrow('boom');
+    expect(loop.running).toBe(false);
+    expect(scheduler.pending.size).toBe(0);
+  });
+
+  it('dispose stops and forbids further use', () => {
+    const scheduler = new FakeScheduler();
+    const { loop } = setup({ scheduler });
+    loop.start();
+    loop.dispose();
+    loop.dispose();
+    expect(scheduler.pending.size).toBe(0);
+    expect(() => loop.start()).toThrow(Error);
+    expect(() => loop.tick()).toThrow(Error);
+  });
+
+  it('rejects re-entrant tick from a hook', () => {
+    const { hooks, loop } = setup();
+    hooks.render = () => loop.tick();
+    expect(() => loop.tick()).toThrow(/re-entrantly/);
+  });
+});
+
+describe('stats', () => {
+  it('counts totals and smooths rates over about a second', () => {
+    const { clock, loop } = setup({ trainBudgetMs: 10 }, { trainMs: 3 });
+    expect(loop.stats.fps).toBe(0);
+    loop.tick();
+    // Each frame: 4 training steps (12 ms) inside a 16.7 ms frame period.
+    for (let i = 0; i < 120; i++) {
+      clock.advance(16.7 - 12);
+      loop.tick();
+    }
+    const s = loop.stats;
+    expect(s.frames).toBe(121);
+    expect(s.trainSteps).toBe(121 * 4);
+    expect(s.fps).toBeCloseTo(1000 / 16.7, 6);
+    expect(s.trainStepsPerSecond).toBeCloseTo((4 * 1000) / 16.7, 6);
+    expect(s.frameMs).toBeCloseTo(12, 9);
+    expect(s.simSteps).toBeGreaterThan(110);
+    expect(s.droppedMs).toBe(0);
+  });
+
+  it('rates follow a change within about a second', () => {
+    const { clock, loop } = setup();
+    run(loop, clock, 16.7, 120);
+    expect(loop.stats.fps).toBeCloseTo(59.88, 1);
+    run(loop, clock, 33.4, 40);
+    expect(loop.stats.fps).toBeCloseTo(29.94, 1);
+  });
+});
+
+describe('validation', () => {
+  const clock = new ManualClock();
+  const hooks = recorder();
+  const make = (o: Partial<LoopOptions>) => () => new GameLoop(hooks, { clock, stepsPerSecond: 60, trainBudgetMs: 4, ...o });
+
+  it('throws RangeError for bad options', () => {
+    expect(make({})).not.toThrow();
+    expect(make({ stepsPerSecond: 0 })).toThrow(RangeError);
+    expect(make({ stepsPerSecond: NaN })).toThrow(RangeError);
+    expect(make({ stepsPerSecond: -5 })).toThrow(RangeError);
+    expect(make({ stepsPerSecond: Infinity })).toThrow(RangeError);
+    expect(make({ trainBudgetMs: -1 })).toThrow(RangeError);
+    expect(make({ trainBudgetMs: NaN })).toThrow(RangeError);
+    expect(make({ maxTrainStepsPerFrame: -1 })).toThrow(RangeError);
+    expect(make({ maxTrainStepsPerFrame: 1.5 })).toThrow(RangeError);
+    expect(make({ maxSimStepsPerFrame: 0 })).toThrow(RangeError);
+    expect(make({ maxFrameDeltaMs: 0 })).toThrow(RangeError);
+    expect(make({ stepsPerSecond: 0 })).toThrow(/stepsPerSecond/);
+  });
+});
