@@ -388,3 +388,22 @@ describe('validation', () => {
     expect(make({ stepsPerSecond: 0 })).toThrow(/stepsPerSecond/);
   });
 });
+
+describe('simulation time budget', () => {
+  it('drops owed steps once a frame has spent simBudgetMs on simulation, and always runs one', () => {
+    const clock = new ManualClock(0);
+    let sims = 0;
+    const loop = new GameLoop(
+      { simulate: () => { sims++; clock.advance(20); }, trainStep: () => false, render: () => undefined },
+      { clock, stepsPerSecond: 1000, trainBudgetMs: 0, simBudgetMs: 30, maxSimStepsPerFrame: 100 },
+    );
+    loop.tick(); // first frame: no elapsed time
+    clock.advance(50); // 50 steps owed; each takes 20 ms: 2 fit in 30 ms (20, 40 >= 30 -> stop)
+    loop.tick();
+    expect(sims).toBe(2);
+    expect(loop.stats.droppedMs).toBeCloseTo(48, 6);
+    expect(loop.alpha).toBeGreaterThanOrEqual(0);
+    expect(loop.alpha).toBeLessThan(1);
+    expect(() => new GameLoop({ simulate() {}, trainStep: () => false, render() {} }, { clock, stepsPerSecond: 1, trainBudgetMs: 0, simBudgetMs: 0 })).toThrow(RangeError);
+  });
+});

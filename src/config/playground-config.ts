@@ -142,7 +142,7 @@ export function validateConfig(input: unknown): ValidatedConfig {
   const config = defaultConfig();
   const problems: string[] = [];
   const show = (v: unknown): string => {
-    const s = typeof v === 'string' ? JSON.stringify(v) : String(v);
+    const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' && v !== null ? Object.prototype.toString.call(v) : String(v);
     return s.length > 40 ? `${s.slice(0, 37)}...` : s;
   };
   if (input === undefined || input === null) return { config, problems };
@@ -151,7 +151,7 @@ export function validateConfig(input: unknown): ValidatedConfig {
   for (const [group, groupValue] of Object.entries(input as Record<string, unknown>)) {
     const fields = (CONFIG_SCHEMA as Record<string, Record<string, Field>>)[group];
     if (!Object.hasOwn(CONFIG_SCHEMA, group) || fields === undefined) {
-      problems.push(`unknown group '${show(group)}' ignored`);
+      problems.push(`unknown group ${show(group)} ignored`);
       continue;
     }
     if (typeof groupValue !== 'object' || groupValue === null || Array.isArray(groupValue)) {
@@ -161,7 +161,7 @@ export function validateConfig(input: unknown): ValidatedConfig {
     for (const [key, value] of Object.entries(groupValue as Record<string, unknown>)) {
       const field = Object.hasOwn(fields, key) ? fields[key] : undefined;
       if (field === undefined) {
-        problems.push(`unknown setting '${group}.${show(key)}' ignored`);
+        problems.push(`unknown setting ${group}.${show(key)} ignored`);
         continue;
       }
       const problem = fieldProblem(field, value);

@@ -47,6 +47,12 @@ export interface LoopOptions {
   maxSimStepsPerFrame?: number;
   /** Clamp of one frame's elapsed time in ms, > 0 (default 250); the excess is dropped. */
   maxFrameDeltaMs?: number;
+  /**
+   * Wall time per frame for simulation in ms, > 0 (default 30): once a frame has spent this long, the
+   * remaining owed steps are dropped, so a slow machine runs the simulation slower instead of stalling.
+   * At least one owed step always runs.
+   */
+  simBudgetMs?: number;
 }
 
 /** Snapshot of loop statistics. Rates are averaged over about the last second of frames (injected clock). */
@@ -61,11 +67,14 @@ export interface LoopStats {
   readonly trainSteps: number;
   /** Total simulate() calls, including those from stepOnce(). */
   readonly simSteps: number;
-  /** Total ms of simulation time dropped: the frame-delta clamp plus backlog dropped by panic. */
+  /** Total ms of simulation time dropped: the frame-delta clamp, backlog dropped by panic, and steps over the simulation budget. */
   readonly droppedMs: number;
   /** Total frames (tick() calls that completed). */
   readonly frames: number;
 }
+
+/** Default simulation wall-time budget per frame (ms). */
+export const DEFAULT_SIM_BUDGET_MS = 30;
 
 /** Default cap on training steps per frame. */
 export const DEFAULT_MAX_TRAIN_STEPS_PER_FRAME = 64;
@@ -113,6 +122,7 @@ export class GameLoop {
   private readonly maxTrainSteps: number;
   private readonly maxSimSteps: number;
   private readonly maxFrameDeltaMs: number;
+  private readonly simBudgetMs: number;
   private sps: number;
   private budgetMs: number;
 
@@ -150,6 +160,9 @@ export class GameLoop {
     const maxDelta = options.maxFrameDeltaMs ?? DEFAULT_MAX_FRAME_DELTA_MS;
     if (!(maxDelta > 0)) throw new RangeError(`maxFrameDeltaMs must be > 0 ms, got ${maxDelta}`);
     this.maxFrameDeltaMs = maxDelta;
+    const simBudget = options.simBudgetMs ?? DEFAULT_SIM_BUDGET_MS;
+    if (!(simBudget > 0)) throw new RangeError(`simBudgetMs must be > 0 ms, got ${simBudget}`);
+    this.simBudgetMs = simBudget;
   }
 
   /** True between start() and stop() (also while hidden, when no frames are scheduled). */
@@ -320,6 +333,12 @@ export class GameLoop {
         hooks.simulate();
         this.acc -= 1;
         this.simTotal++;
+        const left = steps - i - 1;
+        if (left > 0 && this.clock.now() - frameStart >= this.simBudgetMs) {
+          this.acc -= left; // over the frame's simulation budget: drop the rest, keep the fraction
+          this.droppedTotal += (left * 1000) / this.sps;
+          break;
+        }
       }
     }
 

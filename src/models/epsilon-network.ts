@@ -109,16 +109,22 @@ export class EpsilonNetwork {
     const { width, depth, timeEmbeddingDim: e } = this.spec;
     const gain = spec.activation === 'tanh' ? 1 : Math.SQRT2;
     const lim = (fanIn: number): number => gain * Math.sqrt(3 / fanIn);
-    this.wx = tf.variable(initWeights(rng, dim, width, lim(dim + e)), true, undefined);
-    this.wt = tf.variable(initWeights(rng, e, width, lim(dim + e)), true);
-    this.b1 = tf.variable(tf.zeros([width]), true);
+    // tf.variable copies its initial value: dispose the initial tensor right away.
+    const own = (init: tf.Tensor): tf.Variable => {
+      const v = tf.variable(init, true);
+      init.dispose();
+      return v;
+    };
+    this.wx = own(initWeights(rng, dim, width, lim(dim + e)));
+    this.wt = own(initWeights(rng, e, width, lim(dim + e)));
+    this.b1 = own(tf.zeros([width]));
     this.hidden = [];
     for (let k = 1; k < depth; k++) {
-      this.hidden.push({ w: tf.variable(initWeights(rng, width, width, lim(width)), true), b: tf.variable(tf.zeros([width]), true) });
+      this.hidden.push({ w: own(initWeights(rng, width, width, lim(width))), b: own(tf.zeros([width])) });
     }
     // Small output layer: the untrained network predicts epsilon near 0 instead of large noise.
-    this.wOut = tf.variable(initWeights(rng, width, dim, 0.1 * Math.sqrt(3 / width)), true);
-    this.bOut = tf.variable(tf.zeros([dim]), true);
+    this.wOut = own(initWeights(rng, width, dim, 0.1 * Math.sqrt(3 / width)));
+    this.bOut = own(tf.zeros([dim]));
     this.variables = [this.wx, this.wt, this.b1, ...this.hidden.flatMap((l) => [l.w, l.b]), this.wOut, this.bOut];
   }
 

@@ -51,7 +51,8 @@ export class DiffusionParticles {
   private prev: tf.Tensor2D;
   private cur: tf.Tensor2D;
   private holdLeft = 0;
-  private afterHold: 'forward' | 'reverse' | 'restart-forward' | 'restart-reverse' = 'forward';
+  /** True once a hold has made previous == current (no further uploads needed while resting). */
+  private resting = false;
   private disposed = false;
 
   /** @throws RangeError if x0 is empty or not a multiple of dim. */
@@ -115,26 +116,33 @@ export class DiffusionParticles {
     }
     if (this.motion === 'hold') {
       if (this.holdLeft-- > 0) {
-        this.replace(tf.clone(this.cur), false);
+        // Resting: after the first hold step previous == current, so interpolation stands still.
+        if (!this.resting) {
+          this.replace(tf.clone(this.cur), false);
+          this.resting = true;
+        }
         return;
       }
-      if (this.afterHold === 'restart-forward') this.resetToData();
-      else if (this.afterHold === 'restart-reverse') this.resetToNoise();
-      else this.motion = this.afterHold;
+      this.resting = false;
+      // Decide what follows from the phase now (it may have changed during the hold).
+      const atNoise = this.t >= this.schedule.T;
+      const next = atNoise ? (phase === 'forward' ? 'restart-forward' : 'reverse') : phase === 'reverse' ? 'restart-reverse' : 'forward';
+      if (next === 'restart-forward') this.resetToData();
+      else if (next === 'restart-reverse') this.resetToNoise();
+      else this.motion = next;
       this.stepMotion(net, variance); // a hold ends with a real step, so no frame stands still twice
       return;
     }
     const atEnd = (this.motion === 'forward' && this.t >= this.schedule.T) || (this.motion === 'reverse' && this.t <= 0);
     if (!atEnd) return this.stepMotion(net, variance);
-    if (this.motion === 'forward') this.startHold(phase === 'forward' ? 'restart-forward' : 'reverse');
-    else this.startHold(phase === 'reverse' ? 'restart-reverse' : 'forward');
+    this.startHold();
     this.step(phase, net, variance);
   }
 
-  private startHold(next: DiffusionParticles['afterHold']): void {
+  private startHold(): void {
     this.motion = 'hold';
     this.holdLeft = this.holdSteps;
-    this.afterHold = next;
+    this.resting = false;
   }
 
   private stepMotion(net: EpsilonNetwork, variance: PosteriorVariance): void {

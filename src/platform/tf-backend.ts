@@ -24,7 +24,22 @@ export interface BackendChoice {
   readonly device: GPUDevice | null;
   /** Why each earlier backend was skipped. */
   readonly skipped: readonly string[];
+  /** True when the math runs on the CPU (wasm, cpu, or a software GPU adapter that was asked for). */
+  readonly software: boolean;
 }
+
+/** Renderer string of WebGL2 (unmasked when allowed), or null without WebGL2. */
+function webglRenderer(): string | null {
+  if (typeof document === 'undefined') return null;
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (gl === null) return null;
+  const ext = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return name;
+}
+
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software/i;
 
 /** Creates a GPUDevice with every feature and the largest limits the adapter offers. @throws Error with the reason. */
 async function createSharedDevice(): Promise<{ device: GPUDevice; info: GPUAdapterInfo | undefined; fallback: boolean }> {
@@ -41,23 +56,33 @@ async function createSharedDevice(): Promise<{ device: GPUDevice; info: GPUAdapt
   return { device, info, fallback };
 }
 
-async function tryBackend(name: BackendName): Promise<{ device: GPUDevice | null; detail: string }> {
+async function tryBackend(name: BackendName, forced: boolean): Promise<{ device: GPUDevice | null; detail: string; software: boolean }> {
   if (name === 'webgpu') {
     const { device, info, fallback } = await createSharedDevice();
+    if (fallback && !forced) {
+      device.destroy();
+      throw new Error('software adapter only (no GPU), wasm is faster; ?backend=webgpu forces it');
+    }
     tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', () => new WebGPUBackend(device, info));
     // Small tensors would otherwise run on the CPU and break GPU-resident particle buffers.
     tf.env().set('WEBGPU_CPU_FORWARD', false);
     if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start webgpu');
     const vendor = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown GPU';
-    return { device, detail: `${vendor}${fallback ? ', software adapter' : ''}; one device shared with three.js` };
+    return { device, detail: `${vendor}${fallback ? ', software adapter' : ''}; one device shared with three.js`, software: fallback };
+  }
+  if (name === 'webgl') {
+    const renderer = webglRenderer();
+    if (renderer === null) throw new Error('no WebGL2');
+    if (SOFTWARE_GL.test(renderer) && !forced) throw new Error(`software renderer only (${renderer.slice(0, 40)}), wasm is faster; ?backend=webgl forces it`);
   }
   if (name === 'wasm') {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl });
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs could not start ${name}`);
-  return { device: null, detail: name === 'webgl' ? 'WebGL2 textures' : name === 'wasm' ? 'WebAssembly SIMD' : 'plain JavaScript' };
+  const software = name !== 'webgl' || SOFTWARE_GL.test(webglRenderer() ?? '');
+  return { device: null, detail: name === 'webgl' ? 'WebGL2 textures' : name === 'wasm' ? 'WebAssembly SIMD on the CPU' : 'plain JavaScript', software };
 }
 
 /** Parses a `?backend=` override; returns null for absent, throws RangeError naming the allowed values. */
@@ -69,21 +94,22 @@ export function parseBackendOverride(value: string | null): BackendName | null {
 
 /**
  * Starts the first backend that works, in the order webgpu, webgl, wasm, cpu (from `first` on when
- * given). Never throws: cpu always works.
+ * given). A GPU backend whose adapter is software (SwiftShader, llvmpipe) is skipped in favour of
+ * wasm, which is faster on a CPU, unless it is `first`. Never throws: cpu always works.
  */
 export async function initTfBackend(first: BackendName | null = null): Promise<BackendChoice> {
   const order = first === null ? BACKEND_ORDER : BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(first));
   const skipped: string[] = first === null ? [] : BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(first)).map((b) => `${b}: skipped by ?backend=${first}`);
   for (const name of order) {
     try {
-      const { device, detail } = await tryBackend(name);
+      const { device, detail, software } = await tryBackend(name, name === first);
       await tf.ready();
       const why = skipped.length > 0 ? `; ${skipped[skipped.length - 1]}` : '';
-      return { name, device, skipped, reason: `${name} (${detail})${why}` };
+      return { name, device, skipped, software, reason: `${name} (${detail})${why}` };
     } catch (e) {
       skipped.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
   await tf.setBackend('cpu');
-  return { name: 'cpu', device: null, skipped, reason: `cpu (${skipped.join('; ')})` };
+  return { name: 'cpu', device: null, skipped, software: true, reason: `cpu (${skipped.join('; ')})` };
 }

@@ -24,17 +24,23 @@ export const LOSS_READBACK_EVERY = 10;
 /** Order of costliness of an invalidation (higher rebuilds more). */
 const COST: Record<Invalidates, number> = { live: 0, training: 1, particles: 2, model: 3, data: 4 };
 
-/** Which of `a` and `b` differ, as the most costly invalidation they imply. */
-export function diffInvalidation(a: PlaygroundConfig, b: PlaygroundConfig): Invalidates {
-  let worst: Invalidates = 'live';
+/** Every kind of invalidation implied by the fields that differ between `a` and `b`. */
+export function changedInvalidations(a: PlaygroundConfig, b: PlaygroundConfig): Set<Invalidates> {
+  const changed = new Set<Invalidates>();
   for (const [group, fields] of Object.entries(CONFIG_SCHEMA)) {
     for (const [key, field] of Object.entries(fields)) {
       const va = (a as unknown as Record<string, Record<string, unknown>>)[group][key];
       const vb = (b as unknown as Record<string, Record<string, unknown>>)[group][key];
-      const inv = (field as Field).invalidates;
-      if (va !== vb && COST[inv] > COST[worst]) worst = inv;
+      if (va !== vb) changed.add((field as Field).invalidates);
     }
   }
+  return changed;
+}
+
+/** Which of `a` and `b` differ, as the most costly invalidation they imply ('live' if none). */
+export function diffInvalidation(a: PlaygroundConfig, b: PlaygroundConfig): Invalidates {
+  let worst: Invalidates = 'live';
+  for (const inv of changedInvalidations(a, b)) if (COST[inv] > COST[worst]) worst = inv;
   return worst;
 }
 
@@ -72,6 +78,7 @@ export class DiffusionSession {
 
   /** Rest at each end of the diffusion, in simulation steps. */
   setHoldSteps(n: number): void {
+    n = Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 0;
     this.holdSteps = n;
     this.particles.holdSteps = n;
   }
@@ -81,29 +88,26 @@ export class DiffusionSession {
    * the UI can say so ("retraining from scratch").
    */
   apply(next: PlaygroundConfig): Invalidates {
+    const changed = changedInvalidations(this.config, next);
     const what = diffInvalidation(this.config, next);
     this.config = cloneConfig(next);
-    switch (what) {
-      case 'data':
-        this.disposeModel();
-        this.disposeParticles();
-        this.buildAll();
-        break;
-      case 'model':
-        this.disposeModel();
-        this.buildModel();
-        this.particles.setSchedule(this.schedule);
-        break;
-      case 'particles':
-        this.disposeParticles();
-        this.buildParticles();
-        break;
-      case 'training':
-        this.trainer.setTraining(this.config.model);
-        break;
-      case 'live':
-        break;
+    if (changed.has('data')) {
+      this.disposeModel();
+      this.disposeParticles();
+      this.buildAll();
+      return what;
     }
+    if (changed.has('model')) {
+      this.disposeModel();
+      this.buildModel();
+    }
+    if (changed.has('particles')) {
+      this.disposeParticles();
+      this.buildParticles();
+    } else if (changed.has('model')) {
+      this.particles.setSchedule(this.schedule);
+    }
+    if (changed.has('training') && !changed.has('model')) this.trainer.setTraining(this.config.model);
     return what;
   }
 

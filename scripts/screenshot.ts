@@ -1,0 +1,39 @@
+/**
+ * Takes screenshots of the built app in headless Chromium (for the README and for looking at).
+ * Usage: tsx scripts/screenshot.ts [--webgl] [--seconds 30] [--query "backend=wasm"] [--out docs/screenshot.png] [--no-build]
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildApp, launchChromium, serveApp, snapshot, WEBGL_FLAGS, WEBGPU_FLAGS } from '../tests/browser/harness';
+
+const args = process.argv.slice(2);
+const opt = (name: string, def: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
+};
+const seconds = Number(opt('--seconds', '10'));
+const out = opt('--out', 'docs/screenshot.png');
+const query = opt('--query', '');
+const hash = opt('--hash', '');
+const every = Number(opt('--every', '0'));
+
+if (!args.includes('--no-build')) await buildApp();
+const { server, url } = await serveApp();
+const browser = await launchChromium(args.includes('--webgl') ? WEBGL_FLAGS : WEBGPU_FLAGS);
+const logs: string[] = [];
+browser.page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
+browser.page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+await browser.page.goto(`${url}${query ? `?${query}` : ''}${hash ? `#${hash}` : ''}`);
+mkdirSync(dirname(out), { recursive: true });
+const start = Date.now();
+let shot = 0;
+while (Date.now() - start < seconds * 1000) {
+  await browser.page.waitForTimeout(every > 0 ? every * 1000 : 1000);
+  const s = await snapshot(browser.page);
+  console.log(`${((Date.now() - start) / 1000).toFixed(0)}s`, JSON.stringify({ ...s, config: undefined }));
+  if (every > 0) await browser.page.screenshot({ path: out.replace(/\.png$/, `-${String(shot++).padStart(2, '0')}.png`) });
+}
+await browser.page.screenshot({ path: out });
+console.log(logs.slice(0, 30).join('\n'));
+await browser.close();
+await server.close();

@@ -1,0 +1,56 @@
+/**
+ * The config in the URL hash, TensorFlow-Playground style: `#data.dataset=rings&data.particles=5000`.
+ * Only values that differ from the defaults are written. Reading goes through {@link validateConfig},
+ * so unknown keys and bad values are reported and replaced by defaults, never trusted.
+ */
+import { CONFIG_SCHEMA, defaultConfig, validateConfig, type Field, type PlaygroundConfig, type ValidatedConfig } from './playground-config';
+
+/** Longest hash we parse (characters); longer input is rejected as a whole. */
+export const MAX_HASH_LENGTH = 4096;
+
+/** Writes the non-default values of `config` as a URL hash body (without '#'). */
+export function configToHash(config: PlaygroundConfig): string {
+  const defaults = defaultConfig() as unknown as Record<string, Record<string, unknown>>;
+  const c = config as unknown as Record<string, Record<string, unknown>>;
+  const params = new URLSearchParams();
+  for (const [group, fields] of Object.entries(CONFIG_SCHEMA)) {
+    for (const key of Object.keys(fields)) {
+      if (c[group][key] !== defaults[group][key]) params.set(`${group}.${key}`, String(c[group][key]));
+    }
+  }
+  return params.toString();
+}
+
+/**
+ * Parses a URL hash (with or without '#') into a validated config. Never throws.
+ * Values are converted by their field's kind (number, boolean, choice); anything else is a problem.
+ */
+export function configFromHash(hash: string): ValidatedConfig {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (body.length === 0) return validateConfig(undefined);
+  if (body.length > MAX_HASH_LENGTH) return { config: defaultConfig(), problems: [`URL hash is longer than ${MAX_HASH_LENGTH} characters; using defaults`] };
+  const raw: Record<string, Record<string, unknown>> = {};
+  const problems: string[] = [];
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(body);
+  } catch {
+    return { config: defaultConfig(), problems: ['URL hash could not be parsed; using defaults'] };
+  }
+  for (const [name, value] of params) {
+    const dot = name.indexOf('.');
+    const group = dot > 0 ? name.slice(0, dot) : name;
+    const key = dot > 0 ? name.slice(dot + 1) : '';
+    const field = Object.hasOwn(CONFIG_SCHEMA, group) && Object.hasOwn((CONFIG_SCHEMA as Record<string, object>)[group], key)
+      ? ((CONFIG_SCHEMA as unknown as Record<string, Record<string, Field>>)[group][key])
+      : undefined;
+    if (field === undefined) {
+      problems.push(`unknown URL setting '${name.slice(0, 40)}' ignored`);
+      continue;
+    }
+    const group2 = (raw[group] ??= {});
+    group2[key] = field.kind === 'number' ? (value.trim() === '' ? Number.NaN : Number(value)) : field.kind === 'boolean' ? (value === 'true' ? true : value === 'false' ? false : value) : value;
+  }
+  const validated = validateConfig(raw);
+  return { config: validated.config, problems: [...problems, ...validated.problems] };
+}

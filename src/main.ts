@@ -1,0 +1,246 @@
+/**
+ * Wires the playground together: backend -> session (models, particles) -> loop (time) -> stage
+ * (drawing) and UI (GUI, HUD). The only file that knows every part; it also disposes them.
+ */
+import { Color } from 'three/webgpu';
+import { validateConfig, type ConfigGroup, type PlaygroundConfig } from './config/playground-config';
+import { configFromHash, configToHash } from './config/url-hash';
+import { datasetInfo } from './data/datasets';
+import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
+import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
+import { clusterColors, THEME, timeColor } from './scene/palette';
+import { ParticleLayer } from './scene/particle-layer';
+import { ParticleUploader } from './scene/particle-upload';
+import { Stage } from './scene/stage';
+import { DiffusionSession } from './session/diffusion-session';
+import { createConfigGui } from './ui/config-gui';
+import { Hud } from './ui/hud';
+
+/** Seconds the particles rest at t = 0 and t = T before turning around. */
+const HOLD_SECONDS = 0.6;
+/** Starting particle count when there is no hardware GPU. */
+const SOFTWARE_PARTICLES = 4_000;
+
+function showFatal(overlay: HTMLElement, message: string): void {
+  const box = document.createElement('div');
+  box.className = 'fatal';
+  box.innerHTML = '<div><h2>Generative Playground could not start</h2><p></p></div>';
+  (box.querySelector('p') as HTMLElement).textContent = message;
+  overlay.append(box);
+}
+
+async function main(): Promise<void> {
+  const canvas = document.getElementById('stage') as HTMLCanvasElement;
+  const overlay = document.getElementById('overlay') as HTMLElement;
+  const hud = new Hud(overlay);
+  const params = new URLSearchParams(location.search);
+
+  let override: BackendName | null = null;
+  try {
+    override = parseBackendOverride(params.get('backend'));
+  } catch (e) {
+    hud.toast(`${(e as Error).message}; choosing automatically`, 'error');
+  }
+  const choice: BackendChoice = await initTfBackend(override);
+  const forceWebGL = params.get('renderer') === 'webgl';
+  const stage = await Stage.create({ canvas, device: forceWebGL ? null : choice.device, forceWebGL, antialias: !choice.software });
+  const shared = choice.device !== null && stage.backendName === 'WebGPU' && !forceWebGL;
+  const uploader = new ParticleUploader(stage.renderer, shared ? choice.device : null);
+
+  const fromUrl = configFromHash(location.hash);
+  for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
+  const config: PlaygroundConfig = fromUrl.config;
+  if (choice.software && !/(^|[#&])data\.particles=/.test(location.hash)) {
+    config.data.particles = SOFTWARE_PARTICLES;
+    hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the scene starts with ${SOFTWARE_PARTICLES.toLocaleString('en')} particles. Raise the count under Data if it keeps up.`);
+  }
+  const session = new DiffusionSession(config, 0);
+  let particleLayer!: ParticleLayer;
+  let dataLayer!: ParticleLayer;
+
+  const buildParticleLayer = (): void => {
+    if (particleLayer) {
+      stage.scene.remove(particleLayer.object);
+      particleLayer.dispose();
+    }
+    const p = session.particles;
+    const x0 = new Float32Array(p.count * p.dim);
+    particleLayer = new ParticleLayer({
+      count: p.count,
+      dim: session.dim,
+      positions: x0,
+      colors: clusterColors(session.particleLabels),
+      pointSize: config.view.pointSize,
+      additive: true,
+      opacity: Math.min(0.9, 0.9 * Math.sqrt(20_000 / p.count) + 0.15),
+    });
+    stage.scene.add(particleLayer.object);
+    uploader.reset();
+  };
+  const buildDataLayer = (): void => {
+    if (dataLayer) {
+      stage.scene.remove(dataLayer.object);
+      dataLayer.dispose();
+    }
+    const ref = session.reference;
+    dataLayer = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: 0.22 });
+    dataLayer.setColoring('time', new Color(THEME.data));
+    dataLayer.object.renderOrder = -0.5;
+    stage.scene.add(dataLayer.object);
+  };
+  stage.setDimension(session.dim);
+  buildParticleLayer();
+  buildDataLayer();
+
+  // GPU back-pressure: with a shared WebGPU device the next frame waits for the previous frame's GPU work.
+  let gpuBusy = false;
+  const fence = (): void => {
+    if (!shared || gpuBusy || choice.device === null) return;
+    gpuBusy = true;
+    choice.device.queue.onSubmittedWorkDone().then(
+      () => (gpuBusy = false),
+      () => (gpuBusy = false),
+    );
+  };
+
+  const scratchColor = new Color();
+  const loop = new GameLoop(
+    {
+      simulate: () => session.simulate(),
+      trainStep: () => {
+        session.trainStep();
+        return true;
+      },
+      render: (alpha) => {
+        const p = session.particles;
+        uploader.upload(particleLayer, p.previous, p.current, p.version);
+        particleLayer.setAlpha(uploader.mode === 'gpu' ? alpha : 1);
+        particleLayer.setColoring(config.view.colorMode, timeColor(p.t / p.T, scratchColor));
+        particleLayer.setPointSize(config.view.pointSize);
+        dataLayer.object.visible = config.view.showData;
+        stage.render();
+        fence();
+      },
+    },
+    {
+      clock: performanceClock,
+      scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy),
+      stepsPerSecond: config.sampling.stepsPerSecond,
+      trainBudgetMs: config.model.trainBudgetMs,
+    },
+  );
+  const applyLive = (): void => {
+    loop.setStepsPerSecond(config.sampling.stepsPerSecond);
+    loop.setTrainBudgetMs(config.model.trainBudgetMs);
+    loop.paused = config.sampling.paused;
+    session.setHoldSteps(Math.round(HOLD_SECONDS * config.sampling.stepsPerSecond));
+  };
+  applyLive();
+
+  const onConfigChange = (group: ConfigGroup, key: string): void => {
+    const { config: valid, problems } = validateConfig(config);
+    for (const p of problems) hud.toast(p, 'error');
+    Object.assign(config, valid);
+    for (const g of Object.keys(valid) as ConfigGroup[]) Object.assign(config[g], valid[g]);
+    gui.refresh();
+    try {
+      const what = session.apply(config);
+      if (what === 'data') {
+        stage.setDimension(session.dim);
+        buildParticleLayer();
+        buildDataLayer();
+        hud.toast(`Data set: ${datasetInfo(config.data.dataset).label}. Retraining from scratch.`);
+      } else if (what === 'model') {
+        hud.toast(`${group === 'schedule' ? 'Schedule' : 'Network'} changed (${key}): new weights, retraining from scratch.`);
+      } else if (what === 'particles') {
+        buildParticleLayer();
+      }
+      applyLive();
+      history.replaceState(null, '', `${location.pathname}${location.search}${configToHash(config) ? `#${configToHash(config)}` : ''}`);
+    } catch (e) {
+      hud.toast(`Could not apply ${group}.${key}: ${(e as Error).message}`, 'error');
+    }
+  };
+
+  const gui = createConfigGui(config, onConfigChange, {
+    resetWeights: () => {
+      session.resetWeights();
+      hud.toast('Weights reset: training from scratch.');
+    },
+    stepOnce: () => {
+      if (!config.sampling.paused) {
+        config.sampling.paused = true;
+        applyLive();
+        gui.refresh();
+      }
+      loop.stepOnce();
+    },
+    restart: () => session.particles.resetToData(),
+    resetView: () => stage.resetView(),
+  });
+
+  addEventListener('resize', () => stage.resize());
+  document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
+  addEventListener('keydown', (e) => {
+    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
+    if (e.key === ' ') {
+      config.sampling.paused = !config.sampling.paused;
+      applyLive();
+      gui.refresh();
+      e.preventDefault();
+    } else if (e.key === '.' || e.key === 'ArrowRight') {
+      loop.stepOnce();
+    }
+  });
+
+  const describeBackend = (): string => choice.reason;
+  setInterval(() => {
+    const s = loop.stats;
+    const p = session.particles;
+    hud.update({
+      title: `DDPM · ${datasetInfo(config.data.dataset).label}`,
+      phase: config.sampling.paused ? 'paused' : p.motion === 'hold' ? `${config.sampling.phase} · hold` : `${config.sampling.phase} · ${p.motion}`,
+      t: p.t,
+      T: p.T,
+      timeColor: `#${timeColor(p.t / p.T, scratchColor).getHexString()}`,
+      backend: describeBackend(),
+      renderer: `three.js ${stage.backendName} · positions ${uploader.mode === 'gpu' ? 'GPU→GPU copy' : 'async readback'}`,
+      fps: s.fps,
+      frameMs: s.frameMs,
+      trainStepsPerSecond: s.trainStepsPerSecond,
+      trainSteps: session.trainSteps,
+      loss: session.loss,
+      particles: p.count,
+    });
+  }, 250);
+
+  // A read-only handle for tests and the console.
+  (window as unknown as Record<string, unknown>).__playground = {
+    snapshot: () => ({
+      backend: choice.name,
+      renderer: stage.backendName,
+      upload: uploader.mode,
+      trainSteps: session.trainSteps,
+      simSteps: loop.stats.simSteps,
+      frames: loop.stats.frames,
+      t: session.particles.t,
+      loss: session.loss,
+      config: structuredClone(config),
+    }),
+  };
+
+  addEventListener('beforeunload', () => {
+    loop.dispose();
+    session.dispose();
+    particleLayer.dispose();
+    dataLayer.dispose();
+    stage.dispose();
+  });
+  loop.start();
+}
+
+addEventListener('error', (e) => console.error('[playground]', e.message));
+main().catch((e: unknown) => {
+  console.error(e);
+  showFatal(document.getElementById('overlay') as HTMLElement, e instanceof Error ? e.message : String(e));
+});

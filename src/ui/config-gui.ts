@@ -1,0 +1,100 @@
+/**
+ * The lil-gui panel, generated from {@link CONFIG_SCHEMA}: one folder per config group, one control
+ * per field, so the GUI can never disagree with the config's types, ranges or defaults.
+ *
+ * Cheap changes ('live', 'training') apply while a slider moves; changes that rebuild something
+ * (particles, model, data) apply when the slider is released, so dragging never stalls the page.
+ */
+import GUI, { type Controller } from 'lil-gui';
+import { CONFIG_SCHEMA, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
+import { DATASETS } from '../data/datasets';
+
+const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Schedule', model: 'Model', sampling: 'Sampling', view: 'View' };
+
+/** Display names for choice options (value -> label). */
+const OPTION_LABELS: Record<string, string> = {
+  ...Object.fromEntries(DATASETS.map((d) => [d.name, `${d.label}${d.dim === 3 ? ' (3D)' : ''}`])),
+  beta: 'beta_t',
+  betaTilde: 'betaTilde_t (posterior)',
+  time: 'time t',
+  cluster: 'data cluster',
+};
+
+/** Buttons shown under the config folders. */
+export interface GuiActions {
+  readonly resetWeights: () => void;
+  readonly stepOnce: () => void;
+  readonly restart: () => void;
+  readonly resetView: () => void;
+}
+
+/**
+ * Builds the panel on `config` (edited in place) and calls `onChange(group, key)` after each edit.
+ * Returns the GUI and a function that refreshes all controls from the config.
+ */
+export function createConfigGui(
+  config: PlaygroundConfig,
+  onChange: (group: ConfigGroup, key: string) => void,
+  actions: GuiActions,
+  container?: HTMLElement,
+): { gui: GUI; refresh: () => void } {
+  const gui = new GUI({ title: 'Generative Playground', container, width: 290 });
+  const controllers: Controller[] = [];
+  for (const group of Object.keys(CONFIG_SCHEMA) as ConfigGroup[]) {
+    const folder = gui.addFolder(GROUP_TITLES[group]);
+    const target = config[group] as Record<string, unknown>;
+    for (const [key, f] of Object.entries(CONFIG_SCHEMA[group])) {
+      const field = f as Field;
+      const c = field.kind === 'number' && field.log ? addLogSlider(folder, target, key, field) : addControl(folder, target, key, field);
+      const heavy = field.invalidates !== 'live' && field.invalidates !== 'training';
+      if (heavy || field.kind === 'choice') c.onFinishChange(() => onChange(group, key));
+      else c.onChange(() => onChange(group, key));
+      controllers.push(c);
+    }
+    if (group === 'view' || group === 'schedule') folder.close();
+  }
+  const actionsFolder = gui.addFolder('Actions');
+  actionsFolder.add(actions, 'stepOnce').name('single step (while paused)');
+  actionsFolder.add(actions, 'restart').name('restart particles from data');
+  actionsFolder.add(actions, 'resetWeights').name('reset weights (retrain)');
+  actionsFolder.add(actions, 'resetView').name('reset view');
+  return { gui, refresh: () => controllers.forEach((c) => c.updateDisplay()) };
+}
+
+function addControl(folder: GUI, target: Record<string, unknown>, key: string, field: Field): Controller {
+  switch (field.kind) {
+    case 'number':
+      return folder.add(target, key, field.min, field.max, field.step).name(field.label);
+    case 'boolean':
+      return folder.add(target, key).name(field.label);
+    case 'choice': {
+      const options = Object.fromEntries(field.options.map((o) => [OPTION_LABELS[o] ?? o, o]));
+      return folder.add(target, key, options).name(field.label);
+    }
+  }
+}
+
+/** A slider over log10(value), writing 10^x back into the config (for learning rate and betas). */
+function addLogSlider(folder: GUI, target: Record<string, unknown>, key: string, field: NumberField): Controller {
+  let controller: Controller | null = null;
+  const label = (): string => `${field.label} ${(target[key] as number).toExponential(1)}`;
+  const proxy = {
+    get value(): number {
+      return Math.log10(target[key] as number);
+    },
+    set value(x: number) {
+      const v = Number((10 ** x).toPrecision(3));
+      target[key] = Math.min(field.max, Math.max(field.min, v));
+      controller?.name(label());
+    },
+  };
+  const c = folder.add(proxy, 'value', Math.log10(field.min), Math.log10(field.max), 0.01);
+  controller = c;
+  c.name(label()).decimals(2);
+  const update = c.updateDisplay.bind(c);
+  c.updateDisplay = () => {
+    c.name(label());
+    return update();
+  };
+  return c;
+}

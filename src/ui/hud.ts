@@ -1,0 +1,92 @@
+/**
+ * Heads-up display: what is running (model, data, phase, t) and how fast (backend, fps, frame ms,
+ * train steps/s, steps so far, loss), plus short messages (toasts). Plain DOM, refreshed a few times
+ * per second, never from inside the simulation.
+ */
+
+/** Everything the HUD shows; main.ts fills it from the loop, the session and the backend choice. */
+export interface HudState {
+  readonly title: string;
+  readonly phase: string;
+  readonly t: number;
+  readonly T: number;
+  /** CSS colour of the current t (matches the particles). */
+  readonly timeColor: string;
+  readonly backend: string;
+  readonly renderer: string;
+  readonly fps: number;
+  readonly frameMs: number;
+  readonly trainStepsPerSecond: number;
+  readonly trainSteps: number;
+  readonly loss: number;
+  readonly particles: number;
+}
+
+const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+const big = (x: number): string => (x >= 10_000 ? `${(x / 1000).toFixed(x >= 100_000 ? 0 : 1)}k` : String(Math.round(x)));
+
+/** The HUD overlay. */
+export class Hud {
+  private readonly root: HTMLElement;
+  private readonly fields = new Map<string, HTMLElement>();
+  private readonly bar: HTMLElement;
+  private readonly toasts: HTMLElement;
+
+  constructor(parent: HTMLElement) {
+    this.root = document.createElement('div');
+    this.root.className = 'hud';
+    this.root.innerHTML = `
+      <div class="hud-title" data-f="title"></div>
+      <div class="hud-phase"><span data-f="phase"></span> <span class="hud-t" data-f="t"></span></div>
+      <div class="hud-bar"><div class="hud-bar-fill"></div></div>
+      <table class="hud-stats">
+        <tr><th>tfjs</th><td data-f="backend"></td></tr>
+        <tr><th>draw</th><td data-f="renderer"></td></tr>
+        <tr><th>fps</th><td><span data-f="fps"></span> <span class="dim">· frame <span data-f="frameMs"></span> ms</span></td></tr>
+        <tr><th>train</th><td><span data-f="trainRate"></span> steps/s <span class="dim">· <span data-f="trainSteps"></span> steps</span></td></tr>
+        <tr><th>loss</th><td data-f="loss"></td></tr>
+        <tr><th>particles</th><td data-f="particles"></td></tr>
+      </table>`;
+    for (const el of this.root.querySelectorAll<HTMLElement>('[data-f]')) this.fields.set(el.dataset.f as string, el);
+    this.bar = this.root.querySelector('.hud-bar-fill') as HTMLElement;
+    this.toasts = document.createElement('div');
+    this.toasts.className = 'toasts';
+    parent.append(this.root, this.toasts);
+  }
+
+  private set(name: string, text: string): void {
+    const el = this.fields.get(name);
+    if (el && el.textContent !== text) el.textContent = text;
+  }
+
+  /** Refreshes every field. */
+  update(s: HudState): void {
+    this.set('title', s.title);
+    this.set('phase', s.phase);
+    this.set('t', `t = ${s.t} / ${s.T}`);
+    this.bar.style.width = `${(100 * s.t) / Math.max(1, s.T)}%`;
+    this.bar.style.background = s.timeColor;
+    this.set('backend', s.backend);
+    this.set('renderer', s.renderer);
+    this.set('fps', fmt(s.fps, 0));
+    this.set('frameMs', fmt(s.frameMs, 1));
+    this.set('trainRate', fmt(s.trainStepsPerSecond, 0));
+    this.set('trainSteps', String(s.trainSteps));
+    this.set('loss', fmt(s.loss, 4));
+    this.set('particles', big(s.particles));
+  }
+
+  /**
+   * Shows a message for a few seconds. kind 'error' stays longer and is red.
+   * @param seconds display time in seconds.
+   */
+  toast(message: string, kind: 'info' | 'error' = 'info', seconds = kind === 'error' ? 10 : 4): void {
+    const el = document.createElement('div');
+    el.className = `toast toast-${kind}`;
+    el.textContent = message;
+    el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    this.toasts.append(el);
+    while (this.toasts.children.length > 5) this.toasts.firstElementChild?.remove();
+    setTimeout(() => el.remove(), seconds * 1000);
+  }
+}

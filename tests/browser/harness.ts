@@ -1,0 +1,77 @@
+/**
+ * Shared by the browser test, the screenshot script and the browser benchmark: serves a built
+ * `dist/` with Vite's preview server on a free local port and drives Debian's Chromium through
+ * playwright-core (never a downloaded browser).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+
+/** Where Debian's chromium package puts the browser; override with CHROMIUM_PATH. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM_PATH);
+}
+
+const QUIET = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--mute-audio'];
+/** Software WebGPU (SwiftShader Vulkan) that can also present to a canvas; see shared notes. */
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-angle=swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader'];
+/** No WebGPU adapter: tfjs falls back to WebGL, three to its WebGL2 backend. */
+export const WEBGL_FLAGS = ['--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+
+/** Builds the app into `outDir` (default dist/) quietly. */
+export async function buildApp(outDir = 'dist'): Promise<void> {
+  await build({ logLevel: 'error', build: { outDir, emptyOutDir: true } });
+}
+
+/** Serves `outDir` on 127.0.0.1 at a free port. */
+export async function serveApp(outDir = 'dist'): Promise<{ server: PreviewServer; url: string }> {
+  const server = await preview({ logLevel: 'error', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('preview server has no URL');
+  return { server, url };
+}
+
+/** A headless Chromium with its own throw-away profile. Call close(). */
+export async function launchChromium(flags: string[], viewport = { width: 1280, height: 720 }): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'gp-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...QUIET, ...flags],
+    viewport,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What `window.__playground.snapshot()` returns. */
+export interface Snapshot {
+  backend: string;
+  renderer: string;
+  upload: string;
+  trainSteps: number;
+  simSteps: number;
+  frames: number;
+  t: number;
+  loss: number;
+  config: Record<string, Record<string, unknown>>;
+}
+
+export async function snapshot(page: Page): Promise<Snapshot | null> {
+  return page.evaluate(() => {
+    const p = (window as unknown as { __playground?: { snapshot(): unknown } }).__playground;
+    return p ? (p.snapshot() as never) : null;
+  });
+}
