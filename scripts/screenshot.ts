@@ -1,6 +1,7 @@
 /**
  * Takes screenshots of the built app in headless Chromium (for the README and for looking at).
- * Usage: tsx scripts/screenshot.ts [--webgl] [--seconds 30] [--query "backend=wasm"] [--out docs/screenshot.png] [--no-build]
+ * Usage: tsx scripts/screenshot.ts [--webgl] [--seconds 30] [--query "backend=wasm"] [--hash "data.particles=2000"]
+ *   [--every S (extra numbered shots)] [--at-data (then wait for t = 0)] [--out docs/screenshot.png] [--no-build]
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -32,6 +33,12 @@ while (Date.now() - start < seconds * 1000) {
   const s = await snapshot(browser.page);
   console.log(`${((Date.now() - start) / 1000).toFixed(0)}s`, JSON.stringify({ ...s, config: undefined }));
   if (every > 0) await browser.page.screenshot({ path: out.replace(/\.png$/, `-${String(shot++).padStart(2, '0')}.png`) });
+}
+if (args.includes('--at-data')) {
+  // Wait for the particles to reach t = 0 (the end of a reverse pass), then shoot.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline && (await snapshot(browser.page))?.t !== 0) await browser.page.waitForTimeout(200);
+  console.log('at t = 0:', JSON.stringify({ ...(await snapshot(browser.page)), config: undefined }));
 }
 await browser.page.screenshot({ path: out });
 console.log(logs.slice(0, 30).join('\n'));

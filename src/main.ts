@@ -223,6 +223,8 @@ async function main(): Promise<void> {
       trainSteps: session.trainSteps,
       simSteps: loop.stats.simSteps,
       frames: loop.stats.frames,
+      fps: loop.stats.fps,
+      frameMs: loop.stats.frameMs,
       t: session.particles.t,
       loss: session.loss,
       config: structuredClone(config),

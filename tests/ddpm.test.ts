@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
-import { ancestralStep, DdpmTrainer } from '../src/models/ddpm';
+import { ancestralStep, DdpmTrainer, WeightAverage } from '../src/models/ddpm';
 import { EpsilonNetwork, timeEmbedding } from '../src/models/epsilon-network';
 import { energyDistance, slicedWasserstein } from '../src/models/metrics';
 import { SeededGaussianNoise } from '../src/models/noise-source';
@@ -99,6 +99,48 @@ describe('no tensor leaks', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, z]);
     trainer.dispose();
+    net.dispose();
+  });
+});
+
+describe('weight average (EMA)', () => {
+  it('avg <- d avg + (1 - d) w with the warm-up d_n = min(decay, (1 + n) / (10 + n))', () => {
+    const net = new EpsilonNetwork(2, { width: 4, depth: 1, activation: 'relu' }, createRng(1));
+    const avg = new WeightAverage(net, 0.5);
+    const w0 = net.variables[0].dataSync()[0];
+    expect(avg.net.variables[0].dataSync()[0]).toBe(w0); // starts as a copy
+    net.variables[0].assign(tf.onesLike(net.variables[0]));
+    const before = tf.memory().numTensors;
+    avg.update(net); // n = 0: d = min(0.5, 1/10) = 0.1
+    expect(tf.memory().numTensors).toBe(before);
+    expect(avg.net.variables[0].dataSync()[0]).toBeCloseTo(0.1 * w0 + 0.9, 6);
+    for (let n = 1; n < 20; n++) avg.update(net); // d reaches 0.5; w = 1 throughout
+    const expected = (() => {
+      let a = w0;
+      for (let n = 0; n < 20; n++) {
+        const d = Math.min(0.5, (1 + n) / (10 + n));
+        a = d * a + (1 - d) * 1;
+      }
+      return a;
+    })();
+    expect(avg.net.variables[0].dataSync()[0]).toBeCloseTo(expected, 5);
+    expect(() => new WeightAverage(net, 1)).toThrow(RangeError);
+    avg.dispose();
+    net.dispose();
+  });
+
+  it('the trainer samples with the average when emaDecay > 0, and can switch it off', () => {
+    const rng = createRng(4);
+    const data = sampleDataset('two-moons', 200, rng.fork());
+    const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'silu' }, rng.fork());
+    const before = tf.memory().numTensors;
+    const trainer = new DdpmTrainer(net, schedule, data.points, rng.fork(), { learningRate: 1e-2, batchSize: 16, emaDecay: 0.9 });
+    expect(trainer.samplingNet).not.toBe(net);
+    trainer.step().dispose();
+    trainer.setTraining({ learningRate: 1e-2, batchSize: 16, emaDecay: 0 });
+    expect(trainer.samplingNet).toBe(net);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
     net.dispose();
   });
 });

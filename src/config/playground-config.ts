@@ -20,7 +20,7 @@ export type ColorMode = 'time' | 'cluster';
 export interface PlaygroundConfig {
   data: { dataset: DatasetName; particles: number; seed: number };
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number };
-  model: { width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; trainBudgetMs: number };
+  model: { width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   sampling: { phase: Phase; stepsPerSecond: number; variance: PosteriorVariance; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean };
 }
@@ -83,9 +83,10 @@ export const CONFIG_SCHEMA = {
     width: num('width', 128, 16, 512, 16, 'model'),
     depth: num('hidden layers', 3, 1, 6, 1, 'model'),
     activation: choice<Activation>('activation', 'silu', ACTIVATIONS, 'model'),
-    learningRate: num('learning rate', 2e-3, 1e-5, 0.05, 1e-5, 'training', { log: true, integer: false }),
+    learningRate: num('learning rate', 5e-3, 1e-5, 0.05, 1e-5, 'training', { log: true, integer: false }),
     batchSize: num('batch size', 512, 32, 8192, 32, 'training'),
-    trainBudgetMs: num('train ms / frame', 8, 0, 40, 1, 'live'),
+    emaDecay: num('EMA decay (sampling)', 0.99, 0, 0.9999, 0.0001, 'training', { integer: false }),
+    trainBudgetMs: num('train ms / frame', 8, 0, 200, 1, 'live'),
   },
   sampling: {
     phase: choice<Phase>('phase', 'loop', ['forward', 'reverse', 'loop'], 'live'),

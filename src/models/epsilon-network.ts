@@ -152,6 +152,21 @@ export class EpsilonNetwork {
     });
   }
 
+  /** A new network with the same shape and a copy of these weights (owns its own variables). */
+  clone(): EpsilonNetwork {
+    const copy = new EpsilonNetwork(this.dim, this.spec, { uniform: () => 0.5 } as Rng);
+    copy.assignFrom(this);
+    return copy;
+  }
+
+  /** Overwrites these weights with `other`'s. @throws RangeError if the shapes differ. */
+  assignFrom(other: EpsilonNetwork): void {
+    if (other.variables.length !== this.variables.length || other.variables.some((v, i) => v.size !== this.variables[i].size)) {
+      throw new RangeError('assignFrom: networks have different shapes');
+    }
+    this.variables.forEach((v, i) => v.assign(other.variables[i]));
+  }
+
   /** Copies the weights into plain arrays (for saving, tests and benchmarks). Reads back: not for the frame loop. */
   async getWeights(): Promise<Float32Array[]> {
     return Promise.all(this.variables.map(async (v) => (await v.data()) as Float32Array));

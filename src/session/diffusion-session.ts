@@ -145,9 +145,9 @@ export class DiffusionSession {
     return this.trainer.steps;
   }
 
-  /** One fixed simulation step of the particles under the configured phase. */
+  /** One fixed simulation step of the particles under the configured phase (reverse steps use the EMA weights). */
   simulate(): void {
-    this.particles.step(this.config.sampling.phase, this.net, this.config.sampling.variance);
+    this.particles.step(this.config.sampling.phase, this.trainer.samplingNet, this.config.sampling.variance);
   }
 
   private buildAll(): void {

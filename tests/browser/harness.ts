@@ -64,6 +64,9 @@ export interface Snapshot {
   trainSteps: number;
   simSteps: number;
   frames: number;
+  fps: number;
+  /** Mean ms inside the loop's tick (simulate + train + render calls). */
+  frameMs: number;
   t: number;
   loss: number;
   config: Record<string, Record<string, unknown>>;

@@ -1,0 +1,116 @@
+/**
+ * End to end, in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+ * the built app boots with no console errors, draws particles (pixels, not just a canvas element)
+ * and trains (the step counter advances), on WebGL2 and on software WebGPU with one shared device.
+ * Skipped, with a message saying how to enable it, where Chromium is missing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, snapshot, WEBGL_FLAGS, WEBGPU_FLAGS, type Snapshot } from './harness';
+import { brightShare } from './pixels';
+
+const available = chromiumAvailable();
+if (!available) {
+  console.warn(
+    `\n[browser test] SKIPPED: no Chromium at ${CHROMIUM_PATH}.\n` +
+      `  Enable it with: sudo apt-get install -y chromium   (or set CHROMIUM_PATH to a Chromium binary)\n`,
+  );
+}
+
+/** The particle area of a 1280x720 page: right of the HUD, left of the GUI panel. */
+const STAGE_REGION = { x: 460, y: 40, width: 500, height: 640 };
+
+async function until(page: Page, what: string, pred: (s: Snapshot) => boolean, timeoutMs: number): Promise<Snapshot> {
+  const end = Date.now() + timeoutMs;
+  let last: Snapshot | null = null;
+  while (Date.now() < end) {
+    last = await snapshot(page);
+    if (last && pred(last)) return last;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last && { ...last, config: undefined })}`);
+}
+
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}
+
+describe.skipIf(!available)('the app in headless Chromium', () => {
+  let outDir = '';
+  let server: PreviewServer;
+  let url = '';
+
+  beforeAll(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'gp-dist-'));
+    await buildApp(outDir);
+    ({ server, url } = await serveApp(outDir));
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('boots on WebGL2 (no WebGPU adapter), draws particles and trains live', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS);
+    try {
+      const errors = collectErrors(browser.page);
+      await browser.page.goto(`${url}#data.particles=2000&model.batchSize=128`);
+      const first = await until(browser.page, 'training to start', (s) => s.trainSteps >= 2 && s.frames >= 2, 60_000);
+      expect(first.backend).toBe('wasm'); // SwiftShader WebGL is software: wasm is chosen and the HUD says why
+      expect(first.renderer).toBe('WebGL2');
+      await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 3 && s.simSteps > first.simSteps, 60_000);
+      const share = brightShare(await browser.page.screenshot(), STAGE_REGION);
+      expect(share, 'share of bright particle pixels in the stage').toBeGreaterThan(0.01);
+      const hud = await browser.page.locator('.hud').innerText();
+      expect(hud).toMatch(/wasm/);
+      expect(hud).toMatch(/webgl: software renderer/);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('boots on software WebGPU with one GPUDevice shared by tfjs and three.js (GPU-to-GPU positions)', async () => {
+    const browser = await launchChromium(WEBGPU_FLAGS);
+    try {
+      const errors = collectErrors(browser.page);
+      // The software adapter is slow: tiny sizes, and ?backend=webgpu to use it although wasm would be faster.
+      await browser.page.goto(`${url}?backend=webgpu#data.particles=1000&model.width=16&model.depth=1&model.batchSize=32`);
+      const first = await until(browser.page, 'training to start', (s) => s.trainSteps >= 2 && s.frames >= 3, 90_000);
+      expect(first.backend).toBe('webgpu');
+      expect(first.renderer).toBe('WebGPU');
+      expect(first.upload).toBe('gpu');
+      await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 2 && s.simSteps > first.simSteps, 90_000);
+      expect(brightShare(await browser.page.screenshot(), STAGE_REGION)).toBeGreaterThan(0.002);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('reports bad URL values in the page and keeps the scene running on defaults', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS);
+    try {
+      await browser.page.goto(`${url}?backend=nonsense#data.particles=2000&model.width=abc&data.dataset=%3Cscript%3E&evil=1`);
+      const s = await until(browser.page, 'training to start', (x) => x.trainSteps >= 2, 60_000);
+      expect(s.config.model.width).toBe(128);
+      expect(s.config.data.dataset).toBe('two-moons');
+      const toasts = await browser.page.locator('.toasts').innerText();
+      expect(toasts).toMatch(/model\.width: must be a finite number/);
+      expect(toasts).toMatch(/data\.dataset: must be one of/);
+      expect(toasts).toMatch(/unknown URL setting 'evil'/);
+      expect(toasts).toMatch(/unknown backend 'nonsense'/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
