@@ -61,7 +61,7 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
     const { device, info, fallback } = await createSharedDevice();
     if (fallback && !forced) {
       device.destroy();
-      throw new Error('software adapter only (no GPU), wasm is faster; ?backend=webgpu forces it');
+      throw new Error('software adapter only, slower than wasm');
     }
     tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', () => new WebGPUBackend(device, info));
@@ -74,7 +74,7 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
   if (name === 'webgl') {
     const renderer = webglRenderer();
     if (renderer === null) throw new Error('no WebGL2');
-    if (SOFTWARE_GL.test(renderer) && !forced) throw new Error(`software renderer only (${renderer.slice(0, 40)}), wasm is faster; ?backend=webgl forces it`);
+    if (SOFTWARE_GL.test(renderer) && !forced) throw new Error(`software renderer only (${SOFTWARE_GL.exec(renderer)?.[0] ?? 'software'}), slower than wasm`);
   }
   if (name === 'wasm') {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
@@ -104,7 +104,7 @@ export async function initTfBackend(first: BackendName | null = null): Promise<B
     try {
       const { device, detail, software } = await tryBackend(name, name === first);
       await tf.ready();
-      const why = skipped.length > 0 ? `; ${skipped[skipped.length - 1]}` : '';
+      const why = skipped.length > 0 ? `; ${skipped.join('; ')}` : '';
       return { name, device, skipped, software, reason: `${name} (${detail})${why}` };
     } catch (e) {
       skipped.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);

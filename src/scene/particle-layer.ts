@@ -46,7 +46,8 @@ export class ParticleLayer {
     this.dim = dim;
     this.previous = new InstancedBufferAttribute(new Float32Array(positions), dim);
     this.current = new InstancedBufferAttribute(new Float32Array(positions), dim);
-    const material = new PointsNodeMaterial({ transparent: true, depthWrite: false, blending: options.additive ? AdditiveBlending : NormalBlending });
+    // sizeAttenuation off: sprites keep their pixel size under the perspective camera of the 3D view.
+    const material = new PointsNodeMaterial({ transparent: true, depthWrite: false, sizeAttenuation: false, blending: options.additive ? AdditiveBlending : NormalBlending });
     if (dim === 3) {
       material.positionNode = mix(instancedBufferAttribute(this.previous, 'vec3' as const), instancedBufferAttribute(this.current, 'vec3' as const), this.alpha);
     } else {

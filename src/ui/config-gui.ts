@@ -13,7 +13,7 @@ const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Sch
 
 /** Display names for choice options (value -> label). */
 const OPTION_LABELS: Record<string, string> = {
-  ...Object.fromEntries(DATASETS.map((d) => [d.name, `${d.label}${d.dim === 3 ? ' (3D)' : ''}`])),
+  ...Object.fromEntries(DATASETS.map((d) => [d.name, d.label])),
   beta: 'beta_t',
   betaTilde: 'betaTilde_t (posterior)',
   time: 'time t',

@@ -72,7 +72,7 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       expect(share, 'share of bright particle pixels in the stage').toBeGreaterThan(0.01);
       const hud = await browser.page.locator('.hud').innerText();
       expect(hud).toMatch(/wasm/);
-      expect(hud).toMatch(/webgl: software renderer/);
+      expect(hud).toMatch(/webgl: software renderer only/);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
