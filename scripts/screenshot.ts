@@ -1,7 +1,8 @@
 /**
  * Takes screenshots of the built app in headless Chromium (for the README and for looking at).
  * Usage: tsx scripts/screenshot.ts [--webgl] [--seconds 30] [--query "backend=wasm"] [--hash "data.particles=2000"]
- *   [--every S (extra numbered shots)] [--at-data (then wait for t = 0)] [--out docs/screenshot.png] [--no-build]
+ *   [--every S (extra numbered shots)] [--then "new hash" (applied after --seconds)] [--at-data (then wait for t = 0)]
+ *   [--out docs/screenshot.png] [--no-build]
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -33,6 +34,12 @@ while (Date.now() - start < seconds * 1000) {
   const s = await snapshot(browser.page);
   console.log(`${((Date.now() - start) / 1000).toFixed(0)}s`, JSON.stringify({ ...s, config: undefined }));
   if (every > 0) await browser.page.screenshot({ path: out.replace(/\.png$/, `-${String(shot++).padStart(2, '0')}.png`) });
+}
+const then = opt('--then', '');
+if (then) {
+  // Change settings at run time through the URL hash (as a user editing the link would).
+  await browser.page.evaluate(`location.hash = ${JSON.stringify(then)}`);
+  console.log('hash ->', then);
 }
 if (args.includes('--at-data')) {
   // Wait for the particles to reach t = 0 (the end of a reverse pass), then shoot.

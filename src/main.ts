@@ -137,30 +137,43 @@ async function main(): Promise<void> {
   };
   applyLive();
 
-  const onConfigChange = (group: ConfigGroup, key: string): void => {
+  const writeHash = (): void => {
+    const hash = configToHash(config);
+    history.replaceState(null, '', `${location.pathname}${location.search}${hash ? `#${hash}` : ''}`);
+  };
+  /** Validates the (edited) config in place, applies it to the session and the view, mirrors it in the URL. */
+  const applyConfig = (what: string): void => {
     const { config: valid, problems } = validateConfig(config);
     for (const p of problems) hud.toast(p, 'error');
-    Object.assign(config, valid);
+    // Assign per group: the GUI's controllers hold references to these group objects.
     for (const g of Object.keys(valid) as ConfigGroup[]) Object.assign(config[g], valid[g]);
     gui.refresh();
     try {
-      const what = session.apply(config);
-      if (what === 'data') {
+      const rebuilt = session.apply(config);
+      if (rebuilt === 'data') {
         stage.setDimension(session.dim);
         buildParticleLayer();
         buildDataLayer();
         hud.toast(`Data set: ${datasetInfo(config.data.dataset).label}. Retraining from scratch.`);
-      } else if (what === 'model') {
-        hud.toast(`${group === 'schedule' ? 'Schedule' : 'Network'} changed (${key}): new weights, retraining from scratch.`);
-      } else if (what === 'particles') {
+      } else if (rebuilt === 'model') {
+        hud.toast(`${what} changed: new network, retraining from scratch.`);
+      } else if (rebuilt === 'particles') {
         buildParticleLayer();
       }
-      applyLive();
-      history.replaceState(null, '', `${location.pathname}${location.search}${configToHash(config) ? `#${configToHash(config)}` : ''}`);
     } catch (e) {
-      hud.toast(`Could not apply ${group}.${key}: ${(e as Error).message}`, 'error');
+      hud.toast(`Could not apply ${what}: ${(e as Error).message}`, 'error');
     }
+    applyLive();
+    writeHash();
   };
+  const onConfigChange = (group: ConfigGroup, key: string): void => applyConfig(`${group}.${key}`);
+  // A link pasted or edited by hand: same validation as at start, the running scene is kept on errors.
+  addEventListener('hashchange', () => {
+    const { config: next, problems } = configFromHash(location.hash);
+    for (const p of problems) hud.toast(`URL: ${p}`, 'error');
+    for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
+    applyConfig('URL');
+  });
 
   const gui = createConfigGui(config, onConfigChange, {
     resetWeights: () => {
@@ -170,8 +183,7 @@ async function main(): Promise<void> {
     stepOnce: () => {
       if (!config.sampling.paused) {
         config.sampling.paused = true;
-        applyLive();
-        gui.refresh();
+        applyConfig('sampling.paused');
       }
       loop.stepOnce();
     },
@@ -185,8 +197,7 @@ async function main(): Promise<void> {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
     if (e.key === ' ') {
       config.sampling.paused = !config.sampling.paused;
-      applyLive();
-      gui.refresh();
+      applyConfig('sampling.paused');
       e.preventDefault();
     } else if (e.key === '.' || e.key === 'ArrowRight') {
       loop.stepOnce();
