@@ -1,66 +1,12 @@
 /**
- * Shared timing and reporting helpers of `npm run bench` (scripts/bench.ts). No tfjs here: the callers
- * make each iteration synchronous (await a read-back) so that wall-clock time is compute time.
+ * Shared timing and reporting helpers of `npm run bench` (scripts/bench.ts, scripts/bench-browser.ts).
+ * No tfjs here: the callers make each iteration synchronous (await a read-back) so that wall-clock time is
+ * compute time. The timing itself lives in src/bench/timing.ts, which the browser bench page shares.
  */
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
+import type { CellResult } from '../src/bench/ddpm-cells';
 
-/** How long to measure one cell. */
-export interface TimingOptions {
-  /** Untimed calls first (JIT, wasm compilation, lazily created buffers). */
-  readonly warmup: number;
-  /** At least this many timed iterations, however long they take. */
-  readonly minIters: number;
-  /**
-   * Time box (ms): no new iteration starts once this much timed wall-clock time has passed and minIters
-   * are done. A cell thus takes about max(targetMs, minIters x one iteration), plus the warm-up.
-   */
-  readonly targetMs: number;
-  /** Never more iterations than this. */
-  readonly maxIters?: number;
-}
-
-/** Result of {@link timeIterations}. */
-export interface Timing {
-  /** Wall-clock ms of each timed iteration, in order. */
-  readonly samples: readonly number[];
-  readonly iterations: number;
-  readonly medianMs: number;
-  /** Fastest timed iteration (ms). */
-  readonly fastestMs: number;
-  /** Total timed ms. */
-  readonly totalMs: number;
-}
-
-export function median(xs: readonly number[]): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-/**
- * Times `iteration` (awaited) repeatedly: `warmup` untimed calls, then timed ones until at least
- * `minIters` are done and `targetMs` has passed (or `maxIters` are done).
- * @param iteration one unit of work; `i` counts all calls, warm-up included. It must finish its work
- *   before resolving (await a read-back of the result), or the clock measures only the enqueueing.
- */
-export async function timeIterations(iteration: (i: number) => Promise<void> | void, opts: TimingOptions): Promise<Timing> {
-  const maxIters = opts.maxIters ?? Number.POSITIVE_INFINITY;
-  let call = 0;
-  for (let w = 0; w < opts.warmup; w++) await iteration(call++);
-  const samples: number[] = [];
-  let total = 0;
-  while (samples.length < maxIters) {
-    if (samples.length >= opts.minIters && total >= opts.targetMs) break;
-    const t0 = performance.now();
-    await iteration(call++);
-    const dt = performance.now() - t0;
-    samples.push(dt);
-    total += dt;
-  }
-  return { samples, iterations: samples.length, medianMs: median(samples), fastestMs: Math.min(...samples), totalMs: total };
-}
+export { median, timeIterations, type Timing, type TimingOptions } from '../src/bench/timing';
 
 /** 1234567 -> "1.23 M", 12345 -> "12.3 k", 12.345 -> "12.3". */
 export function formatRate(perSecond: number): string {
@@ -80,10 +26,25 @@ export function formatMs(ms: number): string {
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
 
+/** The columns of the benchmark tables, Node and browser alike; rows come from {@link resultRow}. */
+export const RESULT_HEADERS = ['backend', 'benchmark', 'iters', 'median ms', 'throughput', 'unit'] as const;
+
+/** One table row for a cell of src/bench/ddpm-cells.ts (measured, estimated or skipped). */
+export function resultRow(r: CellResult): string[] {
+  switch (r.status) {
+    case 'measured':
+      return [r.backend, r.benchmark, String(r.iterations), formatMs(r.ms), formatRate((r.work * 1000) / r.ms), r.unit];
+    case 'estimated':
+      return [r.backend, r.benchmark, 'est.', `~${formatMs(r.ms)}`, `~${formatRate((r.work * 1000) / r.ms)}`, r.unit];
+    case 'skipped':
+      return [r.backend, r.benchmark, '-', `> ${((r.boxMs ?? Number.NaN) / 1000).toFixed(0)} s (skipped)`, '-', r.unit];
+  }
+}
+
 /** A markdown table; cells are escaped for '|'. Numeric-looking columns are right-aligned. */
 export function markdownTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const esc = (s: string): string => s.replace(/\|/g, '\\|');
-  const numeric = headers.map((_, c) => rows.length > 0 && rows.every((r) => /^~?[\d.,]+( [kMG])?$|^n\/a$|^-$|^est\.$/.test(r[c] ?? '')));
+  const numeric = headers.map((_, c) => rows.length > 0 && rows.every((r) => /^~?[\d.,]+( [kMG])?$|^n\/a$|^-$|^est\.$|^> [\d.]+ s \(skipped\)$/.test(r[c] ?? '')));
   const widths = headers.map((h, c) => Math.max(3, esc(h).length, ...rows.map((r) => esc(r[c] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     `| ${cells.map((cell, c) => (numeric[c] ? esc(cell).padStart(widths[c]) : esc(cell).padEnd(widths[c]))).join(' | ')} |`;
