@@ -3,8 +3,8 @@
  * (drawing) and UI (GUI, HUD). The only file that knows every part; it also disposes them.
  */
 import { Color } from 'three/webgpu';
-import { validateConfig, type ConfigGroup, type PlaygroundConfig } from './config/playground-config';
-import { configFromHash, configToHash } from './config/url-hash';
+import { CPU_PROFILE, validateConfig, type ConfigGroup, type PlaygroundConfig } from './config/playground-config';
+import { configFromHash, configToHash, hashKeys } from './config/url-hash';
 import { datasetInfo } from './data/datasets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
@@ -18,8 +18,6 @@ import { Hud } from './ui/hud';
 
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
 const HOLD_SECONDS = 0.6;
-/** Starting particle count when there is no hardware GPU. */
-const SOFTWARE_PARTICLES = 4_000;
 
 function showFatal(overlay: HTMLElement, message: string): void {
   const box = document.createElement('div');
@@ -50,9 +48,17 @@ async function main(): Promise<void> {
   const fromUrl = configFromHash(location.hash);
   for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
   const config: PlaygroundConfig = fromUrl.config;
-  if (choice.software && !/(^|[#&])data\.particles=/.test(location.hash)) {
-    config.data.particles = SOFTWARE_PARTICLES;
-    hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the scene starts with ${SOFTWARE_PARTICLES.toLocaleString('en')} particles. Raise the count under Data if it keeps up.`);
+  if (choice.software) {
+    const given = hashKeys(location.hash);
+    const changed: string[] = [];
+    for (const [group, fields] of Object.entries(CPU_PROFILE)) {
+      for (const [key, value] of Object.entries(fields)) {
+        if (given.has(`${group}.${key}`)) continue;
+        (config as unknown as Record<string, Record<string, unknown>>)[group][key] = value;
+        changed.push(`${key} ${value}`);
+      }
+    }
+    if (changed.length > 0) hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the scene starts lighter (${changed.join(', ')}).`, 'info', 8);
   }
   const session = new DiffusionSession(config, 0);
   let particleLayer!: ParticleLayer;

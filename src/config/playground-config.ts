@@ -101,6 +101,16 @@ export const CONFIG_SCHEMA = {
   },
 } as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };
 
+/**
+ * Settings for a machine without a hardware GPU, where the math runs on wasm: fewer particles, a smaller
+ * batch, and more of each (slow, software-rendered) frame for training. Applied at start to the fields
+ * that the URL does not set.
+ */
+export const CPU_PROFILE = {
+  data: { particles: 4_000 },
+  model: { batchSize: 256, trainBudgetMs: 60 },
+} as const satisfies { [G in ConfigGroup]?: Partial<PlaygroundConfig[G]> };
+
 /** The default scene: two moons, 20k particles, DDPM with the linear schedule, looping. */
 export function defaultConfig(): PlaygroundConfig {
   const out: Record<string, Record<string, unknown>> = {};

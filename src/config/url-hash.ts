@@ -54,3 +54,14 @@ export function configFromHash(hash: string): ValidatedConfig {
   const validated = validateConfig(raw);
   return { config: validated.config, problems: [...problems, ...validated.problems] };
 }
+
+/** The `group.key` names a hash sets (whatever their values), e.g. to keep them over a profile. Never throws. */
+export function hashKeys(hash: string): Set<string> {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (body.length === 0 || body.length > MAX_HASH_LENGTH) return new Set();
+  try {
+    return new Set([...new URLSearchParams(body).keys()]);
+  } catch {
+    return new Set();
+  }
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { CPU_PROFILE, defaultConfig, validateConfig } from '../src/config/playground-config';
+import { configFromHash, configToHash, hashKeys, MAX_HASH_LENGTH } from '../src/config/url-hash';
+
+describe('config <-> URL hash', () => {
+  it('the default config is the empty hash', () => {
+    expect(configToHash(defaultConfig())).toBe('');
+    expect(configFromHash('')).toEqual({ config: defaultConfig(), problems: [] });
+    expect(configFromHash('#')).toEqual({ config: defaultConfig(), problems: [] });
+  });
+
+  it('round-trips every kind of field exactly', () => {
+    const c = defaultConfig();
+    c.data.dataset = 'torus-knot';
+    c.data.particles = 123_000;
+    c.schedule.kind = 'cosine';
+    c.schedule.betaStart = 0.00037;
+    c.model.learningRate = 0.0123;
+    c.model.emaDecay = 0;
+    c.sampling.paused = true;
+    c.view.showData = false;
+    const hash = configToHash(c);
+    expect(hash).toContain('data.dataset=torus-knot');
+    expect(hash).not.toContain('data.seed'); // defaults are left out
+    expect(configFromHash(`#${hash}`)).toEqual({ config: c, problems: [] });
+  });
+
+  it('reports bad values and unknown keys, and keeps the rest', () => {
+    const { config, problems } = configFromHash('#model.width=abc&data.particles=1e9&data.dataset=%3Cscript%3E&evil=1&sampling.phase=&sampling.paused=yes&model.depth=2');
+    expect(config.model.depth).toBe(2);
+    expect(config.model.width).toBe(128);
+    expect(config.data.particles).toBe(defaultConfig().data.particles);
+    expect(config.data.dataset).toBe('two-moons');
+    expect(problems.join('\n')).toMatch(/unknown URL setting 'evil'/);
+    expect(problems.join('\n')).toMatch(/model\.width: must be a finite number/);
+    expect(problems.join('\n')).toMatch(/data\.particles: must be in \[1000, 200000\]/);
+    expect(problems.join('\n')).toMatch(/data\.dataset: must be one of/);
+    expect(problems.join('\n')).toMatch(/sampling\.phase: must be one of/);
+    expect(problems.join('\n')).toMatch(/sampling\.paused: must be true or false/);
+    expect(problems).toHaveLength(6);
+  });
+
+  it('never throws on hostile input', () => {
+    for (const h of ['#%%%', '#__proto__.x=1', '#constructor.prototype=1', '#a'.repeat(MAX_HASH_LENGTH), '#=&=&', '#data..x=1', '#\u0000']) {
+      const r = configFromHash(h);
+      expect(validateConfig(r.config).problems).toEqual([]);
+      expect(({} as Record<string, unknown>).x).toBeUndefined();
+    }
+    expect(configFromHash('#' + 'x'.repeat(MAX_HASH_LENGTH + 1)).problems[0]).toMatch(/longer than/);
+  });
+
+  it('hashKeys lists the settings a link gives, whatever their values', () => {
+    expect([...hashKeys('#data.particles=abc&model.width=64')]).toEqual(['data.particles', 'model.width']);
+    expect(hashKeys('').size).toBe(0);
+  });
+
+  it('the CPU profile holds valid values', () => {
+    const c = defaultConfig();
+    Object.assign(c.data, CPU_PROFILE.data);
+    Object.assign(c.model, CPU_PROFILE.model);
+    expect(validateConfig(c).problems).toEqual([]);
+  });
+});
