@@ -32,7 +32,7 @@ describe('config <-> URL hash', () => {
     expect(config.data.particles).toBe(defaultConfig().data.particles);
     expect(config.data.dataset).toBe('two-moons');
     expect(problems.join('\n')).toMatch(/unknown URL setting 'evil'/);
-    expect(problems.join('\n')).toMatch(/model\.width: must be a finite number/);
+    expect(problems.join('\n')).toMatch(/model\.width: must be a finite number \(got "abc"\)/);
     expect(problems.join('\n')).toMatch(/data\.particles: must be in \[1000, 200000\]/);
     expect(problems.join('\n')).toMatch(/data\.dataset: must be one of/);
     expect(problems.join('\n')).toMatch(/sampling\.phase: must be one of/);

@@ -49,7 +49,9 @@ export function configFromHash(hash: string): ValidatedConfig {
       continue;
     }
     const group2 = (raw[group] ??= {});
-    group2[key] = field.kind === 'number' ? (value.trim() === '' ? Number.NaN : Number(value)) : field.kind === 'boolean' ? (value === 'true' ? true : value === 'false' ? false : value) : value;
+    // Unparseable numbers stay strings, so the message quotes what the link said ("abc", not NaN).
+    const asNumber = value.trim() === '' ? Number.NaN : Number(value);
+    group2[key] = field.kind === 'number' ? (Number.isNaN(asNumber) ? value : asNumber) : field.kind === 'boolean' ? (value === 'true' ? true : value === 'false' ? false : value) : value;
   }
   const validated = validateConfig(raw);
   return { config: validated.config, problems: [...problems, ...validated.problems] };
