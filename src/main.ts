@@ -3,8 +3,8 @@
  * (drawing) and UI (GUI, HUD). The only file that knows every part; it also disposes them.
  */
 import { Color } from 'three/webgpu';
-import { CPU_PROFILE, validateConfig, type ConfigGroup, type PlaygroundConfig } from './config/playground-config';
-import { configFromHash, configToHash, hashKeys } from './config/url-hash';
+import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
+import { configFromHash, configToHash } from './config/url-hash';
 import { datasetInfo } from './data/datasets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
@@ -40,26 +40,22 @@ async function main(): Promise<void> {
     hud.toast(`${(e as Error).message}; choosing automatically`, 'error');
   }
   const choice: BackendChoice = await initTfBackend(override);
-  const forceWebGL = params.get('renderer') === 'webgl';
+  const rendererParam = params.get('renderer');
+  if (rendererParam !== null && rendererParam !== 'webgl') hud.toast(`unknown renderer '${rendererParam.slice(0, 20)}': the only choice is ?renderer=webgl; drawing with the default`, 'error');
+  const forceWebGL = rendererParam === 'webgl';
   const stage = await Stage.create({ canvas, device: forceWebGL ? null : choice.device, forceWebGL, antialias: !choice.software });
   const shared = choice.device !== null && stage.backendName === 'WebGPU' && !forceWebGL;
   const uploader = new ParticleUploader(stage.renderer, shared ? choice.device : null);
 
-  const fromUrl = configFromHash(location.hash);
+  // Without a hardware GPU the defaults are lighter (CPU_PROFILE); links only record what differs from them.
+  const defaults = choice.software ? withProfile(defaultConfig(), CPU_PROFILE) : defaultConfig();
+  if (choice.software) {
+    const lighter = Object.entries(CPU_PROFILE).flatMap(([, f]) => Object.entries(f).map(([k, v]) => `${k} ${v}`));
+    hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the scene starts lighter (${lighter.join(', ')}).`, 'info', 8);
+  }
+  const fromUrl = configFromHash(location.hash, defaults);
   for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
   const config: PlaygroundConfig = fromUrl.config;
-  if (choice.software) {
-    const given = hashKeys(location.hash);
-    const changed: string[] = [];
-    for (const [group, fields] of Object.entries(CPU_PROFILE)) {
-      for (const [key, value] of Object.entries(fields)) {
-        if (given.has(`${group}.${key}`)) continue;
-        (config as unknown as Record<string, Record<string, unknown>>)[group][key] = value;
-        changed.push(`${key} ${value}`);
-      }
-    }
-    if (changed.length > 0) hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the scene starts lighter (${changed.join(', ')}).`, 'info', 8);
-  }
   const session = new DiffusionSession(config, 0);
   let particleLayer!: ParticleLayer;
   let dataLayer!: ParticleLayer;
@@ -144,12 +140,12 @@ async function main(): Promise<void> {
   applyLive();
 
   const writeHash = (): void => {
-    const hash = configToHash(config);
+    const hash = configToHash(config, defaults);
     history.replaceState(null, '', `${location.pathname}${location.search}${hash ? `#${hash}` : ''}`);
   };
   /** Validates the (edited) config in place, applies it to the session and the view, mirrors it in the URL. */
   const applyConfig = (what: string): void => {
-    const { config: valid, problems } = validateConfig(config);
+    const { config: valid, problems } = validateConfig(config, defaults);
     for (const p of problems) hud.toast(p, 'error');
     // Assign per group: the GUI's controllers hold references to these group objects.
     for (const g of Object.keys(valid) as ConfigGroup[]) Object.assign(config[g], valid[g]);
@@ -172,10 +168,16 @@ async function main(): Promise<void> {
     applyLive();
     writeHash();
   };
-  const onConfigChange = (group: ConfigGroup, key: string): void => applyConfig(`${group}.${key}`);
+  const onConfigChange = (group: ConfigGroup, key: string): void => {
+    const field = (CONFIG_SCHEMA as unknown as Record<string, Record<string, Field>>)[group][key];
+    applyConfig(field.label.charAt(0).toUpperCase() + field.label.slice(1));
+    if (group === 'data' && key === 'particles' && choice.software && config.data.particles > 20_000) {
+      hud.toast(`${config.data.particles.toLocaleString('en')} particles on the CPU: each diffusion step takes a long while here, so the scene will crawl.`, 'info', 8);
+    }
+  };
   // A link pasted or edited by hand: same validation as at start, the running scene is kept on errors.
   addEventListener('hashchange', () => {
-    const { config: next, problems } = configFromHash(location.hash);
+    const { config: next, problems } = configFromHash(location.hash, defaults);
     for (const p of problems) hud.toast(`URL: ${p}`, 'error');
     for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
     applyConfig('URL');
@@ -189,26 +191,40 @@ async function main(): Promise<void> {
     stepOnce: () => {
       if (!config.sampling.paused) {
         config.sampling.paused = true;
-        applyConfig('sampling.paused');
+        applyConfig('Pause');
       }
       loop.stepOnce();
     },
-    restart: () => session.particles.resetToData(),
+    restart: () => {
+      session.particles.resetToData();
+      hud.toast('Particles back on the data (t = 0).');
+    },
     resetView: () => stage.resetView(),
   });
 
   addEventListener('resize', () => stage.resize());
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
-  addEventListener('keydown', (e) => {
-    if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
-    if (e.key === ' ') {
-      config.sampling.paused = !config.sampling.paused;
-      applyConfig('sampling.paused');
+  // Scene keys work wherever focus is (a GUI button or list included), except while typing in a text field.
+  addEventListener(
+    'keydown',
+    (e) => {
+      const t = e.target;
+      if (t instanceof HTMLInputElement && t.type !== 'checkbox' && t.type !== 'button') return;
+      if (t instanceof HTMLTextAreaElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === ' ') {
+        config.sampling.paused = !config.sampling.paused;
+        applyConfig('Pause');
+      } else if (e.key === '.' || e.key === 'ArrowRight') {
+        loop.stepOnce();
+      } else {
+        return;
+      }
       e.preventDefault();
-    } else if (e.key === '.' || e.key === 'ArrowRight') {
-      loop.stepOnce();
-    }
-  });
+      e.stopPropagation();
+      if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    },
+    { capture: true },
+  );
 
   const describeBackend = (): string => choice.reason;
   setInterval(() => {
@@ -216,7 +232,7 @@ async function main(): Promise<void> {
     const p = session.particles;
     hud.update({
       title: `DDPM · ${datasetInfo(config.data.dataset).label}`,
-      phase: config.sampling.paused ? 'paused' : p.motion === 'hold' ? `${config.sampling.phase} · hold` : `${config.sampling.phase} · ${p.motion}`,
+      phase: config.sampling.paused ? `${config.sampling.phase} · paused` : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`,
       t: p.t,
       T: p.T,
       timeColor: `#${timeColor(p.t / p.T, scratchColor).getHexString()}`,
@@ -225,6 +241,8 @@ async function main(): Promise<void> {
       fps: s.fps,
       frameMs: s.frameMs,
       trainStepsPerSecond: s.trainStepsPerSecond,
+      simStepsPerSecond: s.simStepsPerSecond,
+      targetStepsPerSecond: config.sampling.paused ? 0 : config.sampling.stepsPerSecond,
       trainSteps: session.trainSteps,
       loss: session.loss,
       particles: p.count,
@@ -255,6 +273,7 @@ async function main(): Promise<void> {
     dataLayer.dispose();
     stage.dispose();
   });
+  writeHash(); // a link with rejected values is shown cleaned
   loop.start();
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CPU_PROFILE, defaultConfig, validateConfig } from '../src/config/playground-config';
-import { configFromHash, configToHash, hashKeys, MAX_HASH_LENGTH } from '../src/config/url-hash';
+import { CPU_PROFILE, defaultConfig, validateConfig, withProfile } from '../src/config/playground-config';
+import { configFromHash, configToHash, MAX_HASH_LENGTH } from '../src/config/url-hash';
 
 describe('config <-> URL hash', () => {
   it('the default config is the empty hash', () => {
@@ -49,15 +49,22 @@ describe('config <-> URL hash', () => {
     expect(configFromHash('#' + 'x'.repeat(MAX_HASH_LENGTH + 1)).problems[0]).toMatch(/longer than/);
   });
 
-  it('hashKeys lists the settings a link gives, whatever their values', () => {
-    expect([...hashKeys('#data.particles=abc&model.width=64')]).toEqual(['data.particles', 'model.width']);
-    expect(hashKeys('').size).toBe(0);
+  it('reports a setting given twice', () => {
+    const { config, problems } = configFromHash('#data.particles=-5&data.particles=1000');
+    expect(config.data.particles).toBe(1000);
+    expect(problems).toEqual(['data.particles is given more than once; the last one is used']);
+  });
+
+  it('falls back on the given defaults (e.g. the CPU profile), and links record only what differs from them', () => {
+    const cpu = withProfile(defaultConfig(), CPU_PROFILE);
+    const { config, problems } = configFromHash('#data.particles=1e9&data.dataset=rings', cpu);
+    expect(config.data.particles).toBe(4000);
+    expect(problems[0]).toMatch(/using 4000$/);
+    expect(configToHash(config, cpu)).toBe('data.dataset=rings');
+    expect(configFromHash('', cpu).config).toEqual(cpu);
   });
 
   it('the CPU profile holds valid values', () => {
-    const c = defaultConfig();
-    Object.assign(c.data, CPU_PROFILE.data);
-    Object.assign(c.model, CPU_PROFILE.model);
-    expect(validateConfig(c).problems).toEqual([]);
+    expect(validateConfig(withProfile(defaultConfig(), CPU_PROFILE)).problems).toEqual([]);
   });
 });

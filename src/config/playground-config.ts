@@ -111,6 +111,13 @@ export const CPU_PROFILE = {
   model: { batchSize: 256, trainBudgetMs: 60 },
 } as const satisfies { [G in ConfigGroup]?: Partial<PlaygroundConfig[G]> };
 
+/** `base` with the fields of `profile` overwritten (a new object). */
+export function withProfile(base: PlaygroundConfig, profile: { [G in ConfigGroup]?: Partial<PlaygroundConfig[G]> }): PlaygroundConfig {
+  const out = cloneConfig(base);
+  for (const g of Object.keys(profile) as ConfigGroup[]) Object.assign(out[g], profile[g]);
+  return out;
+}
+
 /** The default scene: two moons, 20k particles, DDPM with the linear schedule, looping. */
 export function defaultConfig(): PlaygroundConfig {
   const out: Record<string, Record<string, unknown>> = {};
@@ -148,9 +155,11 @@ export interface ValidatedConfig {
  * Validates an untrusted, possibly partial config (from the URL, a preset file, the CLI). Missing
  * fields take their defaults silently; wrong, out-of-range and unknown fields are reported and
  * replaced by defaults. Cross-field rule: schedule.betaEnd >= schedule.betaStart. Never throws.
+ * @param defaults the values to fall back on (a valid config; e.g. {@link withProfile} of the CPU profile).
  */
-export function validateConfig(input: unknown): ValidatedConfig {
-  const config = defaultConfig();
+export function validateConfig(input: unknown, defaults: PlaygroundConfig = defaultConfig()): ValidatedConfig {
+  const config = cloneConfig(defaults);
+  const fallback = defaults as unknown as Record<string, Record<string, unknown>>;
   const problems: string[] = [];
   const show = (v: unknown): string => {
     const s = typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' && v !== null ? Object.prototype.toString.call(v) : String(v);
@@ -177,13 +186,13 @@ export function validateConfig(input: unknown): ValidatedConfig {
       }
       const problem = fieldProblem(field, value);
       if (problem === null) target[group][key] = value;
-      else problems.push(`${group}.${key}: ${problem} (got ${show(value)}); using ${String(field.default)}`);
+      else problems.push(`${group}.${key}: ${problem} (got ${show(value)}); using ${String(fallback[group][key])}`);
     }
   }
   if (config.schedule.betaEnd < config.schedule.betaStart) {
-    problems.push(`schedule.betaEnd (${config.schedule.betaEnd}) is below betaStart (${config.schedule.betaStart}); using ${CONFIG_SCHEMA.schedule.betaEnd.default} and ${CONFIG_SCHEMA.schedule.betaStart.default}`);
-    config.schedule.betaEnd = CONFIG_SCHEMA.schedule.betaEnd.default;
-    config.schedule.betaStart = CONFIG_SCHEMA.schedule.betaStart.default;
+    problems.push(`schedule.betaEnd (${config.schedule.betaEnd}) is below betaStart (${config.schedule.betaStart}); using ${defaults.schedule.betaEnd} and ${defaults.schedule.betaStart}`);
+    config.schedule.betaEnd = defaults.schedule.betaEnd;
+    config.schedule.betaStart = defaults.schedule.betaStart;
   }
   return { config, problems };
 }

@@ -3,14 +3,14 @@
  * Only values that differ from the defaults are written. Reading goes through {@link validateConfig},
  * so unknown keys and bad values are reported and replaced by defaults, never trusted.
  */
-import { CONFIG_SCHEMA, defaultConfig, validateConfig, type Field, type PlaygroundConfig, type ValidatedConfig } from './playground-config';
+import { cloneConfig, CONFIG_SCHEMA, defaultConfig, validateConfig, type Field, type PlaygroundConfig, type ValidatedConfig } from './playground-config';
 
 /** Longest hash we parse (characters); longer input is rejected as a whole. */
 export const MAX_HASH_LENGTH = 4096;
 
-/** Writes the non-default values of `config` as a URL hash body (without '#'). */
-export function configToHash(config: PlaygroundConfig): string {
-  const defaults = defaultConfig() as unknown as Record<string, Record<string, unknown>>;
+/** Writes the values of `config` that differ from `base` (the defaults) as a URL hash body (without '#'). */
+export function configToHash(config: PlaygroundConfig, base: PlaygroundConfig = defaultConfig()): string {
+  const defaults = base as unknown as Record<string, Record<string, unknown>>;
   const c = config as unknown as Record<string, Record<string, unknown>>;
   const params = new URLSearchParams();
   for (const [group, fields] of Object.entries(CONFIG_SCHEMA)) {
@@ -22,20 +22,21 @@ export function configToHash(config: PlaygroundConfig): string {
 }
 
 /**
- * Parses a URL hash (with or without '#') into a validated config. Never throws.
+ * Parses a URL hash (with or without '#') into a validated config; settings it does not give take
+ * `defaults`. Never throws.
  * Values are converted by their field's kind (number, boolean, choice); anything else is a problem.
  */
-export function configFromHash(hash: string): ValidatedConfig {
+export function configFromHash(hash: string, defaults: PlaygroundConfig = defaultConfig()): ValidatedConfig {
   const body = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (body.length === 0) return validateConfig(undefined);
-  if (body.length > MAX_HASH_LENGTH) return { config: defaultConfig(), problems: [`URL hash is longer than ${MAX_HASH_LENGTH} characters; using defaults`] };
+  if (body.length === 0) return validateConfig(undefined, defaults);
+  if (body.length > MAX_HASH_LENGTH) return { config: cloneConfig(defaults), problems: [`the hash is longer than ${MAX_HASH_LENGTH} characters; using defaults`] };
   const raw: Record<string, Record<string, unknown>> = {};
   const problems: string[] = [];
   let params: URLSearchParams;
   try {
     params = new URLSearchParams(body);
   } catch {
-    return { config: defaultConfig(), problems: ['URL hash could not be parsed; using defaults'] };
+    return { config: cloneConfig(defaults), problems: ['the hash could not be parsed; using defaults'] };
   }
   for (const [name, value] of params) {
     const dot = name.indexOf('.');
@@ -49,21 +50,12 @@ export function configFromHash(hash: string): ValidatedConfig {
       continue;
     }
     const group2 = (raw[group] ??= {});
+    if (Object.hasOwn(group2, key)) problems.push(`${name} is given more than once; the last one is used`);
     // Unparseable numbers stay strings, so the message quotes what the link said ("abc", not NaN).
     const asNumber = value.trim() === '' ? Number.NaN : Number(value);
     group2[key] = field.kind === 'number' ? (Number.isNaN(asNumber) ? value : asNumber) : field.kind === 'boolean' ? (value === 'true' ? true : value === 'false' ? false : value) : value;
   }
-  const validated = validateConfig(raw);
+  const validated = validateConfig(raw, defaults);
   return { config: validated.config, problems: [...problems, ...validated.problems] };
 }
 
-/** The `group.key` names a hash sets (whatever their values), e.g. to keep them over a profile. Never throws. */
-export function hashKeys(hash: string): Set<string> {
-  const body = hash.startsWith('#') ? hash.slice(1) : hash;
-  if (body.length === 0 || body.length > MAX_HASH_LENGTH) return new Set();
-  try {
-    return new Set([...new URLSearchParams(body).keys()]);
-  } catch {
-    return new Set();
-  }
-}

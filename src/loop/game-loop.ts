@@ -63,6 +63,8 @@ export interface LoopStats {
   readonly frameMs: number;
   /** Training steps per second over about the last second. */
   readonly trainStepsPerSecond: number;
+  /** Simulation steps per second actually taken over about the last second (below stepsPerSecond when the machine cannot keep up). */
+  readonly simStepsPerSecond: number;
   /** Total training steps taken (calls to trainStep() that returned true). */
   readonly trainSteps: number;
   /** Total simulate() calls, including those from stepOnce(). */
@@ -92,6 +94,8 @@ interface FrameRecord {
   readonly t: number;
   /** Training steps taken in the frame. */
   readonly train: number;
+  /** Simulation steps taken in this frame. */
+  readonly sim: number;
   /** ms spent inside tick. */
   readonly work: number;
 }
@@ -279,21 +283,28 @@ export class GameLoop {
     const w = this.window;
     let fps = 0;
     let trainStepsPerSecond = 0;
+    let simStepsPerSecond = 0;
     let work = 0;
     for (const r of w) work += r.work;
     if (w.length >= 2) {
       const span = w[w.length - 1].t - w[0].t;
       if (span > 0) {
         let train = 0;
-        for (let i = 1; i < w.length; i++) train += w[i].train;
+        let sim = 0;
+        for (let i = 1; i < w.length; i++) {
+          train += w[i].train;
+          sim += w[i].sim;
+        }
         fps = ((w.length - 1) * 1000) / span;
         trainStepsPerSecond = (train * 1000) / span;
+        simStepsPerSecond = (sim * 1000) / span;
       }
     }
     return {
       fps,
       frameMs: w.length > 0 ? work / w.length : 0,
       trainStepsPerSecond,
+      simStepsPerSecond,
       trainSteps: this.trainTotal,
       simSteps: this.simTotal,
       droppedMs: this.droppedTotal,
@@ -315,6 +326,7 @@ export class GameLoop {
     this.lastTime = frameStart;
     if (!(delta > 0)) delta = 0; // first frame, clock went backwards, or NaN
 
+    const simBefore = this.simTotal;
     // 1. Fixed-step simulation.
     if (!this.paused) {
       if (delta > this.maxFrameDeltaMs) {
@@ -358,7 +370,7 @@ export class GameLoop {
 
     const end = this.clock.now();
     this.frameTotal++;
-    this.record({ t: frameStart, train: trained, work: Math.max(0, end - frameStart) });
+    this.record({ t: frameStart, train: trained, sim: this.simTotal - simBefore, work: Math.max(0, end - frameStart) });
   }
 
   private record(r: FrameRecord): void {

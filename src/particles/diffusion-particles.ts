@@ -112,7 +112,12 @@ export class DiffusionParticles {
     if (this.disposed) throw new Error('DiffusionParticles used after dispose()');
     if (this.motion !== 'hold') {
       if (phase === 'forward') this.motion = 'forward';
-      if (phase === 'reverse') this.motion = 'reverse';
+      if (phase === 'reverse') {
+        // Turning to reverse at the data end means "generate": start at once from fresh noise x_T. From any
+        // other t it denoises the particles from where they are.
+        if (this.t === 0 && this.motion === 'forward') this.resetToNoise();
+        this.motion = 'reverse';
+      }
     }
     if (this.motion === 'hold') {
       if (this.holdLeft-- > 0) {

@@ -45,7 +45,7 @@ export function createConfigGui(
     const target = config[group] as Record<string, unknown>;
     for (const [key, f] of Object.entries(CONFIG_SCHEMA[group])) {
       const field = f as Field;
-      const c = field.kind === 'number' && field.log ? addLogSlider(folder, target, key, field) : addControl(folder, target, key, field);
+      const c = field.kind === 'number' && field.log ? addExactNumber(folder, target, key, field) : addControl(folder, target, key, field);
       const heavy = field.invalidates !== 'live' && field.invalidates !== 'training';
       if (heavy || field.kind === 'choice') c.onFinishChange(() => onChange(group, key));
       else c.onChange(() => onChange(group, key));
@@ -74,27 +74,11 @@ function addControl(folder: GUI, target: Record<string, unknown>, key: string, f
   }
 }
 
-/** A slider over log10(value), writing 10^x back into the config (for learning rate and betas). */
-function addLogSlider(folder: GUI, target: Record<string, unknown>, key: string, field: NumberField): Controller {
-  let controller: Controller | null = null;
-  const label = (): string => `${field.label} ${(target[key] as number).toExponential(1)}`;
-  const proxy = {
-    get value(): number {
-      return Math.log10(target[key] as number);
-    },
-    set value(x: number) {
-      const v = Number((10 ** x).toPrecision(3));
-      target[key] = Math.min(field.max, Math.max(field.min, v));
-      controller?.name(label());
-    },
-  };
-  const c = folder.add(proxy, 'value', Math.log10(field.min), Math.log10(field.max), 0.01);
-  controller = c;
-  c.name(label()).decimals(2);
-  const update = c.updateDisplay.bind(c);
-  c.updateDisplay = () => {
-    c.name(label());
-    return update();
-  };
-  return c;
+/**
+ * Values spanning decades (learning rate, betas): a typed number field (drag on it to nudge) instead of
+ * a linear slider that could not reach the small end. Out-of-range input is caught by the config
+ * validation, which says so and falls back to the default.
+ */
+function addExactNumber(folder: GUI, target: Record<string, unknown>, key: string, field: NumberField): Controller {
+  return folder.add(target, key).min(field.min).step(field.step).name(field.label);
 }

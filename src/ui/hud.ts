@@ -17,12 +17,17 @@ export interface HudState {
   readonly fps: number;
   readonly frameMs: number;
   readonly trainStepsPerSecond: number;
+  /** Diffusion steps per second actually taken, and asked for (0 when paused). */
+  readonly simStepsPerSecond: number;
+  readonly targetStepsPerSecond: number;
   readonly trainSteps: number;
   readonly loss: number;
   readonly particles: number;
 }
 
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
+/** A rate: one decimal below 10 (so 0.4 fps does not read as 0). */
+const rate = (x: number): string => fmt(x, x < 10 ? 1 : 0);
 const big = (x: number): string => (x >= 10_000 ? `${(x / 1000).toFixed(x >= 100_000 ? 0 : 1)}k` : String(Math.round(x)));
 
 /** The HUD overlay. */
@@ -43,11 +48,14 @@ export class Hud {
         <tr><th>tfjs</th><td data-f="backend"></td></tr>
         <tr><th>draw</th><td data-f="renderer"></td></tr>
         <tr><th>fps</th><td><span data-f="fps"></span> <span class="dim">· frame <span data-f="frameMs"></span> ms</span></td></tr>
+        <tr><th>diffusion</th><td><span data-f="simRate"></span> steps/s <span class="dim" data-f="simTarget"></span></td></tr>
         <tr><th>train</th><td><span data-f="trainRate"></span> steps/s <span class="dim">· <span data-f="trainSteps"></span> steps</span></td></tr>
         <tr><th>loss</th><td data-f="loss"></td></tr>
         <tr><th>particles</th><td data-f="particles"></td></tr>
       </table>`;
     for (const el of this.root.querySelectorAll<HTMLElement>('[data-f]')) this.fields.set(el.dataset.f as string, el);
+    this.set('title', 'Generative Playground');
+    this.set('phase', 'starting: choosing a backend, building the scene…');
     this.bar = this.root.querySelector('.hud-bar-fill') as HTMLElement;
     this.toasts = document.createElement('div');
     this.toasts.className = 'toasts';
@@ -68,9 +76,12 @@ export class Hud {
     this.bar.style.background = s.timeColor;
     this.set('backend', s.backend);
     this.set('renderer', s.renderer);
-    this.set('fps', fmt(s.fps, 0));
+    this.set('fps', rate(s.fps));
     this.set('frameMs', fmt(s.frameMs, 1));
-    this.set('trainRate', fmt(s.trainStepsPerSecond, 0));
+    this.set('trainRate', rate(s.trainStepsPerSecond));
+    this.set('simRate', rate(s.simStepsPerSecond));
+    const behind = s.targetStepsPerSecond > 0 && s.simStepsPerSecond < 0.8 * s.targetStepsPerSecond;
+    this.set('simTarget', behind ? `· asked ${s.targetStepsPerSecond}: the machine is the limit` : '');
     this.set('trainSteps', String(s.trainSteps));
     this.set('loss', fmt(s.loss, 4));
     this.set('particles', big(s.particles));
