@@ -1,0 +1,149 @@
+/**
+ * Exact fields of the noised data distribution p_t = law of alpha(t) x_0 + sigma(t) epsilon, for data
+ * whose law is known: the posterior mean D(x, t) = E[x_0 | x_t = x] (the ideal denoiser), from which
+ * the exact epsilon, score and velocity follow by {@link convertField} (Tweedie's formula:
+ * score = (alpha D - x) / sigma^2).
+ *
+ * - Gaussian mixture sum_k w_k N(m_k, s0^2 I): x_t | k ~ N(alpha m_k, v I), v = alpha^2 s0^2 + sigma^2;
+ *   D = sum_k r_k (m_k + (alpha s0^2 / v)(x - alpha m_k)), r_k the posterior weights of the components.
+ * - Empirical point set {x_i}: D = sum_i r_i x_i, r = softmax_i(-||x - alpha x_i||^2 / (2 sigma^2)).
+ *
+ * These let a user separate solver error (exact field) from learning error (learned field).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { GaussianPath } from './gaussian-path';
+
+/** Something whose ideal denoiser is known in closed form. Owns tensors: call dispose(). */
+export interface ExactDenoiser {
+  readonly dim: number;
+  /** E[x_0 | x_t = x], [N, D] from x [N, D]; needs sigma(t) > 0. Caller owns the result. */
+  denoise(x: tf.Tensor2D, t: number): tf.Tensor2D;
+  dispose(): void;
+}
+
+/** An isotropic Gaussian mixture (shared std), e.g. from `gaussianMixtureOf`. */
+export interface MixtureSpec {
+  readonly dim: number;
+  readonly weights: readonly number[];
+  readonly means: readonly (readonly number[])[];
+  readonly std: number;
+}
+
+/** Exact denoiser and log-density of a noised Gaussian mixture. */
+export class MixtureField implements ExactDenoiser {
+  readonly dim: number;
+  private readonly means: tf.Tensor2D;
+  private readonly logWeights: tf.Tensor1D;
+
+  /** @throws RangeError on empty or ragged mixtures, non-positive weights or negative std. */
+  constructor(readonly path: GaussianPath, readonly spec: MixtureSpec) {
+    const k = spec.weights.length;
+    if (k === 0 || spec.means.length !== k || spec.means.some((m) => m.length !== spec.dim) || spec.weights.some((w) => !(w > 0)) || !(spec.std >= 0)) {
+      throw new RangeError('a mixture needs matching weights (> 0) and means of its dimension, and std >= 0');
+    }
+    this.dim = spec.dim;
+    const total = spec.weights.reduce((a, b) => a + b, 0);
+    this.means = tf.tensor2d(spec.means.flat(), [k, spec.dim]);
+    this.logWeights = tf.tensor1d(spec.weights.map((w) => Math.log(w / total)));
+  }
+
+  /** Per-component variance v and log-responsibility logits of x under p_t, [N, K]. */
+  private logits(x: tf.Tensor2D, t: number): { logits: tf.Tensor2D; v: number; a: number } {
+    const a = this.path.alpha(t);
+    const s = this.path.sigma(t);
+    const v = a * a * this.spec.std * this.spec.std + s * s;
+    const centers = tf.mul(this.means, a);
+    const d2 = tf.sum(tf.square(tf.sub(tf.expandDims(x, 1), tf.expandDims(centers, 0))), 2); // [N, K]
+    const logits = tf.sub(this.logWeights, tf.div(d2, 2 * v)) as tf.Tensor2D;
+    return { logits, v, a };
+  }
+
+  denoise(x: tf.Tensor2D, t: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const { logits, v, a } = this.logits(x, t);
+      const r = tf.softmax(logits, 1); // [N, K]
+      const shrink = (a * this.spec.std * this.spec.std) / v;
+      // E[x_0 | x, k] = m_k (1 - a shrink) + shrink x; summed over k with weights r.
+      const meanPart = tf.mul(tf.matMul(r, this.means), 1 - a * shrink);
+      return tf.add(meanPart, tf.mul(x, shrink)) as tf.Tensor2D;
+    });
+  }
+
+  /** log p_t(x), [N]: logsumexp_k (log w_k + log N(x; alpha m_k, v I)). */
+  logDensity(x: tf.Tensor2D, t: number): tf.Tensor1D {
+    return tf.tidy(() => {
+      const { logits, v } = this.logits(x, t);
+      return tf.sub(tf.logSumExp(logits, 1), (this.dim / 2) * Math.log(2 * Math.PI * v)) as tf.Tensor1D;
+    });
+  }
+
+  dispose(): void {
+    tf.dispose([this.means, this.logWeights]);
+  }
+}
+
+/** Rows of x handled at once by {@link EmpiricalField} (bounds the [rows, M] weight matrix). */
+const CHUNK_ROWS = 1024;
+
+/** Exact denoiser of a noised empirical distribution (a point set loaded or sampled). */
+export class EmpiricalField implements ExactDenoiser {
+  readonly dim: number;
+  readonly count: number;
+  private readonly points: tf.Tensor2D;
+  private readonly sqNorms: tf.Tensor1D;
+
+  /** @param points row-major [M, D], M >= 1. @throws RangeError on empty or ragged input. */
+  constructor(readonly path: GaussianPath, points: Float32Array, dim: number) {
+    if (!Number.isInteger(dim) || dim < 1 || points.length === 0 || points.length % dim !== 0) {
+      throw new RangeError(`an empirical field needs a non-empty [M, ${dim}] point set`);
+    }
+    this.dim = dim;
+    this.count = points.length / dim;
+    this.points = tf.tensor2d(points, [this.count, dim]);
+    this.sqNorms = tf.tidy(() => tf.sum(tf.square(this.points), 1) as tf.Tensor1D);
+  }
+
+  denoise(x: tf.Tensor2D, t: number): tf.Tensor2D {
+    const a = this.path.alpha(t);
+    const s = this.path.sigma(t);
+    if (!(s > 0)) throw new RangeError(`the denoiser needs sigma(t) > 0, got ${s} at t = ${t}`);
+    const n = x.shape[0];
+    const parts: tf.Tensor2D[] = [];
+    for (let start = 0; start < n; start += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, n - start);
+      parts.push(
+        tf.tidy(() => {
+          const xc = tf.slice(x, [start, 0], [rows, this.dim]);
+          // -||x - a x_i||^2 / (2 s^2) up to a per-row constant: (2 a x.x_i - a^2 ||x_i||^2) / (2 s^2).
+          const cross = tf.matMul(xc, this.points, false, true); // [rows, M]
+          const logits = tf.div(tf.sub(tf.mul(cross, 2 * a), tf.mul(this.sqNorms, a * a)), 2 * s * s);
+          return tf.matMul(tf.softmax(logits, 1), this.points) as tf.Tensor2D;
+        }),
+      );
+    }
+    if (parts.length === 1) return parts[0];
+    const out = tf.concat(parts, 0);
+    tf.dispose(parts);
+    return out;
+  }
+
+  dispose(): void {
+    tf.dispose([this.points, this.sqNorms]);
+  }
+}
+
+/**
+ * The probability-flow velocity of an exact denoiser on its path, as a solver field:
+ * v(x, t) = alpha' D + sigma' (x - alpha D) / sigma (the marginal velocity of the path; for the VP path it
+ * equals the probability-flow ODE drift f - g^2 score / 2 of seed §5.1).
+ */
+export function exactVelocity(path: GaussianPath, denoiser: ExactDenoiser): (x: tf.Tensor2D, t: number) => tf.Tensor2D {
+  return (x, t) =>
+    tf.tidy(() => {
+      const a = path.alpha(t);
+      const s = path.sigma(t);
+      const D = denoiser.denoise(x, t);
+      const E = tf.div(tf.sub(x, tf.mul(D, a)), s);
+      return tf.add(tf.mul(D, path.dAlpha(t)), tf.mul(E, path.dSigma(t))) as tf.Tensor2D;
+    });
+}

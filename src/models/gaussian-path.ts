@@ -1,0 +1,105 @@
+/**
+ * Gaussian probability paths x_t = alpha(t) x_0 + sigma(t) epsilon, t in [0, 1] (x_0 data at t = 0,
+ * noise at t = 1), and exact conversions between the parametrisations of a field on such a path.
+ *
+ * - {@link vpPath}: the continuous-time limit of the DDPM schedule (the VP SDE of Song et al. 2021, §3.4
+ *   and Appendix B; seed §5.1: f = -beta x / 2, g = sqrt(beta)): alpha = sqrt(alphaBar(t)).
+ * - {@link linearFlowPath}: flow matching's straight path x_t = (1 - t) x_0 + t x_1 (seed §5.2).
+ *
+ * A field can be given as the noise epsilon, the score grad log p_t, the velocity dx/dt of the
+ * probability-flow ODE, or the denoised x_0. All four are affine in each other given x and t:
+ * with D = E[x_0 | x_t] and E = E[epsilon | x_t], x = alpha D + sigma E, score = -E / sigma and
+ * velocity = alpha' D + sigma' E.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ScheduleSpec } from './schedules';
+
+/** x_t = alpha(t) x_0 + sigma(t) epsilon, with the time derivatives alpha' and sigma'. */
+export interface GaussianPath {
+  readonly name: string;
+  alpha(t: number): number;
+  sigma(t: number): number;
+  dAlpha(t: number): number;
+  dSigma(t: number): number;
+}
+
+/** Flow matching's linear path (seed §5.2): alpha = 1 - t, sigma = t; its velocity target is x_1 - x_0. */
+export function linearFlowPath(): GaussianPath {
+  return { name: 'linear (flow matching)', alpha: (t) => 1 - t, sigma: (t) => t, dAlpha: () => -1, dSigma: () => 1 };
+}
+
+/**
+ * The VP path of a DDPM schedule in continuous time t = step / T.
+ * linear: beta(t) = T (betaStart + t (betaEnd - betaStart)), alphaBar(t) = exp(-int_0^t beta)
+ *   = exp(-T (betaStart t + (betaEnd - betaStart) t^2 / 2)) (Song et al. 2021, eq. 33).
+ * cosine: alphaBar(t) = f(t) / f(0), f(t) = cos^2(((t + s) / (1 + s)) pi / 2) (Nichol & Dhariwal 2021, eq. 17).
+ * alpha = sqrt(alphaBar), sigma = sqrt(1 - alphaBar).
+ */
+export function vpPath(spec: ScheduleSpec): GaussianPath {
+  let alphaBar: (t: number) => number;
+  let dAlphaBar: (t: number) => number;
+  if (spec.kind === 'linear') {
+    const b0 = spec.T * spec.betaStart;
+    const b1 = spec.T * spec.betaEnd;
+    alphaBar = (t) => Math.exp(-(b0 * t + 0.5 * (b1 - b0) * t * t));
+    dAlphaBar = (t) => -(b0 + (b1 - b0) * t) * alphaBar(t);
+  } else {
+    const s = spec.cosineS ?? 0.008;
+    const theta = (t: number): number => ((t + s) / (1 + s)) * (Math.PI / 2);
+    const f0 = Math.cos(theta(0)) ** 2;
+    alphaBar = (t) => Math.cos(theta(t)) ** 2 / f0;
+    dAlphaBar = (t) => (-Math.sin(2 * theta(t)) * (Math.PI / 2)) / (1 + s) / f0;
+  }
+  return {
+    name: `VP (${spec.kind})`,
+    alpha: (t) => Math.sqrt(alphaBar(t)),
+    sigma: (t) => Math.sqrt(Math.max(0, 1 - alphaBar(t))),
+    dAlpha: (t) => dAlphaBar(t) / (2 * Math.sqrt(alphaBar(t))),
+    dSigma: (t) => -dAlphaBar(t) / (2 * Math.sqrt(Math.max(1e-12, 1 - alphaBar(t)))),
+  };
+}
+
+/** How a field is expressed. */
+export type Parametrisation = 'epsilon' | 'score' | 'velocity' | 'x0';
+export const PARAMETRISATIONS: readonly Parametrisation[] = ['epsilon', 'score', 'velocity', 'x0'];
+
+/**
+ * Converts a field value at (x, t) from one parametrisation to another on `path` (exact, affine).
+ * Needs alpha(t) > 0 and sigma(t) > 0 (open interval 0 < t < 1 on the paths above).
+ * @param x the point x_t, [N, D]. @param value the field there, [N, D]. @returns [N, D], owned by the caller.
+ * @throws RangeError where alpha or sigma vanish (t at an end of the path).
+ */
+export function convertField(path: GaussianPath, x: tf.Tensor2D, t: number, value: tf.Tensor2D, from: Parametrisation, to: Parametrisation): tf.Tensor2D {
+  const a = path.alpha(t);
+  const s = path.sigma(t);
+  const da = path.dAlpha(t);
+  const ds = path.dSigma(t);
+  if (!(a > 0 && s > 0)) throw new RangeError(`convertField needs alpha(t) > 0 and sigma(t) > 0; at t = ${t} they are ${a} and ${s}`);
+  if (from === to) return tf.clone(value);
+  return tf.tidy(() => {
+    // (D, E) with x = a D + s E.
+    let D: tf.Tensor2D;
+    let E: tf.Tensor2D;
+    if (from === 'x0') {
+      D = value;
+      E = tf.div(tf.sub(x, tf.mul(value, a)), s) as tf.Tensor2D;
+    } else if (from === 'velocity') {
+      // v = a' D + s' E and x = a D + s E  =>  D = (s v - s' x) / (s a' - a s').
+      D = tf.div(tf.sub(tf.mul(value, s), tf.mul(x, ds)), s * da - a * ds) as tf.Tensor2D;
+      E = tf.div(tf.sub(x, tf.mul(D, a)), s) as tf.Tensor2D;
+    } else {
+      E = from === 'epsilon' ? value : (tf.mul(value, -s) as tf.Tensor2D);
+      D = tf.div(tf.sub(x, tf.mul(E, s)), a) as tf.Tensor2D;
+    }
+    switch (to) {
+      case 'x0':
+        return D;
+      case 'epsilon':
+        return E;
+      case 'score':
+        return tf.div(E, -s) as tf.Tensor2D;
+      case 'velocity':
+        return tf.add(tf.mul(D, da), tf.mul(E, ds)) as tf.Tensor2D;
+    }
+  });
+}
