@@ -9,7 +9,7 @@ import {
   type PlaygroundConfig,
 } from '../src/config/playground-config';
 import { DATASET_NAMES } from '../src/data/datasets';
-import { trainingProblems } from '../src/models/ddpm';
+import { trainingProblems } from '../src/models/live-trainer';
 import { mlpProblems } from '../src/models/epsilon-network';
 import { createRng, type Rng } from '../src/models/random';
 import { scheduleProblems } from '../src/models/schedules';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
-import { ancestralStep, DdpmTrainer, WeightAverage } from '../src/models/ddpm';
+import { ancestralStep, DdpmTrainer } from '../src/models/ddpm';
+import { WeightAverage } from '../src/models/live-trainer';
 import { EpsilonNetwork, timeEmbedding } from '../src/models/epsilon-network';
 import { energyDistance, slicedWasserstein } from '../src/models/metrics';
 import { SeededGaussianNoise } from '../src/models/noise-source';
