@@ -23,6 +23,12 @@ export interface MlpSpec {
   readonly activation: Activation;
   /** Size E of the sinusoidal time embedding (even, default 32). */
   readonly timeEmbeddingDim?: number;
+  /**
+   * Position of relative time tau in the embedding, p = timeScale tau (default 1000, as DDPM's integer
+   * steps). Continuous-time models (flow matching, ODE samplers) want a smoother embedding, e.g. 50:
+   * with 1000 the fastest feature turns 25 rad between two steps of a 40-step solver.
+   */
+  readonly timeScale?: number;
 }
 
 /** The default of the issue: 3 hidden layers of 128, SiLU. */
@@ -30,16 +36,16 @@ export const DEFAULT_MLP: MlpSpec = { width: 128, depth: 3, activation: 'silu', 
 
 /**
  * Sinusoidal embedding (Vaswani et al. 2017, §3.5; as used by Ho et al. 2020) of the relative time
- * tau = t / T in [0, 1], placed at position p = 1000 tau so that it does not depend on T:
+ * tau = t / T in [0, 1], placed at position p = timeScale tau (default 1000) so that it does not depend on T:
  * emb(p)_k = sin(p w_k), emb(p)_{E/2+k} = cos(p w_k), w_k = 10000^(-k / (E/2)).
  * @param tau relative time, a number (gives shape [1, E]) or a tensor of shape [N] (gives [N, E]).
  * @param dim E, even and >= 2.
  */
-export function timeEmbedding(tau: number | tf.Tensor1D, dim: number): tf.Tensor2D {
+export function timeEmbedding(tau: number | tf.Tensor1D, dim: number, timeScale = 1000): tf.Tensor2D {
   return tf.tidy(() => {
     const half = dim / 2;
     const freqs = tf.exp(tf.mul(tf.range(0, half, 1, 'float32'), -Math.log(10000) / half)).reshape([1, half]);
-    const p = (typeof tau === 'number' ? tf.tensor2d([[tau * 1000]]) : tf.mul(tau, 1000).reshape([-1, 1])) as tf.Tensor2D;
+    const p = (typeof tau === 'number' ? tf.tensor2d([[tau * timeScale]]) : tf.mul(tau, timeScale).reshape([-1, 1])) as tf.Tensor2D;
     const angles = tf.matMul(p, freqs);
     return tf.concat([tf.sin(angles), tf.cos(angles)], 1) as tf.Tensor2D;
   });
@@ -68,6 +74,8 @@ export function mlpProblems(spec: MlpSpec): string[] {
   if (!ACTIVATIONS.includes(spec.activation)) p.push(`unknown activation '${spec.activation}'`);
   const e = spec.timeEmbeddingDim ?? 32;
   if (!Number.isInteger(e) || e < 2 || e % 2 !== 0 || e > 512) p.push(`timeEmbeddingDim must be an even integer in [2, 512], got ${e}`);
+  const ts = spec.timeScale ?? 1000;
+  if (!(ts > 0 && ts <= 1e5)) p.push(`timeScale must be in (0, 100000], got ${ts}`);
   return p;
 }
 
@@ -105,7 +113,7 @@ export class EpsilonNetwork {
     if (!Number.isInteger(dim) || dim < 1 || dim > 16) problems.push(`dim must be an integer in [1, 16], got ${dim}`);
     if (problems.length > 0) throw new RangeError(`invalid network: ${problems.join('; ')}`);
     this.dim = dim;
-    this.spec = { ...spec, timeEmbeddingDim: spec.timeEmbeddingDim ?? 32 };
+    this.spec = { ...spec, timeEmbeddingDim: spec.timeEmbeddingDim ?? 32, timeScale: spec.timeScale ?? 1000 };
     const { width, depth, timeEmbeddingDim: e } = this.spec;
     const gain = spec.activation === 'tanh' ? 1 : Math.SQRT2;
     const lim = (fanIn: number): number => gain * Math.sqrt(3 / fanIn);
@@ -142,7 +150,7 @@ export class EpsilonNetwork {
   predict(x: tf.Tensor2D, tau: number | tf.Tensor1D): tf.Tensor2D {
     if (this.disposed) throw new Error('EpsilonNetwork used after dispose()');
     return tf.tidy(() => {
-      const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim);
+      const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim, this.spec.timeScale);
       let h = tf.add(tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.matMul(emb, this.wt as tf.Tensor2D)), this.b1) as tf.Tensor2D;
       h = activate(h, this.spec.activation);
       for (const layer of this.hidden) {

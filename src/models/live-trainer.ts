@@ -131,17 +131,23 @@ export abstract class LiveTrainer {
     const { batchSize } = this.spec;
     const m = this.data.shape[0];
     const seeds = [this.rng.nextSeed(), this.rng.nextSeed(), this.rng.nextSeed(), this.rng.nextSeed()];
-    const loss = this.optimizer.minimize(
-      () => {
-        const idx = tf.randomUniform([batchSize], 0, m, 'int32', seeds[0]) as tf.Tensor1D;
-        return this.batchLoss(tf.gather(this.data, idx) as tf.Tensor2D, seeds.slice(1));
-      },
-      true,
-      this.net.variables,
-    );
+    return this.optimise(() => {
+      const idx = tf.randomUniform([batchSize], 0, m, 'int32', seeds[0]) as tf.Tensor1D;
+      return this.batchLoss(tf.gather(this.data, idx) as tf.Tensor2D, seeds.slice(1));
+    });
+  }
+
+  /** Rows per batch now in force. */
+  protected get batchSize(): number {
+    return this.spec.batchSize;
+  }
+
+  /** One Adam step on `loss` (evaluated under the gradient tape), then one EMA update. Returns the loss (caller owns it). */
+  protected optimise(loss: () => tf.Scalar): tf.Scalar {
+    const value = this.optimizer.minimize(loss, true, this.net.variables) as tf.Scalar;
     this.steps++;
     this.average?.update(this.net);
-    return loss as tf.Scalar;
+    return value;
   }
 
   dispose(): void {
