@@ -42,8 +42,9 @@ if (then) {
   console.log('hash ->', then);
 }
 if (args.includes('--at-data')) {
-  // Wait for the particles to reach t = 0 (the end of a reverse pass), then shoot.
-  const deadline = Date.now() + 120_000;
+  // Wait for the particles to leave t = 0 and come back (the end of a reverse pass), then shoot.
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline && (await snapshot(browser.page))?.t === 0) await browser.page.waitForTimeout(200);
   while (Date.now() < deadline && (await snapshot(browser.page))?.t !== 0) await browser.page.waitForTimeout(200);
   console.log('at t = 0:', JSON.stringify({ ...(await snapshot(browser.page)), config: undefined }));
 }
