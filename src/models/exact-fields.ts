@@ -16,8 +16,10 @@ import type { GaussianPath } from './gaussian-path';
 /** Something whose ideal denoiser is known in closed form. Owns tensors: call dispose(). */
 export interface ExactDenoiser {
   readonly dim: number;
-  /** E[x_0 | x_t = x], [N, D] from x [N, D]; needs sigma(t) > 0. Caller owns the result. */
+  /** E[x_0 | x_t = x], [N, D] from x [N, D], on the field's path at time t; needs sigma(t) > 0. Caller owns the result. */
   denoise(x: tf.Tensor2D, t: number): tf.Tensor2D;
+  /** The same for x = alpha x_0 + sigma epsilon with the given coefficients (e.g. a discrete DDPM step: alpha = sqrt(alphaBar_t)). */
+  denoiseAt(x: tf.Tensor2D, alpha: number, sigma: number): tf.Tensor2D;
   dispose(): void;
 }
 
@@ -48,9 +50,7 @@ export class MixtureField implements ExactDenoiser {
   }
 
   /** Per-component variance v and log-responsibility logits of x under p_t, [N, K]. */
-  private logits(x: tf.Tensor2D, t: number): { logits: tf.Tensor2D; v: number; a: number } {
-    const a = this.path.alpha(t);
-    const s = this.path.sigma(t);
+  private logits(x: tf.Tensor2D, a: number, s: number): { logits: tf.Tensor2D; v: number; a: number } {
     const v = a * a * this.spec.std * this.spec.std + s * s;
     const centers = tf.mul(this.means, a);
     const d2 = tf.sum(tf.square(tf.sub(tf.expandDims(x, 1), tf.expandDims(centers, 0))), 2); // [N, K]
@@ -59,8 +59,12 @@ export class MixtureField implements ExactDenoiser {
   }
 
   denoise(x: tf.Tensor2D, t: number): tf.Tensor2D {
+    return this.denoiseAt(x, this.path.alpha(t), this.path.sigma(t));
+  }
+
+  denoiseAt(x: tf.Tensor2D, alpha: number, sigma: number): tf.Tensor2D {
     return tf.tidy(() => {
-      const { logits, v, a } = this.logits(x, t);
+      const { logits, v, a } = this.logits(x, alpha, sigma);
       const r = tf.softmax(logits, 1); // [N, K]
       const shrink = (a * this.spec.std * this.spec.std) / v;
       // E[x_0 | x, k] = m_k (1 - a shrink) + shrink x; summed over k with weights r.
@@ -72,7 +76,7 @@ export class MixtureField implements ExactDenoiser {
   /** log p_t(x), [N]: logsumexp_k (log w_k + log N(x; alpha m_k, v I)). */
   logDensity(x: tf.Tensor2D, t: number): tf.Tensor1D {
     return tf.tidy(() => {
-      const { logits, v } = this.logits(x, t);
+      const { logits, v } = this.logits(x, this.path.alpha(t), this.path.sigma(t));
       return tf.sub(tf.logSumExp(logits, 1), (this.dim / 2) * Math.log(2 * Math.PI * v)) as tf.Tensor1D;
     });
   }
@@ -104,9 +108,12 @@ export class EmpiricalField implements ExactDenoiser {
   }
 
   denoise(x: tf.Tensor2D, t: number): tf.Tensor2D {
-    const a = this.path.alpha(t);
-    const s = this.path.sigma(t);
-    if (!(s > 0)) throw new RangeError(`the denoiser needs sigma(t) > 0, got ${s} at t = ${t}`);
+    return this.denoiseAt(x, this.path.alpha(t), this.path.sigma(t));
+  }
+
+  /** @throws RangeError if sigma is not > 0. */
+  denoiseAt(x: tf.Tensor2D, a: number, s: number): tf.Tensor2D {
+    if (!(s > 0)) throw new RangeError(`the denoiser needs sigma > 0, got ${s}`);
     const n = x.shape[0];
     const parts: tf.Tensor2D[] = [];
     for (let start = 0; start < n; start += CHUNK_ROWS) {
