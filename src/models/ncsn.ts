@@ -1,0 +1,73 @@
+/**
+ * Noise-conditioned score network (NCSN; Song & Ermon 2019), the score model of the seed's §4:
+ * noise levels sigma_1 > ... > sigma_L (geometric), a network trained by denoising score matching
+ * with the usual sigma^2 weighting, and annealed Langevin dynamics over the levels for sampling.
+ *
+ * Parametrisation (Song & Ermon 2020, "Improved techniques", §3.3): s_theta(x, sigma_i) = net(x, i) / sigma_i,
+ * so the sigma^2-weighted DSM loss sigma^2 ||s_theta(x + sigma z, sigma) + z / sigma||^2 becomes
+ * ||net(x + sigma z, i) + z||^2. The level enters the network as relative time tau = i / (L - 1).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EpsilonNetwork } from './epsilon-network';
+import { LiveTrainer, type TrainingSpec } from './live-trainer';
+import type { Rng } from './random';
+
+/**
+ * sigma_i = sigmaMax (sigmaMin / sigmaMax)^((i - 1) / (L - 1)), i = 1..L, returned 0-based and descending.
+ * @throws RangeError unless 0 < sigmaMin < sigmaMax and L is an integer >= 2.
+ */
+export function geometricSigmas(sigmaMax: number, sigmaMin: number, L: number): Float64Array {
+  if (!(sigmaMin > 0 && sigmaMax > sigmaMin) || !Number.isInteger(L) || L < 2) {
+    throw new RangeError(`noise levels need 0 < sigmaMin < sigmaMax and an integer L >= 2, got ${sigmaMin}, ${sigmaMax}, ${L}`);
+  }
+  const out = new Float64Array(L);
+  for (let i = 0; i < L; i++) out[i] = sigmaMax * (sigmaMin / sigmaMax) ** (i / (L - 1));
+  return out;
+}
+
+/** Relative time the network sees for level index i (0-based) of L. */
+export const levelTau = (i: number, L: number): number => i / (L - 1);
+
+/**
+ * s_theta(x, sigma_i) = net(x, tau_i) / sigma_i, [N, D]; caller owns the result.
+ * @param level 0-based index into `sigmas`.
+ */
+export function ncsnScore(net: EpsilonNetwork, sigmas: Float64Array, level: number, x: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => tf.div(net.predict(x, levelTau(level, sigmas.length)), sigmas[level]) as tf.Tensor2D);
+}
+
+/**
+ * Step size of annealed Langevin at level i (Song & Ermon 2019, Algorithm 1): alpha_i = epsilon sigma_i^2 / sigma_L^2.
+ */
+export function annealedStepSize(sigmas: Float64Array, level: number, epsilon: number): number {
+  const last = sigmas[sigmas.length - 1];
+  return (epsilon * sigmas[level] ** 2) / (last * last);
+}
+
+/** Trains the score network by denoising score matching over the noise levels. */
+export class NcsnTrainer extends LiveTrainer {
+  private readonly sigmaTable: tf.Tensor1D;
+
+  /** @throws RangeError on invalid settings, data or fewer than 2 levels. */
+  constructor(net: EpsilonNetwork, readonly sigmas: Float64Array, data: Float32Array, rng: Rng, spec: TrainingSpec) {
+    super(net, data, rng, spec);
+    if (sigmas.length < 2) throw new RangeError('NCSN needs at least 2 noise levels');
+    this.sigmaTable = tf.tensor1d(Float32Array.from(sigmas));
+  }
+
+  protected batchLoss(x0: tf.Tensor2D, seeds: readonly number[]): tf.Scalar {
+    const b = x0.shape[0];
+    const L = this.sigmas.length;
+    const level = tf.randomUniform([b], 0, L, 'int32', seeds[0]) as tf.Tensor1D;
+    const z = tf.randomNormal([b, this.net.dim], 0, 1, 'float32', seeds[1]) as tf.Tensor2D;
+    const sigma = tf.gather(this.sigmaTable, level).reshape([-1, 1]);
+    const noisy = tf.add(x0, tf.mul(z, sigma)) as tf.Tensor2D;
+    const tau = tf.div(tf.cast(level, 'float32'), L - 1) as tf.Tensor1D;
+    return tf.mean(tf.sum(tf.square(tf.add(this.net.predict(noisy, tau), z)), 1)) as tf.Scalar;
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.sigmaTable.dispose();
+  }
+}
