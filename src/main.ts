@@ -15,6 +15,7 @@ import { Stage } from './scene/stage';
 import { DiffusionSession } from './session/diffusion-session';
 import { createConfigGui } from './ui/config-gui';
 import { Hud } from './ui/hud';
+import { SchedulePlots } from './ui/schedule-plots';
 
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
 const HOLD_SECONDS = 0.6;
@@ -90,6 +91,8 @@ async function main(): Promise<void> {
     dataLayer.object.renderOrder = -0.5;
     stage.scene.add(dataLayer.object);
   };
+  const plots = new SchedulePlots(overlay);
+  plots.setSchedule(session.schedule);
   stage.setDimension(session.dim);
   buildParticleLayer();
   buildDataLayer();
@@ -156,9 +159,11 @@ async function main(): Promise<void> {
         stage.setDimension(session.dim);
         buildParticleLayer();
         buildDataLayer();
+        plots.setSchedule(session.schedule);
         hud.toast(`Data set: ${datasetInfo(config.data.dataset).label}. Retraining from scratch.`);
       } else if (rebuilt === 'model') {
         hud.toast(`${what} changed: new network, retraining from scratch.`);
+        plots.setSchedule(session.schedule);
       } else if (rebuilt === 'particles') {
         buildParticleLayer();
       }
@@ -230,6 +235,8 @@ async function main(): Promise<void> {
   setInterval(() => {
     const s = loop.stats;
     const p = session.particles;
+    plots.setVisible(config.view.showSchedule);
+    if (config.view.showSchedule) plots.setTime(p.t / p.T);
     hud.update({
       title: `DDPM · ${datasetInfo(config.data.dataset).label}`,
       phase: config.sampling.paused ? `${config.sampling.phase} · paused` : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`,
@@ -271,6 +278,7 @@ async function main(): Promise<void> {
     session.dispose();
     particleLayer.dispose();
     dataLayer.dispose();
+    plots.dispose();
     stage.dispose();
   });
   writeHash(); // a link with rejected values is shown cleaned

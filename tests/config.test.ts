@@ -121,7 +121,7 @@ describe('partial input', () => {
     c.schedule = { kind: 'cosine', T: 500, betaStart: 1e-3, betaEnd: 0.05 };
     c.model = { width: 256, depth: 4, activation: 'leakyRelu', learningRate: 3e-4, batchSize: 1024, emaDecay: 0.999, trainBudgetMs: 12 };
     c.sampling = { phase: 'reverse', stepsPerSecond: 60, variance: 'beta', paused: true };
-    c.view = { pointSize: 1.5, colorMode: 'cluster', showData: false };
+    c.view = { pointSize: 1.5, colorMode: 'cluster', showData: false, showSchedule: false };
     expect(validateConfig(JSON.parse(JSON.stringify(c)))).toEqual({ config: c, problems: [] });
   });
 

@@ -22,7 +22,7 @@ export interface PlaygroundConfig {
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number };
   model: { width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   sampling: { phase: Phase; stepsPerSecond: number; variance: PosteriorVariance; paused: boolean };
-  view: { pointSize: number; colorMode: ColorMode; showData: boolean };
+  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean };
 }
 
 export type ConfigGroup = keyof PlaygroundConfig;
@@ -98,6 +98,7 @@ export const CONFIG_SCHEMA = {
     pointSize: num('point size', 3, 0.5, 12, 0.1, 'live', { integer: false }),
     colorMode: choice<ColorMode>('colour by', 'time', ['time', 'cluster'], 'live'),
     showData: bool('show data', true, 'live'),
+    showSchedule: bool('show schedule plots', true, 'live'),
   },
 } as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };
 

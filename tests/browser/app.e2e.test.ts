@@ -21,8 +21,8 @@ if (!available) {
   );
 }
 
-/** The particle area of a 1280x720 page: right of the HUD, left of the GUI panel. */
-const STAGE_REGION = { x: 460, y: 40, width: 500, height: 640 };
+/** The particle area of a 1280x720 page: right of the HUD and the schedule plots, left of the GUI panel. */
+const STAGE_REGION = { x: 560, y: 40, width: 400, height: 450 };
 
 async function until(page: Page, what: string, pred: (s: Snapshot) => boolean, timeoutMs: number): Promise<Snapshot> {
   const end = Date.now() + timeoutMs;
