@@ -12,10 +12,14 @@ import { clusterColors, THEME, timeColor } from './scene/palette';
 import { ParticleLayer } from './scene/particle-layer';
 import { ParticleUploader } from './scene/particle-upload';
 import { Stage } from './scene/stage';
+import type { SamplerKind } from './particles/reverse-samplers';
 import { DiffusionSession } from './session/diffusion-session';
 import { createConfigGui } from './ui/config-gui';
 import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
+
+/** Short sampler names for the HUD title. */
+const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama' };
 
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
 const HOLD_SECONDS = 0.6;
@@ -238,7 +242,7 @@ async function main(): Promise<void> {
     plots.setVisible(config.view.showSchedule);
     if (config.view.showSchedule) plots.setTime(p.t / p.T);
     hud.update({
-      title: `DDPM · ${datasetInfo(config.data.dataset).label}`,
+      title: `DDPM · ${datasetInfo(config.data.dataset).label} · ${SAMPLER_TITLES[config.sampling.sampler]}${config.sampling.sampler === 'ancestral' ? '' : ` (NFE ${session.reverseNfe})`}`,
       phase: config.sampling.paused ? `${config.sampling.phase} · paused` : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`,
       t: p.t,
       T: p.T,

@@ -12,6 +12,7 @@ import type { Activation } from '../models/epsilon-network';
 import { ACTIVATIONS } from '../models/epsilon-network';
 import type { ScheduleKind } from '../models/schedules';
 import type { Phase } from '../particles/diffusion-particles';
+import { SAMPLER_KINDS, type SamplerKind } from '../particles/reverse-samplers';
 
 export type { Phase };
 /** Particle colouring: by the current diffusion time t, or by the data cluster a particle started in. */
@@ -21,7 +22,7 @@ export interface PlaygroundConfig {
   data: { dataset: DatasetName; particles: number; seed: number };
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number };
   model: { width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
-  sampling: { phase: Phase; stepsPerSecond: number; variance: PosteriorVariance; paused: boolean };
+  sampling: { phase: Phase; stepsPerSecond: number; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean };
 }
 
@@ -91,7 +92,11 @@ export const CONFIG_SCHEMA = {
   sampling: {
     phase: choice<Phase>('phase', 'loop', ['forward', 'reverse', 'loop'], 'live'),
     stepsPerSecond: num('steps / second', 250, 1, 2000, 1, 'live'),
+    sampler: choice<SamplerKind>('sampler', 'ancestral', SAMPLER_KINDS, 'live'),
+    nfe: num('NFE (grid samplers)', 50, 2, 1000, 1, 'live'),
     variance: choice<PosteriorVariance>('sigma_t^2', 'betaTilde', ['beta', 'betaTilde'], 'live'),
+    eta: num('DDIM eta', 0, 0, 1, 0.01, 'live', { integer: false }),
+    stochasticity: num('SDE <-> ODE (lambda)', 1, 0, 1, 0.01, 'live', { integer: false }),
     paused: bool('paused', false, 'live'),
   },
   view: {

@@ -12,6 +12,7 @@ import type { EpsilonNetwork } from '../models/epsilon-network';
 import { forwardStep } from '../models/forward-process';
 import type { NoiseSource } from '../models/noise-source';
 import type { Rng } from '../models/random';
+import type { ReverseSampler } from './reverse-samplers';
 import type { NoiseSchedule } from '../models/schedules';
 
 /** What the particles do over time. */
@@ -51,6 +52,8 @@ export class DiffusionParticles {
   private prev: tf.Tensor2D;
   private cur: tf.Tensor2D;
   private holdLeft = 0;
+  /** Reverse sampler on a grid (null: DDPM ancestral, one step at a time with the `variance` of step()). */
+  private sampler: ReverseSampler | null = null;
   /** True once a hold has made previous == current (no further uploads needed while resting). */
   private resting = false;
   private disposed = false;
@@ -81,6 +84,11 @@ export class DiffusionParticles {
   /** Number of diffusion steps T of the schedule in use. */
   get T(): number {
     return this.schedule.T;
+  }
+
+  /** Uses `sampler` for reverse steps (null: ancestral). Takes effect at the next reverse step. */
+  setSampler(sampler: ReverseSampler | null): void {
+    this.sampler = sampler;
   }
 
   /** Uses a new schedule (e.g. T changed) and restarts from the data. */
@@ -157,10 +165,19 @@ export class DiffusionParticles {
       eps.dispose();
       this.t++;
     } else if (this.motion === 'reverse' && this.t > 0) {
-      const z = this.t > 1 ? this.options.noise.sample(this.count) : null;
-      this.replace(ancestralStep(net, this.cur, this.t, this.schedule, variance, z), false);
-      z?.dispose();
-      this.t--;
+      const sampler = this.sampler;
+      if (sampler === null) {
+        const z = this.t > 1 ? this.options.noise.sample(this.count) : null;
+        this.replace(ancestralStep(net, this.cur, this.t, this.schedule, variance, z), false);
+        z?.dispose();
+        this.t--;
+      } else {
+        const next = sampler.next(this.t);
+        const z = sampler.needsNoise(this.t) ? this.options.noise.sample(this.count) : null;
+        this.replace(sampler.step(net, this.cur, this.t, next, z), false);
+        z?.dispose();
+        this.t = next;
+      }
     }
   }
 

@@ -13,6 +13,7 @@ import { GaussianNoisePool } from '../models/noise-source';
 import { createRng, type Rng } from '../models/random';
 import { makeSchedule, type NoiseSchedule } from '../models/schedules';
 import { DiffusionParticles } from '../particles/diffusion-particles';
+import { makeReverseSampler } from '../particles/reverse-samplers';
 
 /** Training points drawn per data set (independent of the particle count). */
 export const TRAINING_POINTS = 20_000;
@@ -70,6 +71,7 @@ export class DiffusionSession {
   constructor(config: PlaygroundConfig, private holdSteps = 0) {
     this.config = cloneConfig(config);
     this.buildAll();
+    this.applySampler();
   }
 
   get dim(): 2 | 3 {
@@ -95,6 +97,7 @@ export class DiffusionSession {
       this.disposeModel();
       this.disposeParticles();
       this.buildAll();
+      this.applySampler();
       return what;
     }
     if (changed.has('model')) {
@@ -108,6 +111,7 @@ export class DiffusionSession {
       this.particles.setSchedule(this.schedule);
     }
     if (changed.has('training') && !changed.has('model')) this.trainer.setTraining(this.config.model);
+    this.applySampler();
     return what;
   }
 
@@ -148,6 +152,18 @@ export class DiffusionSession {
   /** One fixed simulation step of the particles under the configured phase (reverse steps use the EMA weights). */
   simulate(): void {
     this.particles.step(this.config.sampling.phase, this.trainer.samplingNet, this.config.sampling.variance);
+  }
+
+  /** Builds the configured reverse sampler for the particles (ancestral needs none). */
+  private applySampler(): void {
+    const s = this.config.sampling;
+    this.particles.setSampler(s.sampler === 'ancestral' ? null : makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule));
+  }
+
+  /** Network evaluations for one reverse pass with the configured sampler. */
+  get reverseNfe(): number {
+    const s = this.config.sampling;
+    return s.sampler === 'ancestral' ? this.schedule.T : makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule).nfe;
   }
 
   private buildAll(): void {

@@ -17,6 +17,12 @@ const OPTION_LABELS: Record<string, string> = {
   beta: 'beta_t',
   betaTilde: 'betaTilde_t (posterior)',
   time: 'time t',
+  ancestral: 'DDPM ancestral (T steps)',
+  ddim: 'DDIM',
+  euler: 'PF-ODE Euler',
+  heun: 'PF-ODE Heun',
+  rk4: 'PF-ODE RK4',
+  'euler-maruyama': 'reverse SDE (Euler–Maruyama)',
   cluster: 'data cluster',
 };
 

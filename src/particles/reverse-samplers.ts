@@ -1,0 +1,102 @@
+/**
+ * How the particles come back from noise on a DDPM's schedule: the ancestral sampler of Ho et al.
+ * (T steps), DDIM with eta, the probability-flow ODE by Euler / Heun / RK4, or the reverse SDE by
+ * Euler–Maruyama with a stochasticity control, the last four on a grid of NFE steps. Each takes one
+ * grid step t -> next(t) per simulation step, with the epsilon-network as the only model contract.
+ * The final step to t = 0 of the grid samplers is DDIM's x_0 prediction (sigma(0) = 0 makes the
+ * continuous fields singular there).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ancestralStep, type PosteriorVariance } from '../models/ddpm';
+import type { EpsilonNetwork } from '../models/epsilon-network';
+import { convertField, vpPath } from '../models/gaussian-path';
+import { EVALS_PER_STEP, odeStep, type OdeMethod } from '../models/ode-solvers';
+import { ddimStep, ddimTimesteps, reverseSdeStep } from '../models/samplers';
+import type { NoiseSchedule } from '../models/schedules';
+
+/** The reverse samplers a user can pick. */
+export type SamplerKind = 'ancestral' | 'ddim' | 'euler' | 'heun' | 'rk4' | 'euler-maruyama';
+export const SAMPLER_KINDS: readonly SamplerKind[] = ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama'];
+
+/** Settings of a reverse sampler. */
+export interface SamplerSpec {
+  readonly kind: SamplerKind;
+  /** ancestral: sigma_t^2 = beta_t or betaTilde_t. */
+  readonly variance: PosteriorVariance;
+  /** Grid steps for every sampler but ancestral (1..T). */
+  readonly nfe: number;
+  /** DDIM's eta in [0, 1] (0 deterministic). */
+  readonly eta: number;
+  /** Euler–Maruyama's stochasticity lambda in [0, 1] (0 = probability-flow ODE, 1 = reverse SDE). */
+  readonly stochasticity: number;
+}
+
+/** One reverse step rule on a schedule. */
+export interface ReverseSampler {
+  /** The grid step after t (< t; 0 is the data). */
+  next(t: number): number;
+  /** Whether step(t) uses fresh noise z. */
+  needsNoise(t: number): boolean;
+  /** x_t -> x_next, [N, D]; caller owns the result. */
+  step(net: EpsilonNetwork, x: tf.Tensor2D, t: number, next: number, z: tf.Tensor2D | null): tf.Tensor2D;
+  /** Network evaluations for one pass from T to 0. */
+  readonly nfe: number;
+}
+
+/**
+ * Builds the sampler for a schedule.
+ * @throws RangeError on nfe outside [1, T] or eta / stochasticity outside [0, 1].
+ */
+export function makeReverseSampler(spec: SamplerSpec, schedule: NoiseSchedule): ReverseSampler {
+  const T = schedule.T;
+  if (spec.kind === 'ancestral') {
+    return {
+      nfe: T,
+      next: (t) => t - 1,
+      needsNoise: (t) => t > 1,
+      step: (net, x, t, _next, z) => ancestralStep(net, x, t, schedule, spec.variance, z),
+    };
+  }
+  const grid = ddimTimesteps(T, Math.min(spec.nfe, T));
+  const nextOf = new Map<number, number>();
+  for (let i = 0; i + 1 < grid.length; i++) nextOf.set(grid[i], grid[i + 1]);
+  /** The grid point below t (t itself may be off the grid after a phase switch). */
+  const next = (t: number): number => nextOf.get(t) ?? grid.find((g) => g < t) ?? 0;
+  const ddimToZero = (net: EpsilonNetwork, x: tf.Tensor2D, t: number): tf.Tensor2D =>
+    tf.tidy(() => ddimStep(x, net.predict(x, t / T), t, 0, schedule, 0, null));
+  if (spec.kind === 'ddim') {
+    if (!(spec.eta >= 0 && spec.eta <= 1)) throw new RangeError(`eta must be in [0, 1], got ${spec.eta}`);
+    return {
+      nfe: grid.length - 1,
+      next,
+      needsNoise: (t) => spec.eta > 0 && next(t) > 0,
+      step: (net, x, t, s, z) => tf.tidy(() => ddimStep(x, net.predict(x, t / T), t, s, schedule, spec.eta, z)),
+    };
+  }
+  const path = vpPath(schedule.spec);
+  if (spec.kind === 'euler-maruyama') {
+    const lambda = spec.stochasticity;
+    if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`stochasticity must be in [0, 1], got ${lambda}`);
+    return {
+      nfe: grid.length - 1,
+      next,
+      needsNoise: (t) => lambda > 0 && next(t) > 0,
+      step: (net, x, t, s, z) => {
+        if (s === 0) return ddimToZero(net, x, t);
+        return tf.tidy(() => {
+          const score = convertField(path, x, t / T, net.predict(x, t / T), 'epsilon', 'score');
+          return reverseSdeStep(path, x, score, t / T, (t - s) / T, lambda, z);
+        });
+      },
+    };
+  }
+  const method: OdeMethod = spec.kind;
+  // Probability-flow ODE velocity from the epsilon-network (seed §5.1), in continuous time tau = t / T.
+  const velocity = (net: EpsilonNetwork) => (x: tf.Tensor2D, tau: number) => tf.tidy(() => convertField(path, x, tau, net.predict(x, tau), 'epsilon', 'velocity'));
+  return {
+    nfe: (grid.length - 2) * EVALS_PER_STEP[method] + 1,
+    next,
+    needsNoise: () => false,
+    step: (net, x, t, s) => (s === 0 ? ddimToZero(net, x, t) : odeStep(method, velocity(net), x, t / T, (s - t) / T)),
+  };
+}

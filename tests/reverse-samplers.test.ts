@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config/playground-config';
+import { EpsilonNetwork } from '../src/models/epsilon-network';
+import { createRng } from '../src/models/random';
+import { makeSchedule } from '../src/models/schedules';
+import { makeReverseSampler, SAMPLER_KINDS, type SamplerSpec } from '../src/particles/reverse-samplers';
+import { DiffusionSession } from '../src/session/diffusion-session';
+
+const schedule = makeSchedule({ kind: 'linear', T: 100, betaStart: 1e-3, betaEnd: 0.2 });
+const base: SamplerSpec = { kind: 'ddim', variance: 'betaTilde', nfe: 10, eta: 0, stochasticity: 1 };
+
+describe('reverse samplers on a DDPM schedule', () => {
+  it('walk their grid from T to 0 and count network evaluations', () => {
+    const walk = (spec: SamplerSpec): number[] => {
+      const s = makeReverseSampler(spec, schedule);
+      const ts = [100];
+      while (ts[ts.length - 1] > 0) ts.push(s.next(ts[ts.length - 1]));
+      return ts;
+    };
+    expect(walk(base)).toEqual([100, 90, 80, 70, 60, 50, 40, 30, 20, 10, 0]);
+    expect(walk({ ...base, kind: 'ancestral' })).toHaveLength(101);
+    expect(makeReverseSampler({ ...base, kind: 'rk4' }, schedule).nfe).toBe(9 * 4 + 1);
+    expect(makeReverseSampler({ ...base, kind: 'heun' }, schedule).nfe).toBe(9 * 2 + 1);
+    // Off the grid (after switching phase mid-way): the next grid point below.
+    expect(makeReverseSampler(base, schedule).next(57)).toBe(50);
+    expect(() => makeReverseSampler({ ...base, eta: 2 }, schedule)).toThrow(RangeError);
+  });
+
+  it('every sampler takes finite steps without leaking tensors', () => {
+    const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(1));
+    const x = tf.randomNormal([16, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const z = tf.randomNormal([16, 2], 0, 1, 'float32', 3) as tf.Tensor2D;
+    for (const kind of SAMPLER_KINDS) {
+      const s = makeReverseSampler({ ...base, kind, eta: 0.5, stochasticity: 0.5 }, schedule);
+      const before = tf.memory().numTensors;
+      for (const t of [100, 50, 10]) {
+        const y = s.step(net, x, t, s.next(t), s.needsNoise(t) ? z : null);
+        expect(y.shape).toEqual([16, 2]);
+        expect(Array.from(y.dataSync()).every(Number.isFinite), `${kind} at t = ${t}`).toBe(true);
+        y.dispose();
+      }
+      expect(tf.memory().numTensors, kind).toBe(before);
+    }
+    tf.dispose([x, z]);
+    net.dispose();
+  });
+
+  it('a session applies the configured sampler to its particles (a live change)', () => {
+    const c = defaultConfig();
+    c.data.particles = 1000;
+    c.schedule.T = 100;
+    c.model.width = 16;
+    c.model.depth = 1;
+    c.sampling.phase = 'reverse';
+    const session = new DiffusionSession(c);
+    const next = structuredClone(session.config);
+    next.sampling.sampler = 'heun';
+    next.sampling.nfe = 5;
+    expect(session.apply(next)).toBe('live');
+    expect(session.reverseNfe).toBe(4 * 2 + 1);
+    const ts: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      session.simulate();
+      ts.push(session.particles.t);
+    }
+    expect(ts).toEqual([80, 60, 40, 20, 0, 80]); // from noise at T, five grid steps to the data, then (no hold) a new pass
+    session.dispose();
+  });
+});
