@@ -242,7 +242,7 @@ async function main(): Promise<void> {
     plots.setVisible(config.view.showSchedule);
     if (config.view.showSchedule) plots.setTime(p.t / p.T);
     hud.update({
-      title: `DDPM · ${datasetInfo(config.data.dataset).label} · ${SAMPLER_TITLES[config.sampling.sampler]}${config.sampling.sampler === 'ancestral' ? '' : ` (NFE ${session.reverseNfe})`}`,
+      title: `DDPM · ${datasetInfo(config.data.dataset).label} · ${SAMPLER_TITLES[config.sampling.sampler]}${config.sampling.sampler === 'ancestral' ? '' : ` (NFE ${session.reverseNfe})`}${config.sampling.field === 'exact' ? ' · exact field' : ''}`,
       phase: config.sampling.paused ? `${config.sampling.phase} · paused` : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`,
       t: p.t,
       T: p.T,

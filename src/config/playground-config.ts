@@ -15,6 +15,8 @@ import type { Phase } from '../particles/diffusion-particles';
 import { SAMPLER_KINDS, type SamplerKind } from '../particles/reverse-samplers';
 
 export type { Phase };
+/** Which epsilon the reverse process uses: the live network, or the exact field of the data (oracle). */
+export type FieldSource = 'learned' | 'exact';
 /** Particle colouring: by the current diffusion time t, or by the data cluster a particle started in. */
 export type ColorMode = 'time' | 'cluster';
 
@@ -22,7 +24,7 @@ export interface PlaygroundConfig {
   data: { dataset: DatasetName; particles: number; seed: number };
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number };
   model: { width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
-  sampling: { phase: Phase; stepsPerSecond: number; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; paused: boolean };
+  sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean };
 }
 
@@ -92,6 +94,7 @@ export const CONFIG_SCHEMA = {
   sampling: {
     phase: choice<Phase>('phase', 'loop', ['forward', 'reverse', 'loop'], 'live'),
     stepsPerSecond: num('steps / second', 250, 1, 2000, 1, 'live'),
+    field: choice<FieldSource>('field', 'learned', ['learned', 'exact'], 'live'),
     sampler: choice<SamplerKind>('sampler', 'ancestral', SAMPLER_KINDS, 'live'),
     nfe: num('NFE (grid samplers)', 50, 2, 1000, 1, 'live'),
     variance: choice<PosteriorVariance>('sigma_t^2', 'betaTilde', ['beta', 'betaTilde'], 'live'),

@@ -3,7 +3,7 @@
  * p_theta(x_{t-1} | x_t) of §4.2, on top of an {@link EpsilonNetwork} and a {@link NoiseSchedule}.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpsilonNetwork } from './epsilon-network';
+import type { EpsilonModel, EpsilonNetwork } from './epsilon-network';
 import { scheduleTables } from './forward-process';
 import { DEFAULT_TRAINING, LiveTrainer, type TrainingSpec } from './live-trainer';
 import type { Rng } from './random';
@@ -80,7 +80,7 @@ export type PosteriorVariance = 'beta' | 'betaTilde';
  * @throws RangeError if t is out of range.
  */
 export function ancestralStep(
-  net: EpsilonNetwork,
+  net: EpsilonModel,
   x: tf.Tensor2D,
   t: number,
   schedule: NoiseSchedule,

@@ -10,6 +10,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './random';
 
+/**
+ * The one contract every epsilon-predictor meets, learned or exact: epsilon(x_t, tau) for x [N, D] and
+ * relative time tau = t / T (a number, or [N]). Samplers depend on this, never on a network class.
+ */
+export interface EpsilonModel {
+  readonly dim: number;
+  /** Predicted noise [N, D]; the caller owns the result. */
+  predict(x: tf.Tensor2D, tau: number | tf.Tensor1D): tf.Tensor2D;
+}
+
 /** Hidden-layer nonlinearity. */
 export type Activation = 'silu' | 'relu' | 'leakyRelu' | 'elu' | 'tanh';
 export const ACTIVATIONS: readonly Activation[] = ['silu', 'relu', 'leakyRelu', 'elu', 'tanh'];
@@ -89,7 +99,7 @@ function initWeights(rng: Rng, fanIn: number, fanOut: number, limit: number): tf
 /**
  * epsilon_theta: R^D x [0, 1] -> R^D. Owns its variables: call {@link dispose}.
  */
-export class EpsilonNetwork {
+export class EpsilonNetwork implements EpsilonModel {
   readonly dim: number;
   readonly spec: Required<MlpSpec>;
   /** All trainable variables, in a fixed order (for optimizers and weight files). */

@@ -11,7 +11,9 @@
  * These let a user separate solver error (exact field) from learning error (learned field).
  */
 import * as tf from '@tensorflow/tfjs';
+import type { EpsilonModel } from './epsilon-network';
 import type { GaussianPath } from './gaussian-path';
+import type { NoiseSchedule } from './schedules';
 
 /** Something whose ideal denoiser is known in closed form. Owns tensors: call dispose(). */
 export interface ExactDenoiser {
@@ -153,4 +155,38 @@ export function exactVelocity(path: GaussianPath, denoiser: ExactDenoiser): (x: 
       const E = tf.div(tf.sub(x, tf.mul(D, a)), s);
       return tf.add(tf.mul(D, path.dAlpha(t)), tf.mul(E, path.dSigma(t))) as tf.Tensor2D;
     });
+}
+
+/**
+ * The exact epsilon of a DDPM schedule's noised data, as an {@link EpsilonModel}: at relative time
+ * tau (t = tau T, alphaBar interpolated linearly between steps), epsilon = (x - a D) / s with
+ * a = sqrt(alphaBar_t), s = sqrt(1 - alphaBar_t) and D the exact denoiser. Swapping it for the network
+ * separates solver error from learning error. Does not own the denoiser.
+ */
+export class ExactEpsilon implements EpsilonModel {
+  readonly dim: number;
+
+  constructor(private readonly denoiser: ExactDenoiser, private readonly schedule: NoiseSchedule) {
+    this.dim = denoiser.dim;
+  }
+
+  /** alphaBar at a fractional step t in [0, T]. */
+  private alphaBarAt(t: number): number {
+    const T = this.schedule.T;
+    const c = Math.min(T, Math.max(0, t));
+    const lo = Math.floor(c);
+    const hi = Math.min(T, lo + 1);
+    const w = c - lo;
+    return (1 - w) * this.schedule.alphaBar[lo] + w * this.schedule.alphaBar[hi];
+  }
+
+  /** @param tau one number shared by all rows (per-row times are not needed by the samplers). @throws RangeError for a tensor tau or tau at the data end. */
+  predict(x: tf.Tensor2D, tau: number | tf.Tensor1D): tf.Tensor2D {
+    if (typeof tau !== 'number') throw new RangeError('ExactEpsilon takes one time for all rows');
+    const ab = this.alphaBarAt(tau * this.schedule.T);
+    const a = Math.sqrt(ab);
+    const s = Math.sqrt(1 - ab);
+    if (!(s > 0)) throw new RangeError(`the exact epsilon needs t > 0, got tau = ${tau}`);
+    return tf.tidy(() => tf.div(tf.sub(x, tf.mul(this.denoiser.denoiseAt(x, a, s), a)), s) as tf.Tensor2D);
+  }
 }

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ancestralStep, type PosteriorVariance } from '../models/ddpm';
-import type { EpsilonNetwork } from '../models/epsilon-network';
+import type { EpsilonModel } from '../models/epsilon-network';
 import { forwardStep } from '../models/forward-process';
 import type { NoiseSource } from '../models/noise-source';
 import type { Rng } from '../models/random';
@@ -116,7 +116,7 @@ export class DiffusionParticles {
    * with the live model, or one step of rest at an end. At t = T the forward phase restarts from the
    * data, the loop turns around; at t = 0 the reverse phase restarts from fresh noise, the loop turns around.
    */
-  step(phase: Phase, net: EpsilonNetwork, variance: PosteriorVariance): void {
+  step(phase: Phase, net: EpsilonModel, variance: PosteriorVariance): void {
     if (this.disposed) throw new Error('DiffusionParticles used after dispose()');
     if (this.motion !== 'hold') {
       if (phase === 'forward') this.motion = 'forward';
@@ -158,7 +158,7 @@ export class DiffusionParticles {
     this.resting = false;
   }
 
-  private stepMotion(net: EpsilonNetwork, variance: PosteriorVariance): void {
+  private stepMotion(net: EpsilonModel, variance: PosteriorVariance): void {
     if (this.motion === 'forward' && this.t < this.schedule.T) {
       const eps = this.options.noise.sample(this.count);
       this.replace(forwardStep(this.cur, this.t + 1, this.schedule, eps), false);

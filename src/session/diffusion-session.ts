@@ -6,7 +6,9 @@
  * Loss is read back asynchronously every {@link LOSS_READBACK_EVERY} steps; nothing here blocks on the GPU.
  */
 import { cloneConfig, type Field, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
-import { datasetInfo, sampleDataset, type PointSet } from '../data/datasets';
+import { datasetInfo, gaussianMixtureOf, sampleDataset, type PointSet } from '../data/datasets';
+import { EmpiricalField, ExactEpsilon, MixtureField, type ExactDenoiser } from '../models/exact-fields';
+import { vpPath } from '../models/gaussian-path';
 import { DdpmTrainer } from '../models/ddpm';
 import { EpsilonNetwork } from '../models/epsilon-network';
 import { GaussianNoisePool } from '../models/noise-source';
@@ -19,6 +21,8 @@ import { makeReverseSampler } from '../particles/reverse-samplers';
 export const TRAINING_POINTS = 20_000;
 /** Reference points drawn for the faint data layer. */
 export const REFERENCE_POINTS = 6_000;
+/** Points of the empirical law behind the exact field of data sets without a closed form. */
+export const EXACT_FIELD_POINTS = 2_000;
 /** One loss value is read back every this many training steps. */
 export const LOSS_READBACK_EVERY = 10;
 
@@ -96,6 +100,7 @@ export class DiffusionSession {
     if (changed.has('data')) {
       this.disposeModel();
       this.disposeParticles();
+      this.disposeData();
       this.buildAll();
       this.applySampler();
       return what;
@@ -149,9 +154,13 @@ export class DiffusionSession {
     return this.trainer.steps;
   }
 
-  /** One fixed simulation step of the particles under the configured phase (reverse steps use the EMA weights). */
+  /**
+   * One fixed simulation step of the particles under the configured phase. Reverse steps use the EMA
+   * weights, or with field = 'exact' the exact epsilon of the data.
+   */
   simulate(): void {
-    this.particles.step(this.config.sampling.phase, this.trainer.samplingNet, this.config.sampling.variance);
+    const model = this.config.sampling.field === 'exact' ? this.exactEpsilon : this.trainer.samplingNet;
+    this.particles.step(this.config.sampling.phase, model, this.config.sampling.variance);
   }
 
   /** Builds the configured reverse sampler for the particles (ancestral needs none). */
@@ -172,15 +181,23 @@ export class DiffusionSession {
     const training = sampleDataset(dataset, TRAINING_POINTS, this.dataRng.fork());
     this.reference = sampleDataset(dataset, REFERENCE_POINTS, this.dataRng.fork());
     this.trainingData = training.points;
+    // Exact field: the mixture in closed form where there is one, else the empirical law of a subsample.
+    const mixture = gaussianMixtureOf(dataset);
+    const path = vpPath({ ...this.config.schedule });
+    this.denoiser = mixture !== null ? new MixtureField(path, mixture) : new EmpiricalField(path, training.points.subarray(0, EXACT_FIELD_POINTS * training.dim), training.dim);
     this.buildModel();
     this.buildParticles();
   }
 
   private trainingData!: Float32Array;
+  private denoiser!: ExactDenoiser;
+  /** The exact epsilon of the data on the current schedule (the oracle field). */
+  exactEpsilon!: ExactEpsilon;
 
   private buildModel(): void {
     const { schedule, model, data } = this.config;
     this.schedule = makeSchedule({ ...schedule });
+    this.exactEpsilon = new ExactEpsilon(this.denoiser, this.schedule);
     const rng = createRng(data.seed ^ 0x5eed);
     this.net = new EpsilonNetwork(this.dim, model, rng.fork());
     this.trainer = new DdpmTrainer(this.net, this.schedule, this.trainingData, rng.fork(), model);
@@ -193,6 +210,10 @@ export class DiffusionSession {
     this.particleLabels = set.labels;
     this.noise = new GaussianNoisePool(set.dim, rng.fork());
     this.particles = new DiffusionParticles({ x0: set.points, dim: set.dim, schedule: this.schedule, noise: this.noise, rng: rng.fork(), holdSteps: this.holdSteps });
+  }
+
+  private disposeData(): void {
+    this.denoiser.dispose();
   }
 
   private disposeModel(): void {
@@ -210,5 +231,6 @@ export class DiffusionSession {
     this.disposed = true;
     this.disposeModel();
     this.disposeParticles();
+    this.disposeData();
   }
 }

@@ -17,6 +17,8 @@ const OPTION_LABELS: Record<string, string> = {
   beta: 'beta_t',
   betaTilde: 'betaTilde_t (posterior)',
   time: 'time t',
+  learned: 'learned (the network)',
+  exact: 'exact (oracle of the data)',
   ancestral: 'DDPM ancestral (T steps)',
   ddim: 'DDIM',
   euler: 'PF-ODE Euler',
