@@ -59,7 +59,7 @@ export function createConfigGui(
       else c.onChange(() => onChange(group, key));
       controllers.push(c);
     }
-    if (group === 'view' || group === 'schedule') folder.close();
+    if (group === 'view' || group === 'schedule' || group === 'model') folder.close();
   }
   const actionsFolder = gui.addFolder('Actions');
   actionsFolder.add(actions, 'stepOnce').name('single step (while paused)');
