@@ -12,14 +12,17 @@ import { clusterColors, THEME, timeColor } from './scene/palette';
 import { ParticleLayer } from './scene/particle-layer';
 import { ParticleUploader } from './scene/particle-upload';
 import { Stage } from './scene/stage';
+import type { OdeMethod } from './models/ode-solvers';
 import type { SamplerKind } from './particles/reverse-samplers';
-import { DiffusionSession } from './session/diffusion-session';
+import { DiffusionSession, flowMethod } from './session/diffusion-session';
 import { createConfigGui } from './ui/config-gui';
 import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
 
 /** Short sampler names for the HUD title. */
 const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama' };
+
+const ODE_TITLES: Record<OdeMethod, string> = { euler: 'Euler', heun: 'Heun', rk4: 'RK4' };
 
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
 const HOLD_SECONDS = 0.6;
@@ -239,10 +242,11 @@ async function main(): Promise<void> {
   setInterval(() => {
     const s = loop.stats;
     const p = session.particles;
-    plots.setVisible(config.view.showSchedule);
-    if (config.view.showSchedule) plots.setTime(p.t / p.T);
+    const showPlots = config.view.showSchedule && config.model.kind === 'ddpm'; // the DDPM schedule; flow matching has none
+    plots.setVisible(showPlots);
+    if (showPlots) plots.setTime(p.t / p.T);
     hud.update({
-      title: `DDPM · ${datasetInfo(config.data.dataset).label} · ${SAMPLER_TITLES[config.sampling.sampler]}${config.sampling.sampler === 'ancestral' ? '' : ` (NFE ${session.reverseNfe})`}${config.sampling.field === 'exact' ? ' · exact field' : ''}`,
+      title: `${config.model.kind === 'flow' ? 'Flow matching' : 'DDPM'} · ${datasetInfo(config.data.dataset).label} · ${config.model.kind === 'flow' ? `ODE ${ODE_TITLES[flowMethod(config.sampling.sampler)]}` : SAMPLER_TITLES[config.sampling.sampler]}${config.sampling.sampler === 'ancestral' && config.model.kind === 'ddpm' ? '' : ` (NFE ${session.reverseNfe})`}${config.sampling.field === 'exact' ? ' · exact field' : ''}`,
       phase: config.sampling.paused ? `${config.sampling.phase} · paused` : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`,
       t: p.t,
       T: p.T,

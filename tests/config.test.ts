@@ -119,7 +119,7 @@ describe('partial input', () => {
     const c = defaultConfig();
     c.data = { dataset: 'swiss-roll-3d', particles: 150_000, seed: 123 };
     c.schedule = { kind: 'cosine', T: 500, betaStart: 1e-3, betaEnd: 0.05 };
-    c.model = { width: 256, depth: 4, activation: 'leakyRelu', learningRate: 3e-4, batchSize: 1024, emaDecay: 0.999, trainBudgetMs: 12 };
+    c.model = { kind: 'flow', coupling: 'minibatch-ot', width: 256, depth: 4, activation: 'leakyRelu', learningRate: 3e-4, batchSize: 1024, emaDecay: 0.999, trainBudgetMs: 12 };
     c.sampling = { phase: 'reverse', stepsPerSecond: 60, field: 'exact', sampler: 'rk4', nfe: 20, variance: 'beta', eta: 0.5, stochasticity: 0.3, paused: true };
     c.view = { pointSize: 1.5, colorMode: 'cluster', showData: false, showSchedule: false };
     expect(validateConfig(JSON.parse(JSON.stringify(c)))).toEqual({ config: c, problems: [] });

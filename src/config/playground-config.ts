@@ -11,10 +11,13 @@ import type { PosteriorVariance } from '../models/ddpm';
 import type { Activation } from '../models/epsilon-network';
 import { ACTIVATIONS } from '../models/epsilon-network';
 import type { ScheduleKind } from '../models/schedules';
+import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import type { Phase } from '../particles/diffusion-particles';
 import { SAMPLER_KINDS, type SamplerKind } from '../particles/reverse-samplers';
 
 export type { Phase };
+/** Which generative model the scene trains: DDPM (seed §4) or flow matching (seed §5.2). */
+export type ModelKind = 'ddpm' | 'flow';
 /** Which epsilon the reverse process uses: the live network, or the exact field of the data (oracle). */
 export type FieldSource = 'learned' | 'exact';
 /** Particle colouring: by the current diffusion time t, or by the data cluster a particle started in. */
@@ -23,7 +26,7 @@ export type ColorMode = 'time' | 'cluster';
 export interface PlaygroundConfig {
   data: { dataset: DatasetName; particles: number; seed: number };
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number };
-  model: { width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
+  model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean };
 }
@@ -83,6 +86,8 @@ export const CONFIG_SCHEMA = {
     betaEnd: num('beta_T', 0.02, 1e-3, 0.2, 1e-3, 'model', { log: true, integer: false }),
   },
   model: {
+    kind: choice<ModelKind>('model', 'ddpm', ['ddpm', 'flow'], 'model'),
+    coupling: choice<Coupling>('coupling (flow)', 'independent', COUPLINGS, 'training'),
     width: num('width', 128, 16, 512, 16, 'model'),
     depth: num('hidden layers', 3, 1, 6, 1, 'model'),
     activation: choice<Activation>('activation', 'silu', ACTIVATIONS, 'model'),

@@ -11,12 +11,19 @@ import { ancestralStep, type PosteriorVariance } from '../models/ddpm';
 import type { EpsilonModel } from '../models/epsilon-network';
 import { forwardStep } from '../models/forward-process';
 import type { NoiseSource } from '../models/noise-source';
+import { odeStep, type OdeMethod } from '../models/ode-solvers';
 import type { Rng } from '../models/random';
 import type { ReverseSampler } from './reverse-samplers';
 import type { NoiseSchedule } from '../models/schedules';
 
 /** What the particles do over time. */
 export type Phase = 'forward' | 'reverse' | 'loop';
+/** Flow matching's process for the particles: K grid steps per pass and the ODE method of the reverse. */
+export interface FlowProcess {
+  readonly steps: number;
+  readonly method: OdeMethod;
+}
+
 /** What the particles are doing right now. */
 export type Motion = 'forward' | 'reverse' | 'hold';
 
@@ -52,6 +59,10 @@ export class DiffusionParticles {
   private prev: tf.Tensor2D;
   private cur: tf.Tensor2D;
   private holdLeft = 0;
+  /** Flow matching's straight path instead of the DDPM chain (null: DDPM). */
+  private flow: FlowProcess | null = null;
+  /** The pair (x_0, x_1) of the current forward pass on the straight path. */
+  private flowEnds: { x0: tf.Tensor2D; x1: tf.Tensor2D } | null = null;
   /** Reverse sampler on a grid (null: DDPM ancestral, one step at a time with the `variance` of step()). */
   private sampler: ReverseSampler | null = null;
   /** True once a hold has made previous == current (no further uploads needed while resting). */
@@ -83,7 +94,7 @@ export class DiffusionParticles {
   }
   /** Number of diffusion steps T of the schedule in use. */
   get T(): number {
-    return this.schedule.T;
+    return this.flow?.steps ?? this.schedule.T;
   }
 
   /** Uses `sampler` for reverse steps (null: ancestral). Takes effect at the next reverse step. */
@@ -99,6 +110,7 @@ export class DiffusionParticles {
 
   /** Puts every particle back on its data point x_0, t = 0, moving forward. */
   resetToData(): void {
+    this.disposeFlowEnds();
     this.replace(tf.clone(this.x0), true);
     this.t = 0;
     this.motion = 'forward';
@@ -107,7 +119,8 @@ export class DiffusionParticles {
   /** Draws fresh x_T ~ N(0, I), t = T, moving in reverse. */
   resetToNoise(): void {
     this.replace(tf.randomNormal([this.count, this.dim], 0, 1, 'float32', this.options.rng.nextSeed()) as tf.Tensor2D, true);
-    this.t = this.schedule.T;
+    this.disposeFlowEnds();
+    this.t = this.T;
     this.motion = 'reverse';
   }
 
@@ -138,7 +151,7 @@ export class DiffusionParticles {
       }
       this.resting = false;
       // Decide what follows from the phase now (it may have changed during the hold).
-      const atNoise = this.t >= this.schedule.T;
+      const atNoise = this.t >= this.T;
       const next = atNoise ? (phase === 'forward' ? 'restart-forward' : 'reverse') : phase === 'reverse' ? 'restart-reverse' : 'forward';
       if (next === 'restart-forward') this.resetToData();
       else if (next === 'restart-reverse') this.resetToNoise();
@@ -146,7 +159,7 @@ export class DiffusionParticles {
       this.stepMotion(net, variance); // a hold ends with a real step, so no frame stands still twice
       return;
     }
-    const atEnd = (this.motion === 'forward' && this.t >= this.schedule.T) || (this.motion === 'reverse' && this.t <= 0);
+    const atEnd = (this.motion === 'forward' && this.t >= this.T) || (this.motion === 'reverse' && this.t <= 0);
     if (!atEnd) return this.stepMotion(net, variance);
     this.startHold();
     this.step(phase, net, variance);
@@ -159,6 +172,7 @@ export class DiffusionParticles {
   }
 
   private stepMotion(net: EpsilonModel, variance: PosteriorVariance): void {
+    if (this.flow !== null) return this.stepFlow(net, this.flow);
     if (this.motion === 'forward' && this.t < this.schedule.T) {
       const eps = this.options.noise.sample(this.count);
       this.replace(forwardStep(this.cur, this.t + 1, this.schedule, eps), false);
@@ -181,6 +195,49 @@ export class DiffusionParticles {
     }
   }
 
+  /**
+   * Flow matching's straight path on a grid of K steps (seed §5.2): forward x_{k/K} = (1 - k/K) x_0 + (k/K) x_1
+   * with x_0 the positions at the start of the pass and x_1 fresh noise; reverse one ODE step of the
+   * learned velocity from k/K to (k-1)/K.
+   */
+  private stepFlow(net: EpsilonModel, flow: FlowProcess): void {
+    const K = flow.steps;
+    if (this.motion === 'forward' && this.t < K) {
+      if (this.flowEnds === null) {
+        this.flowEnds = { x0: tf.clone(this.cur), x1: tf.randomNormal([this.count, this.dim], 0, 1, 'float32', this.options.rng.nextSeed()) as tf.Tensor2D };
+      }
+      const { x0, x1 } = this.flowEnds;
+      const tau = (this.t + 1) / K;
+      this.replace(tf.tidy(() => tf.add(tf.mul(x0, 1 - tau), tf.mul(x1, tau)) as tf.Tensor2D), false);
+      this.t++;
+    } else if (this.motion === 'reverse' && this.t > 0) {
+      this.disposeFlowEnds();
+      const velocity = (x: tf.Tensor2D, tau: number): tf.Tensor2D => net.predict(x, tau);
+      // The last step is Euler: from tau it lands on x - tau v, the denoised point, without evaluating
+      // the field at tau = 0, where the exact velocity of a point set is singular.
+      const method = this.t === 1 ? 'euler' : flow.method;
+      this.replace(odeStep(method, velocity, this.cur, this.t / K, -1 / K), false);
+      this.t--;
+    }
+  }
+
+  /**
+   * Switches to flow matching's straight path with `steps` grid steps and an ODE method for the reverse
+   * (null: back to the DDPM chain). Restarts from the data only if the process actually changes.
+   */
+  setFlow(flow: FlowProcess | null): void {
+    const same = flow === null ? this.flow === null : this.flow !== null && this.flow.steps === flow.steps && this.flow.method === flow.method;
+    if (same) return;
+    this.flow = flow;
+    this.resetToData();
+  }
+
+  private disposeFlowEnds(): void {
+    if (this.flowEnds === null) return;
+    tf.dispose([this.flowEnds.x0, this.flowEnds.x1]);
+    this.flowEnds = null;
+  }
+
   /** Makes `next` the current state; `jump` also sets previous to it (no interpolation across resets). */
   private replace(next: tf.Tensor2D, jump: boolean): void {
     this.prev.dispose();
@@ -197,6 +254,7 @@ export class DiffusionParticles {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.disposeFlowEnds();
     tf.dispose([this.x0, this.prev, this.cur]);
   }
 }

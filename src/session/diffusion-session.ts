@@ -7,8 +7,12 @@
  */
 import { cloneConfig, type Field, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
 import { datasetInfo, gaussianMixtureOf, sampleDataset, type PointSet } from '../data/datasets';
-import { EmpiricalField, ExactEpsilon, MixtureField, type ExactDenoiser } from '../models/exact-fields';
-import { vpPath } from '../models/gaussian-path';
+import { EmpiricalField, ExactEpsilon, exactVelocity, MixtureField, type ExactDenoiser } from '../models/exact-fields';
+import { FlowMatchingTrainer } from '../models/flow-matching';
+import { EVALS_PER_STEP, type OdeMethod } from '../models/ode-solvers';
+import type { EpsilonModel } from '../models/epsilon-network';
+import type { SamplerKind } from '../particles/reverse-samplers';
+import { linearFlowPath, vpPath } from '../models/gaussian-path';
 import { DdpmTrainer } from '../models/ddpm';
 import { EpsilonNetwork } from '../models/epsilon-network';
 import { GaussianNoisePool } from '../models/noise-source';
@@ -25,6 +29,11 @@ export const REFERENCE_POINTS = 6_000;
 export const EXACT_FIELD_POINTS = 2_000;
 /** One loss value is read back every this many training steps. */
 export const LOSS_READBACK_EVERY = 10;
+
+/** The ODE method flow matching integrates with for a sampler choice (its non-ODE samplers fall back to RK4). */
+export function flowMethod(sampler: SamplerKind): OdeMethod {
+  return sampler === 'euler' || sampler === 'heun' || sampler === 'rk4' ? sampler : 'rk4';
+}
 
 /** Order of costliness of an invalidation (higher rebuilds more). */
 const COST: Record<Invalidates, number> = { live: 0, training: 1, particles: 2, model: 3, data: 4 };
@@ -54,7 +63,7 @@ export class DiffusionSession {
   config: PlaygroundConfig;
   schedule!: NoiseSchedule;
   net!: EpsilonNetwork;
-  trainer!: DdpmTrainer;
+  trainer!: DdpmTrainer | FlowMatchingTrainer;
   particles!: DiffusionParticles;
   /** Labels of the particles' source points (cluster per particle), length N. */
   particleLabels!: Uint16Array;
@@ -115,7 +124,10 @@ export class DiffusionSession {
     } else if (changed.has('model')) {
       this.particles.setSchedule(this.schedule);
     }
-    if (changed.has('training') && !changed.has('model')) this.trainer.setTraining(this.config.model);
+    if (changed.has('training') && !changed.has('model')) {
+      this.trainer.setTraining(this.config.model);
+      if (this.trainer instanceof FlowMatchingTrainer) this.trainer.coupling = this.config.model.coupling;
+    }
     this.applySampler();
     return what;
   }
@@ -159,19 +171,27 @@ export class DiffusionSession {
    * weights, or with field = 'exact' the exact epsilon of the data.
    */
   simulate(): void {
-    const model = this.config.sampling.field === 'exact' ? this.exactEpsilon : this.trainer.samplingNet;
+    const exact = this.config.model.kind === 'flow' ? this.exactVelocity : this.exactEpsilon;
+    const model = this.config.sampling.field === 'exact' ? exact : this.trainer.samplingNet;
     this.particles.step(this.config.sampling.phase, model, this.config.sampling.variance);
   }
 
   /** Builds the configured reverse sampler for the particles (ancestral needs none). */
   private applySampler(): void {
     const s = this.config.sampling;
+    if (this.config.model.kind === 'flow') {
+      this.particles.setSampler(null);
+      this.particles.setFlow({ steps: s.nfe, method: flowMethod(s.sampler) });
+      return;
+    }
+    this.particles.setFlow(null);
     this.particles.setSampler(s.sampler === 'ancestral' ? null : makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule));
   }
 
   /** Network evaluations for one reverse pass with the configured sampler. */
   get reverseNfe(): number {
     const s = this.config.sampling;
+    if (this.config.model.kind === 'flow') return (s.nfe - 1) * EVALS_PER_STEP[flowMethod(s.sampler)] + 1;
     return s.sampler === 'ancestral' ? this.schedule.T : makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule).nfe;
   }
 
@@ -193,14 +213,26 @@ export class DiffusionSession {
   private denoiser!: ExactDenoiser;
   /** The exact epsilon of the data on the current schedule (the oracle field). */
   exactEpsilon!: ExactEpsilon;
+  /** The exact velocity of the data on flow matching's straight path (the oracle of the flow model). */
+  exactVelocity!: EpsilonModel;
 
   private buildModel(): void {
     const { schedule, model, data } = this.config;
     this.schedule = makeSchedule({ ...schedule });
     this.exactEpsilon = new ExactEpsilon(this.denoiser, this.schedule);
+    const flowPath = linearFlowPath();
+    const velocity = exactVelocity(flowPath, this.denoiser);
+    // tau is kept inside (0, 1]: the straight path's exact velocity is singular at the data end.
+    this.exactVelocity = { dim: this.denoiser.dim, predict: (x, tau) => velocity(x, Math.max(1e-3, typeof tau === 'number' ? tau : 0.5)) };
     const rng = createRng(data.seed ^ 0x5eed);
-    this.net = new EpsilonNetwork(this.dim, model, rng.fork());
-    this.trainer = new DdpmTrainer(this.net, this.schedule, this.trainingData, rng.fork(), model);
+    if (model.kind === 'flow') {
+      // A continuous-time model: a smoother time embedding (see MlpSpec.timeScale).
+      this.net = new EpsilonNetwork(this.dim, { ...model, timeScale: 50 }, rng.fork());
+      this.trainer = new FlowMatchingTrainer(this.net, this.trainingData, rng.fork(), model, model.coupling);
+    } else {
+      this.net = new EpsilonNetwork(this.dim, model, rng.fork());
+      this.trainer = new DdpmTrainer(this.net, this.schedule, this.trainingData, rng.fork(), model);
+    }
   }
 
   private buildParticles(): void {

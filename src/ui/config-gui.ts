@@ -17,6 +17,10 @@ const OPTION_LABELS: Record<string, string> = {
   beta: 'beta_t',
   betaTilde: 'betaTilde_t (posterior)',
   time: 'time t',
+  ddpm: 'DDPM (diffusion)',
+  flow: 'flow matching',
+  independent: 'independent',
+  'minibatch-ot': 'minibatch optimal transport',
   learned: 'learned (the network)',
   exact: 'exact (oracle of the data)',
   ancestral: 'DDPM ancestral (T steps)',
@@ -59,7 +63,7 @@ export function createConfigGui(
       else c.onChange(() => onChange(group, key));
       controllers.push(c);
     }
-    if (group === 'view' || group === 'schedule' || group === 'model') folder.close();
+    if (group === 'view' || group === 'schedule') folder.close();
   }
   const actionsFolder = gui.addFolder('Actions');
   actionsFolder.add(actions, 'stepOnce').name('single step (while paused)');
