@@ -24,6 +24,15 @@ const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', dd
 
 const ODE_TITLES: Record<OdeMethod, string> = { euler: 'Euler', heun: 'Heun', rk4: 'RK4' };
 
+/** The HUD title: model, data set, sampler with its NFE, and whether the field is exact. */
+function hudTitle(config: PlaygroundConfig, nfe: number): string {
+  const kind = config.model.kind;
+  const model = kind === 'flow' ? 'Flow matching' : kind === 'score' ? 'Score model' : 'DDPM';
+  const sampler = kind === 'flow' ? `ODE ${ODE_TITLES[flowMethod(config.sampling.sampler)]}` : kind === 'score' ? 'annealed Langevin' : SAMPLER_TITLES[config.sampling.sampler];
+  const showNfe = !(kind === 'ddpm' && config.sampling.sampler === 'ancestral');
+  return `${model} · ${datasetInfo(config.data.dataset).label} · ${sampler}${showNfe ? ` (NFE ${nfe})` : ''}${config.sampling.field === 'exact' ? ' · exact field' : ''}`;
+}
+
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
 const HOLD_SECONDS = 0.6;
 
@@ -246,7 +255,7 @@ async function main(): Promise<void> {
     plots.setVisible(showPlots);
     if (showPlots) plots.setTime(p.t / p.T);
     hud.update({
-      title: `${config.model.kind === 'flow' ? 'Flow matching' : 'DDPM'} · ${datasetInfo(config.data.dataset).label} · ${config.model.kind === 'flow' ? `ODE ${ODE_TITLES[flowMethod(config.sampling.sampler)]}` : SAMPLER_TITLES[config.sampling.sampler]}${config.sampling.sampler === 'ancestral' && config.model.kind === 'ddpm' ? '' : ` (NFE ${session.reverseNfe})`}${config.sampling.field === 'exact' ? ' · exact field' : ''}`,
+      title: hudTitle(config, session.reverseNfe),
       phase: config.sampling.paused ? `${config.sampling.phase} · paused` : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`,
       t: p.t,
       T: p.T,

@@ -149,3 +149,46 @@ describe('flow matching in a session', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('the score model (NCSN) in a session', () => {
+  it('adds VE noise level by level, then annealed Langevin with the exact score draws the data', async () => {
+    const { energyDistance } = await import('../src/models/metrics');
+    const { sampleDataset } = await import('../src/data/datasets');
+    const c = defaultConfig();
+    c.data.dataset = 'gaussians-8';
+    c.data.particles = 1000;
+    c.model.kind = 'score';
+    c.model.width = 16;
+    c.model.depth = 1;
+    c.sampling.phase = 'reverse';
+    c.sampling.field = 'exact';
+    c.sampling.langevinSteps = 30;
+    const before = tf.memory().numTensors;
+    const session = new DiffusionSession(c);
+    session.trainStep();
+    expect(session.particles.T).toBe(10);
+    expect(session.reverseNfe).toBe(9 * 30 + 1);
+    for (let i = 0; i < 10; i++) session.simulate(); // from sigma_max noise down the 10 levels
+    expect(session.particles.t).toBe(0);
+    const samples = session.particles.current.dataSync() as Float32Array;
+    const reference = sampleDataset('gaussians-8', 1000, createRng(3)).points;
+    const noise = tf.randomNormal([1000, 2], 0, 1, 'float32', 4);
+    const baseline = energyDistance(noise.dataSync() as Float32Array, reference, 2);
+    noise.dispose();
+    expect(energyDistance(samples, reference, 2)).toBeLessThan(0.05 * baseline);
+    // Forward: variance-exploding noise; after all levels the spread is about sigma_max = 3.
+    const next = structuredClone(session.config);
+    next.sampling.phase = 'forward';
+    session.apply(next);
+    session.particles.resetToData();
+    for (let i = 0; i < 10; i++) session.simulate();
+    const { mean, variance } = tf.moments(session.particles.current, 0);
+    const v = variance.dataSync();
+    tf.dispose([mean, variance]);
+    expect(Math.sqrt(v[0])).toBeGreaterThan(2.5);
+    expect(Math.sqrt(v[0])).toBeLessThan(3.6);
+    session.dispose();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

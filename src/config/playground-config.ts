@@ -16,8 +16,8 @@ import type { Phase } from '../particles/diffusion-particles';
 import { SAMPLER_KINDS, type SamplerKind } from '../particles/reverse-samplers';
 
 export type { Phase };
-/** Which generative model the scene trains: DDPM (seed §4) or flow matching (seed §5.2). */
-export type ModelKind = 'ddpm' | 'flow';
+/** Which generative model the scene trains: DDPM (seed §4), the NCSN score model (seed §4) or flow matching (seed §5.2). */
+export type ModelKind = 'ddpm' | 'score' | 'flow';
 /** Which epsilon the reverse process uses: the live network, or the exact field of the data (oracle). */
 export type FieldSource = 'learned' | 'exact';
 /** Particle colouring: by the current diffusion time t, or by the data cluster a particle started in. */
@@ -25,9 +25,9 @@ export type ColorMode = 'time' | 'cluster';
 
 export interface PlaygroundConfig {
   data: { dataset: DatasetName; particles: number; seed: number };
-  schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number };
+  schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; sigmaMax: number; sigmaMin: number; levels: number };
   model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
-  sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; paused: boolean };
+  sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; langevinSteps: number; langevinDelta: number; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean };
 }
 
@@ -84,9 +84,12 @@ export const CONFIG_SCHEMA = {
     T: num('T (steps)', 1000, 10, 4000, 10, 'model'),
     betaStart: num('beta_1', 1e-4, 1e-5, 0.01, 1e-5, 'model', { log: true, integer: false }),
     betaEnd: num('beta_T', 0.02, 1e-3, 0.2, 1e-3, 'model', { log: true, integer: false }),
+    sigmaMax: num('sigma_max (score model)', 3, 0.2, 50, 0.1, 'model', { integer: false }),
+    sigmaMin: num('sigma_min (score model)', 0.05, 0.001, 1, 0.001, 'model', { log: true, integer: false }),
+    levels: num('noise levels L (score model)', 10, 2, 100, 1, 'model'),
   },
   model: {
-    kind: choice<ModelKind>('model', 'ddpm', ['ddpm', 'flow'], 'model'),
+    kind: choice<ModelKind>('model', 'ddpm', ['ddpm', 'score', 'flow'], 'model'),
     coupling: choice<Coupling>('coupling (flow)', 'independent', COUPLINGS, 'training'),
     width: num('width', 128, 16, 512, 16, 'model'),
     depth: num('hidden layers', 3, 1, 6, 1, 'model'),
@@ -105,6 +108,8 @@ export const CONFIG_SCHEMA = {
     variance: choice<PosteriorVariance>('sigma_t^2', 'betaTilde', ['beta', 'betaTilde'], 'live'),
     eta: num('DDIM eta', 0, 0, 1, 0.01, 'live', { integer: false }),
     stochasticity: num('SDE <-> ODE (lambda)', 1, 0, 1, 0.01, 'live', { integer: false }),
+    langevinSteps: num('Langevin steps / level', 10, 1, 100, 1, 'live'),
+    langevinDelta: num('Langevin Delta (at sigma_min)', 2.5e-4, 1e-6, 0.1, 1e-6, 'live', { log: true, integer: false }),
     paused: bool('paused', false, 'live'),
   },
   view: {
@@ -202,6 +207,11 @@ export function validateConfig(input: unknown, defaults: PlaygroundConfig = defa
       if (problem === null) target[group][key] = value;
       else problems.push(`${group}.${key}: ${problem} (got ${show(value)}); using ${String(fallback[group][key])}`);
     }
+  }
+  if (config.schedule.sigmaMin >= config.schedule.sigmaMax) {
+    problems.push(`schedule.sigmaMin (${config.schedule.sigmaMin}) is not below sigmaMax (${config.schedule.sigmaMax}); using ${defaults.schedule.sigmaMin} and ${defaults.schedule.sigmaMax}`);
+    config.schedule.sigmaMin = defaults.schedule.sigmaMin;
+    config.schedule.sigmaMax = defaults.schedule.sigmaMax;
   }
   if (config.schedule.betaEnd < config.schedule.betaStart) {
     problems.push(`schedule.betaEnd (${config.schedule.betaEnd}) is below betaStart (${config.schedule.betaStart}); using ${defaults.schedule.betaEnd} and ${defaults.schedule.betaStart}`);

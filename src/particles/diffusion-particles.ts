@@ -12,6 +12,7 @@ import type { EpsilonModel } from '../models/epsilon-network';
 import { forwardStep } from '../models/forward-process';
 import type { NoiseSource } from '../models/noise-source';
 import { odeStep, type OdeMethod } from '../models/ode-solvers';
+import { langevinStep } from '../models/samplers';
 import type { Rng } from '../models/random';
 import type { ReverseSampler } from './reverse-samplers';
 import type { NoiseSchedule } from '../models/schedules';
@@ -22,6 +23,21 @@ export type Phase = 'forward' | 'reverse' | 'loop';
 export interface FlowProcess {
   readonly steps: number;
   readonly method: OdeMethod;
+}
+
+/**
+ * The NCSN score model's process (Song & Ermon 2019): noise scales s_0 = 0 < s_1 < ... < s_L (the
+ * levels ascending); forward adds variance-exploding noise x += sqrt(s_{k+1}^2 - s_k^2) z; reverse at
+ * grid step k runs `langevinSteps` Langevin updates at level s_k with the annealed step size
+ * alpha_k = delta s_k^2 / s_1^2 (seed §4.1, Algorithm 1 of Song & Ermon), and the last step is the
+ * Tweedie denoising x + s_1^2 score(x, s_1).
+ */
+export interface ScoreProcess {
+  /** The network's levels sigma_1 > ... > sigma_L (as ncsn.geometricSigmas; descending). */
+  readonly sigmas: Float64Array;
+  readonly langevinSteps: number;
+  /** Langevin step size at the smallest level (Delta of the seed's SGLD update), > 0. */
+  readonly delta: number;
 }
 
 /** What the particles are doing right now. */
@@ -59,6 +75,8 @@ export class DiffusionParticles {
   private prev: tf.Tensor2D;
   private cur: tf.Tensor2D;
   private holdLeft = 0;
+  /** The score model's VE process instead of the DDPM chain (null: not a score model). */
+  private score: ScoreProcess | null = null;
   /** Flow matching's straight path instead of the DDPM chain (null: DDPM). */
   private flow: FlowProcess | null = null;
   /** The pair (x_0, x_1) of the current forward pass on the straight path. */
@@ -94,7 +112,7 @@ export class DiffusionParticles {
   }
   /** Number of diffusion steps T of the schedule in use. */
   get T(): number {
-    return this.flow?.steps ?? this.schedule.T;
+    return this.flow?.steps ?? this.score?.sigmas.length ?? this.schedule.T;
   }
 
   /** Uses `sampler` for reverse steps (null: ancestral). Takes effect at the next reverse step. */
@@ -118,7 +136,9 @@ export class DiffusionParticles {
 
   /** Draws fresh x_T ~ N(0, I), t = T, moving in reverse. */
   resetToNoise(): void {
-    this.replace(tf.randomNormal([this.count, this.dim], 0, 1, 'float32', this.options.rng.nextSeed()) as tf.Tensor2D, true);
+    // VE (score model): x_T ~ N(0, sigma_max^2 I); otherwise N(0, I).
+    const scale = this.score !== null ? this.score.sigmas[0] : 1;
+    this.replace(tf.randomNormal([this.count, this.dim], 0, scale, 'float32', this.options.rng.nextSeed()) as tf.Tensor2D, true);
     this.disposeFlowEnds();
     this.t = this.T;
     this.motion = 'reverse';
@@ -173,6 +193,7 @@ export class DiffusionParticles {
 
   private stepMotion(net: EpsilonModel, variance: PosteriorVariance): void {
     if (this.flow !== null) return this.stepFlow(net, this.flow);
+    if (this.score !== null) return this.stepScore(net, this.score);
     if (this.motion === 'forward' && this.t < this.schedule.T) {
       const eps = this.options.noise.sample(this.count);
       this.replace(forwardStep(this.cur, this.t + 1, this.schedule, eps), false);
@@ -219,6 +240,52 @@ export class DiffusionParticles {
       this.replace(odeStep(method, velocity, this.cur, this.t / K, -1 / K), false);
       this.t--;
     }
+  }
+
+  /** One grid step of the score model's process (see {@link ScoreProcess}). */
+  private stepScore(net: EpsilonModel, proc: ScoreProcess): void {
+    const L = proc.sigmas.length;
+    // Ascending scale of grid step k (k = 0 is the data): s_k = sigmas[L - k].
+    const scaleAt = (k: number): number => (k === 0 ? 0 : proc.sigmas[L - k]);
+    const levelOf = (k: number): number => L - k; // index into sigmas
+    const score = (x: tf.Tensor2D, level: number): tf.Tensor2D =>
+      tf.tidy(() => tf.div(net.predict(x, level / (L - 1)), proc.sigmas[level]) as tf.Tensor2D);
+    if (this.motion === 'forward' && this.t < L) {
+      const z = this.options.noise.sample(this.count);
+      const add = Math.sqrt(scaleAt(this.t + 1) ** 2 - scaleAt(this.t) ** 2);
+      this.replace(tf.tidy(() => tf.add(this.cur, tf.mul(z, add)) as tf.Tensor2D), false);
+      z.dispose();
+      this.t++;
+    } else if (this.motion === 'reverse' && this.t > 0) {
+      const level = levelOf(this.t);
+      let x = tf.clone(this.cur);
+      if (this.t === 1) {
+        // Tweedie: E[x_0 | x] = x + sigma^2 grad log p_sigma(x) at the smallest level.
+        const s = score(x, level);
+        const next = tf.tidy(() => tf.add(x, tf.mul(s, proc.sigmas[level] ** 2)) as tf.Tensor2D);
+        tf.dispose([x, s]);
+        x = next;
+      } else {
+        const alpha = (proc.delta * proc.sigmas[level] ** 2) / proc.sigmas[L - 1] ** 2;
+        for (let i = 0; i < proc.langevinSteps; i++) {
+          const z = this.options.noise.sample(this.count);
+          const s = score(x, level);
+          const next = langevinStep(x, s, alpha, z);
+          tf.dispose([x, z, s]);
+          x = next;
+        }
+      }
+      this.replace(x, false);
+      this.t--;
+    }
+  }
+
+  /** Switches to the score model's process (null: back to the DDPM chain). Restarts from the data if it changes. */
+  setScore(proc: ScoreProcess | null): void {
+    const same = proc === null ? this.score === null : this.score !== null && this.score.langevinSteps === proc.langevinSteps && this.score.delta === proc.delta && this.score.sigmas.length === proc.sigmas.length && this.score.sigmas.every((v, i) => v === proc.sigmas[i]);
+    if (same) return;
+    this.score = proc;
+    this.resetToData();
   }
 
   /**

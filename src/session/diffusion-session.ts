@@ -9,6 +9,8 @@ import { cloneConfig, type Field, type Invalidates, type PlaygroundConfig, CONFI
 import { datasetInfo, gaussianMixtureOf, sampleDataset, type PointSet } from '../data/datasets';
 import { EmpiricalField, ExactEpsilon, exactVelocity, MixtureField, type ExactDenoiser } from '../models/exact-fields';
 import { FlowMatchingTrainer } from '../models/flow-matching';
+import { geometricSigmas, NcsnTrainer } from '../models/ncsn';
+import * as tf from '@tensorflow/tfjs';
 import { EVALS_PER_STEP, type OdeMethod } from '../models/ode-solvers';
 import type { EpsilonModel } from '../models/epsilon-network';
 import type { SamplerKind } from '../particles/reverse-samplers';
@@ -63,7 +65,9 @@ export class DiffusionSession {
   config: PlaygroundConfig;
   schedule!: NoiseSchedule;
   net!: EpsilonNetwork;
-  trainer!: DdpmTrainer | FlowMatchingTrainer;
+  trainer!: DdpmTrainer | FlowMatchingTrainer | NcsnTrainer;
+  /** Noise levels of the score model, descending (empty for the other models). */
+  sigmas: Float64Array = new Float64Array(0);
   particles!: DiffusionParticles;
   /** Labels of the particles' source points (cluster per particle), length N. */
   particleLabels!: Uint16Array;
@@ -171,7 +175,8 @@ export class DiffusionSession {
    * weights, or with field = 'exact' the exact epsilon of the data.
    */
   simulate(): void {
-    const exact = this.config.model.kind === 'flow' ? this.exactVelocity : this.exactEpsilon;
+    const kind = this.config.model.kind;
+    const exact = kind === 'flow' ? this.exactVelocity : kind === 'score' ? this.exactScore : this.exactEpsilon;
     const model = this.config.sampling.field === 'exact' ? exact : this.trainer.samplingNet;
     this.particles.step(this.config.sampling.phase, model, this.config.sampling.variance);
   }
@@ -179,6 +184,13 @@ export class DiffusionSession {
   /** Builds the configured reverse sampler for the particles (ancestral needs none). */
   private applySampler(): void {
     const s = this.config.sampling;
+    if (this.config.model.kind === 'score') {
+      this.particles.setSampler(null);
+      this.particles.setFlow(null);
+      this.particles.setScore({ sigmas: this.sigmas, langevinSteps: s.langevinSteps, delta: s.langevinDelta });
+      return;
+    }
+    this.particles.setScore(null);
     if (this.config.model.kind === 'flow') {
       this.particles.setSampler(null);
       this.particles.setFlow({ steps: s.nfe, method: flowMethod(s.sampler) });
@@ -192,6 +204,7 @@ export class DiffusionSession {
   get reverseNfe(): number {
     const s = this.config.sampling;
     if (this.config.model.kind === 'flow') return (s.nfe - 1) * EVALS_PER_STEP[flowMethod(s.sampler)] + 1;
+    if (this.config.model.kind === 'score') return (this.sigmas.length - 1) * s.langevinSteps + 1;
     return s.sampler === 'ancestral' ? this.schedule.T : makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule).nfe;
   }
 
@@ -215,6 +228,8 @@ export class DiffusionSession {
   exactEpsilon!: ExactEpsilon;
   /** The exact velocity of the data on flow matching's straight path (the oracle of the flow model). */
   exactVelocity!: EpsilonModel;
+  /** sigma times the exact score of the data noised at the score model's level tau (its network's output). */
+  exactScore!: EpsilonModel;
 
   private buildModel(): void {
     const { schedule, model, data } = this.config;
@@ -223,9 +238,22 @@ export class DiffusionSession {
     const flowPath = linearFlowPath();
     const velocity = exactVelocity(flowPath, this.denoiser);
     // tau is kept inside (0, 1]: the straight path's exact velocity is singular at the data end.
+    const denoiser = this.denoiser;
+    this.exactScore = {
+      dim: denoiser.dim,
+      predict: (x, tau) => {
+        const sigmas = this.sigmas; // read at call time: set after this in buildModel
+        const sigma = sigmas[Math.round((typeof tau === 'number' ? tau : 0) * (sigmas.length - 1))] ?? 1;
+        return tf.tidy(() => tf.div(tf.sub(denoiser.denoiseAt(x, 1, sigma), x), sigma) as tf.Tensor2D);
+      },
+    };
     this.exactVelocity = { dim: this.denoiser.dim, predict: (x, tau) => velocity(x, Math.max(1e-3, typeof tau === 'number' ? tau : 0.5)) };
     const rng = createRng(data.seed ^ 0x5eed);
-    if (model.kind === 'flow') {
+    this.sigmas = model.kind === 'score' ? geometricSigmas(schedule.sigmaMax, schedule.sigmaMin, schedule.levels) : new Float64Array(0);
+    if (model.kind === 'score') {
+      this.net = new EpsilonNetwork(this.dim, { ...model, timeScale: 50 }, rng.fork());
+      this.trainer = new NcsnTrainer(this.net, this.sigmas, this.trainingData, rng.fork(), model);
+    } else if (model.kind === 'flow') {
       // A continuous-time model: a smoother time embedding (see MlpSpec.timeScale).
       this.net = new EpsilonNetwork(this.dim, { ...model, timeScale: 50 }, rng.fork());
       this.trainer = new FlowMatchingTrainer(this.net, this.trainingData, rng.fork(), model, model.coupling);

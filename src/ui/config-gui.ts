@@ -18,6 +18,7 @@ const OPTION_LABELS: Record<string, string> = {
   betaTilde: 'betaTilde_t (posterior)',
   time: 'time t',
   ddpm: 'DDPM (diffusion)',
+  score: 'score model (NCSN)',
   flow: 'flow matching',
   independent: 'independent',
   'minibatch-ot': 'minibatch optimal transport',
