@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from '../src/config/playground-config';
+import { defaultConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { sampleDataset, type DatasetName } from '../src/data/datasets';
+import { energyDistance } from '../src/models/metrics';
 import { EpsilonNetwork } from '../src/models/epsilon-network';
 import { createRng } from '../src/models/random';
 import { makeSchedule } from '../src/models/schedules';
@@ -8,6 +10,25 @@ import { makeReverseSampler, SAMPLER_KINDS, type SamplerSpec } from '../src/part
 import { DiffusionSession } from '../src/session/diffusion-session';
 
 const schedule = makeSchedule({ kind: 'linear', T: 100, betaStart: 1e-3, betaEnd: 0.2 });
+
+/** A small session config (1,000 particles, a 16-unit network) with the given edits. */
+function small(edit: (c: PlaygroundConfig) => void): PlaygroundConfig {
+  const c = defaultConfig();
+  c.data.particles = 1000;
+  c.model.width = 16;
+  c.model.depth = 1;
+  edit(c);
+  return c;
+}
+
+/** Energy distance of 2D samples to the data set, and of standard normal noise to it (the baseline). */
+function distanceToData(samples: Float32Array, dataset: DatasetName): { d: number; baseline: number } {
+  const reference = sampleDataset(dataset, 1000, createRng(77)).points;
+  const noise = tf.randomNormal([1000, 2], 0, 1, 'float32', 8);
+  const baseline = energyDistance(noise.dataSync() as Float32Array, reference, 2);
+  noise.dispose();
+  return { d: energyDistance(samples, reference, 2), baseline };
+}
 const base: SamplerSpec = { kind: 'ddim', variance: 'betaTilde', nfe: 10, eta: 0, stochasticity: 1 };
 
 describe('reverse samplers on a DDPM schedule', () => {
@@ -47,13 +68,12 @@ describe('reverse samplers on a DDPM schedule', () => {
   });
 
   it('a session applies the configured sampler to its particles (a live change)', () => {
-    const c = defaultConfig();
-    c.data.particles = 1000;
-    c.schedule.T = 100;
-    c.model.width = 16;
-    c.model.depth = 1;
-    c.sampling.phase = 'reverse';
-    const session = new DiffusionSession(c);
+    const session = new DiffusionSession(
+      small((c) => {
+        c.schedule.T = 100;
+        c.sampling.phase = 'reverse';
+      }),
+    );
     const next = structuredClone(session.config);
     next.sampling.sampler = 'heun';
     next.sampling.nfe = 5;
@@ -71,28 +91,17 @@ describe('reverse samplers on a DDPM schedule', () => {
 
 describe('the exact field in a session', () => {
   it('an untrained session with field = exact draws the data (DDIM, 50 steps), on a mixture and on a point set', async () => {
-    const { energyDistance } = await import('../src/models/metrics');
-    const { sampleDataset } = await import('../src/data/datasets');
     for (const dataset of ['gaussians-8', 'two-moons'] as const) {
-      const c = defaultConfig();
-      c.data.dataset = dataset;
-      c.data.particles = 1000;
-      c.model.width = 16;
-      c.model.depth = 1;
-      c.sampling.phase = 'reverse';
-      c.sampling.field = 'exact';
-      c.sampling.sampler = 'ddim';
-      c.sampling.nfe = 50;
+      const c = small((c) => {
+        c.data.dataset = dataset;
+        Object.assign(c.sampling, { phase: 'reverse', field: 'exact', sampler: 'ddim', nfe: 50 });
+      });
       const before = tf.memory().numTensors;
       const session = new DiffusionSession(c);
       for (let i = 0; i < 50; i++) session.simulate(); // T -> 0 on the 50-step grid
       expect(session.particles.t).toBe(0);
-      const samples = session.particles.current.dataSync() as Float32Array;
-      const reference = sampleDataset(dataset, 1000, createRng(77)).points;
-      const noise = tf.randomNormal([1000, 2], 0, 1, 'float32', 8);
-      const baseline = energyDistance(noise.dataSync() as Float32Array, reference, 2);
-      noise.dispose();
-      expect(energyDistance(samples, reference, 2), dataset).toBeLessThan(0.05 * baseline);
+      const { d, baseline } = distanceToData(session.particles.current.dataSync() as Float32Array, dataset);
+      expect(d, dataset).toBeLessThan(0.05 * baseline);
       session.dispose();
       expect(tf.memory().numTensors).toBe(before);
     }
@@ -101,18 +110,11 @@ describe('the exact field in a session', () => {
 
 describe('flow matching in a session', () => {
   it('walks the straight path forward, integrates back with the chosen ODE method, and draws the data with the exact velocity', async () => {
-    const { energyDistance } = await import('../src/models/metrics');
-    const { sampleDataset } = await import('../src/data/datasets');
-    const c = defaultConfig();
-    c.data.dataset = 'gaussians-8';
-    c.data.particles = 1000;
-    c.model.kind = 'flow';
-    c.model.width = 16;
-    c.model.depth = 1;
-    c.sampling.phase = 'loop';
-    c.sampling.sampler = 'heun';
-    c.sampling.nfe = 20;
-    c.sampling.field = 'exact';
+    const c = small((c) => {
+      c.data.dataset = 'gaussians-8';
+      c.model.kind = 'flow';
+      Object.assign(c.sampling, { phase: 'loop', sampler: 'heun', nfe: 20, field: 'exact' });
+    });
     const before = tf.memory().numTensors;
     const session = new DiffusionSession(c);
     session.trainStep(); // the flow-matching trainer trains like any other
@@ -130,11 +132,8 @@ describe('flow matching in a session', () => {
     expect(ts.slice(0, 12)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 19, 18]);
     expect(session.particles.t).toBe(0);
     const samples = session.particles.current.dataSync() as Float32Array;
-    const reference = sampleDataset('gaussians-8', 1000, createRng(3)).points;
-    const noise = tf.randomNormal([1000, 2], 0, 1, 'float32', 4);
-    const baseline = energyDistance(noise.dataSync() as Float32Array, reference, 2);
-    noise.dispose();
-    expect(energyDistance(samples, reference, 2)).toBeLessThan(0.05 * baseline);
+    const { d, baseline } = distanceToData(samples, 'gaussians-8');
+    expect(d).toBeLessThan(0.05 * baseline);
     expect(Array.from(samples.slice(0, 4))).not.toEqual(Array.from(x0.slice(0, 4)));
     // Live changes that keep the process do not restart the particles; a new NFE does.
     const next = structuredClone(session.config);
@@ -152,17 +151,11 @@ describe('flow matching in a session', () => {
 
 describe('the score model (NCSN) in a session', () => {
   it('adds VE noise level by level, then annealed Langevin with the exact score draws the data', async () => {
-    const { energyDistance } = await import('../src/models/metrics');
-    const { sampleDataset } = await import('../src/data/datasets');
-    const c = defaultConfig();
-    c.data.dataset = 'gaussians-8';
-    c.data.particles = 1000;
-    c.model.kind = 'score';
-    c.model.width = 16;
-    c.model.depth = 1;
-    c.sampling.phase = 'reverse';
-    c.sampling.field = 'exact';
-    c.sampling.langevinSteps = 30;
+    const c = small((c) => {
+      c.data.dataset = 'gaussians-8';
+      c.model.kind = 'score';
+      Object.assign(c.sampling, { phase: 'reverse', field: 'exact', langevinSteps: 30 });
+    });
     const before = tf.memory().numTensors;
     const session = new DiffusionSession(c);
     session.trainStep();
@@ -171,11 +164,8 @@ describe('the score model (NCSN) in a session', () => {
     for (let i = 0; i < 10; i++) session.simulate(); // from sigma_max noise down the 10 levels
     expect(session.particles.t).toBe(0);
     const samples = session.particles.current.dataSync() as Float32Array;
-    const reference = sampleDataset('gaussians-8', 1000, createRng(3)).points;
-    const noise = tf.randomNormal([1000, 2], 0, 1, 'float32', 4);
-    const baseline = energyDistance(noise.dataSync() as Float32Array, reference, 2);
-    noise.dispose();
-    expect(energyDistance(samples, reference, 2)).toBeLessThan(0.05 * baseline);
+    const { d, baseline } = distanceToData(samples, 'gaussians-8');
+    expect(d).toBeLessThan(0.05 * baseline);
     // Forward: variance-exploding noise; after all levels the spread is about sigma_max = 3.
     const next = structuredClone(session.config);
     next.sampling.phase = 'forward';
