@@ -38,20 +38,11 @@ describe('minibatch optimal transport pairing', () => {
   });
 });
 
-/** Trains flow matching on two moons; returns RK4 samples and the mean straightness of Euler paths. */
-function trainAndSample(coupling: Coupling): { samples: Float32Array; straightness: number; leak: number } {
-  const rng = createRng(21);
-  const data = sampleDataset('two-moons', 4000, rng.fork());
-  const net = new EpsilonNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
-  const trainer = new FlowMatchingTrainer(net, data.points, rng.fork(), { learningRate: 5e-3, batchSize: 128, emaDecay: 0.99 }, coupling);
-  trainer.step().dispose(); // Adam moments
-  const before = tf.memory().numTensors;
-  for (let i = 0; i < 1000; i++) trainer.step().dispose();
-  const leak = tf.memory().numTensors - before;
-  // Euler from noise (t = 1) to data (t = 0): straightness = |x(0) - x(1)| / path length (1 = straight line).
+/** Mean over 600 noise draws of |x(0) - x(1)| / path length of 40-step Euler paths (1 = straight lines). */
+function straightnessOf(net: EpsilonNetwork): number {
   const n = 600;
   const steps = 40;
-  const v = learnedVelocity(trainer.samplingNet);
+  const v = learnedVelocity(net);
   const start = tf.randomNormal([n, 2], 0, 1, 'float32', 5) as tf.Tensor2D;
   let x = tf.clone(start);
   let length = tf.zeros([n]);
@@ -62,12 +53,28 @@ function trainAndSample(coupling: Coupling): { samples: Float32Array; straightne
     x = next;
     length = seg;
   }
-  const chord = tf.norm(tf.sub(x, start), 'euclidean', 1);
-  const straightness = tf.mean(tf.div(chord, length)).dataSync()[0];
+  const value = tf.tidy(() => tf.mean(tf.div(tf.norm(tf.sub(x, start), 'euclidean', 1), length)).dataSync()[0]);
+  tf.dispose([x, start, length]);
+  return value;
+}
+
+/** Trains flow matching on two moons; returns RK4 samples and the mean straightness of Euler paths. */
+function trainAndSample(coupling: Coupling): { samples: Float32Array; straightness: number; leak: number } {
+  const rng = createRng(21);
+  const data = sampleDataset('two-moons', 4000, rng.fork());
+  const net = new EpsilonNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
+  const trainer = new FlowMatchingTrainer(net, data.points, rng.fork(), { learningRate: 5e-3, batchSize: 128, emaDecay: 0.99 }, coupling);
+  trainer.step().dispose(); // Adam moments
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < 1000; i++) trainer.step().dispose();
+  const leak = tf.memory().numTensors - before;
+  const straightness = straightnessOf(trainer.samplingNet);
+  const start = tf.randomNormal([600, 2], 0, 1, 'float32', 5) as tf.Tensor2D;
+  const v = learnedVelocity(trainer.samplingNet);
   // Samples for the distance: RK4 (Euler's own error on curved paths would blur them).
   const rk4 = integrate('rk4', v, start, 1, 0, 20);
   const samples = rk4.dataSync() as Float32Array;
-  tf.dispose([x, start, length, chord, rk4]);
+  tf.dispose([start, rk4]);
   trainer.dispose();
   net.dispose();
   return { samples, straightness, leak };
@@ -96,6 +103,32 @@ describe('flow matching on two moons', () => {
     integrate('rk4', learnedVelocity(net), x, 1, 0, 4).dispose();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(x);
+    net.dispose();
+  });
+});
+
+describe('rectified-flow reflow', () => {
+  it('retraining on the model\'s own (sample, noise) pairs straightens its paths', () => {
+    const rng = createRng(5);
+    const data = sampleDataset('two-moons', 4000, rng.fork());
+    const net = new EpsilonNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
+    const trainer = new FlowMatchingTrainer(net, data.points, rng.fork(), { learningRate: 5e-3, batchSize: 128, emaDecay: 0.99 });
+    for (let i = 0; i < 600; i++) trainer.step().dispose();
+    const before = straightnessOf(trainer.samplingNet);
+    // Pairs: noise x_1 and where the current flow takes it.
+    const x1 = tf.randomNormal([2000, 2], 0, 1, 'float32', 12) as tf.Tensor2D;
+    const x0 = integrate('rk4', learnedVelocity(trainer.samplingNet), x1, 1, 0, 20);
+    trainer.setReflowPairs({ x0: x0.dataSync() as Float32Array, x1: x1.dataSync() as Float32Array });
+    tf.dispose([x0, x1]);
+    expect(trainer.reflowing).toBe(true);
+    const count = tf.memory().numTensors;
+    for (let i = 0; i < 600; i++) trainer.step().dispose();
+    expect(tf.memory().numTensors).toBe(count);
+    const after = straightnessOf(trainer.samplingNet);
+    console.log(`reflow straightness: before ${before.toFixed(3)}, after ${after.toFixed(3)}`);
+    expect(after).toBeGreaterThan(before + 0.1);
+    expect(() => trainer.setReflowPairs({ x0: new Float32Array(4), x1: new Float32Array(6) })).toThrow(RangeError);
+    trainer.dispose();
     net.dispose();
   });
 });

@@ -86,7 +86,28 @@ export class FlowMatchingTrainer extends LiveTrainer {
     return flowMatchingLoss(this.net, x0, x1, t);
   }
 
+  /** Fixed (x_0, x_1) pairs for rectified-flow reflow, row-major [P, D] each; null when not reflowing. */
+  private reflow: { x0: Float32Array; x1: Float32Array } | null = null;
+
+  /**
+   * Rectified flow's reflow (Liu et al. 2023): from now on train on fixed pairs (x_0, x_1) = (the
+   * model's own sample, the noise it came from), which straightens the paths; null returns to the coupling.
+   * @throws RangeError if the two sets differ in size or are not [P, D].
+   */
+  setReflowPairs(pairs: { x0: Float32Array; x1: Float32Array } | null): void {
+    if (pairs !== null && (pairs.x0.length !== pairs.x1.length || pairs.x0.length === 0 || pairs.x0.length % this.net.dim !== 0)) {
+      throw new RangeError('reflow needs two non-empty [P, D] sets of the same size');
+    }
+    this.reflow = pairs === null ? null : { x0: pairs.x0.slice(), x1: pairs.x1.slice() };
+  }
+
+  /** Whether training runs on reflow pairs. */
+  get reflowing(): boolean {
+    return this.reflow !== null;
+  }
+
   override step(): tf.Scalar {
+    if (this.reflow !== null) return this.reflowStep(this.reflow);
     if (this.coupling === 'independent') return super.step();
     const b = this.batchSize;
     const d = this.net.dim;
@@ -103,10 +124,31 @@ export class FlowMatchingTrainer extends LiveTrainer {
     const p = otPermutation(x0, x1, d);
     const paired = new Float32Array(b * d);
     for (let i = 0; i < b; i++) for (let k = 0; k < d; k++) paired[i * d + k] = x1[p[i] * d + k];
+    return this.stepOn(x0, paired);
+  }
+
+  /** One Adam step on given rows x0, x1 (uploaded, t drawn on the GPU from a seed). */
+  private stepOn(x0: Float32Array, x1: Float32Array): tf.Scalar {
+    const d = this.net.dim;
+    const b = x0.length / d;
     const tSeed = this.rng2.nextSeed();
     return this.optimise(() => {
       const t = tf.randomUniform([b], 0, 1, 'float32', tSeed) as tf.Tensor1D;
-      return flowMatchingLoss(this.net, tf.tensor2d(x0, [b, d]), tf.tensor2d(paired, [b, d]), t);
+      return flowMatchingLoss(this.net, tf.tensor2d(x0, [b, d]), tf.tensor2d(x1, [b, d]), t);
     });
+  }
+
+  private reflowStep(pairs: { x0: Float32Array; x1: Float32Array }): tf.Scalar {
+    const d = this.net.dim;
+    const b = this.batchSize;
+    const p = pairs.x0.length / d;
+    const x0 = new Float32Array(b * d);
+    const x1 = new Float32Array(b * d);
+    for (let i = 0; i < b; i++) {
+      const row = this.rng2.int(p);
+      x0.set(pairs.x0.subarray(row * d, row * d + d), i * d);
+      x1.set(pairs.x1.subarray(row * d, row * d + d), i * d);
+    }
+    return this.stepOn(x0, x1);
   }
 }
