@@ -221,6 +221,17 @@ async function main(): Promise<void> {
       hud.toast('Particles back on the data (t = 0).');
     },
     resetView: () => stage.resetView(),
+    reflow: () => {
+      if (config.model.kind !== 'flow') {
+        hud.toast('Reflow straightens a flow-matching model: choose Model > model = flow matching first.', 'error');
+        return;
+      }
+      hud.toast('Reflow: drawing the model\'s own (sample, noise) pairs…');
+      session
+        .reflow()
+        .then((done) => done && hud.toast('Reflow: now training on the model\'s own pairs; its paths straighten.'))
+        .catch((e: unknown) => hud.toast(`Reflow failed: ${(e as Error).message}`, 'error'));
+    },
   });
 
   addEventListener('resize', () => stage.resize());

@@ -182,3 +182,20 @@ describe('the score model (NCSN) in a session', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('reflow from the session', () => {
+  it('draws the flow model\'s own pairs and trains on them; other models decline', async () => {
+    const before = tf.memory().numTensors;
+    const flow = new DiffusionSession(small((c) => (c.model.kind = 'flow')));
+    flow.trainStep();
+    expect(await flow.reflow()).toBe(true);
+    expect((flow.trainer as { reflowing?: boolean }).reflowing).toBe(true);
+    flow.trainStep();
+    flow.dispose();
+    const ddpm = new DiffusionSession(small(() => undefined));
+    expect(await ddpm.reflow()).toBe(false);
+    ddpm.dispose();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

@@ -8,10 +8,10 @@
 import { cloneConfig, type Field, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
 import { datasetInfo, gaussianMixtureOf, sampleDataset, type PointSet } from '../data/datasets';
 import { EmpiricalField, ExactEpsilon, exactVelocity, MixtureField, type ExactDenoiser } from '../models/exact-fields';
-import { FlowMatchingTrainer } from '../models/flow-matching';
+import { FlowMatchingTrainer, learnedVelocity } from '../models/flow-matching';
 import { geometricSigmas, NcsnTrainer } from '../models/ncsn';
 import * as tf from '@tensorflow/tfjs';
-import { EVALS_PER_STEP, type OdeMethod } from '../models/ode-solvers';
+import { EVALS_PER_STEP, integrate, type OdeMethod } from '../models/ode-solvers';
 import type { EpsilonModel } from '../models/epsilon-network';
 import type { SamplerKind } from '../particles/reverse-samplers';
 import { linearFlowPath, vpPath } from '../models/gaussian-path';
@@ -27,6 +27,8 @@ import { makeReverseSampler } from '../particles/reverse-samplers';
 export const TRAINING_POINTS = 20_000;
 /** Reference points drawn for the faint data layer. */
 export const REFERENCE_POINTS = 6_000;
+/** (sample, noise) pairs drawn for one reflow. */
+export const REFLOW_PAIRS = 4_000;
 /** Points of the empirical law behind the exact field of data sets without a closed form. */
 export const EXACT_FIELD_POINTS = 2_000;
 /** One loss value is read back every this many training steps. */
@@ -134,6 +136,23 @@ export class DiffusionSession {
     }
     this.applySampler();
     return what;
+  }
+
+  /**
+   * Rectified-flow reflow for the flow model: integrates REFLOW_PAIRS noise draws with the current
+   * velocity (RK4, 20 steps) and retrains on those (sample, noise) pairs from now on. A user action, read
+   * back once asynchronously. @returns false (and does nothing) when the model is not flow matching.
+   */
+  async reflow(): Promise<boolean> {
+    const trainer = this.trainer;
+    if (!(trainer instanceof FlowMatchingTrainer)) return false;
+    const x1 = tf.randomNormal([REFLOW_PAIRS, this.dim], 0, 1, 'float32', createRng(this.config.data.seed ^ 0x4ef1).nextSeed()) as tf.Tensor2D;
+    const x0 = integrate('rk4', learnedVelocity(trainer.samplingNet), x1, 1, 0, 20);
+    const [a, b] = await Promise.all([x0.data(), x1.data()]);
+    tf.dispose([x0, x1]);
+    if (this.trainer !== trainer) return false; // the model was rebuilt meanwhile
+    trainer.setReflowPairs({ x0: a as Float32Array, x1: b as Float32Array });
+    return true;
   }
 
   /** Throws the model away and starts training from fresh weights (same data, same particles). */

@@ -39,6 +39,7 @@ export interface GuiActions {
   readonly stepOnce: () => void;
   readonly restart: () => void;
   readonly resetView: () => void;
+  readonly reflow: () => void;
 }
 
 /**
@@ -71,6 +72,7 @@ export function createConfigGui(
   actionsFolder.add(actions, 'restart').name('restart particles from data');
   actionsFolder.add(actions, 'resetWeights').name('reset weights (retrain)');
   actionsFolder.add(actions, 'resetView').name('reset view');
+  actionsFolder.add(actions, 'reflow').name('reflow (straighten the flow)');
   return { gui, refresh: () => controllers.forEach((c) => c.updateDisplay()) };
 }
 
