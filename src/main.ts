@@ -9,6 +9,7 @@ import { datasetInfo } from './data/datasets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
 import { clusterColors, THEME, timeColor } from './scene/palette';
+import { ArrowField } from './scene/arrow-field';
 import { ParticleLayer } from './scene/particle-layer';
 import { ParticleUploader } from './scene/particle-upload';
 import { Stage } from './scene/stage';
@@ -107,6 +108,24 @@ async function main(): Promise<void> {
     dataLayer.object.renderOrder = -0.5;
     stage.scene.add(dataLayer.object);
   };
+  // Field arrows: a 24 x 24 grid over the 2D view, refreshed by one async readback every half second.
+  const ARROWS = 24;
+  const ARROW_EXTENT = 3;
+  const arrows = new ArrowField(ARROWS * ARROWS);
+  arrows.object.visible = false;
+  stage.scene.add(arrows.object);
+  let arrowsPending = false;
+  setInterval(() => {
+    const on = config.view.fieldArrows && session.dim === 2;
+    arrows.object.visible = on;
+    if (!on || arrowsPending) return;
+    arrowsPending = true;
+    session
+      .fieldGrid(ARROWS, ARROW_EXTENT)
+      .then((grid) => grid && arrows.update(grid.points, grid.vectors, (2 * ARROW_EXTENT) / ARROWS))
+      .catch(() => undefined)
+      .finally(() => (arrowsPending = false));
+  }, 500);
   const plots = new SchedulePlots(overlay);
   plots.setSchedule(session.schedule);
   stage.setDimension(session.dim);
@@ -307,6 +326,7 @@ async function main(): Promise<void> {
     particleLayer.dispose();
     dataLayer.dispose();
     plots.dispose();
+    arrows.dispose();
     stage.dispose();
   });
   writeHash(); // a link with rejected values is shown cleaned

@@ -199,3 +199,19 @@ describe('reflow from the session', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('field on a grid', () => {
+  it('at the noise end the exact DDPM score is about -x (p_T is nearly N(0, I)); 3D data gives none', async () => {
+    const session = new DiffusionSession(small((c) => Object.assign(c.sampling, { field: 'exact', phase: 'reverse' })));
+    session.simulate(); // from the data to fresh noise at T, one step down
+    const before = tf.memory().numTensors;
+    const grid = await session.fieldGrid(5, 2);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(grid!.points).toHaveLength(50);
+    grid!.points.forEach((x, i) => expect(grid!.vectors[i]).toBeCloseTo(-x, 1));
+    session.dispose();
+    const solid = new DiffusionSession(small((c) => (c.data.dataset = 'torus-knot')));
+    expect(await solid.fieldGrid(5, 2)).toBeNull();
+    solid.dispose();
+  });
+});

@@ -28,7 +28,7 @@ export interface PlaygroundConfig {
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; sigmaMax: number; sigmaMin: number; levels: number };
   model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; langevinSteps: number; langevinDelta: number; paused: boolean };
-  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean };
+  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldArrows: boolean };
 }
 
 export type ConfigGroup = keyof PlaygroundConfig;
@@ -117,6 +117,7 @@ export const CONFIG_SCHEMA = {
     colorMode: choice<ColorMode>('colour by', 'time', ['time', 'cluster'], 'live'),
     showData: bool('show data', true, 'live'),
     showSchedule: bool('show schedule plots', true, 'live'),
+    fieldArrows: bool('field arrows (2D)', false, 'live'),
   },
 } as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };
 

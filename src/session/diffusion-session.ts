@@ -155,6 +155,46 @@ export class DiffusionSession {
     return true;
   }
 
+  /**
+   * The field that moves the particles back towards the data, on an n x n grid over [-extent, extent]^2
+   * at the particles' current time: the score for DDPM and the score model, minus the velocity for flow
+   * matching (the direction of the reverse motion). Uses the configured field (learned or exact). One
+   * asynchronous readback; 2D data only.
+   * @returns grid points and vectors, each [n*n, 2] row-major; null for 3D data.
+   */
+  async fieldGrid(n: number, extent: number): Promise<{ points: Float32Array; vectors: Float32Array } | null> {
+    if (this.dim !== 2) return null;
+    const pts = new Float32Array(n * n * 2);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        pts[2 * (i * n + j)] = -extent + (2 * extent * (j + 0.5)) / n;
+        pts[2 * (i * n + j) + 1] = -extent + (2 * extent * (i + 0.5)) / n;
+      }
+    }
+    const kind = this.config.model.kind;
+    const exact = this.config.sampling.field === 'exact';
+    const p = this.particles;
+    const vectors = tf.tidy(() => {
+      const x = tf.tensor2d(pts, [n * n, 2]);
+      if (kind === 'flow') {
+        const model = exact ? this.exactVelocity : this.trainer.samplingNet;
+        return tf.neg(model.predict(x, Math.max(1e-3, p.t / p.T)));
+      }
+      if (kind === 'score') {
+        const L = this.sigmas.length;
+        const level = Math.min(L - 1, Math.max(0, L - Math.max(1, p.t)));
+        const model = exact ? this.exactScore : this.trainer.samplingNet;
+        return tf.div(model.predict(x, level / (L - 1)), this.sigmas[level]);
+      }
+      const t = Math.max(1, p.t);
+      const model = exact ? this.exactEpsilon : this.trainer.samplingNet;
+      return tf.div(model.predict(x, t / this.schedule.T), -Math.sqrt(1 - this.schedule.alphaBar[t]));
+    });
+    const data = (await vectors.data()) as Float32Array;
+    vectors.dispose();
+    return { points: pts, vectors: data };
+  }
+
   /** Throws the model away and starts training from fresh weights (same data, same particles). */
   resetWeights(): void {
     this.disposeModel();
