@@ -50,14 +50,22 @@ export const DEFAULT_MLP: MlpSpec = { width: 128, depth: 3, activation: 'silu', 
  * emb(p)_k = sin(p w_k), emb(p)_{E/2+k} = cos(p w_k), w_k = 10000^(-k / (E/2)).
  * @param tau relative time, a number (gives shape [1, E]) or a tensor of shape [N] (gives [N, E]).
  * @param dim E, even and >= 2.
+ * @param freqs the [1, E/2] frequencies from {@link embeddingFrequencies} (computed here when omitted).
  */
-export function timeEmbedding(tau: number | tf.Tensor1D, dim: number, timeScale = 1000): tf.Tensor2D {
+export function timeEmbedding(tau: number | tf.Tensor1D, dim: number, timeScale = 1000, freqs?: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const w = freqs ?? embeddingFrequencies(dim);
+    const p = (typeof tau === 'number' ? tf.tensor2d([[tau * timeScale]]) : tf.mul(tau, timeScale).reshape([-1, 1])) as tf.Tensor2D;
+    const angles = tf.matMul(p, w);
+    return tf.concat([tf.sin(angles), tf.cos(angles)], 1) as tf.Tensor2D;
+  });
+}
+
+/** The frequencies w_k = 10000^(-k / (E/2)), k < E/2, of {@link timeEmbedding}, shape [1, E/2]; caller owns it. */
+export function embeddingFrequencies(dim: number): tf.Tensor2D {
   return tf.tidy(() => {
     const half = dim / 2;
-    const freqs = tf.exp(tf.mul(tf.range(0, half, 1, 'float32'), -Math.log(10000) / half)).reshape([1, half]);
-    const p = (typeof tau === 'number' ? tf.tensor2d([[tau * timeScale]]) : tf.mul(tau, timeScale).reshape([-1, 1])) as tf.Tensor2D;
-    const angles = tf.matMul(p, freqs);
-    return tf.concat([tf.sin(angles), tf.cos(angles)], 1) as tf.Tensor2D;
+    return tf.exp(tf.mul(tf.range(0, half, 1, 'float32'), -Math.log(10000) / half)).reshape([1, half]) as tf.Tensor2D;
   });
 }
 
@@ -110,6 +118,7 @@ export class EpsilonNetwork implements EpsilonModel {
   private readonly b1: tf.Variable;
   private readonly wOut: tf.Variable;
   private readonly bOut: tf.Variable;
+  private readonly freqs: tf.Tensor2D;
   private disposed = false;
 
   /**
@@ -143,6 +152,8 @@ export class EpsilonNetwork implements EpsilonModel {
     // Small output layer: the untrained network predicts epsilon near 0 instead of large noise.
     this.wOut = own(initWeights(rng, width, dim, 0.1 * Math.sqrt(3 / width)));
     this.bOut = own(tf.zeros([dim]));
+    // Constant, so built once rather than on every predict (a hot path: every sampler step calls it).
+    this.freqs = embeddingFrequencies(e);
     this.variables = [this.wx, this.wt, this.b1, ...this.hidden.flatMap((l) => [l.w, l.b]), this.wOut, this.bOut];
   }
 
@@ -160,7 +171,7 @@ export class EpsilonNetwork implements EpsilonModel {
   predict(x: tf.Tensor2D, tau: number | tf.Tensor1D): tf.Tensor2D {
     if (this.disposed) throw new Error('EpsilonNetwork used after dispose()');
     return tf.tidy(() => {
-      const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim, this.spec.timeScale);
+      const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim, this.spec.timeScale, this.freqs);
       let h = tf.add(tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.matMul(emb, this.wt as tf.Tensor2D)), this.b1) as tf.Tensor2D;
       h = activate(h, this.spec.activation);
       for (const layer of this.hidden) {
@@ -195,5 +206,6 @@ export class EpsilonNetwork implements EpsilonModel {
     if (this.disposed) return;
     this.disposed = true;
     for (const v of this.variables) v.dispose();
+    this.freqs.dispose();
   }
 }
