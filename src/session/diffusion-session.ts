@@ -21,7 +21,7 @@ import { GaussianNoisePool } from '../models/noise-source';
 import { createRng, type Rng } from '../models/random';
 import { makeSchedule, type NoiseSchedule } from '../models/schedules';
 import { DiffusionParticles } from '../particles/diffusion-particles';
-import { makeReverseSampler } from '../particles/reverse-samplers';
+import { makeReverseSampler, type ReverseSampler } from '../particles/reverse-samplers';
 
 /** Training points drawn per data set (independent of the particle count). */
 export const TRAINING_POINTS = 20_000;
@@ -240,7 +240,10 @@ export class DiffusionSession {
     this.particles.step(this.config.sampling.phase, model, this.config.sampling.variance);
   }
 
-  /** Builds the configured reverse sampler for the particles (ancestral needs none). */
+  /** The DDPM reverse sampler built from the config (used by the particles and for the NFE). */
+  private reverseSampler!: ReverseSampler;
+
+  /** Builds the configured reverse process for the particles. */
   private applySampler(): void {
     const s = this.config.sampling;
     if (this.config.model.kind === 'score') {
@@ -256,7 +259,8 @@ export class DiffusionSession {
       return;
     }
     this.particles.setFlow(null);
-    this.particles.setSampler(s.sampler === 'ancestral' ? null : makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule));
+    this.reverseSampler = makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule);
+    this.particles.setSampler(this.reverseSampler);
   }
 
   /** Network evaluations for one reverse pass with the configured sampler. */
@@ -264,7 +268,7 @@ export class DiffusionSession {
     const s = this.config.sampling;
     if (this.config.model.kind === 'flow') return (s.nfe - 1) * EVALS_PER_STEP[flowMethod(s.sampler)] + 1;
     if (this.config.model.kind === 'score') return (this.sigmas.length - 1) * s.langevinSteps + 1;
-    return s.sampler === 'ancestral' ? this.schedule.T : makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule).nfe;
+    return this.reverseSampler.nfe;
   }
 
   private buildAll(): void {
