@@ -3,7 +3,7 @@
  * (drawing) and UI (GUI, HUD). The only file that knows every part; it also disposes them.
  */
 import { Color } from 'three/webgpu';
-import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
+import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, effectiveSampler, MODEL_SAMPLERS, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
 import { configFromHash, configToHash } from './config/url-hash';
 import { datasetInfo } from './data/datasets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
@@ -13,24 +13,22 @@ import { ArrowField } from './scene/arrow-field';
 import { ParticleLayer } from './scene/particle-layer';
 import { ParticleUploader } from './scene/particle-upload';
 import { Stage } from './scene/stage';
-import type { OdeMethod } from './models/ode-solvers';
 import type { SamplerKind } from './particles/reverse-samplers';
-import { DiffusionSession, flowMethod } from './session/diffusion-session';
+import { DiffusionSession } from './session/diffusion-session';
 import { createConfigGui } from './ui/config-gui';
 import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
 
 /** Short sampler names for the HUD title. */
-const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama' };
-
-const ODE_TITLES: Record<OdeMethod, string> = { euler: 'Euler', heun: 'Heun', rk4: 'RK4' };
+const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama', langevin: 'annealed Langevin' };
 
 /** The HUD title: model, data set, sampler with its NFE, and whether the field is exact. */
 function hudTitle(config: PlaygroundConfig, nfe: number): string {
   const kind = config.model.kind;
-  const model = kind === 'flow' ? 'Flow matching' : kind === 'score' ? 'Score model' : 'DDPM';
-  const sampler = kind === 'flow' ? `ODE ${ODE_TITLES[flowMethod(config.sampling.sampler)]}` : kind === 'score' ? 'annealed Langevin' : SAMPLER_TITLES[config.sampling.sampler];
-  const showNfe = !(kind === 'ddpm' && config.sampling.sampler === 'ancestral');
+  const model = kind === 'flow' ? 'Flow matching' : kind === 'score' ? 'Score model (VE)' : 'DDPM';
+  const used = effectiveSampler(config);
+  const sampler = kind === 'flow' ? SAMPLER_TITLES[used].replace('PF-', '') : SAMPLER_TITLES[used];
+  const showNfe = used !== 'ancestral';
   return `${model} · ${datasetInfo(config.data.dataset).label} · ${sampler}${showNfe ? ` (NFE ${nfe})` : ''}${config.sampling.field === 'exact' ? ' · exact field' : ''}`;
 }
 
@@ -187,6 +185,12 @@ async function main(): Promise<void> {
     for (const p of problems) hud.toast(p, 'error');
     // Assign per group: the GUI's controllers hold references to these group objects.
     for (const g of Object.keys(valid) as ConfigGroup[]) Object.assign(config[g], valid[g]);
+    const sampler = effectiveSampler(config);
+    if (sampler !== config.sampling.sampler) {
+      const names = MODEL_SAMPLERS[config.model.kind].map((k) => SAMPLER_TITLES[k]).join(', ');
+      hud.toast(`This model samples with ${names}; using ${SAMPLER_TITLES[sampler]}.`);
+      config.sampling.sampler = sampler;
+    }
     gui.refresh();
     try {
       const rebuilt = session.apply(config);

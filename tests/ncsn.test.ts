@@ -3,9 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
 import { EpsilonNetwork } from '../src/models/epsilon-network';
 import { energyDistance } from '../src/models/metrics';
-import { annealedStepSize, geometricSigmas, ncsnScore, NcsnTrainer } from '../src/models/ncsn';
+import { convertField, vePath } from '../src/models/gaussian-path';
+import { annealedStepSize, geometricSigmas, ncsnScore, NcsnTrainer, sigmaAtTau } from '../src/models/ncsn';
+import { integrate } from '../src/models/ode-solvers';
 import { createRng } from '../src/models/random';
-import { langevinStep } from '../src/models/samplers';
+import { langevinStep, sdeCoefficients } from '../src/models/samplers';
 
 describe('noise levels', () => {
   it('are geometric from sigmaMax down to sigmaMin', () => {
@@ -13,6 +15,27 @@ describe('noise levels', () => {
     expect(Array.from(s).map((v) => Number(v.toPrecision(6)))).toEqual([10, 1, 0.1, 0.01]);
     expect(annealedStepSize(s, 0, 2e-5)).toBeCloseTo(2e-5 * 1e6, 8);
     expect(() => geometricSigmas(1, 2, 5)).toThrow(RangeError);
+  });
+});
+
+describe('the VE path (seed §5.1: f = 0, g = sqrt(d sigma^2 / dt))', () => {
+  it('runs from sigmaMin to sigmaMax geometrically and has f = 0, g^2 = d sigma^2 / dt', () => {
+    const path = vePath(0.05, 3);
+    expect(path.sigma(0)).toBeCloseTo(0.05, 12);
+    expect(path.sigma(1)).toBeCloseTo(3, 12);
+    // The network's levels: geometricSigmas(3, 0.05, L)[i] = sigma(t = 1 - i / (L - 1)) = sigmaAtTau(3, 0.05, i / (L - 1)).
+    const levels = geometricSigmas(3, 0.05, 7);
+    levels.forEach((s, i) => {
+      expect(path.sigma(1 - i / 6)).toBeCloseTo(s, 12);
+      expect(sigmaAtTau(3, 0.05, i / 6)).toBeCloseTo(s, 12);
+    });
+    for (const t of [0.1, 0.5, 0.9]) {
+      const { f, g2 } = sdeCoefficients(path, t);
+      const h = 1e-6;
+      expect(f).toBe(0);
+      expect(g2).toBeCloseTo((path.sigma(t + h) ** 2 - path.sigma(t - h) ** 2) / (2 * h), 5);
+    }
+    expect(() => vePath(1, 0.5)).toThrow(RangeError);
   });
 });
 
@@ -51,6 +74,19 @@ describe('NCSN on 8 gaussians', () => {
     const baseline = energyDistance(initPoints, reference, 2);
     console.log(`NCSN energy distance ${d.toFixed(4)} (uniform start ${baseline.toFixed(4)})`);
     expect(d).toBeLessThan(0.1 * baseline);
+
+    // The same network (trained on continuous noise scales) in continuous time: the VE probability-flow
+    // ODE by RK4 from N(0, sigmaMax^2 I), then Tweedie's denoising at sigmaMin.
+    const path = vePath(sigmas[sigmas.length - 1], sigmas[0]);
+    const velocity = (y: tf.Tensor2D, t: number): tf.Tensor2D =>
+      tf.tidy(() => convertField(path, y, t, tf.div(trainer.samplingNet.predict(y, 1 - t), path.sigma(t)) as tf.Tensor2D, 'score', 'velocity'));
+    const start = tf.randomNormal([n, 2], 0, sigmas[0], 'float32', 12) as tf.Tensor2D;
+    const end = integrate('rk4', velocity, start, 1, 0, 30);
+    const denoised = tf.tidy(() => tf.add(end, tf.mul(trainer.samplingNet.predict(end, 1), sigmas[sigmas.length - 1])));
+    const ode = energyDistance(denoised.dataSync() as Float32Array, reference, 2);
+    console.log(`NCSN VE PF-ODE (RK4, 30 steps) energy distance ${ode.toFixed(4)}`);
+    expect(ode).toBeLessThan(0.1 * baseline);
+    tf.dispose([start, end, denoised]);
     trainer.dispose();
     net.dispose();
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { defaultConfig, effectiveSampler, MODEL_SAMPLERS, type PlaygroundConfig } from '../src/config/playground-config';
 import { sampleDataset, type DatasetName } from '../src/data/datasets';
 import { energyDistance } from '../src/models/metrics';
 import { EpsilonNetwork } from '../src/models/epsilon-network';
@@ -52,7 +52,9 @@ describe('reverse samplers on a DDPM schedule', () => {
     const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(1));
     const x = tf.randomNormal([16, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
     const z = tf.randomNormal([16, 2], 0, 1, 'float32', 3) as tf.Tensor2D;
-    for (const kind of SAMPLER_KINDS) {
+    expect(SAMPLER_KINDS).toEqual(expect.arrayContaining([...MODEL_SAMPLERS.ddpm]));
+    expect(() => makeReverseSampler({ ...base, kind: 'langevin' }, schedule)).toThrow(RangeError);
+    for (const kind of MODEL_SAMPLERS.ddpm) {
       const s = makeReverseSampler({ ...base, kind, eta: 0.5, stochasticity: 0.5 }, schedule);
       const before = tf.memory().numTensors;
       for (const t of [100, 50, 10]) {
@@ -180,6 +182,46 @@ describe('the score model (NCSN) in a session', () => {
     session.dispose();
     await new Promise((r) => setTimeout(r, 0));
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the score model on the VE SDE in a session', () => {
+  it('the VE reverse SDE (Euler–Maruyama) and the VE probability-flow ODE (Heun) with the exact score draw the data', async () => {
+    const before = tf.memory().numTensors;
+    for (const [sampler, nfe, expectedNfe] of [['euler-maruyama', 100, 99 + 1], ['heun', 40, 39 * 2 + 1]] as const) {
+      const c = small((c) => {
+        c.data.dataset = 'gaussians-8';
+        c.model.kind = 'score';
+        Object.assign(c.sampling, { phase: 'reverse', field: 'exact', sampler, nfe, stochasticity: 1 });
+      });
+      const session = new DiffusionSession(c);
+      expect(session.particles.T).toBe(nfe);
+      expect(session.reverseNfe).toBe(expectedNfe);
+      for (let i = 0; i < nfe; i++) session.simulate();
+      expect(session.particles.t).toBe(0);
+      const { d, baseline } = distanceToData(session.particles.current.dataSync() as Float32Array, 'gaussians-8');
+      expect(d, sampler).toBeLessThan(0.05 * baseline);
+      // A live switch of the reverse rule on the same levels keeps the particles where they are.
+      const next = structuredClone(session.config);
+      next.sampling.stochasticity = 0.5;
+      session.apply(next);
+      expect(session.particles.t).toBe(0);
+      session.dispose();
+    }
+    await new Promise((r) => setTimeout(r, 0));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('a sampler the model does not have falls back to the model\'s default', () => {
+    const c = small((c) => {
+      c.model.kind = 'score';
+      c.sampling.sampler = 'ddim';
+    });
+    expect(effectiveSampler(c)).toBe('langevin');
+    c.model.kind = 'flow';
+    expect(effectiveSampler(c)).toBe('rk4');
+    c.model.kind = 'ddpm';
+    expect(effectiveSampler(c)).toBe('ddim');
   });
 });
 

@@ -34,6 +34,23 @@ export interface PlaygroundConfig {
 export type ConfigGroup = keyof PlaygroundConfig;
 
 /**
+ * The samplers each model can use, its default first: DDPM ancestral, DDIM, the VP probability-flow ODE
+ * and reverse SDE; the score model's annealed Langevin and the VE probability-flow ODE and reverse SDE;
+ * flow matching's ODE solvers.
+ */
+export const MODEL_SAMPLERS: Record<ModelKind, readonly SamplerKind[]> = {
+  ddpm: ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama'],
+  score: ['langevin', 'euler', 'heun', 'rk4', 'euler-maruyama'],
+  flow: ['rk4', 'heun', 'euler'],
+};
+
+/** The sampler a scene actually uses: the configured one if its model has it, else the model's default. */
+export function effectiveSampler(config: PlaygroundConfig): SamplerKind {
+  const allowed = MODEL_SAMPLERS[config.model.kind];
+  return allowed.includes(config.sampling.sampler) ? config.sampling.sampler : allowed[0];
+}
+
+/**
  * What a change invalidates, from most to least costly:
  * data (new points, new particles, retrain), schedule / model (new network, retrain), particles (new
  * particle set), training (optimizer settings only), live (read every frame, nothing to rebuild).

@@ -29,6 +29,19 @@ export function linearFlowPath(): GaussianPath {
 }
 
 /**
+ * The variance-exploding path of the score model (VE SDE of Song et al. 2021, eq. 30; seed §5.1:
+ * f = 0, g = sqrt(d sigma^2 / dt)): alpha = 1, sigma(t) = sigmaMin (sigmaMax / sigmaMin)^t on t in [0, 1],
+ * the continuous limit of NCSN's geometric levels (t = 1 - tau of ncsn.sigmaAtTau).
+ * @throws RangeError unless 0 < sigmaMin < sigmaMax.
+ */
+export function vePath(sigmaMin: number, sigmaMax: number): GaussianPath {
+  if (!(sigmaMin > 0 && sigmaMax > sigmaMin)) throw new RangeError(`VE path needs 0 < sigmaMin < sigmaMax, got ${sigmaMin}, ${sigmaMax}`);
+  const log = Math.log(sigmaMax / sigmaMin);
+  const sigma = (t: number): number => sigmaMin * Math.exp(log * t);
+  return { name: 'VE (geometric)', alpha: () => 1, sigma, dAlpha: () => 0, dSigma: (t) => log * sigma(t) };
+}
+
+/**
  * The VP path of a DDPM schedule in continuous time t = step / T.
  * linear: beta(t) = T (betaStart + t (betaEnd - betaStart)), alphaBar(t) = exp(-int_0^t beta)
  *   = exp(-T (betaStart t + (betaEnd - betaStart) t^2 / 2)) (Song et al. 2021, eq. 33).

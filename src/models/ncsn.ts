@@ -3,9 +3,14 @@
  * noise levels sigma_1 > ... > sigma_L (geometric), a network trained by denoising score matching
  * with the usual sigma^2 weighting, and annealed Langevin dynamics over the levels for sampling.
  *
- * Parametrisation (Song & Ermon 2020, "Improved techniques", §3.3): s_theta(x, sigma_i) = net(x, i) / sigma_i,
+ * Parametrisation (Song & Ermon 2020, "Improved techniques", §3.3): s_theta(x, sigma) = net(x, tau) / sigma,
  * so the sigma^2-weighted DSM loss sigma^2 ||s_theta(x + sigma z, sigma) + z / sigma||^2 becomes
- * ||net(x + sigma z, i) + z||^2. The level enters the network as relative time tau = i / (L - 1).
+ * ||net(x + sigma z, tau) + z||^2. The noise scale enters the network as a level coordinate tau in [0, 1]:
+ * sigma(tau) = sigmaMax (sigmaMin / sigmaMax)^tau, so level i of L sits at tau = i / (L - 1).
+ *
+ * Training draws tau uniformly on [0, 1] (sigma log-uniform on [sigmaMin, sigmaMax]), the continuous limit
+ * of the L levels used for the VE SDE by Song et al. 2021 (§3.4, Appendix C): the same network then serves
+ * annealed Langevin on the L levels and the VE reverse SDE / probability-flow ODE in continuous time.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EpsilonNetwork } from './epsilon-network';
@@ -29,6 +34,14 @@ export function geometricSigmas(sigmaMax: number, sigmaMin: number, L: number): 
 export const levelTau = (i: number, L: number): number => i / (L - 1);
 
 /**
+ * The noise scale at level coordinate tau in [0, 1]: sigma(tau) = sigmaMax (sigmaMin / sigmaMax)^tau
+ * (tau = 0 is sigmaMax; the geometric levels are its values at tau = i / (L - 1)).
+ */
+export function sigmaAtTau(sigmaMax: number, sigmaMin: number, tau: number): number {
+  return sigmaMax * (sigmaMin / sigmaMax) ** tau;
+}
+
+/**
  * s_theta(x, sigma_i) = net(x, tau_i) / sigma_i, [N, D]; caller owns the result.
  * @param level 0-based index into `sigmas`.
  */
@@ -44,30 +57,24 @@ export function annealedStepSize(sigmas: Float64Array, level: number, epsilon: n
   return (epsilon * sigmas[level] ** 2) / (last * last);
 }
 
-/** Trains the score network by denoising score matching over the noise levels. */
+/**
+ * Trains the score network by denoising score matching over the noise scales between the first and the
+ * last of `sigmas` (sigma log-uniform; see the module comment).
+ */
 export class NcsnTrainer extends LiveTrainer {
-  private readonly sigmaTable: tf.Tensor1D;
-
   /** @throws RangeError on invalid settings, data or fewer than 2 levels. */
   constructor(net: EpsilonNetwork, readonly sigmas: Float64Array, data: Float32Array, rng: Rng, spec: TrainingSpec) {
     super(net, data, rng, spec);
     if (sigmas.length < 2) throw new RangeError('NCSN needs at least 2 noise levels');
-    this.sigmaTable = tf.tensor1d(Float32Array.from(sigmas));
   }
 
   protected batchLoss(x0: tf.Tensor2D, seeds: readonly number[]): tf.Scalar {
     const b = x0.shape[0];
-    const L = this.sigmas.length;
-    const level = tf.randomUniform([b], 0, L, 'int32', seeds[0]) as tf.Tensor1D;
+    const logRatio = Math.log(this.sigmas[this.sigmas.length - 1] / this.sigmas[0]);
+    const tau = tf.randomUniform([b], 0, 1, 'float32', seeds[0]) as tf.Tensor1D;
     const z = tf.randomNormal([b, this.net.dim], 0, 1, 'float32', seeds[1]) as tf.Tensor2D;
-    const sigma = tf.gather(this.sigmaTable, level).reshape([-1, 1]);
+    const sigma = tf.mul(tf.exp(tf.mul(tau, logRatio)), this.sigmas[0]).reshape([-1, 1]);
     const noisy = tf.add(x0, tf.mul(z, sigma)) as tf.Tensor2D;
-    const tau = tf.div(tf.cast(level, 'float32'), L - 1) as tf.Tensor1D;
     return tf.mean(tf.sum(tf.square(tf.add(this.net.predict(noisy, tau), z)), 1)) as tf.Scalar;
-  }
-
-  override dispose(): void {
-    super.dispose();
-    this.sigmaTable.dispose();
   }
 }

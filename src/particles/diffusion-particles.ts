@@ -12,7 +12,9 @@ import type { EpsilonModel } from '../models/epsilon-network';
 import { forwardStep } from '../models/forward-process';
 import type { NoiseSource } from '../models/noise-source';
 import { odeStep, type OdeMethod } from '../models/ode-solvers';
-import { langevinStep } from '../models/samplers';
+import { convertField, vePath } from '../models/gaussian-path';
+import { sigmaAtTau } from '../models/ncsn';
+import { langevinStep, reverseSdeStep } from '../models/samplers';
 import type { Rng } from '../models/random';
 import type { ReverseSampler } from './reverse-samplers';
 import type { NoiseSchedule } from '../models/schedules';
@@ -26,18 +28,30 @@ export interface FlowProcess {
 }
 
 /**
- * The NCSN score model's process (Song & Ermon 2019): noise scales s_0 = 0 < s_1 < ... < s_L (the
- * levels ascending); forward adds variance-exploding noise x += sqrt(s_{k+1}^2 - s_k^2) z; reverse at
- * grid step k runs `langevinSteps` Langevin updates at level s_k with the annealed step size
- * alpha_k = delta s_k^2 / s_1^2 (seed §4.1, Algorithm 1 of Song & Ermon), and the last step is the
- * Tweedie denoising x + s_1^2 score(x, s_1).
+ * How the score model's particles come back from noise, one grid level per simulation step:
+ * - 'langevin': `steps` Langevin updates at level s_k with the annealed step size
+ *   alpha_k = delta s_k^2 / s_min^2 (seed §4.1, Algorithm 1 of Song & Ermon 2019);
+ * - 'ode': one step of the VE probability-flow ODE dx/dt = -(1/2) d(sigma^2)/dt score by `method`;
+ * - 'sde': one Euler–Maruyama step of the VE reverse SDE with stochasticity lambda in [0, 1]
+ *   (0 is the probability-flow ODE; seed §5.1, samplers.reverseSdeStep).
+ */
+export type ScoreReverse =
+  | { readonly kind: 'langevin'; readonly steps: number; readonly delta: number }
+  | { readonly kind: 'ode'; readonly method: OdeMethod }
+  | { readonly kind: 'sde'; readonly lambda: number };
+
+/**
+ * The NCSN score model's process (Song & Ermon 2019; VE SDE of Song et al. 2021): noise scales
+ * s_0 = 0 < s_1 < ... < s_L (the levels ascending); forward adds variance-exploding noise
+ * x += sqrt(s_{k+1}^2 - s_k^2) z; reverse at grid step k follows `reverse` from level s_k to s_{k-1},
+ * and the last step is the Tweedie denoising x + s_1^2 score(x, s_1).
+ * The network sees level index i of L at tau = i / (L - 1) (ncsn.levelTau), in continuous time
+ * t = 1 - tau on the VE path from sigmas[L - 1] to sigmas[0].
  */
 export interface ScoreProcess {
-  /** The network's levels sigma_1 > ... > sigma_L (as ncsn.geometricSigmas; descending). */
+  /** Levels sigma_1 > ... > sigma_L (as ncsn.geometricSigmas; descending, at least 2). */
   readonly sigmas: Float64Array;
-  readonly langevinSteps: number;
-  /** Langevin step size at the smallest level (Delta of the seed's SGLD update), > 0. */
-  readonly delta: number;
+  readonly reverse: ScoreReverse;
 }
 
 /** What the particles are doing right now. */
@@ -247,9 +261,6 @@ export class DiffusionParticles {
     const L = proc.sigmas.length;
     // Ascending scale of grid step k (k = 0 is the data): s_k = sigmas[L - k].
     const scaleAt = (k: number): number => (k === 0 ? 0 : proc.sigmas[L - k]);
-    const levelOf = (k: number): number => L - k; // index into sigmas
-    const score = (x: tf.Tensor2D, level: number): tf.Tensor2D =>
-      tf.tidy(() => tf.div(net.predict(x, level / (L - 1)), proc.sigmas[level]) as tf.Tensor2D);
     if (this.motion === 'forward' && this.t < L) {
       const z = this.options.noise.sample(this.count);
       const add = Math.sqrt(scaleAt(this.t + 1) ** 2 - scaleAt(this.t) ** 2);
@@ -257,35 +268,48 @@ export class DiffusionParticles {
       z.dispose();
       this.t++;
     } else if (this.motion === 'reverse' && this.t > 0) {
-      const level = levelOf(this.t);
-      let x = tf.clone(this.cur);
-      if (this.t === 1) {
-        // Tweedie: E[x_0 | x] = x + sigma^2 grad log p_sigma(x) at the smallest level.
-        const s = score(x, level);
-        const next = tf.tidy(() => tf.add(x, tf.mul(s, proc.sigmas[level] ** 2)) as tf.Tensor2D);
-        tf.dispose([x, s]);
-        x = next;
-      } else {
-        const alpha = (proc.delta * proc.sigmas[level] ** 2) / proc.sigmas[L - 1] ** 2;
-        for (let i = 0; i < proc.langevinSteps; i++) {
-          const z = this.options.noise.sample(this.count);
-          const s = score(x, level);
-          const next = langevinStep(x, s, alpha, z);
-          tf.dispose([x, z, s]);
-          x = next;
-        }
-      }
-      this.replace(x, false);
+      this.replace(this.t === 1 ? tweedie(net, proc, this.cur) : this.scoreReverseStep(net, proc, L - this.t), false);
       this.t--;
     }
   }
 
+  /** x at level index `level` (of the descending sigmas) -> x at level + 1, by the process's rule. */
+  private scoreReverseStep(net: EpsilonModel, proc: ScoreProcess, level: number): tf.Tensor2D {
+    const L = proc.sigmas.length;
+    const rule = proc.reverse;
+    if (rule.kind === 'langevin') {
+      const alpha = (rule.delta * proc.sigmas[level] ** 2) / proc.sigmas[L - 1] ** 2;
+      let x = tf.clone(this.cur);
+      for (let i = 0; i < rule.steps; i++) {
+        const z = this.options.noise.sample(this.count);
+        const s = veScore(net, proc, level / (L - 1), x);
+        const next = langevinStep(x, s, alpha, z);
+        tf.dispose([x, z, s]);
+        x = next;
+      }
+      return x;
+    }
+    const path = vePath(proc.sigmas[L - 1], proc.sigmas[0]);
+    const t = 1 - level / (L - 1);
+    const h = 1 / (L - 1);
+    if (rule.kind === 'ode') {
+      const velocity = (x: tf.Tensor2D, time: number): tf.Tensor2D => tf.tidy(() => convertField(path, x, time, veScore(net, proc, 1 - time, x), 'score', 'velocity'));
+      return odeStep(rule.method, velocity, this.cur, t, -h);
+    }
+    const z = rule.lambda > 0 ? this.options.noise.sample(this.count) : null;
+    const out = tf.tidy(() => reverseSdeStep(path, this.cur, veScore(net, proc, 1 - t, this.cur), t, h, rule.lambda, z));
+    z?.dispose();
+    return out;
+  }
+
   /** Switches to the score model's process (null: back to the DDPM chain). Restarts from the data if it changes. */
   setScore(proc: ScoreProcess | null): void {
-    const same = proc === null ? this.score === null : this.score !== null && this.score.langevinSteps === proc.langevinSteps && this.score.delta === proc.delta && this.score.sigmas.length === proc.sigmas.length && this.score.sigmas.every((v, i) => v === proc.sigmas[i]);
-    if (same) return;
+    if (proc !== null && proc.sigmas.length < 2) throw new RangeError('the score process needs at least 2 levels');
+    const old = this.score;
+    const sameLevels = proc !== null && old !== null && old.sigmas.length === proc.sigmas.length && old.sigmas.every((v, i) => v === proc.sigmas[i]);
     this.score = proc;
-    this.resetToData();
+    // A new reverse rule on the same levels takes effect at the next step; new levels restart from the data.
+    if (!sameLevels && !(proc === null && old === null)) this.resetToData();
   }
 
   /**
@@ -324,4 +348,19 @@ export class DiffusionParticles {
     this.disposeFlowEnds();
     tf.dispose([this.x0, this.prev, this.cur]);
   }
+}
+
+/**
+ * The score model's score at level coordinate tau in [0, 1]: net(x, tau) / sigma(tau), with
+ * sigma(tau) = sigmas[0] (sigmas[L - 1] / sigmas[0])^tau (ncsn.sigmaAtTau). [N, D], owned by the caller.
+ */
+function veScore(net: EpsilonModel, proc: ScoreProcess, tau: number, x: tf.Tensor2D): tf.Tensor2D {
+  const sigma = sigmaAtTau(proc.sigmas[0], proc.sigmas[proc.sigmas.length - 1], tau);
+  return tf.tidy(() => tf.div(net.predict(x, tau), sigma) as tf.Tensor2D);
+}
+
+/** Tweedie's denoising at the smallest level: E[x_0 | x] = x + s^2 grad log p_s(x) (Efron 2011; seed §4). */
+function tweedie(net: EpsilonModel, proc: ScoreProcess, x: tf.Tensor2D): tf.Tensor2D {
+  const s = proc.sigmas[proc.sigmas.length - 1];
+  return tf.tidy(() => tf.add(x, tf.mul(veScore(net, proc, 1, x), s * s)) as tf.Tensor2D);
 }

@@ -14,9 +14,12 @@ import { EVALS_PER_STEP, odeStep, type OdeMethod } from '../models/ode-solvers';
 import { ddimStep, ddimTimesteps, reverseSdeStep } from '../models/samplers';
 import type { NoiseSchedule } from '../models/schedules';
 
-/** The reverse samplers a user can pick. */
-export type SamplerKind = 'ancestral' | 'ddim' | 'euler' | 'heun' | 'rk4' | 'euler-maruyama';
-export const SAMPLER_KINDS: readonly SamplerKind[] = ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama'];
+/**
+ * The reverse samplers a user can pick. 'langevin' (annealed Langevin over the noise levels) belongs to
+ * the score model; the DDPM uses the others (see config.samplersFor).
+ */
+export type SamplerKind = 'ancestral' | 'ddim' | 'euler' | 'heun' | 'rk4' | 'euler-maruyama' | 'langevin';
+export const SAMPLER_KINDS: readonly SamplerKind[] = ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama', 'langevin'];
 
 /** Settings of a reverse sampler. */
 export interface SamplerSpec {
@@ -45,10 +48,12 @@ export interface ReverseSampler {
 
 /**
  * Builds the sampler for a schedule.
- * @throws RangeError on nfe outside [1, T] or eta / stochasticity outside [0, 1].
+ * @throws RangeError on nfe outside [1, T], eta / stochasticity outside [0, 1], or kind 'langevin'
+ * (the score model's sampler, not a DDPM one).
  */
 export function makeReverseSampler(spec: SamplerSpec, schedule: NoiseSchedule): ReverseSampler {
   const T = schedule.T;
+  if (spec.kind === 'langevin') throw new RangeError('annealed Langevin samples the score model, not a DDPM');
   if (spec.kind === 'ancestral') {
     return {
       nfe: T,

@@ -5,11 +5,11 @@
  *
  * Loss is read back asynchronously every {@link LOSS_READBACK_EVERY} steps; nothing here blocks on the GPU.
  */
-import { cloneConfig, type Field, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
+import { cloneConfig, effectiveSampler, type Field, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
 import { datasetInfo, gaussianMixtureOf, sampleDataset, type PointSet } from '../data/datasets';
 import { EmpiricalField, ExactEpsilon, exactVelocity, MixtureField, type ExactDenoiser } from '../models/exact-fields';
 import { FlowMatchingTrainer, learnedVelocity } from '../models/flow-matching';
-import { geometricSigmas, NcsnTrainer } from '../models/ncsn';
+import { geometricSigmas, NcsnTrainer, sigmaAtTau } from '../models/ncsn';
 import * as tf from '@tensorflow/tfjs';
 import { EVALS_PER_STEP, integrate, type OdeMethod } from '../models/ode-solvers';
 import type { EpsilonModel } from '../models/epsilon-network';
@@ -20,7 +20,7 @@ import { EpsilonNetwork } from '../models/epsilon-network';
 import { GaussianNoisePool } from '../models/noise-source';
 import { createRng, type Rng } from '../models/random';
 import { makeSchedule, type NoiseSchedule } from '../models/schedules';
-import { DiffusionParticles } from '../particles/diffusion-particles';
+import { DiffusionParticles, type ScoreProcess } from '../particles/diffusion-particles';
 import { makeReverseSampler, type ReverseSampler } from '../particles/reverse-samplers';
 
 /** Training points drawn per data set (independent of the particle count). */
@@ -181,10 +181,10 @@ export class DiffusionSession {
         return tf.neg(model.predict(x, Math.max(1e-3, p.t / p.T)));
       }
       if (kind === 'score') {
-        const L = this.sigmas.length;
-        const level = Math.min(L - 1, Math.max(0, L - Math.max(1, p.t)));
+        // The particles' grid has p.T levels (descending); grid step k sits at level index p.T - k.
+        const tau = Math.min(1, Math.max(0, (p.T - Math.max(1, p.t)) / (p.T - 1)));
         const model = exact ? this.exactScore : this.trainer.samplingNet;
-        return tf.div(model.predict(x, level / (L - 1)), this.sigmas[level]);
+        return tf.div(model.predict(x, tau), sigmaAtTau(this.config.schedule.sigmaMax, this.config.schedule.sigmaMin, tau));
       }
       const t = Math.max(1, p.t);
       const model = exact ? this.exactEpsilon : this.trainer.samplingNet;
@@ -246,28 +246,46 @@ export class DiffusionSession {
   /** Builds the configured reverse process for the particles. */
   private applySampler(): void {
     const s = this.config.sampling;
+    const sampler = effectiveSampler(this.config);
     if (this.config.model.kind === 'score') {
       this.particles.setSampler(null);
       this.particles.setFlow(null);
-      this.particles.setScore({ sigmas: this.sigmas, langevinSteps: s.langevinSteps, delta: s.langevinDelta });
+      this.particles.setScore(this.scoreProcess(sampler));
       return;
     }
     this.particles.setScore(null);
     if (this.config.model.kind === 'flow') {
       this.particles.setSampler(null);
-      this.particles.setFlow({ steps: s.nfe, method: flowMethod(s.sampler) });
+      this.particles.setFlow({ steps: s.nfe, method: flowMethod(sampler) });
       return;
     }
     this.particles.setFlow(null);
-    this.reverseSampler = makeReverseSampler({ ...s, kind: s.sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule);
+    this.reverseSampler = makeReverseSampler({ ...s, kind: sampler, nfe: Math.min(s.nfe, this.schedule.T) }, this.schedule);
     this.particles.setSampler(this.reverseSampler);
+  }
+
+  /**
+   * The score model's particle process for a sampler: annealed Langevin on the model's L levels, or the
+   * VE probability-flow ODE / reverse SDE on NFE geometric levels between sigmaMax and sigmaMin.
+   */
+  private scoreProcess(sampler: SamplerKind): ScoreProcess {
+    const s = this.config.sampling;
+    if (sampler === 'langevin') return { sigmas: this.sigmas, reverse: { kind: 'langevin', steps: s.langevinSteps, delta: s.langevinDelta } };
+    const { sigmaMax, sigmaMin } = this.config.schedule;
+    const sigmas = geometricSigmas(sigmaMax, sigmaMin, s.nfe);
+    if (sampler === 'euler-maruyama') return { sigmas, reverse: { kind: 'sde', lambda: s.stochasticity } };
+    return { sigmas, reverse: { kind: 'ode', method: flowMethod(sampler) } };
   }
 
   /** Network evaluations for one reverse pass with the configured sampler. */
   get reverseNfe(): number {
     const s = this.config.sampling;
-    if (this.config.model.kind === 'flow') return (s.nfe - 1) * EVALS_PER_STEP[flowMethod(s.sampler)] + 1;
-    if (this.config.model.kind === 'score') return (this.sigmas.length - 1) * s.langevinSteps + 1;
+    const sampler = effectiveSampler(this.config);
+    if (this.config.model.kind === 'flow') return (s.nfe - 1) * EVALS_PER_STEP[flowMethod(sampler)] + 1;
+    if (this.config.model.kind === 'score') {
+      if (sampler === 'langevin') return (this.sigmas.length - 1) * s.langevinSteps + 1;
+      return (s.nfe - 1) * (sampler === 'euler-maruyama' ? 1 : EVALS_PER_STEP[flowMethod(sampler)]) + 1;
+    }
     return this.reverseSampler.nfe;
   }
 
@@ -302,11 +320,11 @@ export class DiffusionSession {
     const velocity = exactVelocity(flowPath, this.denoiser);
     // tau is kept inside (0, 1]: the straight path's exact velocity is singular at the data end.
     const denoiser = this.denoiser;
+    const { sigmaMax, sigmaMin } = schedule;
     this.exactScore = {
       dim: denoiser.dim,
       predict: (x, tau) => {
-        const sigmas = this.sigmas; // read at call time: set after this in buildModel
-        const sigma = sigmas[Math.round((typeof tau === 'number' ? tau : 0) * (sigmas.length - 1))] ?? 1;
+        const sigma = sigmaAtTau(sigmaMax, sigmaMin, typeof tau === 'number' ? tau : 0);
         return tf.tidy(() => tf.div(tf.sub(denoiser.denoiseAt(x, 1, sigma), x), sigma) as tf.Tensor2D);
       },
     };

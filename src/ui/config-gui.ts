@@ -30,6 +30,7 @@ const OPTION_LABELS: Record<string, string> = {
   heun: 'PF-ODE Heun',
   rk4: 'PF-ODE RK4',
   'euler-maruyama': 'reverse SDE (Euler–Maruyama)',
+  langevin: 'annealed Langevin (score model)',
   cluster: 'data cluster',
 };
 
