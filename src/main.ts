@@ -11,13 +11,15 @@ import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendNa
 import { clusterColors, THEME, timeColor } from './scene/palette';
 import { ArrowField } from './scene/arrow-field';
 import { ParticleLayer } from './scene/particle-layer';
-import { ParticleUploader } from './scene/particle-upload';
+import { TensorUploader } from './scene/particle-upload';
+import { TrailLayer } from './scene/trail-layer';
 import { Stage } from './scene/stage';
 import type { SamplerKind } from './particles/reverse-samplers';
 import { DiffusionSession } from './session/diffusion-session';
 import { createConfigGui } from './ui/config-gui';
 import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
+import { TrainingChart } from './ui/training-chart';
 
 /** Short sampler names for the HUD title. */
 const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama', langevin: 'annealed Langevin' };
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   const forceWebGL = rendererParam === 'webgl';
   const stage = await Stage.create({ canvas, device: forceWebGL ? null : choice.device, forceWebGL, antialias: !choice.software });
   const shared = choice.device !== null && stage.backendName === 'WebGPU' && !forceWebGL;
-  const uploader = new ParticleUploader(stage.renderer, shared ? choice.device : null);
+  const uploader = new TensorUploader(stage.renderer, shared ? choice.device : null);
 
   // Without a hardware GPU the defaults are lighter (CPU_PROFILE); links only record what differs from them.
   const defaults = choice.software ? withProfile(defaultConfig(), CPU_PROFILE) : defaultConfig();
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
   const fromUrl = configFromHash(location.hash, defaults);
   for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
   const config: PlaygroundConfig = fromUrl.config;
+  config.sampling.sampler = effectiveSampler(config);
   const session = new DiffusionSession(config, 0);
   let particleLayer!: ParticleLayer;
   let dataLayer!: ParticleLayer;
@@ -94,6 +97,23 @@ async function main(): Promise<void> {
     });
     stage.scene.add(particleLayer.object);
     uploader.reset();
+  };
+  // Trails: built when the particles' trails change shape, fed by their own uploader.
+  let trailLayer: TrailLayer | null = null;
+  const trailUploader = new TensorUploader(stage.renderer, shared ? choice.device : null);
+  const syncTrailLayer = (): void => {
+    const trails = session.particles.trails;
+    const fits = trails !== null && trailLayer !== null && trailLayer.length === trails.length && trailLayer.count === trails.count && trailLayer.dim === trails.dim;
+    if (fits || (trails === null && trailLayer === null)) return;
+    if (trailLayer) {
+      stage.scene.remove(trailLayer.object);
+      trailLayer.dispose();
+      trailLayer = null;
+    }
+    if (trails === null) return;
+    trailLayer = new TrailLayer(trails.length, trails.count, session.dim, clusterColors(session.particleLabels.subarray(0, trails.count)));
+    stage.scene.add(trailLayer.object);
+    trailUploader.reset();
   };
   const buildDataLayer = (): void => {
     if (dataLayer) {
@@ -125,7 +145,10 @@ async function main(): Promise<void> {
       .finally(() => (arrowsPending = false));
   }, 500);
   const plots = new SchedulePlots(overlay);
-  plots.setSchedule(session.schedule);
+  plots.setPath(session.samplingPath);
+  const chart = new TrainingChart(plots.root);
+  session.onLoss = (step, loss) => chart.addLoss(step, loss);
+  session.onStraightness = (step, value) => chart.addStraightness(step, value);
   stage.setDimension(session.dim);
   buildParticleLayer();
   buildDataLayer();
@@ -151,10 +174,21 @@ async function main(): Promise<void> {
       },
       render: (alpha) => {
         const p = session.particles;
-        uploader.upload(particleLayer, p.previous, p.current, p.version);
+        uploader.upload([
+          [p.previous, particleLayer.previous],
+          [p.current, particleLayer.current],
+        ], p.version);
         particleLayer.setAlpha(uploader.mode === 'gpu' ? alpha : 1);
         particleLayer.setColoring(config.view.colorMode, timeColor(p.t / p.T, scratchColor));
         particleLayer.setPointSize(config.view.pointSize);
+        syncTrailLayer();
+        const trails = p.trails;
+        if (trailLayer && trails && trailUploader.wants(trails.version)) {
+          const ordered = trails.ordered();
+          trailUploader.upload([[ordered, trailLayer.positions]], trails.version);
+          ordered.dispose();
+        }
+        trailLayer?.setStyle(config.view.colorMode, scratchColor, 0.55);
         dataLayer.object.visible = config.view.showData;
         stage.render();
         fence();
@@ -198,11 +232,13 @@ async function main(): Promise<void> {
         stage.setDimension(session.dim);
         buildParticleLayer();
         buildDataLayer();
-        plots.setSchedule(session.schedule);
+        plots.setPath(session.samplingPath);
+        chart.clear();
         hud.toast(`Data set: ${datasetInfo(config.data.dataset).label}. Retraining from scratch.`);
       } else if (rebuilt === 'model') {
         hud.toast(`${what} changed: new network, retraining from scratch.`);
-        plots.setSchedule(session.schedule);
+        plots.setPath(session.samplingPath);
+        chart.clear();
       } else if (rebuilt === 'particles') {
         buildParticleLayer();
       }
@@ -230,6 +266,7 @@ async function main(): Promise<void> {
   const gui = createConfigGui(config, onConfigChange, {
     resetWeights: () => {
       session.resetWeights();
+      chart.clear();
       hud.toast('Weights reset: training from scratch.');
     },
     stepOnce: () => {
@@ -255,7 +292,7 @@ async function main(): Promise<void> {
         .then((done) => done && hud.toast('Reflow: now training on the model\'s own pairs; its paths straighten.'))
         .catch((e: unknown) => hud.toast(`Reflow failed: ${(e as Error).message}`, 'error'));
     },
-  });
+  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null));
 
   addEventListener('resize', () => stage.resize());
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
@@ -285,9 +322,11 @@ async function main(): Promise<void> {
   setInterval(() => {
     const s = loop.stats;
     const p = session.particles;
-    const showPlots = config.view.showSchedule && config.model.kind === 'ddpm'; // the DDPM schedule; flow matching has none
-    plots.setVisible(showPlots);
-    if (showPlots) plots.setTime(p.t / p.T);
+    plots.setVisible(config.view.showSchedule);
+    if (config.view.showSchedule) {
+      plots.setTime(session.pathTime);
+      chart.flush();
+    }
     hud.update({
       title: hudTitle(config, session.reverseNfe),
       phase: config.sampling.paused ? `${config.sampling.phase} · paused` : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`,
@@ -303,6 +342,7 @@ async function main(): Promise<void> {
       targetStepsPerSecond: config.sampling.paused ? 0 : config.sampling.stepsPerSecond,
       trainSteps: session.trainSteps,
       loss: session.loss,
+      straightness: session.straightness,
       particles: p.count,
     });
   }, 250);
@@ -329,8 +369,10 @@ async function main(): Promise<void> {
     session.dispose();
     particleLayer.dispose();
     dataLayer.dispose();
+    chart.dispose();
     plots.dispose();
     arrows.dispose();
+    trailLayer?.dispose();
     stage.dispose();
   });
   writeHash(); // a link with rejected values is shown cleaned

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { StraightnessMeter } from '../src/models/trajectory';
 import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
 import { EpsilonNetwork } from '../src/models/epsilon-network';
@@ -43,18 +44,18 @@ function straightnessOf(net: EpsilonNetwork): number {
   const n = 600;
   const steps = 40;
   const v = learnedVelocity(net);
-  const start = tf.randomNormal([n, 2], 0, 1, 'float32', 5) as tf.Tensor2D;
-  let x = tf.clone(start);
-  let length = tf.zeros([n]);
+  let x = tf.randomNormal([n, 2], 0, 1, 'float32', 5) as tf.Tensor2D;
+  const meter = new StraightnessMeter();
+  meter.begin(x);
   for (let i = 0; i < steps; i++) {
     const next = odeStep('euler', v, x, 1 - i / steps, -1 / steps);
-    const seg = tf.tidy(() => tf.add(length, tf.norm(tf.sub(next, x), 'euclidean', 1)));
-    tf.dispose([x, length]);
+    meter.record(x, next);
+    x.dispose();
     x = next;
-    length = seg;
   }
-  const value = tf.tidy(() => tf.mean(tf.div(tf.norm(tf.sub(x, start), 'euclidean', 1), length)).dataSync()[0]);
-  tf.dispose([x, start, length]);
+  const s = meter.finish(x) as tf.Scalar;
+  const value = s.dataSync()[0];
+  tf.dispose([x, s]);
   return value;
 }
 

@@ -60,7 +60,8 @@ describe('DiffusionSession: no tensor leaks', () => {
     const base = tf.memory().numTensors;
     const expectBase = async (what: string): Promise<void> => {
       await warm();
-      expect(tf.memory().numTensors, what).toBe(base);
+      // A reverse pass in progress holds its start [N, D] and arc length [N] (see DiffusionParticles.measuring).
+      expect(tf.memory().numTensors, what).toBe(base + (s.particles.measuring ? 2 : 0));
     };
 
     // Training steps, across a loss readback (step 10 and 20).
@@ -71,7 +72,11 @@ describe('DiffusionSession: no tensor leaks', () => {
 
     // Simulation: a whole loop (forward, turn, reverse, turn) and a bit more.
     for (let i = 0; i < 2 * s.particles.T + 5; i++) s.simulate();
+    await settle(); // the straightness of the finished reverse pass is read back
+    expect(s.particles.measuring).toBe(false);
     expect(tf.memory().numTensors, 'simulate').toBe(base);
+    expect(s.straightness).toBeGreaterThan(0);
+    expect(s.straightness).toBeLessThanOrEqual(1 + 1e-6);
 
     // Particle count.
     let cfg = s.config;

@@ -28,7 +28,7 @@ export interface PlaygroundConfig {
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; sigmaMax: number; sigmaMin: number; levels: number };
   model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; langevinSteps: number; langevinDelta: number; paused: boolean };
-  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldArrows: boolean };
+  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldArrows: boolean; trails: number };
 }
 
 export type ConfigGroup = keyof PlaygroundConfig;
@@ -133,8 +133,9 @@ export const CONFIG_SCHEMA = {
     pointSize: num('point size', 3, 0.5, 12, 0.1, 'live', { integer: false }),
     colorMode: choice<ColorMode>('colour by', 'time', ['time', 'cluster'], 'live'),
     showData: bool('show data', true, 'live'),
-    showSchedule: bool('show schedule plots', true, 'live'),
+    showSchedule: bool('show plots (path, training)', true, 'live'),
     fieldArrows: bool('field arrows (2D)', false, 'live'),
+    trails: num('trails (steps, 0 = off)', 0, 0, 64, 1, 'live'),
   },
 } as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };
 

@@ -12,6 +12,8 @@ import type { EpsilonModel } from '../models/epsilon-network';
 import { forwardStep } from '../models/forward-process';
 import type { NoiseSource } from '../models/noise-source';
 import { odeStep, type OdeMethod } from '../models/ode-solvers';
+import { StraightnessMeter } from '../models/trajectory';
+import { ParticleTrails } from './particle-trails';
 import { convertField, vePath } from '../models/gaussian-path';
 import { sigmaAtTau } from '../models/ncsn';
 import { langevinStep, reverseSdeStep } from '../models/samplers';
@@ -97,6 +99,12 @@ export class DiffusionParticles {
   private flowEnds: { x0: tf.Tensor2D; x1: tf.Tensor2D } | null = null;
   /** Reverse sampler on a grid (null: DDPM ancestral, one step at a time with the `variance` of step()). */
   private sampler: ReverseSampler | null = null;
+  /** Recent positions of the first particles, for drawing trails (null: off). */
+  trails: ParticleTrails | null = null;
+  /** Arc length of the reverse pass in progress (from x_T to the data). */
+  private readonly meter = new StraightnessMeter();
+  /** Straightness of the last complete reverse pass, not yet taken (see {@link takeStraightness}). */
+  private straightness: tf.Scalar | null = null;
   /** True once a hold has made previous == current (no further uploads needed while resting). */
   private resting = false;
   private disposed = false;
@@ -132,6 +140,33 @@ export class DiffusionParticles {
   /** Uses `sampler` for reverse steps (null: ancestral). Takes effect at the next reverse step. */
   setSampler(sampler: ReverseSampler | null): void {
     this.sampler = sampler;
+  }
+
+  /**
+   * Keeps trails of the last `length` positions of the first min(N, count) particles (length 0: no trails).
+   * Trails restart at the current positions.
+   */
+  setTrails(length: number, count: number): void {
+    if (this.trails !== null && this.trails.length === length && this.trails.count === Math.min(this.count, count)) return;
+    this.trails?.dispose();
+    this.trails = length >= 2 ? new ParticleTrails(length, Math.min(this.count, count), this.dim) : null;
+    this.trails?.fill(this.cur);
+  }
+
+  /** Whether a reverse pass is being measured (it holds two tensors [N, D] and [N] until it ends). */
+  get measuring(): boolean {
+    return this.meter.active;
+  }
+
+  /**
+   * The mean straightness (chord / arc length, models/trajectory) of the particles' paths over the last
+   * complete reverse pass from t = T to 0, once: the caller owns the scalar and later calls return null
+   * until another pass ends.
+   */
+  takeStraightness(): tf.Scalar | null {
+    const s = this.straightness;
+    this.straightness = null;
+    return s;
   }
 
   /** Uses a new schedule (e.g. T changed) and restarts from the data. */
@@ -206,6 +241,17 @@ export class DiffusionParticles {
   }
 
   private stepMotion(net: EpsilonModel, variance: PosteriorVariance): void {
+    // A reverse pass is measured from x_T to the data; anything else in between drops the measure.
+    if (this.motion !== 'reverse') this.meter.cancel();
+    else if (this.t === this.T && !this.meter.active) this.meter.begin(this.cur);
+    this.stepProcess(net, variance);
+    if (this.motion === 'reverse' && this.t === 0 && this.meter.active) {
+      this.straightness?.dispose();
+      this.straightness = this.meter.finish(this.cur);
+    }
+  }
+
+  private stepProcess(net: EpsilonModel, variance: PosteriorVariance): void {
     if (this.flow !== null) return this.stepFlow(net, this.flow);
     if (this.score !== null) return this.stepScore(net, this.score);
     if (this.motion === 'forward' && this.t < this.schedule.T) {
@@ -331,6 +377,13 @@ export class DiffusionParticles {
 
   /** Makes `next` the current state; `jump` also sets previous to it (no interpolation across resets). */
   private replace(next: tf.Tensor2D, jump: boolean): void {
+    if (jump) {
+      this.meter.cancel();
+      this.trails?.fill(next);
+    } else {
+      if (this.motion === 'reverse') this.meter.record(this.cur, next);
+      this.trails?.push(next);
+    }
     this.prev.dispose();
     if (jump) {
       this.cur.dispose();
@@ -346,6 +399,9 @@ export class DiffusionParticles {
     if (this.disposed) return;
     this.disposed = true;
     this.disposeFlowEnds();
+    this.meter.dispose();
+    this.trails?.dispose();
+    this.straightness?.dispose();
     tf.dispose([this.x0, this.prev, this.cur]);
   }
 }

@@ -84,14 +84,6 @@ export class ParticleLayer {
     this.clusterMix.value = mode === 'cluster' ? 1 : 0;
     (this.timeColor.value as Color).copy(time);
   }
-  /** Replaces both position buffers from the CPU (fallback path and resets). */
-  setPositions(previous: Float32Array, current: Float32Array): void {
-    (this.previous.array as Float32Array).set(previous);
-    (this.current.array as Float32Array).set(current);
-    this.previous.needsUpdate = true;
-    this.current.needsUpdate = true;
-  }
-
   dispose(): void {
     this.material.dispose();
     this.object.geometry.dispose();

@@ -1,5 +1,5 @@
 /**
- * Moves particle positions from tfjs tensors into the buffers the {@link ParticleLayer} draws from.
+ * Moves particle positions (and trails) from tfjs tensors into the vertex buffers three.js draws from.
  *
  * - Shared WebGPU device: GPU-to-GPU. `tensor.dataToGPU()` gives a GPUBuffer copy of the tensor;
  *   one `copyBufferToBuffer` puts it into three's vertex buffer; no CPU readback at all.
@@ -11,7 +11,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BufferAttribute, WebGPURenderer } from 'three/webgpu';
-import type { ParticleLayer } from './particle-layer';
 
 /** three's GPUBuffer behind an attribute, once three has created it (after the first draw); else null. */
 function threeBufferOf(renderer: WebGPURenderer, attribute: BufferAttribute): GPUBuffer | null {
@@ -20,11 +19,11 @@ function threeBufferOf(renderer: WebGPURenderer, attribute: BufferAttribute): GP
   return backend.get(attribute).buffer ?? null;
 }
 
-/** Copies positions into a particle layer. */
-export class ParticleUploader {
+/** Copies tensors into vertex-buffer attributes; one instance per drawn layer. */
+export class TensorUploader {
   private pending = false;
   private lastVersion = -1;
-  /** 'gpu' when positions travel GPU-to-GPU, 'readback' otherwise (for the HUD). */
+  /** 'gpu' when data travels GPU-to-GPU, 'readback' otherwise (for the HUD). */
   mode: 'gpu' | 'readback' = 'readback';
 
   /**
@@ -37,41 +36,54 @@ export class ParticleUploader {
     this.lastVersion = -1;
   }
 
+  /** Whether {@link upload} would copy `version` now (so the caller can skip building the tensors). */
+  wants(version: number): boolean {
+    return version !== this.lastVersion && (this.device !== null || !this.pending);
+  }
+
   /**
-   * Uploads `previous` and `current` ([N, D], borrowed) into the layer if `version` changed.
-   * Never blocks; never reads back on the shared-device path.
+   * Copies each tensor (borrowed; it may be disposed as soon as this returns) into its attribute, whose
+   * array must hold exactly as many floats, if `version` changed. Never blocks; never reads back on the
+   * shared-device path. On the readback path at most one readback is in flight; versions that arrive
+   * meanwhile are skipped (the next one after it lands is uploaded).
    */
-  upload(layer: ParticleLayer, previous: tf.Tensor2D, current: tf.Tensor2D, version: number): void {
+  upload(pairs: readonly (readonly [tf.Tensor, BufferAttribute])[], version: number): void {
     if (version === this.lastVersion) return;
-    const bytes = layer.count * layer.dim * 4;
-    const dstPrev = this.device ? threeBufferOf(this.renderer, layer.previous) : null;
-    const dstCur = this.device ? threeBufferOf(this.renderer, layer.current) : null;
-    if (this.device && dstPrev && dstCur && dstPrev.size >= bytes && dstCur.size >= bytes) {
-      const a = previous.dataToGPU();
-      const b = current.dataToGPU();
-      const encoder = this.device.createCommandEncoder({ label: 'particles: tfjs -> three' });
-      encoder.copyBufferToBuffer(a.buffer as GPUBuffer, 0, dstPrev, 0, bytes);
-      encoder.copyBufferToBuffer(b.buffer as GPUBuffer, 0, dstCur, 0, bytes);
+    const targets = this.device ? pairs.map(([, attribute]) => threeBufferOf(this.renderer, attribute)) : [];
+    const fits = targets.length === pairs.length && targets.every((b, i) => b !== null && b.size >= pairs[i][1].array.byteLength);
+    if (this.device && fits) {
+      const encoder = this.device.createCommandEncoder({ label: 'tfjs -> three' });
+      const refs = pairs.map(([tensor], i) => {
+        const data = tensor.dataToGPU();
+        encoder.copyBufferToBuffer(data.buffer as GPUBuffer, 0, targets[i] as GPUBuffer, 0, pairs[i][1].array.byteLength);
+        return data.tensorRef;
+      });
       this.device.queue.submit([encoder.finish()]);
-      a.tensorRef.dispose();
-      b.tensorRef.dispose();
+      for (const r of refs) r.dispose();
       this.lastVersion = version;
       this.mode = 'gpu';
       return;
     }
     if (this.pending) return;
     this.pending = true;
-    const both = tf.concat([previous, current], 0);
-    const n = layer.count * layer.dim;
-    both
+    const flat = tf.tidy(() => tf.concat(pairs.map(([tensor]) => tf.reshape(tensor, [-1])), 0));
+    const attributes = pairs.map(([, attribute]) => attribute);
+    flat
       .data()
       .then((values) => {
         const v = values as Float32Array;
-        if (v.length === 2 * n) layer.setPositions(v.subarray(0, n), v.subarray(n));
+        let offset = 0;
+        for (const a of attributes) {
+          const n = a.array.length;
+          if (offset + n > v.length) return;
+          (a.array as Float32Array).set(v.subarray(offset, offset + n));
+          a.needsUpdate = true;
+          offset += n;
+        }
       })
       .catch(() => undefined)
       .finally(() => {
-        both.dispose();
+        flat.dispose();
         this.pending = false;
       });
     this.lastVersion = version;

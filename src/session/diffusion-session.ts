@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EVALS_PER_STEP, integrate, type OdeMethod } from '../models/ode-solvers';
 import type { EpsilonModel } from '../models/epsilon-network';
 import type { SamplerKind } from '../particles/reverse-samplers';
-import { linearFlowPath, vpPath } from '../models/gaussian-path';
+import { linearFlowPath, vePath, vpPath, type GaussianPath } from '../models/gaussian-path';
 import { DdpmTrainer } from '../models/ddpm';
 import { EpsilonNetwork } from '../models/epsilon-network';
 import { GaussianNoisePool } from '../models/noise-source';
@@ -31,6 +31,8 @@ export const REFERENCE_POINTS = 6_000;
 export const REFLOW_PAIRS = 4_000;
 /** Points of the empirical law behind the exact field of data sets without a closed form. */
 export const EXACT_FIELD_POINTS = 2_000;
+/** Particles that draw a trail when trails are on (the first ones; enough to see the flow, few enough to read it). */
+export const TRAIL_PARTICLES = 1_500;
 /** One loss value is read back every this many training steps. */
 export const LOSS_READBACK_EVERY = 10;
 
@@ -81,6 +83,10 @@ export class DiffusionSession {
   lossStep = 0;
   /** Called with each loss read back (step, value); e.g. for a chart. */
   onLoss: ((step: number, loss: number) => void) | null = null;
+  /** Mean straightness (chord / arc length, in (0, 1]) of the particles' last complete reverse pass; NaN until one ends. */
+  straightness = Number.NaN;
+  /** Called with each straightness read back (training step, value). */
+  onStraightness: ((step: number, straightness: number) => void) | null = null;
   private noise!: GaussianNoisePool;
   private dataRng!: Rng;
   private readbackPending = false;
@@ -90,7 +96,7 @@ export class DiffusionSession {
   constructor(config: PlaygroundConfig, private holdSteps = 0) {
     this.config = cloneConfig(config);
     this.buildAll();
-    this.applySampler();
+    this.configureParticles();
   }
 
   get dim(): 2 | 3 {
@@ -117,7 +123,7 @@ export class DiffusionSession {
       this.disposeParticles();
       this.disposeData();
       this.buildAll();
-      this.applySampler();
+      this.configureParticles();
       return what;
     }
     if (changed.has('model')) {
@@ -134,7 +140,7 @@ export class DiffusionSession {
       this.trainer.setTraining(this.config.model);
       if (this.trainer instanceof FlowMatchingTrainer) this.trainer.coupling = this.config.model.coupling;
     }
-    this.applySampler();
+    this.configureParticles();
     return what;
   }
 
@@ -195,6 +201,25 @@ export class DiffusionSession {
     return { points: pts, vectors: data };
   }
 
+  /**
+   * The Gaussian path the current model samples on: the VP path of the DDPM schedule, the VE path of the
+   * score model's noise scales, or flow matching's straight path (for the schedule plots).
+   */
+  get samplingPath(): GaussianPath {
+    const kind = this.config.model.kind;
+    if (kind === 'score') return vePath(this.config.schedule.sigmaMin, this.config.schedule.sigmaMax);
+    if (kind === 'flow') return linearFlowPath();
+    return vpPath({ ...this.config.schedule });
+  }
+
+  /** The particles' time on {@link samplingPath}, in [0, 1] (0 = data). */
+  get pathTime(): number {
+    const p = this.particles;
+    // The score model's grid step k >= 1 sits at t = (k - 1) / (K - 1) of the VE path; k = 0 is the data itself.
+    if (this.config.model.kind === 'score') return Math.max(0, (p.t - 1) / (p.T - 1));
+    return p.t / p.T;
+  }
+
   /** Throws the model away and starts training from fresh weights (same data, same particles). */
   resetWeights(): void {
     this.disposeModel();
@@ -238,13 +263,26 @@ export class DiffusionSession {
     const exact = kind === 'flow' ? this.exactVelocity : kind === 'score' ? this.exactScore : this.exactEpsilon;
     const model = this.config.sampling.field === 'exact' ? exact : this.trainer.samplingNet;
     this.particles.step(this.config.sampling.phase, model, this.config.sampling.variance);
+    const straightness = this.particles.takeStraightness();
+    if (straightness !== null) {
+      const step = this.trainer.steps;
+      straightness
+        .data()
+        .then((v) => {
+          this.straightness = v[0];
+          this.onStraightness?.(step, v[0]);
+        })
+        .catch(() => undefined)
+        .finally(() => straightness.dispose());
+    }
   }
 
   /** The DDPM reverse sampler built from the config (used by the particles and for the NFE). */
   private reverseSampler!: ReverseSampler;
 
-  /** Builds the configured reverse process for the particles. */
-  private applySampler(): void {
+  /** Gives the particles the configured reverse process and trails. */
+  private configureParticles(): void {
+    this.particles.setTrails(this.config.view.trails, TRAIL_PARTICLES);
     const s = this.config.sampling;
     const sampler = effectiveSampler(this.config);
     if (this.config.model.kind === 'score') {

@@ -6,7 +6,7 @@
  * (particles, model, data) apply when the slider is released, so dragging never stalls the page.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { CONFIG_SCHEMA, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
+import { CONFIG_SCHEMA, type ChoiceField, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
 import { DATASETS } from '../data/datasets';
 
 const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Schedule', model: 'Model', sampling: 'Sampling', view: 'View' };
@@ -26,9 +26,9 @@ const OPTION_LABELS: Record<string, string> = {
   exact: 'exact (oracle of the data)',
   ancestral: 'DDPM ancestral (T steps)',
   ddim: 'DDIM',
-  euler: 'PF-ODE Euler',
-  heun: 'PF-ODE Heun',
-  rk4: 'PF-ODE RK4',
+  euler: 'ODE Euler',
+  heun: 'ODE Heun',
+  rk4: 'ODE RK4 (classic)',
   'euler-maruyama': 'reverse SDE (Euler–Maruyama)',
   langevin: 'annealed Langevin (score model)',
   cluster: 'data cluster',
@@ -44,17 +44,25 @@ export interface GuiActions {
 }
 
 /**
+ * Which options of a choice field to offer for the current config (e.g. only the samplers of the chosen
+ * model); null offers all of them.
+ */
+export type OptionFilter = (group: ConfigGroup, key: string, config: PlaygroundConfig) => readonly string[] | null;
+
+/**
  * Builds the panel on `config` (edited in place) and calls `onChange(group, key)` after each edit.
- * Returns the GUI and a function that refreshes all controls from the config.
+ * Returns the GUI and a function that refreshes all controls (and the filtered option lists) from the config.
  */
 export function createConfigGui(
   config: PlaygroundConfig,
   onChange: (group: ConfigGroup, key: string) => void,
   actions: GuiActions,
   container?: HTMLElement,
+  filter: OptionFilter = () => null,
 ): { gui: GUI; refresh: () => void } {
   const gui = new GUI({ title: 'Generative Playground', container, width: 290 });
   const controllers: Controller[] = [];
+  const filtered: { group: ConfigGroup; key: string; field: ChoiceField; controller: Controller; shown: string }[] = [];
   for (const group of Object.keys(CONFIG_SCHEMA) as ConfigGroup[]) {
     const folder = gui.addFolder(GROUP_TITLES[group]);
     const target = config[group] as Record<string, unknown>;
@@ -65,6 +73,7 @@ export function createConfigGui(
       if (heavy || field.kind === 'choice') c.onFinishChange(() => onChange(group, key));
       else c.onChange(() => onChange(group, key));
       controllers.push(c);
+      if (field.kind === 'choice') filtered.push({ group, key, field, controller: c, shown: '' });
     }
     if (group === 'view' || group === 'schedule') folder.close();
   }
@@ -74,8 +83,23 @@ export function createConfigGui(
   actionsFolder.add(actions, 'resetWeights').name('reset weights (retrain)');
   actionsFolder.add(actions, 'resetView').name('reset view');
   actionsFolder.add(actions, 'reflow').name('reflow (straighten the flow)');
-  return { gui, refresh: () => controllers.forEach((c) => c.updateDisplay()) };
+  const refresh = (): void => {
+    for (const f of filtered) {
+      const options = filter(f.group, f.key, config) ?? f.field.options;
+      const id = options.join('|');
+      if (id !== f.shown) {
+        f.controller.options(optionMap(options));
+        f.shown = id;
+      }
+    }
+    controllers.forEach((c) => c.updateDisplay());
+  };
+  refresh();
+  return { gui, refresh };
 }
+
+/** label -> value for a choice control. */
+const optionMap = (options: readonly string[]): Record<string, string> => Object.fromEntries(options.map((o) => [OPTION_LABELS[o] ?? o, o]));
 
 function addControl(folder: GUI, target: Record<string, unknown>, key: string, field: Field): Controller {
   switch (field.kind) {
@@ -83,10 +107,8 @@ function addControl(folder: GUI, target: Record<string, unknown>, key: string, f
       return folder.add(target, key, field.min, field.max, field.step).name(field.label);
     case 'boolean':
       return folder.add(target, key).name(field.label);
-    case 'choice': {
-      const options = Object.fromEntries(field.options.map((o) => [OPTION_LABELS[o] ?? o, o]));
-      return folder.add(target, key, options).name(field.label);
-    }
+    case 'choice':
+      return folder.add(target, key, optionMap(field.options)).name(field.label);
   }
 }
 

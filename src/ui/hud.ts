@@ -22,6 +22,8 @@ export interface HudState {
   readonly targetStepsPerSecond: number;
   readonly trainSteps: number;
   readonly loss: number;
+  /** Mean chord / arc length of the last complete reverse pass, in (0, 1]; NaN before the first. */
+  readonly straightness: number;
   readonly particles: number;
 }
 
@@ -51,6 +53,7 @@ export class Hud {
         <tr><th>diffusion</th><td><span data-f="simRate"></span> steps/s <span class="dim" data-f="simTarget"></span></td></tr>
         <tr><th>train</th><td><span data-f="trainRate"></span> steps/s <span class="dim">· <span data-f="trainSteps"></span> steps</span></td></tr>
         <tr><th>loss</th><td data-f="loss"></td></tr>
+        <tr><th>straightness</th><td><span data-f="straightness"></span> <span class="dim">chord / path length</span></td></tr>
         <tr><th>particles</th><td data-f="particles"></td></tr>
       </table>`;
     for (const el of this.root.querySelectorAll<HTMLElement>('[data-f]')) this.fields.set(el.dataset.f as string, el);
@@ -84,6 +87,7 @@ export class Hud {
     this.set('simTarget', behind ? `· asked ${s.targetStepsPerSecond}: the machine is the limit` : '');
     this.set('trainSteps', String(s.trainSteps));
     this.set('loss', fmt(s.loss, 4));
+    this.set('straightness', fmt(s.straightness, 3));
     this.set('particles', big(s.particles));
   }
 

@@ -1,16 +1,22 @@
 /**
- * The schedules panel: alphaBar_t, sigma_t = sqrt(1 - alphaBar_t) and beta_t (left chart) and
- * log SNR_t = log(alphaBar_t / (1 - alphaBar_t)) (right chart) against t / T for the current schedule,
- * with a marker at the particles' t. Plots by uPlot (a plotting library beats our own code).
+ * The schedules panel, for the Gaussian path x_t = alpha(t) x_0 + sigma(t) epsilon the current model
+ * samples on (VP for DDPM, VE for the score model, the straight path for flow matching): alphaBar = alpha^2,
+ * sigma and the diffusion g^2 (= beta(t) on the VP path; seed §5.1) (left chart) and
+ * log SNR = log(alpha^2 / sigma^2) (right chart) against t in [0, 1], with a marker at the particles' t.
+ * Plots by uPlot (a plotting library beats our own code).
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { NoiseSchedule } from '../models/schedules';
+import type { GaussianPath } from '../models/gaussian-path';
+import { sdeCoefficients } from '../models/samplers';
 
-/** At most this many points per curve (the schedule is subsampled evenly). */
-const MAX_POINTS = 400;
+/** Points per curve. */
+const POINTS = 200;
+/** g^2 is drawn up to this t at most (on the straight path it diverges at t = 1). */
+const G2_LAST_T = 0.95;
 
-const AXIS = { stroke: '#8b93b8', grid: { stroke: 'rgba(255,255,255,0.06)' }, ticks: { stroke: 'rgba(255,255,255,0.1)' } };
+/** Axis style shared by the panel's charts. */
+export const CHART_AXIS = { stroke: '#8b93b8', grid: { stroke: 'rgba(255,255,255,0.06)' }, ticks: { stroke: 'rgba(255,255,255,0.1)' } };
 
 /** Two small charts of the schedule in use. */
 export class SchedulePlots {
@@ -39,14 +45,14 @@ export class SchedulePlots {
     this.main = new uPlot(
       {
         ...common,
-        title: 'schedule against t / T',
-        scales: { x: { time: false }, y: { range: [0, 1] }, beta: { auto: true } },
-        axes: [{ ...AXIS }, { ...AXIS, size: 36 }, { ...AXIS, scale: 'beta', side: 1, size: 44, grid: { show: false } }],
+        title: 'path against t',
+        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.max(1, max)] }, beta: { auto: true } },
+        axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 36 }, { ...CHART_AXIS, scale: 'beta', side: 1, size: 44, grid: { show: false } }],
         series: [
           {},
           { label: 'alphaBar', stroke: '#f6c85f', width: 2 },
           { label: 'sigma', stroke: '#9b6bd6', width: 2 },
-          { label: 'beta', stroke: '#6fb1e4', width: 1.5, scale: 'beta' },
+          { label: 'g^2', stroke: '#6fb1e4', width: 1.5, scale: 'beta' },
         ],
       },
       [[], [], [], []],
@@ -57,7 +63,7 @@ export class SchedulePlots {
         ...common,
         title: 'log SNR',
         scales: { x: { time: false } },
-        axes: [{ ...AXIS }, { ...AXIS, size: 36 }],
+        axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 36 }],
         series: [{}, { label: 'log SNR', stroke: '#e4716f', width: 2 }],
       },
       [[], []],
@@ -65,27 +71,30 @@ export class SchedulePlots {
     );
   }
 
-  /** Plots a schedule (call when it changes). */
-  setSchedule(schedule: NoiseSchedule): void {
-    const T = schedule.T;
-    const stride = Math.max(1, Math.ceil(T / MAX_POINTS));
+  /** Plots a path (call when it changes). */
+  setPath(path: GaussianPath): void {
     const xs: number[] = [];
     const ab: number[] = [];
     const sig: number[] = [];
-    const beta: number[] = [];
-    const logSnr: number[] = [];
-    for (let t = 1; t <= T; t += stride) {
-      xs.push(t / T);
-      ab.push(schedule.alphaBar[t]);
-      sig.push(Math.sqrt(1 - schedule.alphaBar[t]));
-      beta.push(schedule.beta[t]);
-      logSnr.push(Math.log(schedule.alphaBar[t] / (1 - schedule.alphaBar[t])));
+    const g2: (number | null)[] = [];
+    const logSnr: (number | null)[] = [];
+    for (let i = 0; i <= POINTS; i++) {
+      const t = Math.min(1 - 1e-3, Math.max(1e-3, i / POINTS));
+      const a = path.alpha(t);
+      const s = path.sigma(t);
+      xs.push(t);
+      ab.push(a * a);
+      sig.push(s);
+      const g = t <= G2_LAST_T ? sdeCoefficients(path, t).g2 : Number.NaN;
+      g2.push(Number.isFinite(g) ? g : null);
+      const snr = 2 * Math.log(a / s);
+      logSnr.push(Number.isFinite(snr) ? snr : null);
     }
-    this.main.setData([xs, ab, sig, beta]);
+    this.main.setData([xs, ab, sig, g2]);
     this.snr.setData([xs, logSnr]);
   }
 
-  /** Moves the marker to the particles' t / T (redraws only when it moved). */
+  /** Moves the marker to the particles' relative time t in [0, 1] (redraws only when it moved). */
   setTime(tau: number): void {
     if (tau === this.tau) return;
     this.tau = tau;
