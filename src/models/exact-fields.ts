@@ -142,16 +142,17 @@ export class EmpiricalField implements ExactDenoiser {
 }
 
 /**
- * The probability-flow velocity of an exact denoiser on its path, as a solver field:
+ * The probability-flow velocity of an exact denoiser on `path`, as a solver field:
  * v(x, t) = alpha' D + sigma' (x - alpha D) / sigma (the marginal velocity of the path; for the VP path it
- * equals the probability-flow ODE drift f - g^2 score / 2 of seed §5.1).
+ * equals the probability-flow ODE drift f - g^2 score / 2 of seed §5.1). D is taken at `path`'s own
+ * alpha(t) and sigma(t), whatever path the denoiser was built on.
  */
 export function exactVelocity(path: GaussianPath, denoiser: ExactDenoiser): (x: tf.Tensor2D, t: number) => tf.Tensor2D {
   return (x, t) =>
     tf.tidy(() => {
       const a = path.alpha(t);
       const s = path.sigma(t);
-      const D = denoiser.denoise(x, t);
+      const D = denoiser.denoiseAt(x, a, s);
       const E = tf.div(tf.sub(x, tf.mul(D, a)), s);
       return tf.add(tf.mul(D, path.dAlpha(t)), tf.mul(E, path.dSigma(t))) as tf.Tensor2D;
     });
