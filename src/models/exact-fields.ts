@@ -8,6 +8,9 @@
  *   D = sum_k r_k (m_k + (alpha s0^2 / v)(x - alpha m_k)), r_k the posterior weights of the components.
  * - Empirical point set {x_i}: D = sum_i r_i x_i, r = softmax_i(-||x - alpha x_i||^2 / (2 sigma^2)).
  *
+ * Both also give the log-density log p_t(x) itself (a logsumexp of Gaussian log-densities), whose
+ * gradient in x is the exact score.
+ *
  * These let a user separate solver error (exact field) from learning error (learned field).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -22,6 +25,8 @@ export interface ExactDenoiser {
   denoise(x: tf.Tensor2D, t: number): tf.Tensor2D;
   /** The same for x = alpha x_0 + sigma epsilon with the given coefficients (e.g. a discrete DDPM step: alpha = sqrt(alphaBar_t)). */
   denoiseAt(x: tf.Tensor2D, alpha: number, sigma: number): tf.Tensor2D;
+  /** log p(x) of x = alpha x_0 + sigma epsilon, [N] from x [N, D]; needs sigma > 0 (or a mixture with std > 0). Caller owns the result. */
+  logDensityAt(x: tf.Tensor2D, alpha: number, sigma: number): tf.Tensor1D;
   dispose(): void;
 }
 
@@ -77,8 +82,18 @@ export class MixtureField implements ExactDenoiser {
 
   /** log p_t(x), [N]: logsumexp_k (log w_k + log N(x; alpha m_k, v I)). */
   logDensity(x: tf.Tensor2D, t: number): tf.Tensor1D {
+    return this.logDensityAt(x, this.path.alpha(t), this.path.sigma(t));
+  }
+
+  /**
+   * The same for x = a x_0 + s epsilon: logsumexp_k (log w_k + log N(x; a m_k, v I)), v = a^2 std^2 + s^2, [N].
+   * @throws RangeError if v = 0 (a point mass: no density).
+   */
+  logDensityAt(x: tf.Tensor2D, a: number, s: number): tf.Tensor1D {
+    const v = a * a * this.spec.std * this.spec.std + s * s;
+    if (!(v > 0)) throw new RangeError(`the log-density needs a positive variance, got alpha ${a}, sigma ${s}, std ${this.spec.std}`);
     return tf.tidy(() => {
-      const { logits, v } = this.logits(x, this.path.alpha(t), this.path.sigma(t));
+      const { logits } = this.logits(x, a, s);
       return tf.sub(tf.logSumExp(logits, 1), (this.dim / 2) * Math.log(2 * Math.PI * v)) as tf.Tensor1D;
     });
   }
@@ -127,6 +142,40 @@ export class EmpiricalField implements ExactDenoiser {
           const cross = tf.matMul(xc, this.points, false, true); // [rows, M]
           const logits = tf.div(tf.sub(tf.mul(cross, 2 * a), tf.mul(this.sqNorms, a * a)), 2 * s * s);
           return tf.matMul(tf.softmax(logits, 1), this.points) as tf.Tensor2D;
+        }),
+      );
+    }
+    if (parts.length === 1) return parts[0];
+    const out = tf.concat(parts, 0);
+    tf.dispose(parts);
+    return out;
+  }
+
+  /** log p_t(x), [N], on the field's path at time t; needs sigma(t) > 0 (see {@link logDensityAt}). */
+  logDensity(x: tf.Tensor2D, t: number): tf.Tensor1D {
+    return this.logDensityAt(x, this.path.alpha(t), this.path.sigma(t));
+  }
+
+  /**
+   * log p(x) of x = a x_0 + s epsilon with x_0 uniform on the M points: the mixture of M Gaussians
+   * N(a x_i, s^2 I) with equal weights, logsumexp_i(-||x - a x_i||^2 / (2 s^2)) - log M - (D / 2) log(2 pi s^2), [N].
+   * Mirrors MixtureField.logDensity (its std = 0 case); its gradient in x is the score (a D(x) - x) / s^2.
+   * @throws RangeError if s is not > 0.
+   */
+  logDensityAt(x: tf.Tensor2D, a: number, s: number): tf.Tensor1D {
+    if (!(s > 0)) throw new RangeError(`the log-density needs sigma > 0, got ${s}`);
+    const n = x.shape[0];
+    const constant = Math.log(this.count) + (this.dim / 2) * Math.log(2 * Math.PI * s * s);
+    const parts: tf.Tensor1D[] = [];
+    for (let start = 0; start < n; start += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, n - start);
+      parts.push(
+        tf.tidy(() => {
+          const xc = tf.slice(x, [start, 0], [rows, this.dim]);
+          // ||x - a x_i||^2 = ||x||^2 - 2 a x.x_i + a^2 ||x_i||^2, clamped at 0 against rounding.
+          const cross = tf.matMul(xc, this.points, false, true); // [rows, M]
+          const d2 = tf.relu(tf.add(tf.sub(tf.sum(tf.square(xc), 1, true), tf.mul(cross, 2 * a)), tf.mul(this.sqNorms, a * a)));
+          return tf.sub(tf.logSumExp(tf.div(d2, -2 * s * s), 1), constant) as tf.Tensor1D;
         }),
       );
     }
