@@ -172,10 +172,12 @@ export class EmpiricalField implements ExactDenoiser {
       parts.push(
         tf.tidy(() => {
           const xc = tf.slice(x, [start, 0], [rows, this.dim]);
-          // ||x - a x_i||^2 = ||x||^2 - 2 a x.x_i + a^2 ||x_i||^2, clamped at 0 against rounding.
-          const cross = tf.matMul(xc, this.points, false, true); // [rows, M]
-          const d2 = tf.relu(tf.add(tf.sub(tf.sum(tf.square(xc), 1, true), tf.mul(cross, 2 * a)), tf.mul(this.sqNorms, a * a)));
-          return tf.sub(tf.logSumExp(tf.div(d2, -2 * s * s), 1), constant) as tf.Tensor1D;
+          // -||x - a x_i||^2 / (2 s^2) = (a / s^2) x.x_i - (a^2 / (2 s^2)) ||x_i||^2 - ||x||^2 / (2 s^2): the
+          // logsumexp runs over the first two terms (the scale folded into x, so one pass over [rows, M]
+          // before it), the per-row ||x||^2 term is subtracted after it.
+          const logits = tf.sub(tf.matMul(tf.mul(xc, a / (s * s)), this.points, false, true), tf.mul(this.sqNorms, (a * a) / (2 * s * s))); // [rows, M]
+          const rowTerm = tf.div(tf.sum(tf.square(xc), 1), 2 * s * s);
+          return tf.sub(tf.sub(tf.logSumExp(logits, 1), rowTerm), constant) as tf.Tensor1D;
         }),
       );
     }
