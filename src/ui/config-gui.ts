@@ -31,6 +31,12 @@ const OPTION_LABELS: Record<string, string> = {
   rk4: 'PF-ODE RK4',
   'euler-maruyama': 'reverse SDE (Euler–Maruyama)',
   cluster: 'data cluster',
+  off: 'off',
+  arrows: 'arrows',
+  streamlines: 'streamlines',
+  'log-density': 'log-density log p_t (exact)',
+  'score-norm': '|score| (field in use)',
+  error: 'error |learned − exact|',
 };
 
 /** Buttons shown under the config folders. */
