@@ -2,6 +2,7 @@
  * Takes screenshots of the built app in headless Chromium (for the README and for looking at).
  * Usage: tsx scripts/screenshot.ts [--webgl] [--seconds 30] [--query "backend=wasm"] [--hash "data.particles=2000"]
  *   [--every S (extra numbered shots)] [--then "new hash" (applied after --seconds)] [--at-data (then wait for t = 0)]
+ *   [--after N (then wait N more seconds)] [--after-every S (numbered shots every S seconds while waiting)]
  *   [--out docs/screenshot.png] [--no-build]
  */
 import { mkdirSync } from 'node:fs';
@@ -47,6 +48,15 @@ if (args.includes('--at-data')) {
   while (Date.now() < deadline && (await snapshot(browser.page))?.t === 0) await browser.page.waitForTimeout(200);
   while (Date.now() < deadline && (await snapshot(browser.page))?.t !== 0) await browser.page.waitForTimeout(200);
   console.log('at t = 0:', JSON.stringify({ ...(await snapshot(browser.page)), config: undefined }));
+}
+const after = Number(opt('--after', '0'));
+const afterEvery = Number(opt('--after-every', '0'));
+const afterStart = Date.now();
+while (Date.now() - afterStart < after * 1000) {
+  await browser.page.waitForTimeout(afterEvery > 0 ? afterEvery * 1000 : 1000);
+  const s = await snapshot(browser.page);
+  console.log(`+${((Date.now() - afterStart) / 1000).toFixed(0)}s`, JSON.stringify({ ...s, config: undefined }));
+  if (afterEvery > 0) await browser.page.screenshot({ path: out.replace(/\.png$/, `-after-${String(shot++).padStart(2, '0')}.png`) });
 }
 await browser.page.screenshot({ path: out });
 console.log(logs.slice(0, 30).join('\n'));

@@ -40,6 +40,18 @@ describe('config <-> URL hash', () => {
     expect(problems).toHaveLength(6);
   });
 
+  it('carries the field views (lines, heat map, field t) and rejects the old boolean view.fieldArrows', () => {
+    const c = defaultConfig();
+    Object.assign(c.view, { fieldLines: 'streamlines', heatMap: 'log-density', fieldFollow: false, fieldT: 0.35 });
+    const hash = configToHash(c);
+    expect(hash).toBe('view.fieldLines=streamlines&view.heatMap=log-density&view.fieldFollow=false&view.fieldT=0.35');
+    expect(configFromHash(hash)).toEqual({ config: c, problems: [] });
+    const old = configFromHash('#view.fieldArrows=true&view.heatMap=contours');
+    expect(old.config.view).toEqual(defaultConfig().view);
+    expect(old.problems.join('\n')).toMatch(/unknown URL setting 'view.fieldArrows'/);
+    expect(old.problems.join('\n')).toMatch(/view\.heatMap: must be one of off, log-density, score-norm, error/);
+  });
+
   it('never throws on hostile input', () => {
     for (const h of ['#%%%', '#__proto__.x=1', '#constructor.prototype=1', '#a'.repeat(MAX_HASH_LENGTH), '#=&=&', '#data..x=1', '#\u0000']) {
       const r = configFromHash(h);

@@ -22,13 +22,22 @@ export type ModelKind = 'ddpm' | 'score' | 'flow';
 export type FieldSource = 'learned' | 'exact';
 /** Particle colouring: by the current diffusion time t, or by the data cluster a particle started in. */
 export type ColorMode = 'time' | 'cluster';
+/** How the field is drawn over the 2D scene: not at all, arrows on a grid, or streamlines. */
+export type FieldLines = 'off' | 'arrows' | 'streamlines';
+export const FIELD_LINES: readonly FieldLines[] = ['off', 'arrows', 'streamlines'];
+/**
+ * The heat map under the 2D particles: the exact log-density log p_t of the noised data, the norm of the
+ * score of the field in use, or the norm of the learned field minus the exact one (the arrows' parametrisation).
+ */
+export type HeatMap = 'off' | 'log-density' | 'score-norm' | 'error';
+export const HEAT_MAPS: readonly HeatMap[] = ['off', 'log-density', 'score-norm', 'error'];
 
 export interface PlaygroundConfig {
   data: { dataset: DatasetName; particles: number; seed: number };
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; sigmaMax: number; sigmaMin: number; levels: number };
   model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; langevinSteps: number; langevinDelta: number; paused: boolean };
-  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldArrows: boolean; trails: number };
+  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldLines: FieldLines; heatMap: HeatMap; fieldFollow: boolean; fieldT: number; trails: number };
 }
 
 export type ConfigGroup = keyof PlaygroundConfig;
@@ -134,7 +143,10 @@ export const CONFIG_SCHEMA = {
     colorMode: choice<ColorMode>('colour by', 'time', ['time', 'cluster'], 'live'),
     showData: bool('show data', true, 'live'),
     showSchedule: bool('show plots (path, training)', true, 'live'),
-    fieldArrows: bool('field arrows (2D)', false, 'live'),
+    fieldLines: choice<FieldLines>('field lines (2D)', 'off', FIELD_LINES, 'live'),
+    heatMap: choice<HeatMap>('heat map (2D)', 'off', HEAT_MAPS, 'live'),
+    fieldFollow: bool('field t follows particles', true, 'live'),
+    fieldT: num('field t / T (when not following)', 0.5, 0, 1, 0.01, 'live', { integer: false }),
     trails: num('trails (steps, 0 = off)', 0, 0, 64, 1, 'live'),
   },
 } as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };

@@ -8,6 +8,9 @@
  *   D = sum_k r_k (m_k + (alpha s0^2 / v)(x - alpha m_k)), r_k the posterior weights of the components.
  * - Empirical point set {x_i}: D = sum_i r_i x_i, r = softmax_i(-||x - alpha x_i||^2 / (2 sigma^2)).
  *
+ * Both also give the log-density log p_t(x) itself (a logsumexp of Gaussian log-densities), whose
+ * gradient in x is the exact score.
+ *
  * These let a user separate solver error (exact field) from learning error (learned field).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -22,6 +25,8 @@ export interface ExactDenoiser {
   denoise(x: tf.Tensor2D, t: number): tf.Tensor2D;
   /** The same for x = alpha x_0 + sigma epsilon with the given coefficients (e.g. a discrete DDPM step: alpha = sqrt(alphaBar_t)). */
   denoiseAt(x: tf.Tensor2D, alpha: number, sigma: number): tf.Tensor2D;
+  /** log p(x) of x = alpha x_0 + sigma epsilon, [N] from x [N, D]; needs sigma > 0 (or a mixture with std > 0). Caller owns the result. */
+  logDensityAt(x: tf.Tensor2D, alpha: number, sigma: number): tf.Tensor1D;
   dispose(): void;
 }
 
@@ -77,8 +82,18 @@ export class MixtureField implements ExactDenoiser {
 
   /** log p_t(x), [N]: logsumexp_k (log w_k + log N(x; alpha m_k, v I)). */
   logDensity(x: tf.Tensor2D, t: number): tf.Tensor1D {
+    return this.logDensityAt(x, this.path.alpha(t), this.path.sigma(t));
+  }
+
+  /**
+   * The same for x = a x_0 + s epsilon: logsumexp_k (log w_k + log N(x; a m_k, v I)), v = a^2 std^2 + s^2, [N].
+   * @throws RangeError if v = 0 (a point mass: no density).
+   */
+  logDensityAt(x: tf.Tensor2D, a: number, s: number): tf.Tensor1D {
+    const v = a * a * this.spec.std * this.spec.std + s * s;
+    if (!(v > 0)) throw new RangeError(`the log-density needs a positive variance, got alpha ${a}, sigma ${s}, std ${this.spec.std}`);
     return tf.tidy(() => {
-      const { logits, v } = this.logits(x, this.path.alpha(t), this.path.sigma(t));
+      const { logits } = this.logits(x, a, s);
       return tf.sub(tf.logSumExp(logits, 1), (this.dim / 2) * Math.log(2 * Math.PI * v)) as tf.Tensor1D;
     });
   }
@@ -136,22 +151,59 @@ export class EmpiricalField implements ExactDenoiser {
     return out;
   }
 
+  /** log p_t(x), [N], on the field's path at time t; needs sigma(t) > 0 (see {@link logDensityAt}). */
+  logDensity(x: tf.Tensor2D, t: number): tf.Tensor1D {
+    return this.logDensityAt(x, this.path.alpha(t), this.path.sigma(t));
+  }
+
+  /**
+   * log p(x) of x = a x_0 + s epsilon with x_0 uniform on the M points: the mixture of M Gaussians
+   * N(a x_i, s^2 I) with equal weights, logsumexp_i(-||x - a x_i||^2 / (2 s^2)) - log M - (D / 2) log(2 pi s^2), [N].
+   * Mirrors MixtureField.logDensity (its std = 0 case); its gradient in x is the score (a D(x) - x) / s^2.
+   * @throws RangeError if s is not > 0.
+   */
+  logDensityAt(x: tf.Tensor2D, a: number, s: number): tf.Tensor1D {
+    if (!(s > 0)) throw new RangeError(`the log-density needs sigma > 0, got ${s}`);
+    const n = x.shape[0];
+    const constant = Math.log(this.count) + (this.dim / 2) * Math.log(2 * Math.PI * s * s);
+    const parts: tf.Tensor1D[] = [];
+    for (let start = 0; start < n; start += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, n - start);
+      parts.push(
+        tf.tidy(() => {
+          const xc = tf.slice(x, [start, 0], [rows, this.dim]);
+          // -||x - a x_i||^2 / (2 s^2) = (a / s^2) x.x_i - (a^2 / (2 s^2)) ||x_i||^2 - ||x||^2 / (2 s^2): the
+          // logsumexp runs over the first two terms (the scale folded into x, so one pass over [rows, M]
+          // before it), the per-row ||x||^2 term is subtracted after it.
+          const logits = tf.sub(tf.matMul(tf.mul(xc, a / (s * s)), this.points, false, true), tf.mul(this.sqNorms, (a * a) / (2 * s * s))); // [rows, M]
+          const rowTerm = tf.div(tf.sum(tf.square(xc), 1), 2 * s * s);
+          return tf.sub(tf.sub(tf.logSumExp(logits, 1), rowTerm), constant) as tf.Tensor1D;
+        }),
+      );
+    }
+    if (parts.length === 1) return parts[0];
+    const out = tf.concat(parts, 0);
+    tf.dispose(parts);
+    return out;
+  }
+
   dispose(): void {
     tf.dispose([this.points, this.sqNorms]);
   }
 }
 
 /**
- * The probability-flow velocity of an exact denoiser on its path, as a solver field:
+ * The probability-flow velocity of an exact denoiser on `path`, as a solver field:
  * v(x, t) = alpha' D + sigma' (x - alpha D) / sigma (the marginal velocity of the path; for the VP path it
- * equals the probability-flow ODE drift f - g^2 score / 2 of seed §5.1).
+ * equals the probability-flow ODE drift f - g^2 score / 2 of seed §5.1). D is taken at `path`'s own
+ * alpha(t) and sigma(t), whatever path the denoiser was built on.
  */
 export function exactVelocity(path: GaussianPath, denoiser: ExactDenoiser): (x: tf.Tensor2D, t: number) => tf.Tensor2D {
   return (x, t) =>
     tf.tidy(() => {
       const a = path.alpha(t);
       const s = path.sigma(t);
-      const D = denoiser.denoise(x, t);
+      const D = denoiser.denoiseAt(x, a, s);
       const E = tf.div(tf.sub(x, tf.mul(D, a)), s);
       return tf.add(tf.mul(D, path.dAlpha(t)), tf.mul(E, path.dSigma(t))) as tf.Tensor2D;
     });

@@ -2,7 +2,7 @@
  * Colours of the scene, from d3-scale-chromatic (colour maps are not ours to write).
  * time: a perceptual map from data (t = 0) to noise (t = T); cluster: a categorical scheme.
  */
-import { interpolatePlasma, schemeTableau10 } from 'd3-scale-chromatic';
+import { interpolateInferno, interpolateMagma, interpolateViridis, interpolatePlasma, schemeTableau10 } from 'd3-scale-chromatic';
 import { Color } from 'three/webgpu';
 
 /** Theme colours of the stage. */
@@ -34,4 +34,34 @@ export function clusterColors(labels: Uint16Array): Float32Array {
     out[3 * i + 2] = c.b;
   }
   return out;
+}
+
+/**
+ * The field heat maps' colour maps, t in [0, 1] -> CSS colour: the dark part of perceptual maps from
+ * d3-scale-chromatic (viridis up to green, magma and inferno up to red), so that the particles, drawn
+ * bright on top, stay visible: log-density in cool colours, |score| and the error in warm ones.
+ */
+export const HEAT_COLORMAPS = {
+  'log-density': (t: number) => interpolateViridis(0.75 * t),
+  'score-norm': (t: number) => interpolateMagma(0.72 * t),
+  error: (t: number) => interpolateInferno(0.7 * t),
+} as const satisfies Record<string, (t: number) => string>;
+
+const lutCache = new Map<(t: number) => string, Uint8Array>();
+
+/** A 256-entry sRGB lookup table of a colour map, [256, 3] bytes (cached per map). */
+export function colormapLut(colormap: (t: number) => string): Uint8Array {
+  let lut = lutCache.get(colormap);
+  if (lut === undefined) {
+    lut = new Uint8Array(256 * 3);
+    const c = new Color();
+    for (let i = 0; i < 256; i++) {
+      const hex = c.setStyle(colormap(i / 255)).getHex(); // back to sRGB
+      lut[3 * i] = (hex >> 16) & 255;
+      lut[3 * i + 1] = (hex >> 8) & 255;
+      lut[3 * i + 2] = hex & 255;
+    }
+    lutCache.set(colormap, lut);
+  }
+  return lut;
 }

@@ -5,7 +5,7 @@
  *
  * Loss is read back asynchronously every {@link LOSS_READBACK_EVERY} steps; nothing here blocks on the GPU.
  */
-import { cloneConfig, effectiveSampler, type Field, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
+import { cloneConfig, effectiveSampler, type Field, type HeatMap, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
 import { datasetInfo, gaussianMixtureOf, sampleDataset, type PointSet } from '../data/datasets';
 import { EmpiricalField, ExactEpsilon, exactVelocity, MixtureField, type ExactDenoiser } from '../models/exact-fields';
 import { FlowMatchingTrainer, learnedVelocity } from '../models/flow-matching';
@@ -21,6 +21,7 @@ import { GaussianNoisePool } from '../models/noise-source';
 import { createRng, type Rng } from '../models/random';
 import { makeSchedule, type NoiseSchedule } from '../models/schedules';
 import { DiffusionParticles, type ScoreProcess } from '../particles/diffusion-particles';
+import { arrowField, fieldTime as fieldTimeOf, gridPoints, heatValues, type FieldTime } from './field-views';
 import { makeReverseSampler, type ReverseSampler } from '../particles/reverse-samplers';
 
 /** Training points drawn per data set (independent of the particle count). */
@@ -162,43 +163,36 @@ export class DiffusionSession {
   }
 
   /**
-   * The field that moves the particles back towards the data, on an n x n grid over [-extent, extent]^2
-   * at the particles' current time: the score for DDPM and the score model, minus the velocity for flow
-   * matching (the direction of the reverse motion). Uses the configured field (learned or exact). One
-   * asynchronous readback; 2D data only.
-   * @returns grid points and vectors, each [n*n, 2] row-major; null for 3D data.
+   * Where the field views are evaluated: at relative time tau in [0, 1], or (tau undefined) at the
+   * particles' current t / T. See {@link fieldTime}.
    */
-  async fieldGrid(n: number, extent: number): Promise<{ points: Float32Array; vectors: Float32Array } | null> {
-    if (this.dim !== 2) return null;
-    const pts = new Float32Array(n * n * 2);
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        pts[2 * (i * n + j)] = -extent + (2 * extent * (j + 0.5)) / n;
-        pts[2 * (i * n + j) + 1] = -extent + (2 * extent * (i + 0.5)) / n;
-      }
-    }
+  fieldTime(tau?: number): FieldTime {
+    return fieldTimeOf(this.config.model.kind, tau ?? this.pathTime, this.schedule, this.sigmas);
+  }
+
+  /** The model's field in its own parametrisation (epsilon, sigma times the score, or velocity): the network's EMA copy, or the exact one. */
+  private modelField(source: 'learned' | 'exact'): EpsilonModel {
+    if (source === 'learned') return this.trainer.samplingNet;
     const kind = this.config.model.kind;
-    const exact = this.config.sampling.field === 'exact';
-    const p = this.particles;
-    const vectors = tf.tidy(() => {
-      const x = tf.tensor2d(pts, [n * n, 2]);
-      if (kind === 'flow') {
-        const model = exact ? this.exactVelocity : this.trainer.samplingNet;
-        return tf.neg(model.predict(x, Math.max(1e-3, p.t / p.T)));
-      }
-      if (kind === 'score') {
-        // The particles' grid has p.T levels (descending); grid step k sits at level index p.T - k.
-        const tau = Math.min(1, Math.max(0, (p.T - Math.max(1, p.t)) / (p.T - 1)));
-        const model = exact ? this.exactScore : this.trainer.samplingNet;
-        return tf.div(model.predict(x, tau), sigmaAtTau(this.config.schedule.sigmaMax, this.config.schedule.sigmaMin, tau));
-      }
-      const t = Math.max(1, p.t);
-      const model = exact ? this.exactEpsilon : this.trainer.samplingNet;
-      return tf.div(model.predict(x, t / this.schedule.T), -Math.sqrt(1 - this.schedule.alphaBar[t]));
-    });
+    return kind === 'flow' ? this.exactVelocity : kind === 'score' ? this.exactScore : this.exactEpsilon;
+  }
+
+  /**
+   * The field that moves the particles back towards the data, on an n x n grid over [-extent, extent]^2
+   * (see gridPoints) at relative time tau (default: the particles' current t / T): the score for DDPM and
+   * the score model, minus the velocity for flow matching (the direction of the reverse motion). Uses the
+   * configured field (learned or exact). One tfjs pass, one asynchronous readback; 2D data only.
+   * @returns grid points and vectors, each [n*n, 2] row-major, and the field time; null for 3D data.
+   */
+  async fieldGrid(n: number, extent: number, tau?: number): Promise<{ points: Float32Array; vectors: Float32Array; time: FieldTime } | null> {
+    if (this.dim !== 2) return null;
+    const pts = gridPoints(n, extent);
+    const time = this.fieldTime(tau);
+    const model = this.modelField(this.config.sampling.field);
+    const vectors = tf.tidy(() => arrowField(model, tf.tensor2d(pts, [n * n, 2]), time));
     const data = (await vectors.data()) as Float32Array;
     vectors.dispose();
-    return { points: pts, vectors: data };
+    return { points: pts, vectors: data, time };
   }
 
   /**
@@ -219,6 +213,33 @@ export class DiffusionSession {
     if (this.config.model.kind === 'score') return Math.max(0, (p.t - 1) / (p.T - 1));
     return p.t / p.T;
   }
+
+  /**
+   * A heat map on the n x n grid over [-extent, extent]^2 (see gridPoints) at relative time tau (default:
+   * the particles' t / T): the exact log p_t of the noised data, |score| of the configured field, or
+   * |learned - exact| in the arrows' parametrisation (see heatValues). One tfjs pass, one asynchronous
+   * readback (the log-density, which does not change with training, is reused at the same grid and time);
+   * 2D data only.
+   * @returns values [n*n] (row-major, y outer) and the field time; null for 3D data or kind 'off'.
+   */
+  async heatMapGrid(kind: HeatMap, n: number, extent: number, tau?: number): Promise<{ n: number; extent: number; values: Float32Array; time: FieldTime } | null> {
+    if (this.dim !== 2 || kind === 'off') return null;
+    const time = this.fieldTime(tau);
+    // The exact log-density does not change with training: reuse the last one at the same grid and time.
+    const key = `${n} ${extent} ${time.alpha} ${time.sigma}`;
+    const cached = this.logDensityCache;
+    if (kind === 'log-density' && cached !== null && cached.key === key && cached.denoiser === this.denoiser) return { n, extent, values: cached.values.slice(), time };
+    const pts = gridPoints(n, extent);
+    const fields = { inUse: this.modelField(this.config.sampling.field), learned: this.modelField('learned'), exact: this.modelField('exact'), density: this.denoiser };
+    const values = tf.tidy(() => heatValues(kind, tf.tensor2d(pts, [n * n, 2]), time, fields));
+    const data = (await values.data()) as Float32Array;
+    values.dispose();
+    if (kind === 'log-density') this.logDensityCache = { key, denoiser: fields.density, values: data.slice() };
+    return { n, extent, values: data, time };
+  }
+
+  /** The last log-density grid, by grid and time, and the exact field it came from. */
+  private logDensityCache: { key: string; denoiser: ExactDenoiser; values: Float32Array } | null = null;
 
   /** Throws the model away and starts training from fresh weights (same data, same particles). */
   resetWeights(): void {

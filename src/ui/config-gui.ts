@@ -32,6 +32,12 @@ const OPTION_LABELS: Record<string, string> = {
   'euler-maruyama': 'reverse SDE (Euler–Maruyama)',
   langevin: 'annealed Langevin (score model)',
   cluster: 'data cluster',
+  off: 'off',
+  arrows: 'arrows',
+  streamlines: 'streamlines',
+  'log-density': 'log-density log p_t (exact)',
+  'score-norm': '|score| (field in use)',
+  error: 'error |learned − exact|',
 };
 
 /** Buttons shown under the config folders. */

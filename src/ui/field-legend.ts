@@ -1,0 +1,71 @@
+/**
+ * The heat map's legend: what is shown and when, a colour bar of its colour map, and the values at
+ * both ends ("≤" / "≥" where the range clips the data). Plain DOM at the bottom of the overlay, left of the GUI panel.
+ */
+
+/** What the legend shows. */
+export interface LegendState {
+  /** What the colours mean, e.g. "log p_t(x), exact". */
+  readonly title: string;
+  /** Where in time, e.g. "t = 420 / 1000". */
+  readonly time: string;
+  readonly lo: number;
+  readonly hi: number;
+  readonly clippedLo: boolean;
+  readonly clippedHi: boolean;
+  /** The colour map, t in [0, 1] -> CSS colour. */
+  readonly colormap: (t: number) => string;
+}
+
+/** A number for a legend end: 3 significant digits, no exponent between 1e-3 and 1e5. */
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return x.toExponential(1);
+  return String(Number(x.toPrecision(3)));
+}
+
+/** The legend element. */
+export class FieldLegend {
+  readonly root: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly time: HTMLElement;
+  private readonly bar: HTMLElement;
+  private readonly lo: HTMLElement;
+  private readonly hi: HTMLElement;
+  private colormap: ((t: number) => string) | null = null;
+
+  constructor(parent: HTMLElement) {
+    this.root = document.createElement('div');
+    this.root.className = 'field-legend';
+    this.root.innerHTML = '<div class="field-legend-title"><span></span> <span class="field-legend-time"></span></div><div class="field-legend-row"><span class="field-legend-lo"></span><div class="field-legend-bar"></div><span class="field-legend-hi"></span></div>';
+    this.title = this.root.querySelector('.field-legend-title span') as HTMLElement;
+    this.time = this.root.querySelector('.field-legend-time') as HTMLElement;
+    this.bar = this.root.querySelector('.field-legend-bar') as HTMLElement;
+    this.lo = this.root.querySelector('.field-legend-lo') as HTMLElement;
+    this.hi = this.root.querySelector('.field-legend-hi') as HTMLElement;
+    this.root.hidden = true;
+    parent.append(this.root);
+  }
+
+  show(s: LegendState): void {
+    this.title.textContent = s.title;
+    this.time.textContent = `at ${s.time}`;
+    this.lo.textContent = `${s.clippedLo ? '≤ ' : ''}${fmt(s.lo)}`;
+    this.hi.textContent = `${s.clippedHi ? '≥ ' : ''}${fmt(s.hi)}`;
+    if (s.colormap !== this.colormap) {
+      this.colormap = s.colormap;
+      const stops = Array.from({ length: 17 }, (_, i) => `${s.colormap(i / 16)} ${((100 * i) / 16).toFixed(2)}%`);
+      this.bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
+    }
+    this.root.hidden = false;
+  }
+
+  hide(): void {
+    this.root.hidden = true;
+  }
+
+  dispose(): void {
+    this.root.remove();
+  }
+}
