@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { otPermutation } from './flow-matching';
+import { checkSets } from './metrics';
 import type { Rng } from './random';
 
 /** Rule of thumb for the kernel bandwidth. */
@@ -182,10 +183,7 @@ function subsample(x: Float32Array, dim: number, m: number, rng: Rng | undefined
  * @throws RangeError on empty or ragged sets, a bad maxPoints, or subsampling without an rng.
  */
 export function wasserstein1(a: Float32Array, b: Float32Array, dim: number, rng?: Rng, maxPoints = 256): number {
-  if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`dim must be a positive integer, got ${dim}`);
-  if (a.length === 0 || b.length === 0 || a.length % dim !== 0 || b.length % dim !== 0) {
-    throw new RangeError(`point sets must be non-empty multiples of dim ${dim} (got lengths ${a.length}, ${b.length})`);
-  }
+  checkSets(a, b, dim);
   if (!Number.isInteger(maxPoints) || maxPoints < 1) throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
   const m = Math.min(a.length / dim, b.length / dim, maxPoints);
   const x = subsample(a, dim, m, rng);
