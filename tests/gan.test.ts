@@ -187,6 +187,10 @@ describe('WGAN-GP gradient penalty (Gulrajani et al. 2017, eq. (3))', () => {
     const eps = tf.randomUniform([20], 0, 1, 'float32', 2) as tf.Tensor1D;
     const p = gradientPenalty((xx) => gan.critic.inputGradient(xx), x, tf.mul(x, -1) as tf.Tensor2D, eps);
     expect(p.dataSync()[0]).toBeCloseTo((norm - 1) ** 2, 5);
+    // The critic's Wasserstein estimate of a linear f is grad f . (mean real - mean fake).
+    const shifted = tf.add(x, tf.tensor1d([0.5, -2])) as tf.Tensor2D;
+    expect(gan.criticGap(shifted, x).dataSync()[0]).toBeCloseTo(1.3 * 0.5 - 2, 4);
+    shifted.dispose();
     // The trainer's own penalty on its batch (before its update) is the same number.
     const losses = await readGanLosses({ ...trainer.criticStep(), generator: tf.scalar(0) });
     expect(losses.penalty).toBeCloseTo((norm - 1) ** 2, 5);
@@ -262,6 +266,27 @@ describe('no leaks', () => {
 });
 
 describe('settings', () => {
+  it('keeps the optimizer moments when only a learning rate changes, restarts them when the game changes', async () => {
+    const run = async (change: (t: GanTrainer) => void): Promise<Float32Array> => {
+      const { gan, trainer } = setup('gan');
+      for (let i = 0; i < 3; i++) tf.dispose(trainer.step());
+      change(trainer);
+      for (let i = 0; i < 3; i++) tf.dispose(trainer.step());
+      const w = (await gan.generator.getWeights())[0];
+      trainer.dispose();
+      gan.dispose();
+      return w;
+    };
+    const untouched = await run(() => {});
+    const sameRate = await run((t) => t.setTraining({ ...t.training }));
+    const restarted = await run((t) => {
+      t.setTraining({ ...t.training, loss: 'wgan-gp' });
+      t.setTraining({ ...t.training, loss: 'gan' });
+    });
+    expect(Array.from(sameRate)).toEqual(Array.from(untouched));
+    expect(Array.from(restarted)).not.toEqual(Array.from(untouched));
+  });
+
   it('validates, changes learning rates in place and switches games', () => {
     const { gan, trainer } = setup('gan');
     expect(() => trainer.setTraining({ ...trainer.training, criticSteps: 0 })).toThrow(RangeError);
@@ -307,8 +332,13 @@ describe('live training on 8 gaussians', () => {
       const end = sample();
       const [before, after] = [energyDistance(start, reference, 2), energyDistance(end, reference, 2)];
       const [w1Before, w1After] = [wasserstein1(start, reference, 2, createRng(4), 200), wasserstein1(end, reference, 2, createRng(4), 200)];
+      const gap = tf.tidy(() => {
+        const x = gan.generate(z);
+        return [gan.criticGap(tf.tensor2d(reference, [400, 2]), x).dataSync()[0], tf.max(gan.criticGradientNorms(x)).dataSync()[0]];
+      });
       console.log(
-        `${loss}: energy distance ${before.toFixed(3)} -> ${after.toFixed(3)}, exact W1 (200 pts) ${w1Before.toFixed(3)} -> ${w1After.toFixed(3)} ` +
+        `${loss}: ${loss === 'gan' ? '' : `critic estimate E_r f - E_g f = ${gap[0].toFixed(3)} (max ||grad f|| on G(z) ${gap[1].toFixed(2)}); `}` +
+          `energy distance ${before.toFixed(3)} -> ${after.toFixed(3)}, exact W1 (200 pts) ${w1Before.toFixed(3)} -> ${w1After.toFixed(3)} ` +
           `after ${steps} generator steps (${trainer.criticUpdates} critic updates), ${ms.toFixed(1)} ms/step; last losses ${JSON.stringify(record, (_, v) => (typeof v === 'number' ? +v.toFixed(3) : v))}`,
       );
       expect(after).toBeLessThan(0.35 * before);
