@@ -19,6 +19,7 @@ import type { Rng } from './random';
 
 /** Rule of thumb for the kernel bandwidth. */
 export type BandwidthRule = 'scott' | 'silverman';
+/** Every {@link BandwidthRule}. */
 export const BANDWIDTH_RULES: readonly BandwidthRule[] = ['scott', 'silverman'];
 
 /** A fixed bandwidth h > 0 in data units, or a rule applied to each point set separately. */

@@ -22,6 +22,7 @@ import type { Rng } from './random';
 
 /** Which adversarial game is played. */
 export type GanLoss = 'gan' | 'wgan' | 'wgan-gp';
+/** Every {@link GanLoss}, in menu order. */
 export const GAN_LOSSES: readonly GanLoss[] = ['gan', 'wgan', 'wgan-gp'];
 
 /**
@@ -31,6 +32,7 @@ export const GAN_LOSSES: readonly GanLoss[] = ['gan', 'wgan', 'wgan-gp'];
  * the seed's §3.6 table): same fixed point, strong gradients exactly where the minimax one vanishes.
  */
 export type GeneratorObjective = 'minimax' | 'non-saturating';
+/** Every {@link GeneratorObjective}, in menu order. */
 export const GENERATOR_OBJECTIVES: readonly GeneratorObjective[] = ['minimax', 'non-saturating'];
 
 /** Shapes of the two networks. */
@@ -199,8 +201,9 @@ export function gradientPenalty(gradientOf: (x: tf.Tensor2D) => tf.Tensor2D, rea
   return tf.mean(tf.square(tf.sub(norm, 1))) as tf.Scalar;
 }
 
-/** w <- clip(w, -c, c) for every variable (Arjovsky et al. 2017, Algorithm 1 line 7). c > 0. */
+/** w <- clip(w, -c, c) for every variable (Arjovsky et al. 2017, Algorithm 1 line 7). @throws RangeError unless c > 0. */
 export function clipWeights(variables: readonly tf.Variable[], c: number): void {
+  if (!(c > 0)) throw new RangeError(`clip bound must be positive, got ${c}`);
   tf.tidy(() => variables.forEach((v) => v.assign(tf.clipByValue(v, -c, c))));
 }
 
