@@ -69,7 +69,8 @@ export function embeddingFrequencies(dim: number): tf.Tensor2D {
   });
 }
 
-function activate(h: tf.Tensor2D, activation: Activation): tf.Tensor2D {
+/** The hidden-layer nonlinearity act(h), elementwise (leakyRelu has slope 0.2 below 0). Not tidied. */
+export function activate(h: tf.Tensor2D, activation: Activation): tf.Tensor2D {
   switch (activation) {
     case 'silu':
       return tf.mul(h, tf.sigmoid(h));
@@ -98,7 +99,7 @@ export function mlpProblems(spec: MlpSpec): string[] {
 }
 
 /** Uniform(-limit, limit) weights of shape [fanIn, fanOut] from the seeded rng (Glorot/He style). */
-function initWeights(rng: Rng, fanIn: number, fanOut: number, limit: number): tf.Tensor2D {
+export function initWeights(rng: Rng, fanIn: number, fanOut: number, limit: number): tf.Tensor2D {
   const w = new Float32Array(fanIn * fanOut);
   for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * limit;
   return tf.tensor2d(w, [fanIn, fanOut]);

@@ -19,12 +19,14 @@ export type Coupling = 'independent' | 'minibatch-ot';
 export const COUPLINGS: readonly Coupling[] = ['independent', 'minibatch-ot'];
 
 /**
- * The permutation p minimising sum_i ||x0_i - x1_{p(i)}||^2 (exact, Munkres / Hungarian algorithm from
+ * The permutation p minimising sum_i ||x0_i - x1_{p(i)}||^power (exact, Munkres / Hungarian algorithm from
  * the `munkres` library; O(B^3) for B rows).
- * @param x0, x1 row-major [B, D] with the same B. @returns p with p[i] the x1 row paired with x0 row i.
+ * @param x0, x1 row-major [B, D] with the same B. @param power 2 (squared distances, the default) or 1
+ *   (distances: the assignment of the exact empirical W1).
+ * @returns p with p[i] the x1 row paired with x0 row i.
  * @throws RangeError if the sets differ in size.
  */
-export function otPermutation(x0: Float32Array, x1: Float32Array, dim: number): Int32Array {
+export function otPermutation(x0: Float32Array, x1: Float32Array, dim: number, power: 1 | 2 = 2): Int32Array {
   if (x0.length !== x1.length || x0.length % dim !== 0) throw new RangeError('otPermutation needs two [B, D] sets of the same size');
   const b = x0.length / dim;
   const cost: number[][] = [];
@@ -36,7 +38,7 @@ export function otPermutation(x0: Float32Array, x1: Float32Array, dim: number): 
         const d = x0[i * dim + k] - x1[j * dim + k];
         d2 += d * d;
       }
-      row[j] = d2;
+      row[j] = power === 2 ? d2 : Math.sqrt(d2);
     }
     cost.push(row);
   }

@@ -8,7 +8,7 @@ import type { EpsilonNetwork } from './epsilon-network';
 import type { Rng } from './random';
 
 /** Adam whose learning rate can change without losing its moment estimates. */
-class TunableAdam extends tf.AdamOptimizer {
+export class TunableAdam extends tf.AdamOptimizer {
   setLearningRate(lr: number): void {
     this.learningRate = lr;
   }

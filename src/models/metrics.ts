@@ -4,7 +4,8 @@
  */
 import type { Rng } from './random';
 
-function checkSets(a: Float32Array, b: Float32Array, dim: number): void {
+/** @throws RangeError unless dim is a positive integer and a, b are non-empty multiples of it. */
+export function checkSets(a: Float32Array, b: Float32Array, dim: number): void {
   if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`dim must be a positive integer, got ${dim}`);
   if (a.length === 0 || b.length === 0 || a.length % dim !== 0 || b.length % dim !== 0) {
     throw new RangeError(`point sets must be non-empty multiples of dim ${dim} (got lengths ${a.length}, ${b.length})`);

@@ -1,0 +1,468 @@
+/**
+ * Generative adversarial networks (seed §3; Goodfellow et al. 2014) and Wasserstein GANs (seed §3.5;
+ * Arjovsky et al. 2017, with the gradient penalty of Gulrajani et al. 2017), trained live on tfjs.
+ *
+ * Notation of the seed: z ~ p_z = N(0, I_k) in R^k, a generator G: R^k -> R^D with x = G(z) ~ p_g, real
+ * data x ~ p_r, and a discriminator D(x) = sigmoid(l(x)) in (0, 1) (the probability that x is real) whose
+ * network outputs the logit l(x). For a WGAN the same network is the critic f_w(x) in R (no sigmoid).
+ *
+ * The minimax game (seed §3.1): min_G max_D L(G, D) = E_{p_r}[log D(x)] + E_{p_g}[log(1 - D(x))].
+ * Every log-sigmoid is written with softplus on logits (log sigmoid(l) = -softplus(-l),
+ * log(1 - sigmoid(l)) = -softplus(l)), which neither overflows nor returns log(0).
+ *
+ * The seed's §3.6 casts the game as bilevel optimisation (Pfau & Vinyals 2016): D the outer model with
+ * objective -L(G, D), G the inner one with -E_z log D(G(z)) (the non-saturating loss). Training simply
+ * alternates: `criticSteps` discriminator/critic updates (k; n_critic = 5 for WGAN) per generator update.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { DenseNetwork } from './dense-network';
+import type { MlpSpec } from './epsilon-network';
+import { TunableAdam } from './live-trainer';
+import type { Rng } from './random';
+
+/** Which adversarial game is played. */
+export type GanLoss = 'gan' | 'wgan' | 'wgan-gp';
+/** Every {@link GanLoss}, in menu order. */
+export const GAN_LOSSES: readonly GanLoss[] = ['gan', 'wgan', 'wgan-gp'];
+
+/**
+ * The generator's loss in the GAN game. 'minimax' minimises E_z log(1 - D(G(z))) as in the seed's §3.1;
+ * it saturates (vanishing gradient, seed §3.4) when D confidently rejects the fakes early in training.
+ * 'non-saturating' minimises -E_z log D(G(z)) instead (Goodfellow et al. 2014, §3; the inner objective of
+ * the seed's §3.6 table): same fixed point, strong gradients exactly where the minimax one vanishes.
+ */
+export type GeneratorObjective = 'minimax' | 'non-saturating';
+/** Every {@link GeneratorObjective}, in menu order. */
+export const GENERATOR_OBJECTIVES: readonly GeneratorObjective[] = ['minimax', 'non-saturating'];
+
+/** Shapes of the two networks. */
+export interface GanNetworkSpec {
+  /** Latent dimension k, integer in [1, 16]; default the data dimension D. */
+  readonly latentDim?: number;
+  readonly generator: MlpSpec;
+  readonly critic: MlpSpec;
+}
+
+/**
+ * 3 hidden layers of 128 for both (Gulrajani et al. 2017 use 3 x 512 ReLU on their toy sets; 128 is
+ * ample in 2D and 4x cheaper live). leakyRelu(0.2) is the usual GAN discriminator nonlinearity
+ * (Radford et al. 2016) and keeps the generator from dead units.
+ */
+export const DEFAULT_GAN_NETWORKS: GanNetworkSpec = {
+  generator: { width: 128, depth: 3, activation: 'leakyRelu' },
+  critic: { width: 128, depth: 3, activation: 'leakyRelu' },
+};
+
+/**
+ * A regular grid in latent space for drawing the generator manifold G(grid): over the first
+ * m = min(k, 2) latent coordinates, `resolution` points per axis from -extent to +extent (both ends
+ * included), the other k - m coordinates 0. Row i * resolution + j has z_1 at step j and z_2 at step i
+ * (for k >= 2), so rows of the grid are consecutive and columns have stride `resolution`.
+ * @returns [resolution^m, k]; the caller owns it.
+ * @throws RangeError unless k is an integer in [1, 16], resolution an integer in [2, 1024] and extent > 0.
+ */
+export function latentGrid(latentDim: number, resolution: number, extent: number): tf.Tensor2D {
+  if (!Number.isInteger(latentDim) || latentDim < 1 || latentDim > 16) throw new RangeError(`latentDim must be an integer in [1, 16], got ${latentDim}`);
+  if (!Number.isInteger(resolution) || resolution < 2 || resolution > 1024) throw new RangeError(`resolution must be an integer in [2, 1024], got ${resolution}`);
+  if (!(extent > 0 && Number.isFinite(extent))) throw new RangeError(`extent must be positive, got ${extent}`);
+  const axes = Math.min(latentDim, 2);
+  const rows = resolution ** axes;
+  const z = new Float32Array(rows * latentDim);
+  const at = (step: number): number => -extent + (2 * extent * step) / (resolution - 1);
+  for (let r = 0; r < rows; r++) {
+    z[r * latentDim] = at(r % resolution);
+    if (axes === 2) z[r * latentDim + 1] = at(Math.floor(r / resolution));
+  }
+  return tf.tensor2d(z, [rows, latentDim]);
+}
+
+/** The generator and the discriminator/critic of one scene. Owns both networks: call {@link dispose}. */
+export class Gan {
+  /** Latent dimension k. */
+  readonly latentDim: number;
+  /** G: R^k -> R^D. */
+  readonly generator: DenseNetwork;
+  /** The discriminator's logit l(x) (GAN) or the critic f_w(x) (WGAN): R^D -> R. */
+  readonly critic: DenseNetwork;
+
+  /**
+   * @param dim data dimension D, integer in [1, 16]. @param rng seeded source of both networks' initial weights.
+   * @throws RangeError on invalid shapes.
+   */
+  constructor(readonly dim: number, spec: GanNetworkSpec, rng: Rng) {
+    this.latentDim = spec.latentDim ?? dim;
+    this.generator = new DenseNetwork(this.latentDim, dim, spec.generator, rng);
+    try {
+      this.critic = new DenseNetwork(dim, 1, spec.critic, rng);
+    } catch (e) {
+      this.generator.dispose();
+      throw e;
+    }
+  }
+
+  /** n seeded latent draws z ~ N(0, I_k), [n, k]; the caller owns it (keep it fixed to watch G(z) move as G trains). */
+  sampleLatent(n: number, seed: number): tf.Tensor2D {
+    return tf.randomNormal([n, this.latentDim], 0, 1, 'float32', seed) as tf.Tensor2D;
+  }
+
+  /**
+   * x = G(z). @param z latent points [N, k]. @returns samples [N, D]; the caller owns it.
+   * @throws RangeError on a wrong shape.
+   */
+  generate(z: tf.Tensor2D): tf.Tensor2D {
+    return this.generator.apply(z);
+  }
+
+  /**
+   * The raw critic output: the logit l(x) = log(D / (1 - D)) for a GAN, f_w(x) for a WGAN.
+   * @param x [N, D]. @returns [N]; the caller owns it. @throws RangeError on a wrong shape.
+   */
+  criticOutput(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => this.critic.apply(x).reshape([-1]) as tf.Tensor1D);
+  }
+
+  /**
+   * The critic's estimate of the Wasserstein-1 distance, E_{p_r} f(x) - E_{p_g} f(x) over the given sets
+   * (seed §3.5, Kantorovich–Rubinstein duality). It is a lower bound on K W_1(p_r, p_g) when f is
+   * K-Lipschitz: with weight clipping K is unknown (compare {@link criticGradientNorms}); with the
+   * gradient penalty K is close to 1.
+   * @param real [N, D], @param fake [M, D]. @returns a scalar; the caller owns it.
+   */
+  criticGap(real: tf.Tensor2D, fake: tf.Tensor2D): tf.Scalar {
+    return tf.tidy(() => tf.sub(tf.mean(this.criticOutput(real)), tf.mean(this.criticOutput(fake))) as tf.Scalar);
+  }
+
+  /** ||grad_x f(x)||_2 per row, [N], >= 0 (the critic's local Lipschitz constant); caller owns it. */
+  criticGradientNorms(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => tf.norm(this.critic.inputGradient(x), 'euclidean', 1) as tf.Tensor1D);
+  }
+
+  /**
+   * The generator manifold: G applied to {@link latentGrid}(k, resolution, extent), [resolution^min(k,2), D],
+   * rows in the grid's order (draw grid lines along rows and along columns). Caller owns it.
+   * @param extent half-width of the latent grid in units of the latent std, e.g. 3.
+   */
+  manifold(resolution: number, extent = 3): tf.Tensor2D {
+    return tf.tidy(() => this.generate(latentGrid(this.latentDim, resolution, extent)));
+  }
+
+  /** Frees both networks. Idempotent. */
+  dispose(): void {
+    this.generator.dispose();
+    this.critic.dispose();
+  }
+}
+
+/**
+ * The discriminator/critic's loss, minimised over its weights, from its outputs on a real and a fake batch.
+ * GAN: -L(G, D) = E_r softplus(-l(x)) + E_g softplus(l(x)) = -E_r log D - E_g log(1 - D) (seed §3.1), >= 0.
+ * WGAN: -(E_r f - E_g f) (seed §3.5, Arjovsky et al. 2017 Algorithm 1 line 5), any sign; the gradient
+ * penalty is added separately. Not tidied (use inside minimize or tidy).
+ * @param real outputs on real rows [B], @param fake outputs on generated rows [B'].
+ */
+export function criticLoss(loss: GanLoss, real: tf.Tensor1D, fake: tf.Tensor1D): tf.Scalar {
+  if (loss === 'gan') return tf.add(tf.mean(tf.softplus(tf.neg(real))), tf.mean(tf.softplus(fake))) as tf.Scalar;
+  return tf.sub(tf.mean(fake), tf.mean(real)) as tf.Scalar;
+}
+
+/**
+ * The generator's loss from the critic's outputs on generated rows [B], minimised over G's weights.
+ * GAN minimax: E_g log(1 - D) = -E_g softplus(l) (seed §3.1), <= 0. GAN non-saturating: -E_g log D =
+ * E_g softplus(-l) (Goodfellow et al. 2014, §3), >= 0. WGAN: -E_g f (Arjovsky et al. 2017, Algorithm 1
+ * line 10). Not tidied.
+ */
+export function generatorLoss(loss: GanLoss, objective: GeneratorObjective, fake: tf.Tensor1D): tf.Scalar {
+  if (loss !== 'gan') return tf.neg(tf.mean(fake)) as tf.Scalar;
+  return (objective === 'minimax' ? tf.neg(tf.mean(tf.softplus(fake))) : tf.mean(tf.softplus(tf.neg(fake)))) as tf.Scalar;
+}
+
+/**
+ * -d(loss per sample)/d(output) of {@link generatorLoss}, per row [B]: sigmoid(l) = D(x) for minimax (it
+ * vanishes where D rejects the sample: seed §3.4), 1 - D(x) for non-saturating, 1 for WGAN. Not tidied.
+ */
+function generatorSlope(loss: GanLoss, objective: GeneratorObjective, out: tf.Tensor1D): tf.Tensor1D {
+  if (loss !== 'gan') return tf.onesLike(out);
+  return tf.sigmoid(objective === 'minimax' ? out : tf.neg(out));
+}
+
+/**
+ * WGAN-GP's penalty E[(||grad f(x^)||_2 - 1)^2] on the interpolates x^ = eps x_r + (1 - eps) x_g
+ * (Gulrajani et al. 2017, eq. (3) and Algorithm 1 lines 4-7), without the factor lambda. The norm is
+ * sqrt(sum g^2 + 1e-12) so that its gradient stays finite at g = 0. Not tidied.
+ * @param gradientOf x [B, D] -> grad f(x) [B, D], differentiable in the critic's weights
+ *   (e.g. `x => critic.inputGradient(x)`).
+ * @param real, fake [B, D]; @param eps [B] in [0, 1].
+ * @returns a scalar >= 0.
+ */
+export function gradientPenalty(gradientOf: (x: tf.Tensor2D) => tf.Tensor2D, real: tf.Tensor2D, fake: tf.Tensor2D, eps: tf.Tensor1D): tf.Scalar {
+  const e = eps.reshape([-1, 1]);
+  const xHat = tf.add(tf.mul(real, e), tf.mul(fake, tf.sub(1, e))) as tf.Tensor2D;
+  const norm = tf.sqrt(tf.add(tf.sum(tf.square(gradientOf(xHat)), 1), 1e-12));
+  return tf.mean(tf.square(tf.sub(norm, 1))) as tf.Scalar;
+}
+
+/** w <- clip(w, -c, c) for every variable (Arjovsky et al. 2017, Algorithm 1 line 7). @throws RangeError unless c > 0. */
+export function clipWeights(variables: readonly tf.Variable[], c: number): void {
+  if (!(c > 0)) throw new RangeError(`clip bound must be positive, got ${c}`);
+  tf.tidy(() => variables.forEach((v) => v.assign(tf.clipByValue(v, -c, c))));
+}
+
+/** Optimisation settings of a GAN scene. */
+export interface GanTrainingSpec {
+  readonly loss: GanLoss;
+  /** The generator's loss in the 'gan' game (ignored by the WGANs). */
+  readonly generatorObjective: GeneratorObjective;
+  /** Step size of the generator's optimizer, in (0, 1]. */
+  readonly generatorLearningRate: number;
+  /** Step size of the discriminator/critic's optimizer, in (0, 1]. */
+  readonly criticLearningRate: number;
+  /** Discriminator/critic updates per generator update (k of Goodfellow et al., n_critic of WGAN), integer in [1, 50]. */
+  readonly criticSteps: number;
+  /** Real rows and latent draws per batch, integer in [1, 65536]. */
+  readonly batchSize: number;
+  /** WGAN weight-clipping bound c > 0, in (0, 10] (ignored by the others). */
+  readonly clip: number;
+  /** WGAN-GP penalty weight lambda, in [0, 1000] (ignored by the others). */
+  readonly penalty: number;
+}
+
+/**
+ * Defaults per game (batch 256, the non-saturating generator loss for 'gan'). Optimizers are fixed by
+ * the game: GAN Adam(beta1 0.5, beta2 0.999) (Radford et al. 2016), WGAN RMSProp(decay 0.99, no
+ * momentum) (Arjovsky et al. 2017: Adam with beta1 > 0 made the critic unstable), WGAN-GP Adam(beta1 0, beta2 0.9)
+ * (Gulrajani et al. 2017, Algorithm 1).
+ *
+ * Chosen for live 2D scenes rather than copied from the papers, measured on 8 gaussians (energy distance
+ * of 500 G(z) to the data, 600 generator steps, 3 x 64 leakyRelu networks, batch 128, wasm):
+ * - GAN: step 5e-4 for both (0.82 -> 0.06, smooth; 1e-3 gets there with more oscillation, DCGAN's 2e-4
+ *   more slowly), k = 1.
+ * - WGAN: step 5e-4 for both, n_critic 5, c = 0.01 (0.82 -> 0.07). The paper's 5e-5 is for 10^5 steps:
+ *   here it only reached 0.41. With c = 0.01 the critic's values, and so the losses, are of order 1e-3.
+ * - WGAN-GP: step 1e-3, n_critic 5, lambda = 1 (0.82 -> 0.06 and 0.23 -> 0.03 on two seeds, penalty
+ *   about 0.05, so ||grad f|| stays near 1 and E_r f - E_g f estimates W_1). The paper's lambda = 10
+ *   (images) kept the generator oscillating here (energy distance between 0.2 and 2 for 600 steps at
+ *   steps 1e-4 to 1e-3); Gulrajani et al.'s own 2D toy code uses 0.1, which also trains but lets
+ *   ||grad f|| grow to 2-3 (penalty 2-5).
+ */
+export function defaultGanTraining(loss: GanLoss): GanTrainingSpec {
+  const common = { loss, generatorObjective: 'non-saturating' as const, batchSize: 256, clip: 0.01, penalty: 1 };
+  switch (loss) {
+    case 'gan':
+      return { ...common, generatorLearningRate: 5e-4, criticLearningRate: 5e-4, criticSteps: 1 };
+    case 'wgan':
+      return { ...common, generatorLearningRate: 5e-4, criticLearningRate: 5e-4, criticSteps: 5 };
+    case 'wgan-gp':
+      return { ...common, generatorLearningRate: 1e-3, criticLearningRate: 1e-3, criticSteps: 5 };
+  }
+}
+
+/** Checks GAN training settings; returns human-readable problems (empty when valid). */
+export function ganTrainingProblems(spec: GanTrainingSpec): string[] {
+  const p: string[] = [];
+  if (!GAN_LOSSES.includes(spec.loss)) p.push(`unknown loss '${spec.loss}'`);
+  if (!GENERATOR_OBJECTIVES.includes(spec.generatorObjective)) p.push(`unknown generatorObjective '${spec.generatorObjective}'`);
+  for (const key of ['generatorLearningRate', 'criticLearningRate'] as const) {
+    if (!(spec[key] > 0 && spec[key] <= 1)) p.push(`${key} must be in (0, 1], got ${spec[key]}`);
+  }
+  if (!Number.isInteger(spec.criticSteps) || spec.criticSteps < 1 || spec.criticSteps > 50) p.push(`criticSteps must be an integer in [1, 50], got ${spec.criticSteps}`);
+  if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1 || spec.batchSize > 65536) p.push(`batchSize must be an integer in [1, 65536], got ${spec.batchSize}`);
+  if (!(spec.clip > 0 && spec.clip <= 10)) p.push(`clip must be in (0, 10], got ${spec.clip}`);
+  if (!(spec.penalty >= 0 && spec.penalty <= 1000)) p.push(`penalty must be in [0, 1000], got ${spec.penalty}`);
+  return p;
+}
+
+/** RMSProp whose learning rate can change without losing its mean-square estimates. */
+class TunableRMSProp extends tf.RMSPropOptimizer {
+  setLearningRate(lr: number): void {
+    this.learningRate = lr;
+  }
+}
+
+type TunableOptimizer = TunableAdam | TunableRMSProp;
+
+/** The optimizer of each game (see {@link defaultGanTraining}). */
+function optimizerFor(loss: GanLoss, lr: number): TunableOptimizer {
+  if (loss === 'wgan') return new TunableRMSProp(lr, 0.99, 0, 1e-8, false);
+  return loss === 'gan' ? new TunableAdam(lr, 0.5, 0.999, 1e-8) : new TunableAdam(lr, 0, 0.9, 1e-8);
+}
+
+/** What one critic update returns; scalars the caller owns (read them asynchronously, then dispose). */
+export type CriticStepLosses = {
+  /** The minimised critic loss: {@link criticLoss} plus lambda times the penalty for WGAN-GP. */
+  critic: tf.Scalar;
+  /**
+   * The game's value on this batch: L(G, D) = E_r log D + E_g log(1 - D) in (-inf, 0] for a GAN (seed §3.1;
+   * -log 4 at the equilibrium p_g = p_r, D = 1/2), the critic's Wasserstein estimate E_r f - E_g f for a WGAN.
+   */
+  value: tf.Scalar;
+  /** The gradient penalty without lambda (WGAN-GP), 0 for the others. */
+  penalty: tf.Scalar;
+};
+
+/** What one {@link GanTrainer.step} returns: the last critic update's losses and the generator's loss. */
+export type GanStepLosses = CriticStepLosses & {
+  /** The minimised generator loss ({@link generatorLoss}) on its batch. */
+  generator: tf.Scalar;
+};
+
+/** Reads the losses of a step (one asynchronous readback each) and disposes them. */
+export async function readGanLosses(losses: GanStepLosses): Promise<{ critic: number; value: number; penalty: number; generator: number }> {
+  const [critic, value, penalty, generator] = await Promise.all(
+    [losses.critic, losses.value, losses.penalty, losses.generator].map(async (t) => (await t.data())[0]),
+  );
+  tf.dispose(losses);
+  return { critic, value, penalty, generator };
+}
+
+/**
+ * Trains a {@link Gan} live: {@link step} = `criticSteps` discriminator/critic updates on fresh batches,
+ * then one generator update. All draws (batch rows, z, interpolation weights) are seeded tfjs ops: no
+ * readback happens in a step. Owns the data tensor and the optimizers, not the networks: call dispose().
+ */
+export class GanTrainer {
+  /** Generator updates so far. */
+  generatorSteps = 0;
+  /** Critic updates so far. */
+  criticUpdates = 0;
+  private readonly data: tf.Tensor2D;
+  private spec: GanTrainingSpec;
+  private generatorOptimizer: TunableOptimizer;
+  private criticOptimizer: TunableOptimizer;
+
+  /**
+   * @param gan the networks (not owned). @param data real points [M, D] row-major.
+   * @param rng seeded source of every draw. @param spec see {@link ganTrainingProblems}.
+   * @throws RangeError on invalid settings or data that is not a non-empty multiple of D.
+   */
+  constructor(readonly gan: Gan, data: Float32Array, private readonly rng: Rng, spec: GanTrainingSpec) {
+    const problems = ganTrainingProblems(spec);
+    if (data.length === 0 || data.length % gan.dim !== 0) problems.push(`data length ${data.length} is not a positive multiple of D = ${gan.dim}`);
+    if (problems.length > 0) throw new RangeError(`invalid GAN training: ${problems.join('; ')}`);
+    this.spec = spec;
+    this.data = tf.tensor2d(data, [data.length / gan.dim, gan.dim]);
+    this.generatorOptimizer = optimizerFor(spec.loss, spec.generatorLearningRate);
+    this.criticOptimizer = optimizerFor(spec.loss, spec.criticLearningRate);
+  }
+
+  /** The settings in force. */
+  get training(): GanTrainingSpec {
+    return this.spec;
+  }
+
+  /**
+   * Changes the settings in place. Learning rates change without losing the optimizers' moments; a
+   * different `loss` replaces both optimizers (each game has its own, see {@link defaultGanTraining}) and
+   * so restarts their moments; the networks are kept either way.
+   * @throws RangeError if invalid (nothing changes then).
+   */
+  setTraining(spec: GanTrainingSpec): void {
+    const problems = ganTrainingProblems(spec);
+    if (problems.length > 0) throw new RangeError(problems.join('; '));
+    if (spec.loss !== this.spec.loss) {
+      this.generatorOptimizer.dispose();
+      this.criticOptimizer.dispose();
+      this.generatorOptimizer = optimizerFor(spec.loss, spec.generatorLearningRate);
+      this.criticOptimizer = optimizerFor(spec.loss, spec.criticLearningRate);
+    } else {
+      this.generatorOptimizer.setLearningRate(spec.generatorLearningRate);
+      this.criticOptimizer.setLearningRate(spec.criticLearningRate);
+    }
+    this.spec = spec;
+  }
+
+  /** `batchSize` real rows drawn uniformly with replacement from a seed, [B, D]. Not tidied. */
+  private realBatch(seed: number): tf.Tensor2D {
+    const idx = tf.randomUniform([this.spec.batchSize], 0, this.data.shape[0], 'int32', seed) as tf.Tensor1D;
+    return tf.gather(this.data, idx) as tf.Tensor2D;
+  }
+
+  /**
+   * One discriminator/critic update on a fresh real batch and fresh fakes G(z) (G is not updated). WGAN
+   * then clips every critic weight to [-clip, clip]; WGAN-GP adds lambda times {@link gradientPenalty}.
+   * @returns the update's losses; the caller owns them.
+   */
+  criticStep(): CriticStepLosses {
+    const { batchSize: b, loss, penalty: lambda } = this.spec;
+    const seeds = [this.rng.nextSeed(), this.rng.nextSeed(), this.rng.nextSeed()];
+    const kept: { penalty?: tf.Scalar } = {};
+    const critic = this.criticOptimizer.minimize(
+      () => {
+        const real = this.realBatch(seeds[0]);
+        const fake = this.gan.generate(this.gan.sampleLatent(b, seeds[1]));
+        const base = criticLoss(loss, this.gan.criticOutput(real), this.gan.criticOutput(fake));
+        if (loss !== 'wgan-gp') return base;
+        const eps = tf.randomUniform([b], 0, 1, 'float32', seeds[2]) as tf.Tensor1D;
+        kept.penalty = tf.keep(gradientPenalty((x) => this.gan.critic.inputGradient(x), real, fake, eps));
+        return tf.add(base, tf.mul(kept.penalty, lambda)) as tf.Scalar;
+      },
+      true,
+      this.gan.critic.variables,
+    ) as tf.Scalar;
+    if (loss === 'wgan') clipWeights(this.gan.critic.variables, this.spec.clip);
+    this.criticUpdates++;
+    const penalty = kept.penalty ?? tf.scalar(0);
+    // critic = -value + lambda penalty (WGAN-GP), -value otherwise.
+    const value = tf.tidy(() => (loss === 'wgan-gp' ? tf.sub(tf.mul(penalty, lambda), critic) : tf.neg(critic)) as tf.Scalar);
+    return { critic, value, penalty };
+  }
+
+  /** One generator update on fresh latent draws (the critic is not updated). @returns the generator loss; caller owns it. */
+  generatorStep(): tf.Scalar {
+    const { batchSize: b, loss, generatorObjective } = this.spec;
+    const seed = this.rng.nextSeed();
+    const value = this.generatorOptimizer.minimize(
+      () => generatorLoss(loss, generatorObjective, this.gan.criticOutput(this.gan.generate(this.gan.sampleLatent(b, seed)))),
+      true,
+      this.gan.generator.variables,
+    ) as tf.Scalar;
+    this.generatorSteps++;
+    return value;
+  }
+
+  /**
+   * `criticSteps` critic updates, then one generator update.
+   * @returns the last critic update's losses and the generator loss, scalars the caller owns
+   *   (e.g. {@link readGanLosses}, or `tf.dispose(losses)`).
+   */
+  step(): GanStepLosses {
+    let last = this.criticStep();
+    for (let i = 1; i < this.spec.criticSteps; i++) {
+      tf.dispose(last);
+      last = this.criticStep();
+    }
+    return { ...last, generator: this.generatorStep() };
+  }
+
+  /**
+   * What the heat map shows: D(x) = sigmoid(l(x)) in (0, 1) for a GAN (the probability that x is real),
+   * the critic f_w(x) in R for a WGAN. @param x [N, D] (e.g. a grid). @returns [N]; caller owns it.
+   */
+  discriminatorValues(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => {
+      const out = this.gan.criticOutput(x);
+      return this.spec.loss === 'gan' ? tf.sigmoid(out) : out;
+    });
+  }
+
+  /**
+   * The direction in which the generator's loss pushes each generated sample, -grad_x loss(x) per row
+   * (the per-sample loss of {@link generatorLoss}, not divided by the batch size): D(x) grad l(x) for
+   * minimax (vanishing where D(x) -> 0, seed §3.4), (1 - D(x)) grad l(x) for non-saturating, grad f(x)
+   * for WGAN. G itself moves its samples only through its Jacobian: G(z) changes by about
+   * -lr J_G J_G^T grad loss, not along this vector exactly.
+   * @param x points [N, D], typically G(z) for the scene's fixed z. @returns [N, D]; caller owns it.
+   */
+  generatorPush(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const slope = generatorSlope(this.spec.loss, this.spec.generatorObjective, this.gan.criticOutput(x));
+      return this.gan.critic.inputGradient(x, slope.reshape([-1, 1]) as tf.Tensor2D);
+    });
+  }
+
+  /** Frees the data tensor and both optimizers (not the networks). */
+  dispose(): void {
+    this.data.dispose();
+    this.generatorOptimizer.dispose();
+    this.criticOptimizer.dispose();
+  }
+}
