@@ -3,23 +3,21 @@
  * (drawing) and UI (GUI, HUD). The only file that knows every part; it also disposes them.
  */
 import { Color } from 'three/webgpu';
-import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, effectiveSampler, MODEL_SAMPLERS, validateConfig, withProfile, type ConfigGroup, type Field, type HeatMap, type PlaygroundConfig } from './config/playground-config';
+import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, effectiveSampler, isAdversarialKind, isRelevant, MODEL_SAMPLERS, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
 import { configFromHash, configToHash } from './config/url-hash';
 import { datasetInfo } from './data/datasets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
-import { clusterColors, HEAT_COLORMAPS, THEME, timeColor } from './scene/palette';
-import { ArrowField } from './scene/arrow-field';
-import { HeatMapLayer } from './scene/heat-map';
-import { StreamlineLayer } from './scene/streamlines';
+import { clusterColors, THEME, timeColor } from './scene/palette';
 import { ParticleLayer } from './scene/particle-layer';
 import { TensorUploader } from './scene/particle-upload';
 import { TrailLayer } from './scene/trail-layer';
 import { Stage } from './scene/stage';
 import type { SamplerKind } from './particles/reverse-samplers';
 import { DiffusionSession } from './session/diffusion-session';
-import { heatRange, traceStreamlines } from './session/field-views';
-import { FieldLegend } from './ui/field-legend';
+import { GanSession } from './session/gan-session';
+import { DiffusionViews } from './app/diffusion-views';
+import { GanViews, SURFACE_HEIGHT } from './app/gan-views';
 import { createConfigGui } from './ui/config-gui';
 import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
@@ -28,22 +26,30 @@ import { TrainingChart } from './ui/training-chart';
 /** Short sampler names for the HUD title. */
 const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama', langevin: 'annealed Langevin' };
 
-/** The HUD title: model, data set, sampler with its NFE, and whether the field is exact. */
-function hudTitle(config: PlaygroundConfig, nfe: number): string {
+const GAME_TITLES = { gan: 'GAN', wgan: 'WGAN', 'wgan-gp': 'WGAN-GP' } as const;
+
+/** The HUD title: model, data set, sampler with its NFE (or the game's settings), and whether the field is exact. */
+function hudTitle(config: PlaygroundConfig, session: Session): string {
   const kind = config.model.kind;
+  const data = datasetInfo(config.data.dataset).label;
+  if (kind === 'gan' || kind === 'wgan' || kind === 'wgan-gp') {
+    const detail = kind === 'gan' ? `${config.gan.objective} G loss, k = ${config.gan.dSteps}` : `n_critic = ${config.gan.nCritic}`;
+    return `${GAME_TITLES[kind]} · ${data} · ${detail}`;
+  }
+  const nfe = session instanceof DiffusionSession ? session.reverseNfe : 0;
   const model = kind === 'flow' ? 'Flow matching' : kind === 'score' ? 'Score model (VE)' : 'DDPM';
   const used = effectiveSampler(config);
   const sampler = kind === 'flow' ? SAMPLER_TITLES[used].replace('PF-', '') : SAMPLER_TITLES[used];
   const showNfe = used !== 'ancestral';
-  return `${model} · ${datasetInfo(config.data.dataset).label} · ${sampler}${showNfe ? ` (NFE ${nfe})` : ''}${config.sampling.field === 'exact' ? ' · exact field' : ''}`;
+  return `${model} · ${data} · ${sampler}${showNfe ? ` (NFE ${nfe})` : ''}${config.sampling.field === 'exact' ? ' · exact field' : ''}`;
 }
 
-/** What a heat map shows, for its legend. */
-function heatTitle(kind: Exclude<HeatMap, 'off'>, config: PlaygroundConfig): string {
-  const arrowField = config.model.kind === 'flow' ? '−velocity' : 'score';
-  if (kind === 'log-density') return 'log p_t(x) of the noised data (exact)';
-  if (kind === 'score-norm') return `|score| of the ${config.sampling.field} field`;
-  return `|learned − exact| of the ${arrowField}`;
+/** The live scene: a diffusion-family model or an adversarial game. */
+type Session = DiffusionSession | GanSession;
+
+/** A session for the config's model family. @throws RangeError on settings the model rejects. */
+function createSession(config: PlaygroundConfig): Session {
+  return isAdversarialKind(config.model.kind) ? new GanSession(config) : new DiffusionSession(config, 0);
 }
 
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
@@ -87,7 +93,7 @@ async function main(): Promise<void> {
   for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
   const config: PlaygroundConfig = fromUrl.config;
   config.sampling.sampler = effectiveSampler(config);
-  const session = new DiffusionSession(config, 0);
+  let session: Session = createSession(config);
   let particleLayer!: ParticleLayer;
   let dataLayer!: ParticleLayer;
 
@@ -110,6 +116,8 @@ async function main(): Promise<void> {
     stage.scene.add(particleLayer.object);
     uploader.reset();
   };
+  // The particles' heights on the GAN surface, fed by their own uploader.
+  const heightUploader = new TensorUploader(stage.renderer, shared ? choice.device : null);
   // Trails: built when the particles' trails change shape, fed by their own uploader.
   let trailLayer: TrailLayer | null = null;
   const trailUploader = new TensorUploader(stage.renderer, shared ? choice.device : null);
@@ -138,82 +146,43 @@ async function main(): Promise<void> {
     dataLayer.object.renderOrder = -0.5;
     stage.scene.add(dataLayer.object);
   };
-  // Field views (2D): arrows or streamlines of the field, and a heat map under the particles, at the
-  // particles' t (or a fixed field t). Each refreshed by one async tfjs readback every half second.
-  const ARROWS = 24;
-  const ARROW_EXTENT = 3;
-  const STREAM_GRID = 48;
-  const STREAM_EXTENT = 3.6;
-  const STREAM_SEEDS = 20;
-  const STREAM_STEPS = 14;
-  // The heat map's grid: on the CPU (wasm) the exact field of a point set over 2,000 points costs about
-  // 0.1 s at 48 x 48 here, so the grid is coarser there (the texture is filtered linearly either way).
-  const HEAT_GRID = choice.software ? 48 : 96;
-  const HEAT_EXTENT = 4.2;
-  const arrows = new ArrowField(ARROWS * ARROWS);
-  const streams = new StreamlineLayer(STREAM_SEEDS * STREAM_SEEDS * 2 * STREAM_STEPS);
-  const heat = new HeatMapLayer(HEAT_GRID, HEAT_EXTENT);
-  for (const o of [arrows.object, streams.object, heat.object]) {
-    o.visible = false;
-    stage.scene.add(o);
-  }
   // Bottom-left column: the heat-map legend above the plots.
   const bottomPanels = document.createElement('div');
   bottomPanels.className = 'bottom-panels';
   overlay.append(bottomPanels);
-  const legend = new FieldLegend(bottomPanels);
-  let linesPending = false;
-  let heatPending = false;
-  const fieldTau = (): number | undefined => (config.view.fieldFollow ? undefined : config.view.fieldT);
-  const refreshFieldViews = (): void => {
-    const flat = session.dim === 2;
-    const lines = flat ? config.view.fieldLines : 'off';
-    arrows.object.visible = lines === 'arrows';
-    streams.object.visible = lines === 'streamlines';
-    if (lines !== 'off' && !linesPending) {
-      linesPending = true;
-      const n = lines === 'arrows' ? ARROWS : STREAM_GRID;
-      const extent = lines === 'arrows' ? ARROW_EXTENT : STREAM_EXTENT;
-      session
-        .fieldGrid(n, extent, fieldTau())
-        .then((grid) => {
-          if (grid === null) return;
-          if (lines === 'arrows') {
-            arrows.update(grid.points, grid.vectors, (2 * extent) / n);
-          } else {
-            const h = (0.8 * (2 * extent)) / STREAM_SEEDS / STREAM_STEPS; // a line runs up to 0.8 of a seed cell each way
-            const traced = traceStreamlines({ n, extent, vectors: grid.vectors }, { seeds: STREAM_SEEDS, steps: STREAM_STEPS, h });
-            streams.update(traced.points, traced.speeds, traced.starts);
-          }
-        })
-        .catch(() => undefined)
-        .finally(() => (linesPending = false));
-    }
-    const kind = flat ? config.view.heatMap : 'off';
-    heat.object.visible = kind !== 'off';
-    if (kind === 'off') legend.hide();
-    else if (!heatPending) {
-      heatPending = true;
-      session
-        .heatMapGrid(kind, HEAT_GRID, HEAT_EXTENT, fieldTau())
-        .then((grid) => {
-          if (grid === null || config.view.heatMap !== kind || session.dim !== 2) return;
-          const range = heatRange(kind, grid.values);
-          const colormap = HEAT_COLORMAPS[kind];
-          heat.update(grid.values, range.lo, range.hi, colormap);
-          legend.show({ ...range, colormap, title: heatTitle(kind, config), time: `${grid.time.label}${config.view.fieldFollow ? '' : ' (fixed)'}` });
-        })
-        .catch(() => undefined)
-        .finally(() => (heatPending = false));
+  const fieldViews = new DiffusionViews(stage, bottomPanels, choice.software);
+  const sidePanels = document.createElement('div');
+  sidePanels.className = 'side-panels';
+  overlay.append(sidePanels);
+  const ganViews = new GanViews(stage, bottomPanels, sidePanels, choice.software);
+  setInterval(() => {
+    fieldViews.refresh(session instanceof DiffusionSession ? session : null, config);
+    ganViews.refresh(session instanceof GanSession ? session : null, config);
+  }, 500);
+  /** The camera for the scene: 3D data orbit, the GAN surface orbit, or the flat 2D view. */
+  const syncStageView = (): void => {
+    const view = session.dim === 3 ? '3d' : GanViews.surfaceOn(session instanceof GanSession ? session : null, config) ? 'landscape' : '2d';
+    if (stage.currentView !== view) stage.setView(view);
+  };
+  const plots = new SchedulePlots(bottomPanels);
+  const chart = new TrainingChart(plots.root);
+  /** Points the plots and the chart at the current session (after it is created or its model rebuilt). */
+  const attachCharts = (): void => {
+    chart.clear();
+    if (session instanceof DiffusionSession) {
+      plots.setPath(session.samplingPath);
+      chart.setMode('diffusion');
+      session.onLoss = (step, loss) => chart.addLoss(step, loss);
+      session.onStraightness = (step, value) => chart.addStraightness(step, value);
+    } else {
+      const gan = session;
+      chart.setMode('adversarial');
+      gan.onLoss = (step) => chart.addGanLosses(step, gan.losses.critic, gan.losses.generator);
     }
   };
-  setInterval(refreshFieldViews, 500);
-  const plots = new SchedulePlots(bottomPanels);
-  plots.setPath(session.samplingPath);
-  const chart = new TrainingChart(plots.root);
-  session.onLoss = (step, loss) => chart.addLoss(step, loss);
-  session.onStraightness = (step, value) => chart.addStraightness(step, value);
+  attachCharts();
   stage.setDimension(session.dim);
+  syncStageView();
   buildParticleLayer();
   buildDataLayer();
 
@@ -238,6 +207,16 @@ async function main(): Promise<void> {
       },
       render: (alpha) => {
         const p = session.particles;
+        const surface = session instanceof GanSession && GanViews.surfaceOn(session, config);
+        particleLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
+        if (surface && session instanceof GanSession) {
+          const version = p.version * 4096 + (ganViews.landscapeVersion % 4096);
+          if (heightUploader.wants(version)) {
+            const heights = session.heights();
+            heightUploader.upload([[heights, particleLayer.height]], version);
+            heights.dispose();
+          }
+        }
         uploader.upload([
           [p.previous, particleLayer.previous],
           [p.current, particleLayer.current],
@@ -269,7 +248,7 @@ async function main(): Promise<void> {
     loop.setStepsPerSecond(config.sampling.stepsPerSecond);
     loop.setTrainBudgetMs(config.model.trainBudgetMs);
     loop.paused = config.sampling.paused;
-    session.setHoldSteps(Math.round(HOLD_SECONDS * config.sampling.stepsPerSecond));
+    if (session instanceof DiffusionSession) session.setHoldSteps(Math.round(HOLD_SECONDS * config.sampling.stepsPerSecond));
   };
   applyLive();
 
@@ -284,28 +263,37 @@ async function main(): Promise<void> {
     // Assign per group: the GUI's controllers hold references to these group objects.
     for (const g of Object.keys(valid) as ConfigGroup[]) Object.assign(config[g], valid[g]);
     const sampler = effectiveSampler(config);
-    if (sampler !== config.sampling.sampler) {
+    if (sampler !== config.sampling.sampler && !isAdversarialKind(config.model.kind)) {
       const names = MODEL_SAMPLERS[config.model.kind].map((k) => SAMPLER_TITLES[k]).join(', ');
       hud.toast(`This model samples with ${names}; using ${SAMPLER_TITLES[sampler]}.`);
       config.sampling.sampler = sampler;
     }
     gui.refresh();
     try {
-      const rebuilt = session.apply(config);
+      const family = isAdversarialKind(config.model.kind) ? 'adversarial' : 'diffusion';
+      let rebuilt: ReturnType<Session['apply']>;
+      if (family !== session.family) {
+        // Another family of models: a new session (the old one keeps running until the new one is built).
+        const next = createSession(config);
+        session.dispose();
+        session = next;
+        rebuilt = 'data';
+      } else {
+        rebuilt = session.apply(config);
+      }
       if (rebuilt === 'data') {
         stage.setDimension(session.dim);
         buildParticleLayer();
         buildDataLayer();
-        plots.setPath(session.samplingPath);
-        chart.clear();
-        hud.toast(`Data set: ${datasetInfo(config.data.dataset).label}. Retraining from scratch.`);
+        attachCharts();
+        hud.toast(`${what === 'Data set' ? `Data set: ${datasetInfo(config.data.dataset).label}` : `${what} changed`}. Retraining from scratch.`);
       } else if (rebuilt === 'model') {
         hud.toast(`${what} changed: new network, retraining from scratch.`);
-        plots.setPath(session.samplingPath);
-        chart.clear();
+        attachCharts();
       } else if (rebuilt === 'particles') {
         buildParticleLayer();
       }
+      syncStageView();
     } catch (e) {
       hud.toast(`Could not apply ${what}: ${(e as Error).message}`, 'error');
     }
@@ -343,12 +331,12 @@ async function main(): Promise<void> {
       loop.stepOnce();
     },
     restart: () => {
-      session.particles.resetToData();
-      hud.toast('Particles back on the data (t = 0).');
+      session.restartParticles();
+      hud.toast(session instanceof GanSession ? 'Fresh latent draws z for the particles.' : 'Particles back on the data (t = 0).');
     },
     resetView: () => stage.resetView(),
     reflow: () => {
-      if (config.model.kind !== 'flow') {
+      if (!(session instanceof DiffusionSession) || config.model.kind !== 'flow') {
         hud.toast('Reflow straightens a flow-matching model: choose Model > model = flow matching first.', 'error');
         return;
       }
@@ -358,7 +346,7 @@ async function main(): Promise<void> {
         .then((done) => done && hud.toast('Reflow: now training on the model\'s own pairs; its paths straighten.'))
         .catch((e: unknown) => hud.toast(`Reflow failed: ${(e as Error).message}`, 'error'));
     },
-  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null));
+  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), isRelevant);
 
   addEventListener('resize', () => stage.resize());
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
@@ -384,28 +372,35 @@ async function main(): Promise<void> {
     { capture: true },
   );
 
-  const describeBackend = (): string => choice.reason;
+  // The HUD shows the backend in a few words; the full story of the choice is in its tooltip.
+  const shortBackend = `${choice.reason.split(';')[0]}${choice.software && choice.reason.includes(';') ? ' · no hardware GPU found' : ''}`;
   setInterval(() => {
     const s = loop.stats;
     const p = session.particles;
+    const diffusion = session instanceof DiffusionSession ? session : null;
     plots.setVisible(config.view.showSchedule);
+    plots.setPathVisible(diffusion !== null);
     if (config.view.showSchedule) {
-      plots.setTime(session.pathTime);
+      if (diffusion) plots.setTime(diffusion.pathTime);
       chart.flush();
     }
+    const phase = diffusion === null ? 'generating' : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`;
     hud.update({
-      title: hudTitle(config, session.reverseNfe),
-      phase: config.sampling.paused ? `${config.sampling.phase} · paused` : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`,
+      title: hudTitle(config, session),
+      phase: config.sampling.paused ? `${phase} · paused` : phase,
+      time: diffusion === null ? 'x = G(z), z fixed' : `t = ${p.t} / ${p.T}`,
       t: p.t,
       T: p.T,
       timeColor: `#${timeColor(p.t / p.T, scratchColor).getHexString()}`,
-      backend: describeBackend(),
+      backend: shortBackend,
+      backendDetail: choice.reason,
+      simLabel: diffusion === null ? 'G(z)' : 'diffusion',
       renderer: `three.js ${stage.backendName} · positions ${uploader.mode === 'gpu' ? 'GPU→GPU copy' : 'async readback'}`,
       fps: s.fps,
       frameMs: s.frameMs,
       trainStepsPerSecond: s.trainStepsPerSecond,
       simStepsPerSecond: s.simStepsPerSecond,
-      targetStepsPerSecond: config.sampling.paused ? 0 : config.sampling.stepsPerSecond,
+      targetStepsPerSecond: config.sampling.paused || diffusion === null ? 0 : config.sampling.stepsPerSecond,
       trainSteps: session.trainSteps,
       loss: session.loss,
       straightness: session.straightness,
@@ -437,11 +432,9 @@ async function main(): Promise<void> {
     dataLayer.dispose();
     chart.dispose();
     plots.dispose();
-    arrows.dispose();
     trailLayer?.dispose();
-    streams.dispose();
-    heat.dispose();
-    legend.dispose();
+    fieldViews.dispose();
+    ganViews.dispose();
     stage.dispose();
   });
   writeHash(); // a link with rejected values is shown cleaned

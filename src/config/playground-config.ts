@@ -12,12 +12,21 @@ import type { Activation } from '../models/epsilon-network';
 import { ACTIVATIONS } from '../models/epsilon-network';
 import type { ScheduleKind } from '../models/schedules';
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
+import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';
 import type { Phase } from '../particles/diffusion-particles';
 import { SAMPLER_KINDS, type SamplerKind } from '../particles/reverse-samplers';
 
 export type { Phase };
-/** Which generative model the scene trains: DDPM (seed §4), the NCSN score model (seed §4) or flow matching (seed §5.2). */
-export type ModelKind = 'ddpm' | 'score' | 'flow';
+/**
+ * Which generative model the scene trains: DDPM (seed §4), the NCSN score model (seed §4), flow matching
+ * (seed §5.2), or one of the adversarial games of seed §3: GAN, WGAN (weight clipping), WGAN-GP.
+ */
+export type ModelKind = 'ddpm' | 'score' | 'flow' | 'gan' | 'wgan' | 'wgan-gp';
+export const MODEL_KINDS: readonly ModelKind[] = ['ddpm', 'score', 'flow', 'gan', 'wgan', 'wgan-gp'];
+/** How the GAN landscape is shown: a heat map under the particles, a 3D surface they ride on, or not at all. */
+export type LandscapeView = 'heat-map' | 'surface' | 'off';
+/** Which discriminator the landscape shows: the learned D (or critic f), or the optimal D* = p_r / (p_r + p_g). */
+export type LandscapeSource = 'learned' | 'optimal';
 /** Which epsilon the reverse process uses: the live network, or the exact field of the data (oracle). */
 export type FieldSource = 'learned' | 'exact';
 /** Particle colouring: by the current diffusion time t, or by the data cluster a particle started in. */
@@ -36,6 +45,20 @@ export interface PlaygroundConfig {
   data: { dataset: DatasetName; particles: number; seed: number };
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; sigmaMax: number; sigmaMin: number; levels: number };
   model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
+  gan: {
+    objective: GeneratorObjective;
+    dSteps: number;
+    nCritic: number;
+    generatorLearningRate: number;
+    criticLearningRate: number;
+    clip: number;
+    gpLambda: number;
+    latentDim: number;
+    landscape: LandscapeView;
+    landscapeOf: LandscapeSource;
+    manifold: boolean;
+    pushArrows: boolean;
+  };
   sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; langevinSteps: number; langevinDelta: number; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldLines: FieldLines; heatMap: HeatMap; fieldFollow: boolean; fieldT: number; trails: number };
 }
@@ -51,11 +74,61 @@ export const MODEL_SAMPLERS: Record<ModelKind, readonly SamplerKind[]> = {
   ddpm: ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama'],
   score: ['langevin', 'euler', 'heun', 'rk4', 'euler-maruyama'],
   flow: ['rk4', 'heun', 'euler'],
+  gan: [],
+  wgan: [],
+  'wgan-gp': [],
 };
+
+/** Whether a model kind is one of the adversarial games (GAN, WGAN, WGAN-GP) rather than a diffusion-family model. */
+export function isAdversarialKind(kind: ModelKind): kind is 'gan' | 'wgan' | 'wgan-gp' {
+  return kind === 'gan' || kind === 'wgan' || kind === 'wgan-gp';
+}
+
+/** Settings only some models read (the GUI hides the others). */
+const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
+  'schedule.kind': (c) => c.model.kind === 'ddpm',
+  'schedule.T': (c) => c.model.kind === 'ddpm',
+  'schedule.betaStart': (c) => c.model.kind === 'ddpm',
+  'schedule.betaEnd': (c) => c.model.kind === 'ddpm',
+  'schedule.sigmaMax': (c) => c.model.kind === 'score',
+  'schedule.sigmaMin': (c) => c.model.kind === 'score',
+  'schedule.levels': (c) => c.model.kind === 'score',
+  'model.coupling': (c) => c.model.kind === 'flow',
+  'model.learningRate': (c) => !isAdversarialKind(c.model.kind),
+  'model.emaDecay': (c) => !isAdversarialKind(c.model.kind),
+  'gan.objective': (c) => c.model.kind === 'gan',
+  'gan.dSteps': (c) => c.model.kind === 'gan',
+  'gan.nCritic': (c) => c.model.kind === 'wgan' || c.model.kind === 'wgan-gp',
+  'gan.clip': (c) => c.model.kind === 'wgan',
+  'gan.gpLambda': (c) => c.model.kind === 'wgan-gp',
+  'sampling.phase': (c) => !isAdversarialKind(c.model.kind),
+  'sampling.field': (c) => !isAdversarialKind(c.model.kind),
+  'sampling.sampler': (c) => !isAdversarialKind(c.model.kind),
+  'sampling.nfe': (c) => c.model.kind !== 'ddpm' ? !isAdversarialKind(c.model.kind) : effectiveSampler(c) !== 'ancestral',
+  'sampling.variance': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ancestral',
+  'sampling.eta': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ddim',
+  'sampling.stochasticity': (c) => effectiveSampler(c) === 'euler-maruyama' && (c.model.kind === 'ddpm' || c.model.kind === 'score'),
+  'sampling.langevinSteps': (c) => c.model.kind === 'score' && effectiveSampler(c) === 'langevin',
+  'sampling.langevinDelta': (c) => c.model.kind === 'score' && effectiveSampler(c) === 'langevin',
+  'view.fieldLines': (c) => !isAdversarialKind(c.model.kind),
+  'view.heatMap': (c) => !isAdversarialKind(c.model.kind),
+  'view.fieldFollow': (c) => !isAdversarialKind(c.model.kind),
+  'view.fieldT': (c) => !isAdversarialKind(c.model.kind),
+};
+
+/**
+ * Whether the scene reads `group.key` under `config` (e.g. DDIM's eta only with the DDIM sampler, the
+ * weight clip only for WGAN). Every setting is kept and validated either way; the GUI hides the others.
+ */
+export function isRelevant(group: ConfigGroup, key: string, config: PlaygroundConfig): boolean {
+  if (group === 'gan' && !isAdversarialKind(config.model.kind)) return false;
+  return ONLY_FOR[`${group}.${key}`]?.(config) ?? true;
+}
 
 /** The sampler a scene actually uses: the configured one if its model has it, else the model's default. */
 export function effectiveSampler(config: PlaygroundConfig): SamplerKind {
   const allowed = MODEL_SAMPLERS[config.model.kind];
+  if (allowed.length === 0) return config.sampling.sampler; // a GAN does not sample by a solver
   return allowed.includes(config.sampling.sampler) ? config.sampling.sampler : allowed[0];
 }
 
@@ -115,7 +188,7 @@ export const CONFIG_SCHEMA = {
     levels: num('noise levels L (score model)', 10, 2, 100, 1, 'model'),
   },
   model: {
-    kind: choice<ModelKind>('model', 'ddpm', ['ddpm', 'score', 'flow'], 'model'),
+    kind: choice<ModelKind>('model', 'ddpm', MODEL_KINDS, 'model'),
     coupling: choice<Coupling>('coupling (flow)', 'independent', COUPLINGS, 'training'),
     width: num('width', 128, 16, 512, 16, 'model'),
     depth: num('hidden layers', 3, 1, 6, 1, 'model'),
@@ -124,6 +197,20 @@ export const CONFIG_SCHEMA = {
     batchSize: num('batch size', 512, 32, 8192, 32, 'training'),
     emaDecay: num('EMA decay (sampling)', 0.99, 0, 0.9999, 0.0001, 'training', { integer: false }),
     trainBudgetMs: num('train ms / frame', 8, 0, 200, 1, 'live'),
+  },
+  gan: {
+    objective: choice<GeneratorObjective>('generator loss (GAN)', 'non-saturating', GENERATOR_OBJECTIVES, 'training'),
+    dSteps: num('D steps per G step (GAN k)', 1, 1, 20, 1, 'training'),
+    nCritic: num('critic steps per G step (WGAN n_critic)', 5, 1, 20, 1, 'training'),
+    generatorLearningRate: num('G learning rate', 1e-3, 1e-5, 0.05, 1e-5, 'training', { log: true, integer: false }),
+    criticLearningRate: num('D / critic learning rate', 1e-3, 1e-5, 0.05, 1e-5, 'training', { log: true, integer: false }),
+    clip: num('weight clip c (WGAN)', 0.01, 0.001, 1, 0.001, 'training', { log: true, integer: false }),
+    gpLambda: num('gradient penalty lambda (WGAN-GP)', 1, 0, 100, 0.1, 'training', { integer: false }),
+    latentDim: num('latent dimension k', 2, 1, 8, 1, 'model'),
+    landscape: choice<LandscapeView>('landscape', 'heat-map', ['heat-map', 'surface', 'off'], 'live'),
+    landscapeOf: choice<LandscapeSource>('landscape of', 'learned', ['learned', 'optimal'], 'live'),
+    manifold: bool('generator manifold G(grid)', true, 'live'),
+    pushArrows: bool('generator push arrows', false, 'live'),
   },
   sampling: {
     phase: choice<Phase>('phase', 'loop', ['forward', 'reverse', 'loop'], 'live'),

@@ -23,10 +23,15 @@ export class HeatMapLayer {
   private readonly material: MeshBasicNodeMaterial;
   private readonly fade: Float32Array;
 
-  /** @param n texels per side (the grid of the values). @param extent the plane covers [-extent, extent]^2 in data units. */
+  /**
+   * @param n texels per side (the grid of the values). @param extent the plane covers [-extent, extent]^2 in data units.
+   * @param fadeLow whether low values fade into the background (a density-like quantity); false for a
+   * diverging map whose both ends matter (a discriminator).
+   */
   constructor(
     readonly n: number,
     readonly extent: number,
+    private readonly fadeLow = true,
   ) {
     this.pixels = new Uint8Array(n * n * 4);
     this.texture = new DataTexture(this.pixels, n, n, RGBAFormat, UnsignedByteType);
@@ -67,7 +72,7 @@ export class HeatMapLayer {
       }
       const u = Math.min(1, Math.max(0, (v - lo) / span));
       const idx = Math.round(255 * u);
-      const w = Math.min(1, u / LOW_FADE);
+      const w = this.fadeLow ? Math.min(1, u / LOW_FADE) : 1;
       px[4 * k] = lut[3 * idx];
       px[4 * k + 1] = lut[3 * idx + 1];
       px[4 * k + 2] = lut[3 * idx + 2];

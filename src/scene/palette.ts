@@ -65,3 +65,18 @@ export function colormapLut(colormap: (t: number) => string): Uint8Array {
   }
   return lut;
 }
+
+const CRITIC_LOW = new Color('#a8492a');
+const CRITIC_MID = new Color('#161b33');
+const CRITIC_HIGH = new Color('#2e9fd4');
+const scratch = new Color();
+
+/**
+ * The discriminator / critic colour map, t in [0, 1] -> CSS colour: warm orange where the critic says
+ * "generated" (t = 0), dark at indifference (t = 1/2, where D = 1/2 at the GAN equilibrium), sky blue where
+ * it says "real" (t = 1). Dark in the middle so the particles stay visible on a dark stage.
+ */
+export function criticColor(t: number): string {
+  const u = Math.min(1, Math.max(0, t));
+  return u < 0.5 ? scratch.lerpColors(CRITIC_LOW, CRITIC_MID, 2 * u).getStyle() : scratch.lerpColors(CRITIC_MID, CRITIC_HIGH, 2 * u - 1).getStyle();
+}

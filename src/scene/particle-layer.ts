@@ -30,6 +30,8 @@ export class ParticleLayer {
   readonly previous: InstancedBufferAttribute;
   /** Positions after the last simulation step, [count, dim]. */
   readonly current: InstancedBufferAttribute;
+  /** 2D only: a height per particle, [count] (e.g. the critic's value), drawn as z = height * heightScale. */
+  readonly height: InstancedBufferAttribute;
   readonly count: number;
   readonly dim: 2 | 3;
   private readonly material: PointsNodeMaterial;
@@ -38,6 +40,7 @@ export class ParticleLayer {
   private readonly opacity = uniform(1);
   private readonly timeColor = uniform(new Color(1, 1, 1));
   private readonly clusterMix = uniform(0);
+  private readonly heightScale = uniform(0);
 
   constructor(options: ParticleLayerOptions) {
     const { count, dim, positions } = options;
@@ -46,13 +49,14 @@ export class ParticleLayer {
     this.dim = dim;
     this.previous = new InstancedBufferAttribute(new Float32Array(positions), dim);
     this.current = new InstancedBufferAttribute(new Float32Array(positions), dim);
+    this.height = new InstancedBufferAttribute(new Float32Array(count), 1);
     // sizeAttenuation off: sprites keep their pixel size under the perspective camera of the 3D view.
     const material = new PointsNodeMaterial({ transparent: true, depthWrite: false, sizeAttenuation: false, blending: options.additive ? AdditiveBlending : NormalBlending });
     if (dim === 3) {
       material.positionNode = mix(instancedBufferAttribute(this.previous, 'vec3' as const), instancedBufferAttribute(this.current, 'vec3' as const), this.alpha);
     } else {
       const p = mix(instancedBufferAttribute(this.previous, 'vec2' as const), instancedBufferAttribute(this.current, 'vec2' as const), this.alpha);
-      material.positionNode = vec3(p.x, p.y, float(0));
+      material.positionNode = vec3(p.x, p.y, instancedBufferAttribute(this.height, 'float' as const).mul(this.heightScale));
     }
     material.sizeNode = this.size;
     const colors = options.colors ?? new Float32Array(count * 3).fill(1);
@@ -71,6 +75,10 @@ export class ParticleLayer {
   /** Render interpolation between previous (0) and current (1) state. */
   setAlpha(alpha: number): void {
     this.alpha.value = alpha;
+  }
+  /** 2D: z = height * scale (0 keeps the particles in the plane). */
+  setHeightScale(scale: number): void {
+    this.heightScale.value = scale;
   }
   /** Sprite diameter in CSS pixels. */
   setPointSize(px: number): void {

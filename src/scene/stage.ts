@@ -22,6 +22,12 @@ import { THEME } from './palette';
 /** Half the height of the 2D view in data units (unit-variance data fits comfortably). */
 const VIEW_HALF_HEIGHT = 3.2;
 
+/**
+ * '2d': orthographic top view with pan/zoom; '3d': perspective orbit (y up) for 3D data; 'landscape':
+ * perspective orbit over the 2D plane with z up, for a height field over the data plane (GAN critic).
+ */
+export type StageView = '2d' | '3d' | 'landscape';
+
 /** Options of {@link Stage.create}. */
 export interface StageOptions {
   readonly canvas: HTMLCanvasElement;
@@ -39,7 +45,7 @@ export class Stage {
   camera: OrthographicCamera | PerspectiveCamera;
   private controls: OrbitControls;
   private grid: LineSegments;
-  private dim: 2 | 3 | null = null;
+  private view: StageView | null = null;
 
   private constructor(readonly renderer: WebGPURenderer, readonly canvas: HTMLCanvasElement) {
     this.scene.background = new Color(THEME.background);
@@ -69,27 +75,38 @@ export class Stage {
 
   /** Switches between the 2D view (orthographic, pan/zoom) and the 3D view (perspective, orbit). */
   setDimension(dim: 2 | 3): void {
-    if (dim === this.dim) {
+    this.setView(dim === 2 ? '2d' : '3d');
+  }
+
+  /** The current view. */
+  get currentView(): StageView {
+    return this.view ?? '2d';
+  }
+
+  /** Switches the camera and controls to `view` (and resets the framing). */
+  setView(view: StageView): void {
+    if (view === this.view) {
       this.resetView();
       return;
     }
-    this.dim = dim;
+    this.view = view;
     this.controls.dispose();
     this.scene.remove(this.grid);
     this.grid.geometry.dispose();
-    this.grid = makeGrid(dim);
+    this.grid = makeGrid(view === '3d' ? 3 : 2);
     this.scene.add(this.grid);
-    this.camera = dim === 2 ? new OrthographicCamera(-1, 1, 1, -1, -100, 100) : new PerspectiveCamera(45, 1, 0.05, 200);
+    this.camera = view === '2d' ? new OrthographicCamera(-1, 1, 1, -1, -100, 100) : new PerspectiveCamera(45, 1, 0.05, 200);
+    if (view === 'landscape') this.camera.up.set(0, 0, 1);
     this.controls = new OrbitControls(this.camera, this.canvas);
     this.controls.enableDamping = true;
-    if (dim === 2) {
+    if (view === '2d') {
       this.controls.enableRotate = false;
       this.controls.screenSpacePanning = true;
       this.controls.mouseButtons = { LEFT: MOUSE.PAN, MIDDLE: MOUSE.DOLLY, RIGHT: MOUSE.PAN };
       this.controls.touches = { ONE: TOUCH.PAN, TWO: TOUCH.DOLLY_PAN };
     } else {
       this.controls.autoRotate = true;
-      this.controls.autoRotateSpeed = 0.6;
+      this.controls.autoRotateSpeed = view === 'landscape' ? 0.35 : 0.6;
     }
     this.resetView();
   }
@@ -99,6 +116,8 @@ export class Stage {
     if (this.camera instanceof OrthographicCamera) {
       this.camera.position.set(0, 0, 10);
       this.camera.zoom = 1;
+    } else if (this.view === 'landscape') {
+      this.camera.position.set(0.6, -8.6, 6.2);
     } else {
       this.camera.position.set(4.2, 3.2, 5.6);
     }

@@ -67,6 +67,7 @@ export function diffInvalidation(a: PlaygroundConfig, b: PlaygroundConfig): Inva
 
 /** The live scene state. Owns every tensor it creates: call {@link dispose}. */
 export class DiffusionSession {
+  readonly family = 'diffusion' as const;
   config: PlaygroundConfig;
   schedule!: NoiseSchedule;
   net!: EpsilonNetwork;
@@ -240,6 +241,12 @@ export class DiffusionSession {
 
   /** The last log-density grid, by grid and time, and the exact field it came from. */
   private logDensityCache: { key: string; denoiser: ExactDenoiser; values: Float32Array } | null = null;
+
+
+  /** Puts the particles back on their data points (the restart action). */
+  restartParticles(): void {
+    this.particles.resetToData();
+  }
 
   /** Throws the model away and starts training from fresh weights (same data, same particles). */
   resetWeights(): void {

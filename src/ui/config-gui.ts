@@ -9,7 +9,7 @@ import GUI, { type Controller } from 'lil-gui';
 import { CONFIG_SCHEMA, type ChoiceField, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
 import { DATASETS } from '../data/datasets';
 
-const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Schedule', model: 'Model', sampling: 'Sampling', view: 'View' };
+const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Schedule', model: 'Model', gan: 'GAN game', sampling: 'Sampling', view: 'View' };
 
 /** Display names for choice options (value -> label). */
 const OPTION_LABELS: Record<string, string> = {
@@ -20,6 +20,14 @@ const OPTION_LABELS: Record<string, string> = {
   ddpm: 'DDPM (diffusion)',
   score: 'score model (NCSN)',
   flow: 'flow matching',
+  gan: 'GAN',
+  wgan: 'WGAN (weight clipping)',
+  'wgan-gp': 'WGAN-GP (gradient penalty)',
+  minimax: 'minimax log(1 - D(G(z)))',
+  'non-saturating': 'non-saturating -log D(G(z))',
+  'heat-map': 'heat map',
+  surface: '3D surface',
+  optimal: 'optimal D* = p_r / (p_r + p_g)',
   independent: 'independent',
   'minibatch-ot': 'minibatch optimal transport',
   learned: 'learned (the network)',
@@ -65,12 +73,16 @@ export function createConfigGui(
   actions: GuiActions,
   container?: HTMLElement,
   filter: OptionFilter = () => null,
+  relevant: (group: ConfigGroup, key: string, config: PlaygroundConfig) => boolean = () => true,
 ): { gui: GUI; refresh: () => void } {
   const gui = new GUI({ title: 'Generative Playground', container, width: 290 });
   const controllers: Controller[] = [];
+  const placed: { group: ConfigGroup; key: string; controller: Controller }[] = [];
+  const folders: { folder: GUI; group: ConfigGroup }[] = [];
   const filtered: { group: ConfigGroup; key: string; field: ChoiceField; controller: Controller; shown: string }[] = [];
   for (const group of Object.keys(CONFIG_SCHEMA) as ConfigGroup[]) {
     const folder = gui.addFolder(GROUP_TITLES[group]);
+    folders.push({ folder, group });
     const target = config[group] as Record<string, unknown>;
     for (const [key, f] of Object.entries(CONFIG_SCHEMA[group])) {
       const field = f as Field;
@@ -79,6 +91,7 @@ export function createConfigGui(
       if (heavy || field.kind === 'choice') c.onFinishChange(() => onChange(group, key));
       else c.onChange(() => onChange(group, key));
       controllers.push(c);
+      placed.push({ group, key, controller: c });
       if (field.kind === 'choice') filtered.push({ group, key, field, controller: c, shown: '' });
     }
     if (group === 'view' || group === 'schedule') folder.close();
@@ -99,6 +112,14 @@ export function createConfigGui(
       }
     }
     controllers.forEach((c) => c.updateDisplay());
+    // Only the settings the current model reads; a folder with none left is hidden.
+    const shown = new Set<ConfigGroup>();
+    for (const p of placed) {
+      const on = relevant(p.group, p.key, config);
+      p.controller.show(on);
+      if (on) shown.add(p.group);
+    }
+    for (const f of folders) f.folder.show(shown.has(f.group));
   };
   refresh();
   return { gui, refresh };

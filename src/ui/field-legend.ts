@@ -7,7 +7,7 @@
 export interface LegendState {
   /** What the colours mean, e.g. "log p_t(x), exact". */
   readonly title: string;
-  /** Where in time, e.g. "t = 420 / 1000". */
+  /** Where in time, e.g. "t = 420 / 1000" ('' for none). */
   readonly time: string;
   readonly lo: number;
   readonly hi: number;
@@ -50,7 +50,7 @@ export class FieldLegend {
 
   show(s: LegendState): void {
     this.title.textContent = s.title;
-    this.time.textContent = `at ${s.time}`;
+    this.time.textContent = s.time === '' ? '' : `at ${s.time}`;
     this.lo.textContent = `${s.clippedLo ? '≤ ' : ''}${fmt(s.lo)}`;
     this.hi.textContent = `${s.clippedHi ? '≥ ' : ''}${fmt(s.hi)}`;
     if (s.colormap !== this.colormap) {

@@ -8,11 +8,17 @@
 export interface HudState {
   readonly title: string;
   readonly phase: string;
+  /** Where in time, e.g. "t = 420 / 1000" ('' when the model has no diffusion time). */
+  readonly time: string;
   readonly t: number;
   readonly T: number;
   /** CSS colour of the current t (matches the particles). */
   readonly timeColor: string;
   readonly backend: string;
+  /** The full story of the backend choice (shown on hover). */
+  readonly backendDetail: string;
+  /** What one simulation step is: 'diffusion' (a step in t) or 'G(z)' (a refresh of the generated points). */
+  readonly simLabel: string;
   readonly renderer: string;
   readonly fps: number;
   readonly frameMs: number;
@@ -50,10 +56,10 @@ export class Hud {
         <tr><th>tfjs</th><td data-f="backend"></td></tr>
         <tr><th>draw</th><td data-f="renderer"></td></tr>
         <tr><th>fps</th><td><span data-f="fps"></span> <span class="dim">· frame <span data-f="frameMs"></span> ms</span></td></tr>
-        <tr><th>diffusion</th><td><span data-f="simRate"></span> steps/s <span class="dim" data-f="simTarget"></span></td></tr>
+        <tr><th data-f="simLabel">diffusion</th><td><span data-f="simRate"></span> steps/s <span class="dim" data-f="simTarget"></span></td></tr>
         <tr><th>train</th><td><span data-f="trainRate"></span> steps/s <span class="dim">· <span data-f="trainSteps"></span> steps</span></td></tr>
         <tr><th>loss</th><td data-f="loss"></td></tr>
-        <tr><th>straightness</th><td><span data-f="straightness"></span> <span class="dim">chord / path length</span></td></tr>
+        <tr data-row="straightness"><th>straightness</th><td><span data-f="straightness"></span> <span class="dim">chord / path length</span></td></tr>
         <tr><th>particles</th><td data-f="particles"></td></tr>
       </table>`;
     for (const el of this.root.querySelectorAll<HTMLElement>('[data-f]')) this.fields.set(el.dataset.f as string, el);
@@ -74,10 +80,15 @@ export class Hud {
   update(s: HudState): void {
     this.set('title', s.title);
     this.set('phase', s.phase);
-    this.set('t', `t = ${s.t} / ${s.T}`);
+    this.set('t', s.time);
     this.bar.style.width = `${(100 * s.t) / Math.max(1, s.T)}%`;
     this.bar.style.background = s.timeColor;
     this.set('backend', s.backend);
+    const backend = this.fields.get('backend');
+    if (backend && backend.title !== s.backendDetail) backend.title = s.backendDetail;
+    this.set('simLabel', s.simLabel);
+    const straightRow = this.root.querySelector<HTMLElement>('[data-row="straightness"]');
+    if (straightRow) straightRow.style.display = Number.isFinite(s.straightness) || s.simLabel === 'diffusion' ? '' : 'none';
     this.set('renderer', s.renderer);
     this.set('fps', rate(s.fps));
     this.set('frameMs', fmt(s.frameMs, 1));

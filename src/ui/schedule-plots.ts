@@ -106,6 +106,11 @@ export class SchedulePlots {
     this.root.style.display = visible ? '' : 'none';
   }
 
+  /** Shows or hides the two path charts only (a GAN has no path; other charts in the panel stay). */
+  setPathVisible(visible: boolean): void {
+    for (const plot of [this.main, this.snr]) plot.root.style.display = visible ? '' : 'none';
+  }
+
   dispose(): void {
     this.main.destroy();
     this.snr.destroy();

@@ -1,0 +1,177 @@
+/**
+ * Wiring of the GAN scene's views (2D data): the discriminator / critic landscape as a heat map or a 3D
+ * surface the particles ride on (learned D, or the optimal D* from density estimates), the generator
+ * manifold G(grid), the generator's push on the particles, and the panel with the bilevel table and the
+ * seed's theory. Each view is refreshed by one asynchronous readback from the session, at most one in
+ * flight per view; the scene layers and the panel only draw.
+ */
+import type { Object3D } from 'three/webgpu';
+import type { PlaygroundConfig } from '../config/playground-config';
+import { ArrowField } from '../scene/arrow-field';
+import { HeatMapLayer } from '../scene/heat-map';
+import { LandscapeSurface } from '../scene/landscape-surface';
+import { ManifoldMesh } from '../scene/manifold-mesh';
+import { criticColor } from '../scene/palette';
+import type { Stage } from '../scene/stage';
+import type { GanSession, GanTheory } from '../session/gan-session';
+import { FieldLegend } from '../ui/field-legend';
+import { GanPanel } from '../ui/gan-panel';
+
+const EXTENT = 4.2;
+const SURFACE_GRID = 48;
+const MANIFOLD_RESOLUTION = 24;
+const PUSH_ARROWS = 400;
+/** Height of D = 1 (or the critic's maximum) above the data plane, in data units. */
+export const SURFACE_HEIGHT = 2.2;
+/** The theory figures (KDEs, an assignment) are refreshed at most this often, in ms. */
+const THEORY_EVERY_MS = 2000;
+
+/** The GAN layers, legend and panel. Call {@link dispose}. */
+export class GanViews {
+  /** Incremented whenever the landscape's range changes (the particles' heights must be re-uploaded). */
+  landscapeVersion = 0;
+  private readonly heat: HeatMapLayer;
+  private readonly surface = new LandscapeSurface(SURFACE_GRID, EXTENT);
+  private readonly manifold = new ManifoldMesh(MANIFOLD_RESOLUTION, 2);
+  private readonly manifold1d = new ManifoldMesh(MANIFOLD_RESOLUTION * 4, 1);
+  private readonly arrows = new ArrowField(PUSH_ARROWS);
+  private readonly legend: FieldLegend;
+  private readonly panel: GanPanel;
+  private readonly heatGrid: number;
+  private pending = { landscape: false, manifold: false, arrows: false, theory: false };
+  private theory: GanTheory | null = null;
+  private theoryAt = -Infinity;
+  private lastRange = '';
+
+  /**
+   * @param panels the DOM column for the legend; @param sidePanels the one for the GAN panel.
+   * @param software true on a CPU backend (coarser grids).
+   */
+  constructor(
+    private readonly stage: Stage,
+    panels: HTMLElement,
+    sidePanels: HTMLElement,
+    software: boolean,
+  ) {
+    this.heatGrid = software ? 48 : 96;
+    this.heat = new HeatMapLayer(this.heatGrid, EXTENT, false);
+    this.legend = new FieldLegend(panels);
+    this.panel = new GanPanel(sidePanels);
+    for (const o of this.objects()) {
+      o.visible = false;
+      stage.scene.add(o);
+    }
+    this.panel.setVisible(false);
+  }
+
+  private objects(): Object3D[] {
+    return [this.heat.object, this.surface.mesh, this.surface.lines, this.manifold.object, this.manifold1d.object, this.arrows.object];
+  }
+
+  /** Whether the particles ride the 3D surface (so the caller lifts them by their heights). */
+  static surfaceOn(session: GanSession | null, config: PlaygroundConfig): boolean {
+    return session !== null && session.dim === 2 && config.gan.landscape === 'surface';
+  }
+
+  /** Starts the readbacks the config asks for (a GAN session) or hides everything (null: a diffusion scene). */
+  refresh(session: GanSession | null, config: PlaygroundConfig): void {
+    const flat = session !== null && session.dim === 2;
+    const g = config.gan;
+    const surface = flat && g.landscape === 'surface';
+    const heat = flat && g.landscape === 'heat-map';
+    this.heat.object.visible = heat;
+    this.surface.setVisible(surface);
+    const latent2 = session !== null && session.gan.latentDim >= 2;
+    this.manifold.object.visible = flat && g.manifold && latent2;
+    this.manifold1d.object.visible = flat && g.manifold && !latent2;
+    this.arrows.object.visible = flat && g.pushArrows;
+    this.panel.setVisible(session !== null);
+    if (!(heat || surface)) this.legend.hide();
+    if (session === null) return;
+    this.refreshPanel(session, config);
+    if (!flat) return;
+    if ((heat || surface) && !this.pending.landscape) {
+      this.pending.landscape = true;
+      const optimal = g.landscapeOf === 'optimal';
+      session
+        .landscape(surface ? SURFACE_GRID : this.heatGrid, EXTENT, optimal)
+        .then((land) => {
+          if (land === null) return;
+          const span = land.max - land.min;
+          const normalised = land.values.map((v) => (v - land.min) / span);
+          if (surface) this.surface.update(normalised, SURFACE_HEIGHT);
+          else this.heat.update(land.values, land.min, land.max, criticColor);
+          const key = `${land.min} ${land.max}`;
+          if (key !== this.lastRange) {
+            this.lastRange = key;
+            this.landscapeVersion++;
+          }
+          const wgan = config.model.kind !== 'gan';
+          const title = `${optimal ? 'optimal D*(x) = p_r / (p_r + p_g) (KDE)' : wgan ? 'critic f_w(x)' : 'discriminator D(x)'}: blue looks real, orange generated`;
+          this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: false, clippedHi: false, colormap: criticColor });
+        })
+        .catch(() => undefined)
+        .finally(() => (this.pending.landscape = false));
+    }
+    if (g.manifold && !this.pending.manifold) {
+      this.pending.manifold = true;
+      const r = latent2 ? MANIFOLD_RESOLUTION : MANIFOLD_RESOLUTION * 4;
+      session
+        .manifold(r)
+        .then((points) => (latent2 ? this.manifold : this.manifold1d).update(points))
+        .catch(() => undefined)
+        .finally(() => (this.pending.manifold = false));
+    }
+    if (g.pushArrows && !this.pending.arrows) {
+      this.pending.arrows = true;
+      session
+        .pushArrows(PUSH_ARROWS)
+        .then(({ points, vectors }) => {
+          if (points.length === PUSH_ARROWS * 2) this.arrows.update(points, vectors, 0.45);
+        })
+        .catch(() => undefined)
+        .finally(() => (this.pending.arrows = false));
+    }
+  }
+
+  private refreshPanel(session: GanSession, config: PlaygroundConfig): void {
+    const now = performance.now();
+    if (session.dim === 2 && !this.pending.theory && now - this.theoryAt > THEORY_EVERY_MS) {
+      this.pending.theory = true;
+      this.theoryAt = now;
+      session
+        .theory()
+        .then((t) => (this.theory = t))
+        .catch(() => undefined)
+        .finally(() => (this.pending.theory = false));
+    }
+    const l = session.losses;
+    const th = this.theory;
+    const game = config.model.kind === 'wgan' || config.model.kind === 'wgan-gp' ? config.model.kind : 'gan';
+    this.panel.update({
+      game,
+      objective: config.gan.objective,
+      criticSteps: game === 'gan' ? config.gan.dSteps : config.gan.nCritic,
+      value: l.value,
+      generatorLoss: l.generator,
+      penalty: game === 'wgan-gp' ? l.penalty : Number.NaN,
+      optimalValue: th?.optimalValue ?? Number.NaN,
+      jsForm: th?.jsForm ?? Number.NaN,
+      learnedValue: th?.learnedValue ?? Number.NaN,
+      criticEstimate: th?.criticEstimate ?? Number.NaN,
+      exactW1: th?.exactW1 ?? Number.NaN,
+      generatorSteps: session.trainSteps,
+    });
+  }
+
+  dispose(): void {
+    for (const o of this.objects()) this.stage.scene.remove(o);
+    this.heat.dispose();
+    this.surface.dispose();
+    this.manifold.dispose();
+    this.manifold1d.dispose();
+    this.arrows.dispose();
+    this.legend.dispose();
+    this.panel.dispose();
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * A height field over the 2D data plane: z = scale * h(x, y) on an n x n grid, coloured by h with the
+ * critic colour map (palette.criticColor) and traced by faint grid lines, for the discriminator / critic landscape that the
+ * generated particles ride on. It only draws the values it is handed.
+ */
+import { criticColor } from './palette';
+import { BufferAttribute, BufferGeometry, Color, DoubleSide, LineBasicNodeMaterial, LineSegments, Mesh, MeshBasicNodeMaterial } from 'three/webgpu';
+
+/** A surface of n x n vertices over [-extent, extent]^2. Owns GPU resources: call dispose(). */
+export class LandscapeSurface {
+  /** The surface and its grid lines (add both to the scene). */
+  readonly mesh: Mesh;
+  readonly lines: LineSegments;
+  private readonly positions: Float32Array;
+  private readonly colors: Float32Array;
+  private readonly geometry = new BufferGeometry();
+  private readonly lineGeometry = new BufferGeometry();
+  private readonly material = new MeshBasicNodeMaterial({ vertexColors: true, transparent: true, opacity: 0.78, side: DoubleSide, depthWrite: false });
+  private readonly lineMaterial = new LineBasicNodeMaterial({ color: 0xffffff, transparent: true, opacity: 0.13, depthWrite: false });
+
+  /**
+   * @param n vertices per side (>= 2), matching the grid of values given to {@link update}.
+   * @param extent half-width of the square in data units.
+   * @throws RangeError on n < 2 or a non-positive extent.
+   */
+  constructor(
+    readonly n: number,
+    readonly extent: number,
+  ) {
+    if (!Number.isInteger(n) || n < 2 || !(extent > 0)) throw new RangeError(`a landscape needs n >= 2 and extent > 0, got ${n}, ${extent}`);
+    this.positions = new Float32Array(n * n * 3);
+    this.colors = new Float32Array(n * n * 3);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = i * n + j;
+        this.positions[3 * v] = -extent + (2 * extent * j) / (n - 1);
+        this.positions[3 * v + 1] = -extent + (2 * extent * i) / (n - 1);
+      }
+    }
+    const position = new BufferAttribute(this.positions, 3);
+    const tris = new Uint32Array((n - 1) * (n - 1) * 6);
+    const segs = new Uint32Array(2 * (n - 1) * n * 2);
+    for (let i = 0, t = 0, s = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = i * n + j;
+        if (i + 1 < n && j + 1 < n) tris.set([v, v + 1, v + n, v + 1, v + n + 1, v + n], (t++) * 6);
+        if (j + 1 < n) segs.set([v, v + 1], (s++) * 2);
+        if (i + 1 < n) segs.set([v, v + n], (s++) * 2);
+      }
+    }
+    this.geometry.setAttribute('position', position);
+    this.geometry.setAttribute('color', new BufferAttribute(this.colors, 3));
+    this.geometry.setIndex(new BufferAttribute(tris, 1));
+    this.lineGeometry.setAttribute('position', position);
+    this.lineGeometry.setIndex(new BufferAttribute(segs, 1));
+    this.mesh = new Mesh(this.geometry, this.material);
+    this.lines = new LineSegments(this.lineGeometry, this.lineMaterial);
+    for (const o of [this.mesh, this.lines]) {
+      o.frustumCulled = false;
+      o.renderOrder = -0.6;
+    }
+  }
+
+  /**
+   * Sets the heights: z = scale * h for h in [0, 1] (values are clamped), row i * n + j at
+   * (x_j, y_i). Colour: palette.criticColor (high h, real-looking: blue; low h, generated-looking: orange).
+   * @param h [n * n] normalised values. @param scale height of h = 1 in data units.
+   */
+  update(h: Float32Array, scale: number): void {
+    const c = new Color();
+    for (let v = 0; v < this.n * this.n; v++) {
+      const value = Number.isFinite(h[v]) ? Math.min(1, Math.max(0, h[v])) : 0;
+      this.positions[3 * v + 2] = value * scale;
+      c.setStyle(criticColor(value)).toArray(this.colors, 3 * v);
+    }
+    this.geometry.getAttribute('position').needsUpdate = true;
+    this.geometry.getAttribute('color').needsUpdate = true;
+  }
+
+  setVisible(visible: boolean): void {
+    this.mesh.visible = visible;
+    this.lines.visible = visible;
+  }
+
+  dispose(): void {
+    this.geometry.dispose();
+    this.lineGeometry.dispose();
+    this.material.dispose();
+    this.lineMaterial.dispose();
+  }
+}

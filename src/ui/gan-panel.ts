@@ -1,0 +1,106 @@
+/**
+ * The GAN panel: the seed's bilevel table (§3.6) filled with the live models and the current value of
+ * each objective, and the seed's theory side by side (§3.2–3.5): L(G, D*) beside 2 JS - log 4, the learned
+ * D's value, and for a WGAN the critic's Wasserstein estimate beside an exact W1. Plain DOM; text only
+ * (no innerHTML with values).
+ */
+
+/** What the panel shows; NaN prints as a dash. */
+export interface GanPanelState {
+  readonly game: 'gan' | 'wgan' | 'wgan-gp';
+  readonly objective: 'minimax' | 'non-saturating';
+  /** Outer (discriminator/critic) updates per inner (generator) update. */
+  readonly criticSteps: number;
+  /** Batch value of the game: L(G, D) (GAN) or E_r f - E_g f (WGAN). */
+  readonly value: number;
+  /** The generator's minimised loss on its batch. */
+  readonly generatorLoss: number;
+  /** Gradient penalty (WGAN-GP), else NaN. */
+  readonly penalty: number;
+  readonly optimalValue: number;
+  readonly jsForm: number;
+  readonly learnedValue: number;
+  readonly criticEstimate: number;
+  readonly exactW1: number;
+  readonly generatorSteps: number;
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : '–');
+
+/** The panel element. Call {@link dispose}. */
+export class GanPanel {
+  readonly root: HTMLElement;
+  private readonly cells = new Map<string, HTMLElement>();
+
+  constructor(parent: HTMLElement) {
+    this.root = document.createElement('div');
+    this.root.className = 'gan-panel';
+    const rows: [string, string, string][] = [
+      ['', 'model', 'objective, live'],
+      ['outer', 'outerModel', 'outerObjective'],
+      ['inner', 'innerModel', 'innerObjective'],
+    ];
+    const title = document.createElement('div');
+    title.className = 'gan-panel-title';
+    title.textContent = 'The game as bilevel optimisation (seed §3.6)';
+    const table = document.createElement('table');
+    for (const [head, a, b] of rows) {
+      const tr = document.createElement('tr');
+      const th = document.createElement('th');
+      th.textContent = head;
+      tr.append(th);
+      for (const key of [a, b]) {
+        const td = document.createElement(head === '' ? 'th' : 'td');
+        if (head === '') td.textContent = key;
+        else this.cells.set(key, td);
+        tr.append(td);
+      }
+      table.append(tr);
+    }
+    const ratio = document.createElement('div');
+    ratio.className = 'dim';
+    this.cells.set('ratio', ratio);
+    const theory = document.createElement('div');
+    theory.className = 'gan-panel-theory';
+    for (const key of ['theory1', 'theory2', 'theory3']) {
+      const line = document.createElement('div');
+      this.cells.set(key, line);
+      theory.append(line);
+    }
+    this.root.append(title, table, ratio, theory);
+    parent.append(this.root);
+  }
+
+  private set(key: string, text: string): void {
+    const el = this.cells.get(key);
+    if (el && el.textContent !== text) el.textContent = text;
+  }
+
+  /** Refreshes every value. */
+  update(s: GanPanelState): void {
+    const wgan = s.game !== 'gan';
+    this.set('outerModel', wgan ? 'critic f_w' : 'discriminator D');
+    this.set('outerObjective', wgan ? `−(E_r f − E_g f) = ${fmt(-s.value)}${s.game === 'wgan-gp' ? ` (+ λ·GP, GP = ${fmt(s.penalty)})` : ''}` : `−L(G, D) = ${fmt(-s.value)}`);
+    this.set('innerModel', 'generator G');
+    const inner = wgan ? '−E_z f(G(z))' : s.objective === 'minimax' ? 'E_z log(1 − D(G(z)))' : '−E_z log D(G(z))';
+    this.set('innerObjective', `${inner} = ${fmt(s.generatorLoss)}`);
+    this.set('ratio', `outer : inner updates = ${s.criticSteps} : 1 · ${s.generatorSteps} generator steps`);
+    if (wgan) {
+      this.set('theory1', `critic's W estimate E_r f − E_g f = ${fmt(s.criticEstimate)}`);
+      this.set('theory2', `exact W1 (optimal transport, 256 points) = ${fmt(s.exactW1)}`);
+      this.set('theory3', s.game === 'wgan' ? 'with clipping the critic is K-Lipschitz for an unknown K: compare shapes, not values' : 'with the penalty the critic is about 1-Lipschitz: the two should agree');
+    } else {
+      this.set('theory1', `L(G, D*) = ${fmt(s.optimalValue)}  ·  2 JS − log 4 = ${fmt(s.jsForm)}  (KDE, seed §3.3)`);
+      this.set('theory2', `learned L(G, D) = ${fmt(s.learnedValue)}  ·  at p_g = p_r both are −log 4 = −1.386`);
+      this.set('theory3', `exact W1 to the data (256 points) = ${fmt(s.exactW1)}`);
+    }
+  }
+
+  setVisible(visible: boolean): void {
+    this.root.style.display = visible ? '' : 'none';
+  }
+
+  dispose(): void {
+    this.root.remove();
+  }
+}
