@@ -5,6 +5,7 @@
 import { Color } from 'three/webgpu';
 import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, effectiveSampler, isAdversarialKind, isRelevant, MODEL_SAMPLERS, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
 import { configFromHash, configToHash } from './config/url-hash';
+import { findPreset, presetConfig, PRESETS } from './config/presets';
 import { datasetInfo } from './data/datasets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
@@ -286,7 +287,7 @@ async function main(): Promise<void> {
         buildParticleLayer();
         buildDataLayer();
         attachCharts();
-        hud.toast(`${what === 'Data set' ? `Data set: ${datasetInfo(config.data.dataset).label}` : `${what} changed`}. Retraining from scratch.`);
+        hud.toast(`${what === 'Data set' ? `Data set: ${datasetInfo(config.data.dataset).label}` : what.startsWith('Preset') ? `${what} loaded` : `${what} changed`}. Retraining from scratch.`);
       } else if (rebuilt === 'model') {
         hud.toast(`${what} changed: new network, retraining from scratch.`);
         attachCharts();
@@ -346,7 +347,17 @@ async function main(): Promise<void> {
         .then((done) => done && hud.toast('Reflow: now training on the model\'s own pairs; its paths straighten.'))
         .catch((e: unknown) => hud.toast(`Reflow failed: ${(e as Error).message}`, 'error'));
     },
-  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), isRelevant);
+    loadPreset: (name) => {
+      try {
+        const { config: next, problems } = presetConfig(name, defaults);
+        for (const p of problems) hud.toast(`Preset: ${p}`, 'error');
+        for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
+        applyConfig(`Preset '${findPreset(name)?.label ?? name}'`);
+      } catch (e) {
+        hud.toast((e as Error).message, 'error');
+      }
+    },
+  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), isRelevant, PRESETS);
 
   addEventListener('resize', () => stage.resize());
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));

@@ -160,6 +160,7 @@ export class GanViews {
       learnedValue: th?.learnedValue ?? Number.NaN,
       criticEstimate: th?.criticEstimate ?? Number.NaN,
       exactW1: th?.exactW1 ?? Number.NaN,
+      fakeD: th?.fakeD ?? Number.NaN,
       generatorSteps: session.trainSteps,
     });
   }

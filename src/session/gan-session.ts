@@ -49,6 +49,11 @@ export interface GanTheory {
   criticEstimate: number;
   /** Exact W1 between {@link W1_POINTS} real and generated points (optimal assignment). */
   exactW1: number;
+  /**
+   * E_g D(x), the discriminator's mean belief that generated points are real (GAN only, else NaN). The
+   * minimax generator gradient is scaled by D(G(z)) and vanishes as this goes to 0 (seed §3.4).
+   */
+  fakeD: number;
 }
 
 /** The training spec of the trainer from a config. */
@@ -276,7 +281,7 @@ export class GanSession {
       // L(G, D) = E_r log D + E_g log(1 - D) with log sigmoid(l) = -softplus(-l).
       const learned = tf.neg(tf.add(tf.mean(tf.softplus(tf.neg(lr))), tf.mean(tf.softplus(lf))));
       const gap = tf.sub(tf.mean(lr), tf.mean(lf));
-      return tf.stack([opt.value, opt.js, learned, gap]);
+      return tf.stack([opt.value, opt.js, learned, gap, tf.mean(tf.sigmoid(lf))]);
     });
     const sets = tf.tidy(() => this.theorySets(W1_POINTS).map((s) => tf.reshape(s, [-1])));
     const [v, a, b] = await Promise.all([scalars.data(), sets[0].data(), sets[1].data()]);
@@ -288,6 +293,7 @@ export class GanSession {
       learnedValue: adversarial === 'gan' ? v[2] : Number.NaN,
       criticEstimate: adversarial === 'gan' ? Number.NaN : v[3],
       exactW1: w1,
+      fakeD: adversarial === 'gan' ? v[4] : Number.NaN,
     };
   }
 

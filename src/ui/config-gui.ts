@@ -55,6 +55,15 @@ export interface GuiActions {
   readonly restart: () => void;
   readonly resetView: () => void;
   readonly reflow: () => void;
+  /** Loads a built-in preset by name. */
+  readonly loadPreset: (name: string) => void;
+}
+
+/** A built-in scene the panel offers (config/presets). */
+export interface GuiPreset {
+  readonly name: string;
+  readonly label: string;
+  readonly description: string;
 }
 
 /**
@@ -74,8 +83,25 @@ export function createConfigGui(
   container?: HTMLElement,
   filter: OptionFilter = () => null,
   relevant: (group: ConfigGroup, key: string, config: PlaygroundConfig) => boolean = () => true,
+  presets: readonly GuiPreset[] = [],
 ): { gui: GUI; refresh: () => void } {
   const gui = new GUI({ title: 'Generative Playground', container, width: 290 });
+  if (presets.length > 0) {
+    // A scene in one click: the preset replaces every setting (the URL records it like any edit).
+    const folder = gui.addFolder('Presets');
+    const state = { preset: '' };
+    const about = document.createElement('div');
+    about.className = 'preset-about';
+    folder
+      .add(state, 'preset', { '(choose a scene)': '', ...Object.fromEntries(presets.map((p) => [p.label, p.name])) })
+      .name('scene')
+      .onChange((name: string) => {
+        const p = presets.find((q) => q.name === name);
+        about.textContent = p?.description ?? '';
+        if (p) actions.loadPreset(p.name);
+      });
+    folder.$children.append(about);
+  }
   const controllers: Controller[] = [];
   const placed: { group: ConfigGroup; key: string; controller: Controller }[] = [];
   const folders: { folder: GUI; group: ConfigGroup }[] = [];

@@ -22,6 +22,8 @@ export interface GanPanelState {
   readonly learnedValue: number;
   readonly criticEstimate: number;
   readonly exactW1: number;
+  /** E_g D(x) (GAN), else NaN. */
+  readonly fakeD: number;
   readonly generatorSteps: number;
 }
 
@@ -92,7 +94,8 @@ export class GanPanel {
     } else {
       this.set('theory1', `L(G, D*) = ${fmt(s.optimalValue)}  ·  2 JS − log 4 = ${fmt(s.jsForm)}  (KDE, seed §3.3)`);
       this.set('theory2', `learned L(G, D) = ${fmt(s.learnedValue)}  ·  at p_g = p_r both are −log 4 = −1.386`);
-      this.set('theory3', `exact W1 to the data (256 points) = ${fmt(s.exactW1)}`);
+      const scale = s.objective === 'minimax' ? 'the minimax G gradient is scaled by D(G(z)): it vanishes as this nears 0' : 'the non-saturating G gradient is scaled by 1 − D(G(z))';
+      this.set('theory3', `mean D(G(z)) = ${fmt(s.fakeD)}: ${scale} · exact W1 = ${fmt(s.exactW1)}`);
     }
   }
 
