@@ -4,6 +4,7 @@ import { defaultConfig, type PlaygroundConfig } from '../src/config/playground-c
 import { sampleDataset } from '../src/data/datasets';
 import { energyDistance } from '../src/models/metrics';
 import { createRng } from '../src/models/random';
+import { DiffusionSession } from '../src/session/diffusion-session';
 import { GanSession } from '../src/session/gan-session';
 
 /** A small GAN scene on 8 Gaussians with the given edits. */
@@ -135,6 +136,28 @@ describe('GAN session', () => {
     await warm();
     expect(tf.memory().numTensors, 'after applies').toBe(base);
     s.dispose();
+    await settle();
+    expect(tf.memory().numTensors).toBe(start);
+  });
+});
+
+describe('switching between model families (what the app does when model.kind crosses families)', () => {
+  it('diffusion -> GAN -> WGAN-GP -> flow -> DDPM leaves no tensor behind', async () => {
+    await settle();
+    const start = tf.memory().numTensors;
+    let session: DiffusionSession | GanSession = new DiffusionSession(small((c) => (c.model.kind = 'ddpm')));
+    for (const kind of ['gan', 'wgan-gp', 'flow', 'ddpm'] as const) {
+      for (let i = 0; i < 3; i++) {
+        session.trainStep();
+        session.simulate();
+      }
+      const next = small((c) => (c.model.kind = kind));
+      const built: DiffusionSession | GanSession = kind === 'gan' || kind === 'wgan-gp' ? new GanSession(next) : new DiffusionSession(next);
+      session.dispose();
+      session = built;
+      await settle();
+    }
+    session.dispose();
     await settle();
     expect(tf.memory().numTensors).toBe(start);
   });
