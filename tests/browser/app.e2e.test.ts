@@ -72,7 +72,8 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       expect(share, 'share of bright particle pixels in the stage').toBeGreaterThan(0.01);
       const hud = await browser.page.locator('.hud').innerText();
       expect(hud).toMatch(/wasm/);
-      expect(hud).toMatch(/webgl: software renderer only/);
+      // The full story of the backend choice is the tooltip of its HUD cell.
+      expect(await browser.page.locator('.hud [data-f="backend"]').getAttribute('title')).toMatch(/webgl: software renderer only/);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
@@ -91,6 +92,28 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       expect(first.upload).toBe('gpu');
       await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 2 && s.simSteps > first.simSteps, 90_000);
       expect(brightShare(await browser.page.screenshot(), STAGE_REGION)).toBeGreaterThan(0.002);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('plays a WGAN-GP scene with its critic surface and panel, then switches to a diffusion model through the URL', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS);
+    try {
+      const errors = collectErrors(browser.page);
+      await browser.page.goto(`${url}#model.kind=wgan-gp&data.dataset=gaussians-8&gan.landscape=surface&data.particles=1000&model.width=32&model.batchSize=64`);
+      const first = await until(browser.page, 'the GAN to train', (s) => s.trainSteps >= 3 && s.frames >= 3, 90_000);
+      expect(first.config.model.kind).toBe('wgan-gp');
+      await browser.page.waitForTimeout(1500); // the panel's theory figures and the landscape arrive by async readback
+      const panel = await browser.page.locator('.gan-panel').innerText();
+      expect(panel).toMatch(/critic f_w/);
+      expect(panel).toMatch(/exact W1 \(optimal transport, 256 points\) = \d/);
+      expect(brightShare(await browser.page.screenshot(), STAGE_REGION)).toBeGreaterThan(0.002);
+      // Across families: a new session, the GAN panel goes, the diffusion model trains.
+      await browser.page.evaluate("location.hash = 'model.kind=flow&data.particles=1000&model.batchSize=64'");
+      await until(browser.page, 'the flow model to train', (s) => s.config.model.kind === 'flow' && s.trainSteps >= 3, 90_000);
+      expect(await browser.page.locator('.gan-panel').isVisible()).toBe(false);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
