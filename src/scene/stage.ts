@@ -15,6 +15,7 @@ import {
   Scene,
   TOUCH,
   Color,
+  Vector3,
   WebGPURenderer,
 } from 'three/webgpu';
 import { THEME } from './palette';
@@ -142,6 +143,23 @@ export class Stage {
       this.camera.aspect = aspect;
     }
     this.camera.updateProjectionMatrix();
+  }
+
+  /**
+   * The data-plane point (z = 0) under a pointer in the flat 2D view, from client (CSS pixel)
+   * coordinates; null in the 3D views.
+   */
+  pointerToData(clientX: number, clientY: number): { x: number; y: number } | null {
+    if (this.view !== '2d') return null;
+    const rect = this.canvas.getBoundingClientRect();
+    const ndc = new Vector3(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1, 0);
+    ndc.unproject(this.camera);
+    return { x: ndc.x, y: ndc.y };
+  }
+
+  /** Turns the pan/zoom controls off while the pointer draws (and back on). */
+  setControlsEnabled(enabled: boolean): void {
+    this.controls.enabled = enabled;
   }
 
   /** Draws one frame. */
