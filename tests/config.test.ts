@@ -51,7 +51,7 @@ describe('defaults', () => {
     expect(modelProblems(c)).toEqual([]);
     expect(fullyValid(c)).toBe(true);
     // The documented default scene.
-    expect(c.data).toEqual({ dataset: 'two-moons', particles: 20_000, seed: 1 });
+    expect(c.data).toEqual({ dataset: 'two-moons', source: 'built-in', particles: 20_000, seed: 1 });
     expect(c.schedule).toEqual({ kind: 'linear', T: 1000, betaStart: 1e-4, betaEnd: 0.02, sigmaMax: 3, sigmaMin: 0.05, levels: 10 });
     expect([c.model.width, c.model.depth, c.model.activation]).toEqual([128, 3, 'silu']);
     expect(c.sampling.phase).toBe('loop');
@@ -117,7 +117,7 @@ describe('partial input', () => {
 
   it('a complete valid config round-trips through JSON unchanged', () => {
     const c = defaultConfig();
-    c.data = { dataset: 'swiss-roll-3d', particles: 150_000, seed: 123 };
+    c.data = { dataset: 'swiss-roll-3d', source: 'custom', particles: 150_000, seed: 123 };
     c.schedule = { kind: 'cosine', T: 500, betaStart: 1e-3, betaEnd: 0.05, sigmaMax: 5, sigmaMin: 0.01, levels: 20 };
     c.model = { kind: 'flow', coupling: 'minibatch-ot', width: 256, depth: 4, activation: 'leakyRelu', learningRate: 3e-4, batchSize: 1024, emaDecay: 0.999, trainBudgetMs: 12 };
     c.sampling = { phase: 'reverse', stepsPerSecond: 60, field: 'exact', sampler: 'rk4', nfe: 20, variance: 'beta', eta: 0.5, stochasticity: 0.3, langevinSteps: 7, langevinDelta: 1e-4, paused: true };
@@ -245,7 +245,7 @@ describe('prototype pollution', () => {
       expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
       expect(Object.getPrototypeOf(config.model)).toBe(Object.prototype);
       expect(config.model.width).toBe(128);
-      expect(Object.keys(config.data).sort()).toEqual(['dataset', 'particles', 'seed']);
+      expect(Object.keys(config.data).sort()).toEqual(['dataset', 'particles', 'seed', 'source']);
       pristinePrototype();
     }
     // The good value next to a poisoned key is still taken.

@@ -27,6 +27,14 @@ export const MODEL_KINDS: readonly ModelKind[] = ['ddpm', 'score', 'flow', 'gan'
 export type LandscapeView = 'heat-map' | 'surface' | 'off';
 /** Which discriminator the landscape shows: the learned D (or critic f), or the optimal D* = p_r / (p_r + p_g). */
 export type LandscapeSource = 'learned' | 'optimal';
+/**
+ * Where a scene's data comes from: a built-in data set (`data.dataset`), or a point set handed to the
+ * session with the config (loaded from a CSV or an image, or drawn; see data/loaders and
+ * session/scene-data). A config says 'custom' but never holds the points: a link or a preset cannot
+ * carry them.
+ */
+export type DataSource = 'built-in' | 'custom';
+export const DATA_SOURCES: readonly DataSource[] = ['built-in', 'custom'];
 /** Which epsilon the reverse process uses: the live network, or the exact field of the data (oracle). */
 export type FieldSource = 'learned' | 'exact';
 /** Particle colouring: by the current diffusion time t, or by the data cluster a particle started in. */
@@ -42,7 +50,7 @@ export type HeatMap = 'off' | 'log-density' | 'score-norm' | 'error';
 export const HEAT_MAPS: readonly HeatMap[] = ['off', 'log-density', 'score-norm', 'error'];
 
 export interface PlaygroundConfig {
-  data: { dataset: DatasetName; particles: number; seed: number };
+  data: { dataset: DatasetName; source: DataSource; particles: number; seed: number };
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; sigmaMax: number; sigmaMin: number; levels: number };
   model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   gan: {
@@ -86,6 +94,9 @@ export function isAdversarialKind(kind: ModelKind): kind is 'gan' | 'wgan' | 'wg
 
 /** Settings only some models read (the GUI hides the others). */
 const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
+  // Custom data is chosen by loading it, not from a menu; while it is in use, this switches back.
+  'data.dataset': (c) => c.data.source === 'built-in',
+  'data.source': (c) => c.data.source === 'custom',
   'schedule.kind': (c) => c.model.kind === 'ddpm',
   'schedule.T': (c) => c.model.kind === 'ddpm',
   'schedule.betaStart': (c) => c.model.kind === 'ddpm',
@@ -175,6 +186,7 @@ const bool = (label: string, def: boolean, invalidates: Invalidates): BooleanFie
 export const CONFIG_SCHEMA = {
   data: {
     dataset: choice<DatasetName>('data set', 'two-moons', DATASET_NAMES, 'data'),
+    source: choice<DataSource>('data source', 'built-in', DATA_SOURCES, 'data'),
     particles: num('particles', 20_000, 1_000, 200_000, 1_000, 'particles'),
     seed: num('seed', 1, 0, 2 ** 31 - 1, 1, 'data'),
   },

@@ -55,6 +55,11 @@ export function configFromHash(hash: string, defaults: PlaygroundConfig = defaul
     const asNumber = value.trim() === '' ? Number.NaN : Number(value);
     group2[key] = field.kind === 'number' ? (Number.isNaN(asNumber) ? value : asNumber) : field.kind === 'boolean' ? (value === 'true' ? true : value === 'false' ? false : value) : value;
   }
+  // A link names custom data but cannot carry its points: fall back on the built-in data set.
+  if (raw.data?.source === 'custom') {
+    delete raw.data.source;
+    problems.push('data.source=custom: a link cannot carry your own points; using the built-in data set');
+  }
   const validated = validateConfig(raw, defaults);
   return { config: validated.config, problems: [...problems, ...validated.problems] };
 }

@@ -13,9 +13,6 @@
  * resolve narrow modes (at the price of more sampling noise).
  */
 import * as tf from '@tensorflow/tfjs';
-import { otPermutation } from './flow-matching';
-import { checkSets } from './metrics';
-import type { Rng } from './random';
 
 /** Rule of thumb for the kernel bandwidth. */
 export type BandwidthRule = 'scott' | 'silverman';
@@ -155,46 +152,5 @@ export function optimalValue(real: tf.Tensor2D, fake: tf.Tensor2D, options: KdeO
   });
 }
 
-/** m rows of a [n, D] set drawn without replacement (partial Fisher–Yates), or the set itself when m = n. */
-function subsample(x: Float32Array, dim: number, m: number, rng: Rng | undefined): Float32Array {
-  const n = x.length / dim;
-  if (m === n) return x;
-  if (rng === undefined) throw new RangeError(`wasserstein1 must subsample ${n} rows to ${m}: pass an rng`);
-  const idx = Int32Array.from({ length: n }, (_, i) => i);
-  const out = new Float32Array(m * dim);
-  for (let i = 0; i < m; i++) {
-    const j = i + rng.int(n - i);
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-    out.set(x.subarray(idx[i] * dim, idx[i] * dim + dim), i * dim);
-  }
-  return out;
-}
-
-/**
- * The exact Wasserstein-1 distance between the empirical distributions of two equal-size point sets,
- * W_1 = min over permutations p of (1/m) sum_i ||a_i - b_p(i)||_2 (seed §3.5: for two uniform discrete
- * measures with m atoms each an optimal plan is a permutation, Birkhoff–von Neumann), from the Munkres
- * assignment of {@link otPermutation}. Larger or unequal sets are first subsampled (seeded, without
- * replacement) to m = min(n_a, n_b, maxPoints) rows each; the result is then a random estimate that is
- * biased upwards (two samples of one distribution are at a positive distance, shrinking like m^(-1/2)
- * in 1D, sqrt(log m / m) in 2D (Ajtai, Komlós & Tusnády 1984) and m^(-1/D) beyond). Cost O(m^3) on the CPU: m = 256 takes tens of ms.
- * @param a, b row-major [n_a, D] and [n_b, D]. @param rng needed only when subsampling.
- * @param maxPoints at most this many rows per set, integer >= 1 (default 256).
- * @returns W_1 >= 0 in data units.
- * @throws RangeError on empty or ragged sets, a bad maxPoints, or subsampling without an rng.
- */
-export function wasserstein1(a: Float32Array, b: Float32Array, dim: number, rng?: Rng, maxPoints = 256): number {
-  checkSets(a, b, dim);
-  if (!Number.isInteger(maxPoints) || maxPoints < 1) throw new RangeError(`maxPoints must be a positive integer, got ${maxPoints}`);
-  const m = Math.min(a.length / dim, b.length / dim, maxPoints);
-  const x = subsample(a, dim, m, rng);
-  const y = subsample(b, dim, m, rng);
-  const p = otPermutation(x, y, dim, 1);
-  let total = 0;
-  for (let i = 0; i < m; i++) {
-    let d2 = 0;
-    for (let k = 0; k < dim; k++) d2 += (x[i * dim + k] - y[p[i] * dim + k]) ** 2;
-    total += Math.sqrt(d2);
-  }
-  return total / m;
-}
+/** Exact W1 between two point sets by optimal assignment (moved to the metrics module; kept here for its callers). */
+export { wasserstein1 } from './metrics';

@@ -6,7 +6,7 @@
  * Loss is read back asynchronously every {@link LOSS_READBACK_EVERY} steps; nothing here blocks on the GPU.
  */
 import { cloneConfig, effectiveSampler, type Field, type HeatMap, type Invalidates, type PlaygroundConfig, CONFIG_SCHEMA } from '../config/playground-config';
-import { datasetInfo, gaussianMixtureOf, sampleDataset, type PointSet } from '../data/datasets';
+import type { PointSet } from '../data/datasets';
 import { EmpiricalField, ExactEpsilon, exactVelocity, MixtureField, type ExactDenoiser } from '../models/exact-fields';
 import { FlowMatchingTrainer, learnedVelocity } from '../models/flow-matching';
 import { geometricSigmas, NcsnTrainer, sigmaAtTau } from '../models/ncsn';
@@ -23,6 +23,7 @@ import { makeSchedule, type NoiseSchedule } from '../models/schedules';
 import { DiffusionParticles, type ScoreProcess } from '../particles/diffusion-particles';
 import { arrowField, fieldTime as fieldTimeOf, gridPoints, heatValues, type FieldTime } from './field-views';
 import { makeReverseSampler, type ReverseSampler } from '../particles/reverse-samplers';
+import { sceneDataOf, type SceneData } from './scene-data';
 
 /** Training points drawn per data set (independent of the particle count). */
 export const TRAINING_POINTS = 20_000;
@@ -89,20 +90,34 @@ export class DiffusionSession {
   straightness = Number.NaN;
   /** Called with each straightness read back (training step, value). */
   onStraightness: ((step: number, straightness: number) => void) | null = null;
+  /** The data the scene trains on (built-in or custom; see scene-data). */
+  sceneData!: SceneData;
   private noise!: GaussianNoisePool;
   private dataRng!: Rng;
+  private custom: PointSet | null;
   private readbackPending = false;
   private disposed = false;
 
-  /** @param config a validated config (see validateConfig). */
-  constructor(config: PlaygroundConfig, private holdSteps = 0) {
+  /**
+   * @param config a validated config (see validateConfig).
+   * @param customData the point set used when config.data.source is 'custom' (normalised, e.g.
+   *   loaders.LoadedData.set); kept for later when the source is 'built-in'.
+   * @throws RangeError when the source is 'custom' without a valid point set.
+   */
+  constructor(config: PlaygroundConfig, private holdSteps = 0, customData: PointSet | null = null) {
     this.config = cloneConfig(config);
+    this.custom = customData;
     this.buildAll();
     this.configureParticles();
   }
 
   get dim(): 2 | 3 {
-    return datasetInfo(this.config.data.dataset).dim;
+    return this.sceneData.dim;
+  }
+
+  /** The custom point set given to the session (used when config.data.source is 'custom'), or null. */
+  get customData(): PointSet | null {
+    return this.custom;
   }
 
   /** Rest at each end of the diffusion, in simulation steps. */
@@ -115,10 +130,17 @@ export class DiffusionSession {
   /**
    * Applies a new (validated) config, rebuilding only what changed. Returns what was invalidated so
    * the UI can say so ("retraining from scratch").
+   * @param customData a new custom point set (undefined: keep the current one); a different set counts
+   *   as a data change when the source is 'custom'.
+   * @throws RangeError, with the scene left as it was, when the source is 'custom' without a valid point set.
    */
-  apply(next: PlaygroundConfig): Invalidates {
+  apply(next: PlaygroundConfig, customData?: PointSet | null): Invalidates {
+    const custom = customData === undefined ? this.custom : customData;
+    sceneDataOf(next.data, custom); // checked before anything changes
     const changed = changedInvalidations(this.config, next);
-    const what = diffInvalidation(this.config, next);
+    if (next.data.source === 'custom' && custom !== this.custom) changed.add('data');
+    const what = changed.has('data') ? 'data' : diffInvalidation(this.config, next);
+    this.custom = custom;
     this.config = cloneConfig(next);
     if (changed.has('data')) {
       this.disposeModel();
@@ -356,15 +378,16 @@ export class DiffusionSession {
   }
 
   private buildAll(): void {
-    const { dataset, seed } = this.config.data;
-    this.dataRng = createRng(seed);
-    const training = sampleDataset(dataset, TRAINING_POINTS, this.dataRng.fork());
-    this.reference = sampleDataset(dataset, REFERENCE_POINTS, this.dataRng.fork());
+    this.sceneData = sceneDataOf(this.config.data, this.custom);
+    this.dataRng = createRng(this.config.data.seed);
+    const training = this.sceneData.sample(TRAINING_POINTS, this.dataRng.fork());
+    this.reference = this.sceneData.sample(REFERENCE_POINTS, this.dataRng.fork());
     this.trainingData = training.points;
     // Exact field: the mixture in closed form where there is one, else the empirical law of a subsample.
-    const mixture = gaussianMixtureOf(dataset);
+    const mixture = this.sceneData.mixture;
     const path = vpPath({ ...this.config.schedule });
-    this.denoiser = mixture !== null ? new MixtureField(path, mixture) : new EmpiricalField(path, training.points.subarray(0, EXACT_FIELD_POINTS * training.dim), training.dim);
+    const support = this.sceneData.exactFieldPoints(training, EXACT_FIELD_POINTS, this.dataRng.fork());
+    this.denoiser = mixture !== null ? new MixtureField(path, mixture) : new EmpiricalField(path, support, training.dim);
     this.buildModel();
     this.buildParticles();
   }
@@ -411,9 +434,9 @@ export class DiffusionSession {
   }
 
   private buildParticles(): void {
-    const { dataset, particles, seed } = this.config.data;
+    const { particles, seed } = this.config.data;
     const rng = createRng(seed ^ 0x9a27);
-    const set = sampleDataset(dataset, particles, rng.fork());
+    const set = this.sceneData.sample(particles, rng.fork());
     this.particleLabels = set.labels;
     this.noise = new GaussianNoisePool(set.dim, rng.fork());
     this.particles = new DiffusionParticles({ x0: set.points, dim: set.dim, schedule: this.schedule, noise: this.noise, rng: rng.fork(), holdSteps: this.holdSteps });

@@ -7,12 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { cloneConfig, type Invalidates, type PlaygroundConfig } from '../config/playground-config';
-import { datasetInfo, sampleDataset, type PointSet } from '../data/datasets';
+import type { PointSet } from '../data/datasets';
 import { Gan, GanTrainer, readGanLosses, type GanLoss, type GanTrainingSpec } from '../models/gan';
 import { optimalDiscriminator, optimalValue, wasserstein1 } from '../models/gan-theory';
 import { createRng } from '../models/random';
 import { GeneratedParticles } from '../particles/generated-particles';
 import { changedInvalidations, diffInvalidation, LOSS_READBACK_EVERY, REFERENCE_POINTS, TRAIL_PARTICLES, TRAINING_POINTS } from './diffusion-session';
+import { sceneDataOf, type SceneData } from './scene-data';
 
 /** Model kinds played as an adversarial game. */
 export const ADVERSARIAL_KINDS = ['gan', 'wgan', 'wgan-gp'] as const;
@@ -93,23 +94,36 @@ export class GanSession {
   onStraightness: ((step: number, value: number) => void) | null = null;
   /** Range of the last landscape read back, used to normalise the particles' heights. */
   private landscapeRange = { min: 0, max: 1 };
+  /** The data the scene trains on (built-in or custom; see scene-data). */
+  sceneData!: SceneData;
+  private custom: PointSet | null;
   private trainingData!: Float32Array;
   private z!: tf.Tensor2D;
   private generatedAt = -1;
   private readbackPending = false;
   private disposed = false;
 
-  /** @param config a validated config whose model.kind is gan, wgan or wgan-gp. @throws RangeError otherwise. */
-  constructor(config: PlaygroundConfig) {
+  /**
+   * @param config a validated config whose model.kind is gan, wgan or wgan-gp.
+   * @param customData the point set used when config.data.source is 'custom' (see DiffusionSession).
+   * @throws RangeError for another model kind, or a 'custom' source without a valid point set.
+   */
+  constructor(config: PlaygroundConfig, customData: PointSet | null = null) {
     if (!isAdversarial(config.model.kind)) throw new RangeError(`a GAN session needs model gan, wgan or wgan-gp, got ${config.model.kind}`);
     this.config = cloneConfig(config);
+    this.custom = customData;
     this.buildData();
     this.buildModel();
     this.buildParticles();
   }
 
   get dim(): 2 | 3 {
-    return datasetInfo(this.config.data.dataset).dim;
+    return this.sceneData.dim;
+  }
+
+  /** The custom point set given to the session (used when config.data.source is 'custom'), or null. */
+  get customData(): PointSet | null {
+    return this.custom;
   }
 
   /** Generator updates so far. */
@@ -119,17 +133,25 @@ export class GanSession {
 
   /**
    * Applies a new (validated) adversarial config, rebuilding only what changed.
-   * @returns the most costly invalidation. @throws RangeError when the new model is not adversarial.
+   * @param customData a new custom point set (undefined: keep the current one); a different set counts
+   *   as a data change when the source is 'custom'.
+   * @returns the most costly invalidation.
+   * @throws RangeError, with the scene left as it was, when the new model is not adversarial or the source
+   *   is 'custom' without a valid point set.
    */
-  apply(next: PlaygroundConfig): Invalidates {
+  apply(next: PlaygroundConfig, customData?: PointSet | null): Invalidates {
     if (!isAdversarial(next.model.kind)) throw new RangeError('a GAN session cannot play a diffusion model');
+    const custom = customData === undefined ? this.custom : customData;
+    sceneDataOf(next.data, custom); // checked before anything changes
     // Between two games (GAN -> WGAN) the networks stay: only the losses and optimizers change.
     const sameGame = { ...next, model: { ...next.model, kind: this.config.model.kind } };
     const changed = changedInvalidations(this.config, sameGame);
     const gameChanged = next.model.kind !== this.config.model.kind;
     if (gameChanged) changed.add('training');
-    let what: Invalidates = diffInvalidation(this.config, sameGame);
+    if (next.data.source === 'custom' && custom !== this.custom) changed.add('data');
+    let what: Invalidates = changed.has('data') ? 'data' : diffInvalidation(this.config, sameGame);
     if (gameChanged && what === 'live') what = 'training';
+    this.custom = custom;
     this.config = cloneConfig(next);
     if (changed.has('data')) {
       this.disposeModel();
@@ -308,10 +330,10 @@ export class GanSession {
   }
 
   private buildData(): void {
-    const { dataset, seed } = this.config.data;
-    const rng = createRng(seed);
-    this.trainingData = sampleDataset(dataset, TRAINING_POINTS, rng.fork()).points;
-    this.reference = sampleDataset(dataset, REFERENCE_POINTS, rng.fork());
+    this.sceneData = sceneDataOf(this.config.data, this.custom);
+    const rng = createRng(this.config.data.seed);
+    this.trainingData = this.sceneData.sample(TRAINING_POINTS, rng.fork()).points;
+    this.reference = this.sceneData.sample(REFERENCE_POINTS, rng.fork());
   }
 
   private buildModel(): void {
