@@ -6,7 +6,11 @@ import { Color } from 'three/webgpu';
 import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, effectiveSampler, isAdversarialKind, isRelevant, MODEL_SAMPLERS, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
 import { configFromHash, configToHash } from './config/url-hash';
 import { findPreset, presetConfig, PRESETS } from './config/presets';
-import { datasetInfo } from './data/datasets';
+import type { PointSet } from './data/datasets';
+import { loadFile } from './app/load-file';
+import { DataLoadError, pointsFromCoordinates, type LoadedData } from './data/loaders';
+import dragDrop from 'drag-drop';
+import { MAX_DRAWN_POINTS, PointDrawing } from './ui/point-drawing';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
 import { clusterColors, THEME, timeColor } from './scene/palette';
@@ -23,6 +27,7 @@ import { createConfigGui } from './ui/config-gui';
 import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
 import { TrainingChart } from './ui/training-chart';
+import { chartMetric, METRIC_LABELS, METRIC_POINTS } from './app/metric-tracker';
 
 /** Short sampler names for the HUD title. */
 const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama', langevin: 'annealed Langevin' };
@@ -32,7 +37,7 @@ const GAME_TITLES = { gan: 'GAN', wgan: 'WGAN', 'wgan-gp': 'WGAN-GP' } as const;
 /** The HUD title: model, data set, sampler with its NFE (or the game's settings), and whether the field is exact. */
 function hudTitle(config: PlaygroundConfig, session: Session): string {
   const kind = config.model.kind;
-  const data = datasetInfo(config.data.dataset).label;
+  const data = session.sceneData.label;
   if (kind === 'gan' || kind === 'wgan' || kind === 'wgan-gp') {
     const detail = kind === 'gan' ? `${config.gan.objective} G loss, k = ${config.gan.dSteps}` : `n_critic = ${config.gan.nCritic}`;
     return `${GAME_TITLES[kind]} · ${data} · ${detail}`;
@@ -49,8 +54,8 @@ function hudTitle(config: PlaygroundConfig, session: Session): string {
 type Session = DiffusionSession | GanSession;
 
 /** A session for the config's model family. @throws RangeError on settings the model rejects. */
-function createSession(config: PlaygroundConfig): Session {
-  return isAdversarialKind(config.model.kind) ? new GanSession(config) : new DiffusionSession(config, 0);
+function createSession(config: PlaygroundConfig, customData: PointSet | null): Session {
+  return isAdversarialKind(config.model.kind) ? new GanSession(config, customData) : new DiffusionSession(config, 0, customData);
 }
 
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
@@ -94,7 +99,9 @@ async function main(): Promise<void> {
   for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
   const config: PlaygroundConfig = fromUrl.config;
   config.sampling.sampler = effectiveSampler(config);
-  let session: Session = createSession(config);
+  // The user's own points (a file or a drawing), normalised; used while config.data.source is 'custom'.
+  let customData: PointSet | null = null;
+  let session: Session = createSession(config, null);
   let particleLayer!: ParticleLayer;
   let dataLayer!: ParticleLayer;
 
@@ -167,21 +174,40 @@ async function main(): Promise<void> {
   };
   const plots = new SchedulePlots(bottomPanels);
   const chart = new TrainingChart(plots.root);
+  /** The chosen quality metric of a sample of the particles against the data, added to the chart. */
+  let metricPending = false;
+  const measure = (step: number): void => {
+    const metric = config.view.metric;
+    if (metric === 'off' || metric === 'straightness' || metricPending || session.dim !== session.reference.dim) return;
+    metricPending = true;
+    const s = session;
+    const data = s.reference.points.subarray(0, METRIC_POINTS * s.reference.dim);
+    s.sampleReadback(METRIC_POINTS)
+      .then((samples) => {
+        if (s === session && config.view.metric === metric) chart.addMetric(step, chartMetric(metric, samples, data, s.dim, s.sceneData.mixture));
+      })
+      .catch(() => undefined)
+      .finally(() => (metricPending = false));
+  };
   /** Points the plots and the chart at the current session (after it is created or its model rebuilt). */
   const attachCharts = (): void => {
     chart.clear();
+    const metric = config.view.metric === 'off' ? '' : METRIC_LABELS[config.view.metric];
     if (session instanceof DiffusionSession) {
       plots.setPath(session.samplingPath);
-      chart.setMode('diffusion');
+      chart.setMode('diffusion', metric);
       session.onLoss = (step, loss) => chart.addLoss(step, loss);
-      session.onStraightness = (step, value) => chart.addStraightness(step, value);
+      session.onStraightness = (step, value) => config.view.metric === 'straightness' && chart.addMetric(step, value);
+      session.onPassEnd = (step) => measure(step);
     } else {
       const gan = session;
-      chart.setMode('adversarial');
+      chart.setMode('adversarial', metric);
       gan.onLoss = (step) => chart.addGanLosses(step, gan.losses.critic, gan.losses.generator);
     }
   };
   attachCharts();
+  // A GAN has no passes: its samples are measured every two seconds.
+  setInterval(() => session instanceof GanSession && measure(session.trainSteps), 2000);
   stage.setDimension(session.dim);
   syncStageView();
   buildParticleLayer();
@@ -275,19 +301,19 @@ async function main(): Promise<void> {
       let rebuilt: ReturnType<Session['apply']>;
       if (family !== session.family) {
         // Another family of models: a new session (the old one keeps running until the new one is built).
-        const next = createSession(config);
+        const next = createSession(config, customData);
         session.dispose();
         session = next;
         rebuilt = 'data';
       } else {
-        rebuilt = session.apply(config);
+        rebuilt = session.apply(config, customData);
       }
       if (rebuilt === 'data') {
         stage.setDimension(session.dim);
         buildParticleLayer();
         buildDataLayer();
         attachCharts();
-        hud.toast(`${what === 'Data set' ? `Data set: ${datasetInfo(config.data.dataset).label}` : what.startsWith('Preset') ? `${what} loaded` : `${what} changed`}. Retraining from scratch.`);
+        hud.toast(`${what === 'Data set' ? `Data set: ${session.sceneData.label}` : what.startsWith('Preset') ? `${what} loaded` : `${what} changed`}. Retraining from scratch.`);
       } else if (rebuilt === 'model') {
         hud.toast(`${what} changed: new network, retraining from scratch.`);
         attachCharts();
@@ -304,6 +330,7 @@ async function main(): Promise<void> {
   const onConfigChange = (group: ConfigGroup, key: string): void => {
     // Moving the field-t slider pins the field views to that time.
     if (group === 'view' && key === 'fieldT') config.view.fieldFollow = false;
+    if (group === 'view' && key === 'metric') attachCharts();
     const field = (CONFIG_SCHEMA as unknown as Record<string, Record<string, Field>>)[group][key];
     applyConfig(field.label.charAt(0).toUpperCase() + field.label.slice(1));
     if (group === 'data' && key === 'particles' && choice.software && config.data.particles > 20_000) {
@@ -316,6 +343,84 @@ async function main(): Promise<void> {
     for (const p of problems) hud.toast(`URL: ${p}`, 'error');
     for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
     applyConfig('URL');
+  });
+
+  // The user's own data: a dropped or picked file (CSV or image), or a drawing. A bad file gets a message
+  // naming the problem and the running scene stays as it is.
+  const useData = (loaded: LoadedData, what: string): void => {
+    const previous = { data: customData, source: config.data.source };
+    customData = loaded.set;
+    config.data.source = 'custom';
+    try {
+      const rebuilt = session.apply(config, customData);
+      if (rebuilt !== 'data') throw new Error('the data did not change');
+    } catch (e) {
+      customData = previous.data;
+      config.data.source = previous.source;
+      hud.toast(`Could not use ${what}: ${(e as Error).message}`, 'error');
+      return;
+    }
+    stage.setDimension(session.dim);
+    buildParticleLayer();
+    buildDataLayer();
+    attachCharts();
+    syncStageView();
+    gui.refresh();
+    writeHash();
+    hud.toast(`${what}: ${loaded.set.count.toLocaleString('en')} points (${loaded.set.dim}D), centred and scaled to unit variance. Retraining from scratch.`, 'info', 6);
+  };
+  const openFile = (file: File): void => {
+    loadFile(file, config.data.seed)
+      .then((loaded) => useData(loaded, file.name))
+      .catch((e: unknown) => hud.toast(e instanceof DataLoadError || e instanceof RangeError ? e.message : `Could not read ${file.name}: ${String(e)}`, 'error'));
+  };
+  const filePicker = document.createElement('input');
+  filePicker.type = 'file';
+  filePicker.accept = '.csv,.tsv,.txt,.png,.jpg,.jpeg,text/csv,image/png,image/jpeg';
+  filePicker.hidden = true;
+  filePicker.addEventListener('change', () => {
+    const file = filePicker.files?.[0];
+    if (file) openFile(file);
+    filePicker.value = '';
+  });
+  overlay.append(filePicker);
+  const dropHint = document.createElement('div');
+  dropHint.className = 'drop-hint';
+  dropHint.textContent = 'Drop a CSV of points or an image to train on it';
+  dropHint.hidden = true;
+  overlay.append(dropHint);
+  dragDrop(document.body, {
+    onDragEnter: () => (dropHint.hidden = false),
+    onDragLeave: () => (dropHint.hidden = true),
+    onDrop: (files) => {
+      dropHint.hidden = true;
+      if (files.length > 1) hud.toast(`${files.length} files dropped: using the first, ${files[0].name}.`);
+      if (files[0]) openFile(files[0]);
+    },
+  });
+  // Drawing: a preview layer of the painted points, then the drawing becomes the data.
+  const preview = new ParticleLayer({ count: MAX_DRAWN_POINTS, dim: 2, positions: new Float32Array(MAX_DRAWN_POINTS * 2), colors: null, pointSize: 3, additive: false, opacity: 0.9 });
+  preview.setColoring('time', new Color(0x9fe8d8));
+  preview.object.count = 0;
+  stage.scene.add(preview.object);
+  const drawing = new PointDrawing(stage, overlay, {
+    onChange: (points) => {
+      preview.setPositions(points);
+      particleLayer.object.visible = false;
+    },
+    onUse: (points) => {
+      preview.setPositions(new Float32Array(0));
+      particleLayer.object.visible = true;
+      try {
+        useData(pointsFromCoordinates(points, 2), 'Your drawing');
+      } catch (e) {
+        hud.toast((e as Error).message, 'error');
+      }
+    },
+    onCancel: () => {
+      preview.setPositions(new Float32Array(0));
+      particleLayer.object.visible = true;
+    },
   });
 
   const gui = createConfigGui(config, onConfigChange, {
@@ -346,6 +451,14 @@ async function main(): Promise<void> {
         .reflow()
         .then((done) => done && hud.toast('Reflow: now training on the model\'s own pairs; its paths straighten.'))
         .catch((e: unknown) => hud.toast(`Reflow failed: ${(e as Error).message}`, 'error'));
+    },
+    loadFile: () => filePicker.click(),
+    drawData: () => {
+      if (session.dim !== 2 || stage.currentView !== '2d') {
+        hud.toast('Drawing works on a flat 2D view: choose a 2D data set (and for a GAN the heat-map landscape) first.', 'error');
+        return;
+      }
+      drawing.start();
     },
     loadPreset: (name) => {
       try {
@@ -443,6 +556,8 @@ async function main(): Promise<void> {
     dataLayer.dispose();
     chart.dispose();
     plots.dispose();
+    drawing.dispose();
+    preview.dispose();
     trailLayer?.dispose();
     fieldViews.dispose();
     ganViews.dispose();

@@ -23,6 +23,9 @@ export type { Phase };
  */
 export type ModelKind = 'ddpm' | 'score' | 'flow' | 'gan' | 'wgan' | 'wgan-gp';
 export const MODEL_KINDS: readonly ModelKind[] = ['ddpm', 'score', 'flow', 'gan', 'wgan', 'wgan-gp'];
+/** The quality metric the training chart follows (samples against the data; models/metrics), or the straightness of reverse passes. */
+export type ChartMetric = 'energy-distance' | 'sliced-w1' | 'mmd' | 'w1' | 'mode-coverage' | 'straightness' | 'off';
+export const CHART_METRICS: readonly ChartMetric[] = ['energy-distance', 'sliced-w1', 'mmd', 'w1', 'mode-coverage', 'straightness', 'off'];
 /** How the GAN landscape is shown: a heat map under the particles, a 3D surface they ride on, or not at all. */
 export type LandscapeView = 'heat-map' | 'surface' | 'off';
 /** Which discriminator the landscape shows: the learned D (or critic f), or the optimal D* = p_r / (p_r + p_g). */
@@ -68,7 +71,7 @@ export interface PlaygroundConfig {
     pushArrows: boolean;
   };
   sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; langevinSteps: number; langevinDelta: number; paused: boolean };
-  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldLines: FieldLines; heatMap: HeatMap; fieldFollow: boolean; fieldT: number; trails: number };
+  view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldLines: FieldLines; heatMap: HeatMap; fieldFollow: boolean; fieldT: number; trails: number; metric: ChartMetric };
 }
 
 export type ConfigGroup = keyof PlaygroundConfig;
@@ -125,6 +128,7 @@ const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   'view.heatMap': (c) => !isAdversarialKind(c.model.kind),
   'view.fieldFollow': (c) => !isAdversarialKind(c.model.kind),
   'view.fieldT': (c) => !isAdversarialKind(c.model.kind),
+  'view.metric': (c) => c.view.showSchedule,
 };
 
 /**
@@ -247,6 +251,7 @@ export const CONFIG_SCHEMA = {
     fieldFollow: bool('field t follows particles', true, 'live'),
     fieldT: num('field t / T (when not following)', 0.5, 0, 1, 0.01, 'live', { integer: false }),
     trails: num('trails (steps, 0 = off)', 0, 0, 64, 1, 'live'),
+    metric: choice<ChartMetric>('chart metric (vs the data)', 'energy-distance', CHART_METRICS, 'live'),
   },
 } as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };
 

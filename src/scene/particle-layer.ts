@@ -92,6 +92,19 @@ export class ParticleLayer {
     this.clusterMix.value = mode === 'cluster' ? 1 : 0;
     (this.timeColor.value as Color).copy(time);
   }
+  /**
+   * Replaces the drawn positions from the CPU ([n, dim] row-major, n <= count; previous = current) and
+   * draws only those n (for small layers edited on the CPU, e.g. a drawing's preview).
+   */
+  setPositions(points: Float32Array): void {
+    const n = Math.min(this.count, Math.floor(points.length / this.dim));
+    (this.previous.array as Float32Array).set(points.subarray(0, n * this.dim));
+    (this.current.array as Float32Array).set(points.subarray(0, n * this.dim));
+    this.previous.needsUpdate = true;
+    this.current.needsUpdate = true;
+    this.object.count = n;
+  }
+
   dispose(): void {
     this.material.dispose();
     this.object.geometry.dispose();

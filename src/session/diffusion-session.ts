@@ -43,6 +43,16 @@ export function flowMethod(sampler: SamplerKind): OdeMethod {
   return sampler === 'euler' || sampler === 'heun' || sampler === 'rk4' ? sampler : 'rk4';
 }
 
+/** The first min(m, N) rows of x ([N, D]) read back asynchronously; the slice is taken now, so x may change after. */
+export async function readRows(x: tf.Tensor2D, m: number): Promise<Float32Array> {
+  const rows = tf.slice(x, [0, 0], [Math.min(m, x.shape[0]), x.shape[1]]);
+  try {
+    return (await rows.data()) as Float32Array;
+  } finally {
+    rows.dispose();
+  }
+}
+
 /** Order of costliness of an invalidation (higher rebuilds more). */
 const COST: Record<Invalidates, number> = { live: 0, training: 1, particles: 2, model: 3, data: 4 };
 
@@ -324,7 +334,16 @@ export class DiffusionSession {
         })
         .catch(() => undefined)
         .finally(() => straightness.dispose());
+      this.onPassEnd?.(step);
     }
+  }
+
+  /** Called (synchronously, inside {@link simulate}) when a reverse pass reaches the data, with the training step. */
+  onPassEnd: ((step: number) => void) | null = null;
+
+  /** The first min(m, N) particles as they are now, [m, D] row-major; one asynchronous readback. */
+  sampleReadback(m: number): Promise<Float32Array> {
+    return readRows(this.particles.current, m);
   }
 
   /** The DDPM reverse sampler built from the config (used by the particles and for the NFE). */

@@ -12,7 +12,7 @@ import { Gan, GanTrainer, readGanLosses, type GanLoss, type GanTrainingSpec } fr
 import { optimalDiscriminator, optimalValue, wasserstein1 } from '../models/gan-theory';
 import { createRng } from '../models/random';
 import { GeneratedParticles } from '../particles/generated-particles';
-import { changedInvalidations, diffInvalidation, LOSS_READBACK_EVERY, REFERENCE_POINTS, TRAIL_PARTICLES, TRAINING_POINTS } from './diffusion-session';
+import { changedInvalidations, diffInvalidation, readRows, LOSS_READBACK_EVERY, REFERENCE_POINTS, TRAIL_PARTICLES, TRAINING_POINTS } from './diffusion-session';
 import { sceneDataOf, type SceneData } from './scene-data';
 
 /** Model kinds played as an adversarial game. */
@@ -202,6 +202,11 @@ export class GanSession {
     if (this.generatedAt === this.trainer.generatorSteps) return;
     this.generatedAt = this.trainer.generatorSteps;
     this.particles.update(this.gan.generate(this.z));
+  }
+
+  /** The first min(m, N) generated particles as they are now, [m, D] row-major; one asynchronous readback. */
+  sampleReadback(m: number): Promise<Float32Array> {
+    return readRows(this.particles.current, m);
   }
 
   /** Fresh latent draws for the particles (the restart action). */

@@ -57,6 +57,10 @@ export interface GuiActions {
   readonly reflow: () => void;
   /** Loads a built-in preset by name. */
   readonly loadPreset: (name: string) => void;
+  /** Opens a file picker for the user's own data (CSV or image). */
+  readonly loadFile: () => void;
+  /** Starts drawing points on the 2D stage. */
+  readonly drawData: () => void;
 }
 
 /** A built-in scene the panel offers (config/presets). */
@@ -119,6 +123,10 @@ export function createConfigGui(
       controllers.push(c);
       placed.push({ group, key, controller: c });
       if (field.kind === 'choice') filtered.push({ group, key, field, controller: c, shown: '' });
+    }
+    if (group === 'data') {
+      folder.add(actions, 'loadFile').name('load your data (CSV / image)…');
+      folder.add(actions, 'drawData').name('draw your data (2D)…');
     }
     if (group === 'view' || group === 'schedule') folder.close();
   }

@@ -1,9 +1,10 @@
 /**
  * The training chart, against training steps, appended as values are read back asynchronously:
- * - diffusion models: the loss (log scale, left axis) and the straightness of each complete reverse pass
- *   (chord / arc length in (0, 1], right axis);
+ * - diffusion models: the loss (log scale, left axis);
  * - adversarial games: the discriminator / critic loss and the generator loss (linear, one axis; a WGAN's
- *   losses take either sign).
+ *   losses take either sign);
+ * and on the right axis the chosen quality metric of the samples against the data (or the straightness
+ * of each reverse pass).
  * Plots by uPlot; the last {@link MAX_POINTS} values per series.
  */
 import uPlot from 'uplot';
@@ -15,21 +16,23 @@ const MAX_POINTS = 600;
 /** Which pair of series the chart draws. */
 export type ChartMode = 'diffusion' | 'adversarial';
 
-function options(mode: ChartMode): uPlot.Options {
+function options(mode: ChartMode, metric: string): uPlot.Options {
   const common = { width: 250, height: 130, title: 'training', cursor: { show: false }, legend: { show: true, live: false } };
+  const right = { ...CHART_AXIS, scale: 'metric', side: 1, size: 38, grid: { show: false } };
+  const metricSeries: uPlot.Series = { label: metric, stroke: '#f6c85f', width: 2, scale: 'metric', spanGaps: true, points: { show: true, size: 4 }, show: metric !== '' };
   if (mode === 'adversarial') {
     return {
       ...common,
-      scales: { x: { time: false }, y: { auto: true } },
-      axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 40 }],
-      series: [{}, { label: 'D / critic loss', stroke: '#38b6e8', width: 1.5, spanGaps: true }, { label: 'G loss', stroke: '#ef6a3a', width: 1.5, spanGaps: true }],
+      scales: { x: { time: false }, y: { auto: true }, metric: { auto: true } },
+      axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 40 }, right],
+      series: [{}, { label: 'D / critic loss', stroke: '#38b6e8', width: 1.5, spanGaps: true }, { label: 'G loss', stroke: '#ef6a3a', width: 1.5, spanGaps: true }, metricSeries],
     };
   }
   return {
     ...common,
-    scales: { x: { time: false }, loss: { distr: 3 }, straight: { range: [0, 1] } },
-    axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: 40 }, { ...CHART_AXIS, scale: 'straight', side: 1, size: 32, grid: { show: false } }],
-    series: [{}, { label: 'loss', stroke: '#6fb1e4', width: 1.5, scale: 'loss', spanGaps: true }, { label: 'straightness', stroke: '#f6c85f', width: 2, scale: 'straight', spanGaps: true, points: { show: true, size: 4 } }],
+    scales: { x: { time: false }, loss: { distr: 3 }, metric: { auto: true } },
+    axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: 40 }, right],
+    series: [{}, { label: 'loss', stroke: '#6fb1e4', width: 1.5, scale: 'loss', spanGaps: true }, { label: '', show: false, scale: 'loss' }, metricSeries],
   };
 }
 
@@ -37,37 +40,43 @@ function options(mode: ChartMode): uPlot.Options {
 export class TrainingChart {
   private plot: uPlot;
   private mode: ChartMode = 'diffusion';
+  private metric = '';
   private readonly steps: number[] = [];
   private readonly a: (number | null)[] = [];
   private readonly b: (number | null)[] = [];
+  private readonly m: (number | null)[] = [];
   private dirty = false;
 
   constructor(private readonly parent: HTMLElement) {
-    this.plot = new uPlot(options(this.mode), [[], [], []], parent);
+    this.plot = new uPlot(options(this.mode, this.metric), [[], [], [], []], parent);
   }
 
-  /** Switches the series drawn (and forgets every point) when the mode changes. */
-  setMode(mode: ChartMode): void {
-    if (mode === this.mode) return;
+  /**
+   * Switches the series drawn (and forgets every point) when the mode or the metric's name changes.
+   * @param metric the metric's label on the right axis ('' for none).
+   */
+  setMode(mode: ChartMode, metric = this.metric): void {
+    if (mode === this.mode && metric === this.metric) return;
     this.mode = mode;
+    this.metric = metric;
     this.plot.destroy();
-    this.plot = new uPlot(options(mode), [[], [], []], this.parent);
+    this.plot = new uPlot(options(mode, metric), [[], [], [], []], this.parent);
     this.clear();
   }
 
   /** Diffusion: a loss read back at training step `step` (non-finite or non-positive values are skipped). */
   addLoss(step: number, value: number): void {
-    if (Number.isFinite(value) && value > 0) this.add(step, value, null);
+    if (Number.isFinite(value) && value > 0) this.add(step, value, null, null);
   }
 
-  /** Diffusion: the straightness of a reverse pass that ended at training step `step`. */
-  addStraightness(step: number, value: number): void {
-    if (Number.isFinite(value)) this.add(step, null, value);
+  /** The chosen metric at training step `step` (right axis). */
+  addMetric(step: number, value: number): void {
+    if (Number.isFinite(value)) this.add(step, null, null, value);
   }
 
   /** Adversarial: the discriminator / critic and the generator loss at generator step `step`. */
   addGanLosses(step: number, critic: number, generator: number): void {
-    if (Number.isFinite(critic) || Number.isFinite(generator)) this.add(step, Number.isFinite(critic) ? critic : null, Number.isFinite(generator) ? generator : null);
+    if (Number.isFinite(critic) || Number.isFinite(generator)) this.add(step, Number.isFinite(critic) ? critic : null, Number.isFinite(generator) ? generator : null, null);
   }
 
   /** Forgets every point (a new network). */
@@ -75,6 +84,7 @@ export class TrainingChart {
     this.steps.length = 0;
     this.a.length = 0;
     this.b.length = 0;
+    this.m.length = 0;
     this.dirty = true;
   }
 
@@ -82,19 +92,21 @@ export class TrainingChart {
   flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
-    this.plot.setData([this.steps, this.a, this.b]);
+    this.plot.setData([this.steps, this.a, this.b, this.m]);
   }
 
-  private add(step: number, a: number | null, b: number | null): void {
+  private add(step: number, a: number | null, b: number | null, m: number | null): void {
     // uPlot wants x ascending: a value for a step before the last (after a reset) starts afresh.
     if (this.steps.length > 0 && step < this.steps[this.steps.length - 1]) this.clear();
     this.steps.push(step);
     this.a.push(a);
     this.b.push(b);
+    this.m.push(m);
     if (this.steps.length > MAX_POINTS) {
       this.steps.shift();
       this.a.shift();
       this.b.shift();
+      this.m.shift();
     }
     this.dirty = true;
   }

@@ -120,6 +120,31 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
     }
   });
 
+  it('trains on a CSV the user loads, and refuses a ZIP renamed .csv with a message, keeping the scene', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS);
+    try {
+      const errors = collectErrors(browser.page);
+      await browser.page.goto(`${url}#data.particles=1000&model.batchSize=64`);
+      await until(browser.page, 'training to start', (s) => s.trainSteps >= 2, 60_000);
+      // The file picker of "load your data" (a real drop goes through the same openFile; synthetic drops
+      // carry no FileSystem entries in Chromium, so the picker is what a test can drive).
+      const load = (name: string, buffer: Buffer): Promise<void> => browser.page.setInputFiles('input[type=file]', { name, mimeType: 'application/octet-stream', buffer });
+      const ring = ['x,y', ...Array.from({ length: 400 }, (_, i) => `${Math.cos(i / 20) * 5 + 10},${Math.sin(i / 20) * 5 - 3}`)].join('\n');
+      await load('ring.csv', Buffer.from(ring));
+      const custom = await until(browser.page, 'the loaded data to be used', (s) => s.config.data.source === 'custom' && s.trainSteps >= 2, 60_000);
+      expect(custom.config.data.source).toBe('custom');
+      expect(await browser.page.locator('.hud-title').innerText()).toMatch(/custom data \(400 points\)/);
+      await load('evil.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]));
+      await browser.page.waitForTimeout(1000);
+      expect(await browser.page.locator('.toasts').innerText()).toMatch(/evil\.csv is a ZIP archive/);
+      const after = await until(browser.page, 'the scene to keep training', (s) => s.trainSteps >= custom.trainSteps + 2, 60_000);
+      expect(after.config.data.source).toBe('custom');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('reports bad URL values in the page and keeps the scene running on defaults', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {

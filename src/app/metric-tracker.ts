@@ -1,0 +1,48 @@
+/**
+ * The chart's quality metric: compares a sample of the particles (at the end of each reverse pass for the
+ * diffusion family, every few seconds for a GAN) with the data, by the metric chosen under View, on the
+ * CPU after one asynchronous readback (models/metrics). Small subsamples keep it to a few milliseconds.
+ */
+import type { ChartMetric } from '../config/playground-config';
+import { energyDistance, mmdRbf, modeCoverage, slicedWasserstein, wasserstein1 } from '../models/metrics';
+import { createRng } from '../models/random';
+import type { GaussianMixture } from '../data/datasets';
+
+/** Rows of each set the metric compares (energy distance and MMD are O(n^2)). */
+export const METRIC_POINTS = 800;
+/** Rows for the exact W1 (an O(n^3) assignment). */
+const W1_POINTS = 200;
+
+/** Display names of the metrics. */
+export const METRIC_LABELS: Record<Exclude<ChartMetric, 'off'>, string> = {
+  'energy-distance': 'energy distance',
+  'sliced-w1': 'sliced W1',
+  mmd: 'MMD (RBF)',
+  w1: 'exact W1',
+  'mode-coverage': 'modes covered (share)',
+  straightness: 'straightness',
+};
+
+/**
+ * The metric between samples and data (both [n, D] row-major, normalised units); NaN when it does not
+ * apply (mode coverage without a mixture; straightness, which comes from the particles themselves).
+ */
+export function chartMetric(metric: ChartMetric, samples: Float32Array, data: Float32Array, dim: number, mixture: GaussianMixture | null): number {
+  switch (metric) {
+    case 'energy-distance':
+      return energyDistance(samples, data, dim);
+    case 'sliced-w1':
+      return slicedWasserstein(samples, data, dim, createRng(11));
+    case 'mmd':
+      return mmdRbf(samples, data, dim).mmd;
+    case 'w1':
+      return wasserstein1(samples, data, dim, createRng(12), W1_POINTS);
+    case 'mode-coverage': {
+      if (mixture === null) return Number.NaN;
+      const c = modeCoverage(samples, dim, mixture);
+      return c.covered / c.modes;
+    }
+    default:
+      return Number.NaN;
+  }
+}
