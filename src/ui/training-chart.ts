@@ -32,7 +32,7 @@ function options(mode: ChartMode, metric: string): uPlot.Options {
     ...common,
     scales: { x: { time: false }, loss: { distr: 3 }, metric: { auto: true } },
     axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: 40 }, right],
-    series: [{}, { label: 'loss', stroke: '#6fb1e4', width: 1.5, scale: 'loss', spanGaps: true }, { label: '', show: false, scale: 'loss' }, metricSeries],
+    series: [{}, { label: 'loss', stroke: '#6fb1e4', width: 1.5, scale: 'loss', spanGaps: true }, metricSeries],
   };
 }
 
@@ -48,7 +48,7 @@ export class TrainingChart {
   private dirty = false;
 
   constructor(private readonly parent: HTMLElement) {
-    this.plot = new uPlot(options(this.mode, this.metric), [[], [], [], []], parent);
+    this.plot = new uPlot(options(this.mode, this.metric), this.data(), parent);
   }
 
   /**
@@ -60,7 +60,7 @@ export class TrainingChart {
     this.mode = mode;
     this.metric = metric;
     this.plot.destroy();
-    this.plot = new uPlot(options(mode, metric), [[], [], [], []], this.parent);
+    this.plot = new uPlot(options(mode, metric), this.data(), this.parent);
     this.clear();
   }
 
@@ -92,7 +92,12 @@ export class TrainingChart {
   flush(): void {
     if (!this.dirty) return;
     this.dirty = false;
-    this.plot.setData([this.steps, this.a, this.b, this.m]);
+    this.plot.setData(this.data());
+  }
+
+  /** The columns of the current mode: diffusion draws the loss and the metric, a GAN both losses and the metric. */
+  private data(): uPlot.AlignedData {
+    return (this.mode === 'adversarial' ? [this.steps, this.a, this.b, this.m] : [this.steps, this.a, this.m]) as uPlot.AlignedData;
   }
 
   private add(step: number, a: number | null, b: number | null, m: number | null): void {
