@@ -1,6 +1,6 @@
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { decodeImage } from '../src/data/image-decode';
 import {
   DataLoadError,
@@ -108,6 +108,30 @@ describe('CSV of points: good files', () => {
     expect(sq).toBeCloseTo(1, 6);
   });
 
+  it('quoted cells (RFC 4180), CRLF and mixed line ends, a BOM before a header, runs of blanks, trailing blanks', () => {
+    const want = [0, 0, 2, 1, -4, 0.5];
+    const texts = [
+      '"x", "y"\n 0 , "0"\n"2" ,1\n-4, " 0.5 "\n', // spaces around quoted cells
+      '"x;1";"y ""2"""\r\n"0";"0"\r\n"2";"1"\r\n"-4";"0.5"', // separators and escaped quotes inside quotes, CRLF, no final line end
+      '0,0\r\n2,1\n-4,0.5\r\n', // mixed line ends
+      '\ufeff"x","y"\n0,0\n2,1\n-4,"0.5"   ', // a BOM; blanks after the last closing quote
+      'x    y\n\t0 0\n2\t\t 1  \n  -4    0.5\t\n', // space-separated (by the first line): any run of spaces and tabs
+      '"x coord" "y coord"\n0 "0"\n2 1\n-4 0.5\n', // space-separated, quoted cells holding spaces
+      '0\t0\n\t# an indented comment\n2\t1\n\t\n-4\t0.5\n', // an indented comment, a line of tabs only
+    ];
+    for (const t of texts) {
+      const d = parseCsvPoints(t);
+      const back = denormalizePoints(d.set.points, 2, d.transform);
+      back.forEach((v, i) => expect(v, JSON.stringify(t)).toBeCloseTo(want[i], 5));
+    }
+    expect(parseCsvPoints(texts[1]).header).toEqual(['x;1', 'y "2"']);
+    expect(parseCsvPoints(texts[3]).header).toEqual(['x', 'y']);
+    expect(parseCsvPoints(texts[5]).header).toEqual(['x coord', 'y coord']);
+    // A quoted cell may span lines; the line numbers after it stay right.
+    expect(parseCsvPoints('x,y\n"1\n",2\n3,4\n').set.count).toBe(2);
+    expectError(() => parseCsvPoints('x,y\n"1\n",2\n3,abc\n'), 'not-a-number', /line 4, column 2: "abc"/);
+  });
+
   it('large and tiny magnitudes keep their shape (one scale for both axes)', () => {
     const d = parseCsvPoints('1e200,0\n-1e200,0\n0,1e200\n0,-1e200\n');
     expect(d.transform.scale).toBeCloseTo(Math.SQRT1_2 * 1e200, -190);
@@ -132,6 +156,36 @@ describe('CSV of points: bad files get a specific message with the place', () =>
     expectError(() => parseCsvPoints('1,2\n0x10,4\n'), 'not-a-number', /line 2, column 1/);
     // A first row that mixes numbers and words is data, not a header.
     expectError(() => parseCsvPoints('1,y\n1,2\n'), 'not-a-number', /line 1, column 2: "y"/);
+  });
+
+  it('the line and column stay right after comments, blank lines, CRLF and a BOM', () => {
+    const e = expectError(() => parseCsvPoints('\ufeff# points\r\nx,y\r\n\r\n  # more\r\n1,2\r\n#\r\n3,4x\r\n'), 'not-a-number', /line 7, column 2: "4x" is not a number/);
+    expect([e.line, e.column]).toEqual([7, 2]);
+    expectError(() => parseCsvPoints('1\t2\n\n3\t\n'), 'not-a-number', /line 3, column 2: empty cell/);
+    expectError(() => parseCsvPoints('1 2\n3 4\n5 6 7\n'), 'columns', /line 3: 3 columns, but line 1 has 2 \(space-separated\)/);
+  });
+
+  it('trailing separators make an empty last cell (blanks at the end of a space-separated row do not)', () => {
+    const e = expectError(() => parseCsvPoints('# x, y\n1,2,\n3,4,\n'), 'not-a-number', /line 2, column 3: empty cell/);
+    expect([e.line, e.column]).toEqual([2, 3]);
+    expectError(() => parseCsvPoints('1;2;\n3;4;\n'), 'not-a-number', /line 1, column 3: empty cell/);
+    expectError(() => parseCsvPoints('1,2\n3,4,\n'), 'columns', /line 2: 3 columns, but line 1 has 2/);
+    expect(parseCsvPoints('1 2 \n3 4  \n').set.count).toBe(2);
+  });
+
+  it("the separator is the first content line's (tab, else semicolon, else comma): decimal commas get a hint", () => {
+    // (A first row of no numbers at all is the header.)
+    expectError(() => parseCsvPoints('1,5;2,5\n3,5;4,5\n'), 'not-a-number', /line 2, column 1: "3,5" is not a number \(write decimals with '\.'/);
+    expectError(() => parseCsvPoints('1;2,5\n'), 'not-a-number', /line 1, column 2: "2,5" is not a number \(write decimals/);
+    expectError(() => parseCsvPoints('"x";"y"\n"1,5";"2,5"\n'), 'not-a-number', /line 2, column 1: "1,5" is not a number \(write decimals/);
+    // Quotes keep a separator inside one cell.
+    expectError(() => parseCsvPoints('"1,5","2"\n'), 'not-a-number', /line 1, column 1: "1,5" is not a number/);
+  });
+
+  it('a quote that never closes, or text after a closing quote, is named with its place', () => {
+    const e = expectError(() => parseCsvPoints('x,y\n1,2\n3,"4\n5,6\n7,8\n'), 'not-a-number', /line 3, column 2: a quoted cell that never closes/);
+    expect([e.line, e.column]).toEqual([3, 2]);
+    expectError(() => parseCsvPoints('1,2\n"3"x,4\n5,6\n'), 'not-a-number', /line 2, column 1: a closing quote \("\) followed by more than a separator/);
   });
 
   it('NaN, Infinity and overflow are not finite', () => {
@@ -159,6 +213,24 @@ describe('CSV of points: bad files get a specific message with the place', () =>
     const e = expectError(() => parseCsvPoints(text), 'too-large', /line 1000002: more than 1,000,000 rows/);
     expect(e.line).toBe(1_000_002);
     expectError(() => parseCsvPoints('1,2\n3,4\n5,6\n', { maxRows: 2 }), 'too-large', /line 3: more than 2 rows/);
+  });
+
+  it('a text of 10 million rows stops at the first row too many (row by row, not split into lines first)', () => {
+    const text = '1,2\n'.repeat(10_000_000);
+    // Nothing splits the 40 MB text (papaparse's fast mode would: text.split('\n')).
+    const split = String.prototype.split;
+    let longest = 0;
+    const spy = vi.spyOn(String.prototype, 'split').mockImplementation(function (this: string, ...args: Parameters<typeof split>) {
+      longest = Math.max(longest, this.length);
+      return split.apply(this, args);
+    });
+    try {
+      const e = expectError(() => parseCsvPoints(text, { maxRows: 1000 }), 'too-large', /line 1001: more than 1,000 rows/);
+      expect(e.line).toBe(1001);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(longest).toBeLessThan(1000);
   });
 
   it('more bytes than the limit', () => {
