@@ -12,6 +12,7 @@ import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, snapshot, WEBGL_FLAGS, WEBGPU_FLAGS, type Snapshot } from './harness';
 import { brightShare } from './pixels';
+import { PNG } from 'pngjs';
 
 const available = chromiumAvailable();
 if (!available) {
@@ -139,6 +140,18 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       expect(await browser.page.locator('.toasts').innerText()).toMatch(/evil\.csv is a ZIP archive/);
       const after = await until(browser.page, 'the scene to keep training', (s) => s.trainSteps >= custom.trainSteps + 2, 60_000);
       expect(after.config.data.source).toBe('custom');
+      // A picture: a dark ring on white, decoded by the browser and sampled by darkness.
+      const png = new PNG({ width: 64, height: 64 });
+      for (let y = 0; y < 64; y++) {
+        for (let x = 0; x < 64; x++) {
+          const r = Math.hypot(x - 32, y - 32);
+          const v = r > 18 && r < 26 ? 0 : 255;
+          png.data.set([v, v, v, 255], 4 * (y * 64 + x));
+        }
+      }
+      await load('ring.png', PNG.sync.write(png));
+      await browser.page.locator('.hud-title', { hasText: 'custom data (20,000 points)' }).waitFor({ timeout: 60_000 });
+      await until(browser.page, 'training on the picture', (s) => s.trainSteps >= 1 && s.config.data.source === 'custom', 60_000);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
