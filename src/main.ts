@@ -99,6 +99,9 @@ async function main(): Promise<void> {
   for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
   const config: PlaygroundConfig = fromUrl.config;
   config.sampling.sampler = effectiveSampler(config);
+  if (choice.software && config.data.particles > 20_000) {
+    hud.toast(`${config.data.particles.toLocaleString('en')} particles on the CPU (from the link): each step takes a long while here, so the scene will crawl.`, 'info', 8);
+  }
   // The user's own points (a file or a drawing), normalised; used while config.data.source is 'custom'.
   let customData: PointSet | null = null;
   let session: Session = createSession(config, null);
@@ -229,12 +232,14 @@ async function main(): Promise<void> {
     {
       simulate: () => session.simulate(),
       trainStep: () => {
+        // A GAN's particles are G itself: pausing the scene pauses its training too.
+        if (session instanceof GanSession && config.sampling.paused) return false;
         session.trainStep();
         return true;
       },
       render: (alpha) => {
         const p = session.particles;
-        const surface = session instanceof GanSession && GanViews.surfaceOn(session, config);
+        const surface = session instanceof GanSession && GanViews.particlesRide(session, config);
         particleLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
         if (surface && session instanceof GanSession) {
           const version = p.version * 4096 + (ganViews.landscapeVersion % 4096);
@@ -434,6 +439,7 @@ async function main(): Promise<void> {
         config.sampling.paused = true;
         applyConfig('Pause');
       }
+      if (session instanceof GanSession) session.trainStep(); // one generator step, then G(z) is redrawn
       loop.stepOnce();
     },
     restart: () => {
@@ -485,6 +491,7 @@ async function main(): Promise<void> {
         config.sampling.paused = !config.sampling.paused;
         applyConfig('Pause');
       } else if (e.key === '.' || e.key === 'ArrowRight') {
+        if (session instanceof GanSession && config.sampling.paused) session.trainStep();
         loop.stepOnce();
       } else {
         return;

@@ -21,6 +21,8 @@ const EXTENT = 4.2;
 const SURFACE_GRID = 48;
 const MANIFOLD_RESOLUTION = 24;
 const PUSH_ARROWS = 400;
+/** Data units of arrow per unit of the generator's push -grad_x loss_G (arrows are capped at 0.45). */
+const PUSH_SCALE = 0.12;
 /** Height of D = 1 (or the critic's maximum) above the data plane, in data units. */
 export const SURFACE_HEIGHT = 2.2;
 /** The theory figures (KDEs, an assignment) are refreshed at most this often, in ms. */
@@ -41,6 +43,8 @@ export class GanViews {
   private pending = { landscape: false, manifold: false, arrows: false, theory: false };
   private theory: GanTheory | null = null;
   private theoryAt = -Infinity;
+  /** The session the theory figures belong to (a new scene starts with none). */
+  private theoryOf: GanSession | null = null;
   private lastRange = '';
 
   /**
@@ -71,6 +75,14 @@ export class GanViews {
   /** Whether the particles ride the 3D surface (so the caller lifts them by their heights). */
   static surfaceOn(session: GanSession | null, config: PlaygroundConfig): boolean {
     return session !== null && session.dim === 2 && config.gan.landscape === 'surface';
+  }
+
+  /**
+   * Whether the particles ride the surface: on the learned D only (their heights are D at each particle;
+   * D* would need density estimates at every particle every step, so on the D* surface they stay on the floor).
+   */
+  static particlesRide(session: GanSession | null, config: PlaygroundConfig): boolean {
+    return GanViews.surfaceOn(session, config) && config.gan.landscapeOf === 'learned';
   }
 
   /** Starts the readbacks the config asks for (a GAN session) or hides everything (null: a diffusion scene). */
@@ -127,7 +139,8 @@ export class GanViews {
       session
         .pushArrows(PUSH_ARROWS)
         .then(({ points, vectors }) => {
-          if (points.length === PUSH_ARROWS * 2) this.arrows.update(points, vectors, 0.45);
+          // A fixed scale (not the longest arrow): a vanishing generator gradient must look like one.
+          if (points.length === PUSH_ARROWS * 2) this.arrows.update(points, vectors, 0.45, PUSH_SCALE);
         })
         .catch(() => undefined)
         .finally(() => (this.pending.arrows = false));
@@ -136,12 +149,20 @@ export class GanViews {
 
   private refreshPanel(session: GanSession, config: PlaygroundConfig): void {
     const now = performance.now();
-    if (session.dim === 2 && !this.pending.theory && now - this.theoryAt > THEORY_EVERY_MS) {
+    if (this.theoryOf !== session) {
+      this.theory = null;
+      this.theoryOf = session;
+      this.theoryAt = -Infinity;
+    }
+    if (!this.pending.theory && now - this.theoryAt > THEORY_EVERY_MS) {
       this.pending.theory = true;
       this.theoryAt = now;
+      const asked = session;
       session
         .theory()
-        .then((t) => (this.theory = t))
+        .then((t) => {
+          if (this.theoryOf === asked) this.theory = t;
+        })
         .catch(() => undefined)
         .finally(() => (this.pending.theory = false));
     }

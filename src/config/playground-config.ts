@@ -118,7 +118,7 @@ const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   'sampling.phase': (c) => !isAdversarialKind(c.model.kind),
   'sampling.field': (c) => !isAdversarialKind(c.model.kind),
   'sampling.sampler': (c) => !isAdversarialKind(c.model.kind),
-  'sampling.nfe': (c) => c.model.kind !== 'ddpm' ? !isAdversarialKind(c.model.kind) : effectiveSampler(c) !== 'ancestral',
+  'sampling.nfe': (c) => (c.model.kind === 'ddpm' ? effectiveSampler(c) !== 'ancestral' : c.model.kind === 'score' ? effectiveSampler(c) !== 'langevin' : c.model.kind === 'flow'),
   'sampling.variance': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ancestral',
   'sampling.eta': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ddim',
   'sampling.stochasticity': (c) => effectiveSampler(c) === 'euler-maruyama' && (c.model.kind === 'ddpm' || c.model.kind === 'score'),

@@ -30,11 +30,14 @@ export class ArrowField {
   /**
    * Draws arrows at `points` along `vectors` (both [count, 2] row-major).
    * @param cell grid spacing in data units (the longest arrow gets 0.9 of it).
+   * @param fixedScale data units per unit of vector instead of fitting the longest arrow to the cell
+   *   (arrows longer than 0.9 cell are then shortened to it), so magnitudes compare over time.
    */
-  update(points: Float32Array, vectors: Float32Array, cell: number): void {
+  update(points: Float32Array, vectors: Float32Array, cell: number, fixedScale?: number): void {
     let max = 0;
     for (let i = 0; i < this.count; i++) max = Math.max(max, Math.hypot(vectors[2 * i], vectors[2 * i + 1]));
-    const scale = max > 0 && Number.isFinite(max) ? (0.9 * cell) / max : 0;
+    const fitted = max > 0 && Number.isFinite(max) ? (0.9 * cell) / max : 0;
+    const scale = fixedScale !== undefined ? Math.min(fixedScale, fitted) : fitted;
     const c = new Color();
     const p = this.positions;
     for (let i = 0; i < this.count; i++) {
