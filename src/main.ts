@@ -181,7 +181,7 @@ async function main(): Promise<void> {
   let metricPending = false;
   const measure = (step: number): void => {
     const metric = config.view.metric;
-    if (metric === 'off' || metric === 'straightness' || metricPending || session.dim !== session.reference.dim) return;
+    if (metric === 'off' || metric === 'straightness' || metricPending) return;
     metricPending = true;
     const s = session;
     const data = s.reference.points.subarray(0, METRIC_POINTS * s.reference.dim);

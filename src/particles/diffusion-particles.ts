@@ -147,10 +147,7 @@ export class DiffusionParticles {
    * Trails restart at the current positions.
    */
   setTrails(length: number, count: number): void {
-    if (this.trails !== null && this.trails.length === length && this.trails.count === Math.min(this.count, count)) return;
-    this.trails?.dispose();
-    this.trails = length >= 2 ? new ParticleTrails(length, Math.min(this.count, count), this.dim) : null;
-    this.trails?.fill(this.cur);
+    this.trails = ParticleTrails.resized(this.trails, length, count, this.cur);
   }
 
   /** Whether a reverse pass is being measured (it holds two tensors [N, D] and [N] until it ends). */

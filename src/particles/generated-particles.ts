@@ -56,10 +56,7 @@ export class GeneratedParticles {
 
   /** Keeps trails of the last `length` positions of the first `count` particles (length < 2: none). */
   setTrails(length: number, count: number): void {
-    if (this.trails !== null && this.trails.length === length && this.trails.count === Math.min(this.count, count)) return;
-    this.trails?.dispose();
-    this.trails = length >= 2 ? new ParticleTrails(length, Math.min(this.count, count), this.dim) : null;
-    this.trails?.fill(this.cur);
+    this.trails = ParticleTrails.resized(this.trails, length, count, this.cur);
   }
 
   /** No passes are measured here (see DiffusionParticles.takeStraightness). */

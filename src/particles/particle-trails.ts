@@ -23,6 +23,20 @@ export class ParticleTrails {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`trails need at least 1 particle, got ${count}`);
   }
 
+  /**
+   * `current` kept if it already has `length` positions of min(N, count) particles of x ([N, D], borrowed);
+   * else disposed and replaced by new trails filled at x, or by null when length < 2 (trails off).
+   */
+  static resized(current: ParticleTrails | null, length: number, count: number, x: tf.Tensor2D): ParticleTrails | null {
+    const m = Math.min(x.shape[0], count);
+    if (current !== null && current.length === length && current.count === m) return current;
+    current?.dispose();
+    if (length < 2) return null;
+    const trails = new ParticleTrails(length, m, x.shape[1]);
+    trails.fill(x);
+    return trails;
+  }
+
   /** Appends the positions of the first M rows of x ([N >= M, D], borrowed), dropping the oldest. */
   push(x: tf.Tensor2D): void {
     if (this.ring.length === 0) return this.fill(x);

@@ -12,6 +12,7 @@ import { Gan, GanTrainer, readGanLosses, type GanLoss, type GanTrainingSpec } fr
 import { optimalDiscriminator, optimalValue, wasserstein1 } from '../models/gan-theory';
 import { createRng } from '../models/random';
 import { GeneratedParticles } from '../particles/generated-particles';
+import { gridPoints } from './field-views';
 import { changedInvalidations, diffInvalidation, readRows, LOSS_READBACK_EVERY, REFERENCE_POINTS, TRAIL_PARTICLES, TRAINING_POINTS } from './diffusion-session';
 import { sceneDataOf, type SceneData } from './scene-data';
 
@@ -232,7 +233,7 @@ export class GanSession {
   async landscape(n: number, extent: number, optimal: boolean): Promise<{ values: Float32Array; min: number; max: number } | null> {
     if (this.dim !== 2) return null;
     const values = tf.tidy(() => {
-      const grid = gridPoints(n, extent);
+      const grid = tf.tensor2d(gridPoints(n, extent), [n * n, 2]);
       if (!optimal) return this.trainer.discriminatorValues(grid);
       const [real, fake] = this.theorySets(THEORY_POINTS);
       return optimalDiscriminator(real, fake, grid);
@@ -383,18 +384,6 @@ export class GanSession {
     this.disposeModel();
     this.disposeParticles();
   }
-}
-
-/** Points of an n x n grid over [-extent, extent]^2, row i * n + j at (x_j, y_i) (cell centres), [n * n, 2]. */
-export function gridPoints(n: number, extent: number): tf.Tensor2D {
-  const pts = new Float32Array(n * n * 2);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      pts[2 * (i * n + j)] = -extent + (2 * extent * (j + 0.5)) / n;
-      pts[2 * (i * n + j) + 1] = -extent + (2 * extent * (i + 0.5)) / n;
-    }
-  }
-  return tf.tensor2d(pts, [n * n, 2]);
 }
 
 /** Labels 0..7 by the angle of (z_1, z_2) (k >= 2), or by octiles of z_1 under N(0, 1) (k = 1). */
