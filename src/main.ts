@@ -21,6 +21,7 @@ import { Stage } from './scene/stage';
 import type { SamplerKind } from './particles/reverse-samplers';
 import { DiffusionSession } from './session/diffusion-session';
 import { GanSession } from './session/gan-session';
+import { createSession, type Session } from './session/create-session';
 import { DiffusionViews } from './app/diffusion-views';
 import { GanViews, SURFACE_HEIGHT } from './app/gan-views';
 import { createConfigGui } from './ui/config-gui';
@@ -50,13 +51,6 @@ function hudTitle(config: PlaygroundConfig, session: Session): string {
   return `${model} · ${data} · ${sampler}${showNfe ? ` (NFE ${nfe})` : ''}${config.sampling.field === 'exact' ? ' · exact field' : ''}`;
 }
 
-/** The live scene: a diffusion-family model or an adversarial game. */
-type Session = DiffusionSession | GanSession;
-
-/** A session for the config's model family. @throws RangeError on settings the model rejects. */
-function createSession(config: PlaygroundConfig, customData: PointSet | null): Session {
-  return isAdversarialKind(config.model.kind) ? new GanSession(config, customData) : new DiffusionSession(config, 0, customData);
-}
 
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
 const HOLD_SECONDS = 0.6;
@@ -82,6 +76,8 @@ async function main(): Promise<void> {
     hud.toast(`${(e as Error).message}; choosing automatically`, 'error');
   }
   const choice: BackendChoice = await initTfBackend(override);
+  // A backend that broke while starting (not merely absent) is worth a message: the scene runs slower than it should.
+  for (const failure of choice.failed) hud.toast(`tfjs backend ${failure}; running on ${choice.name} instead.`, 'error', 10);
   const rendererParam = params.get('renderer');
   if (rendererParam !== null && rendererParam !== 'webgl') hud.toast(`unknown renderer '${rendererParam.slice(0, 20)}': the only choice is ?renderer=webgl; drawing with the default`, 'error');
   const forceWebGL = rendererParam === 'webgl';

@@ -24,9 +24,17 @@ export interface BackendChoice {
   readonly device: GPUDevice | null;
   /** Why each earlier backend was skipped. */
   readonly skipped: readonly string[];
+  /**
+   * The subset of `skipped` that broke while starting (a failed fetch of the wasm files, a device that
+   * could not be created), as opposed to being absent or software-only; the app shows these as messages.
+   */
+  readonly failed: readonly string[];
   /** True when the math runs on the CPU (wasm, cpu, or a software GPU adapter that was asked for). */
   readonly software: boolean;
 }
+
+/** A backend that is absent or deliberately passed over (no adapter, software only): not a failure. */
+class Unavailable extends Error {}
 
 /** Renderer string of WebGL2 (unmasked when allowed), or null without WebGL2. */
 function webglRenderer(): string | null {
@@ -43,9 +51,9 @@ const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software/i;
 
 /** Creates a GPUDevice with every feature and the largest limits the adapter offers. @throws Error with the reason. */
 async function createSharedDevice(): Promise<{ device: GPUDevice; info: GPUAdapterInfo | undefined; fallback: boolean }> {
-  if (typeof navigator === 'undefined' || !('gpu' in navigator)) throw new Error('navigator.gpu is missing (browser without WebGPU)');
+  if (typeof navigator === 'undefined' || !('gpu' in navigator)) throw new Unavailable('navigator.gpu is missing (browser without WebGPU)');
   const adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (adapter === null) throw new Error('no WebGPU adapter');
+  if (adapter === null) throw new Unavailable('no WebGPU adapter');
   const limits: Record<string, number> = {};
   for (const key of ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage'] as const) {
     limits[key] = adapter.limits[key];
@@ -61,7 +69,7 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
     const { device, info, fallback } = await createSharedDevice();
     if (fallback && !forced) {
       device.destroy();
-      throw new Error('software adapter only, slower than wasm');
+      throw new Unavailable('software adapter only, slower than wasm');
     }
     tf.removeBackend('webgpu');
     tf.registerBackend('webgpu', () => new WebGPUBackend(device, info));
@@ -73,14 +81,22 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
   }
   if (name === 'webgl') {
     const renderer = webglRenderer();
-    if (renderer === null) throw new Error('no WebGL2');
-    if (SOFTWARE_GL.test(renderer) && !forced) throw new Error(`software renderer only (${SOFTWARE_GL.exec(renderer)?.[0] ?? 'software'}), slower than wasm`);
+    if (renderer === null) throw new Unavailable('no WebGL2');
+    if (SOFTWARE_GL.test(renderer) && !forced) throw new Unavailable(`software renderer only (${SOFTWARE_GL.exec(renderer)?.[0] ?? 'software'}), slower than wasm`);
   }
   if (name === 'wasm') {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl });
   }
-  if (!(await tf.setBackend(name))) throw new Error(`tfjs could not start ${name}`);
+  let started: boolean;
+  try {
+    started = await tf.setBackend(name);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    throw new Error(name === 'wasm' ? `its WebAssembly files could not be loaded (${why})` : why);
+  }
+  // tfjs reports a failed initialisation (e.g. the .wasm files missing) as false, with the cause only in the console.
+  if (!started) throw new Error(name === 'wasm' ? 'its WebAssembly files could not be loaded' : `tfjs could not start ${name}`);
   const software = name !== 'webgl' || SOFTWARE_GL.test(webglRenderer() ?? '');
   return { device: null, detail: name === 'webgl' ? 'WebGL2 textures' : name === 'wasm' ? 'WebAssembly SIMD on the CPU' : 'plain JavaScript', software };
 }
@@ -100,16 +116,19 @@ export function parseBackendOverride(value: string | null): BackendName | null {
 export async function initTfBackend(first: BackendName | null = null): Promise<BackendChoice> {
   const order = first === null ? BACKEND_ORDER : BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(first));
   const skipped: string[] = first === null ? [] : BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(first)).map((b) => `${b}: skipped by ?backend=${first}`);
+  const failed: string[] = [];
   for (const name of order) {
     try {
       const { device, detail, software } = await tryBackend(name, name === first);
       await tf.ready();
       const why = skipped.length > 0 ? `; ${skipped.join('; ')}` : '';
-      return { name, device, skipped, software, reason: `${name} (${detail})${why}` };
+      return { name, device, skipped, failed, software, reason: `${name} (${detail})${why}` };
     } catch (e) {
-      skipped.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+      const line = `${name}: ${e instanceof Error ? e.message : String(e)}`;
+      skipped.push(line);
+      if (!(e instanceof Unavailable)) failed.push(line);
     }
   }
   await tf.setBackend('cpu');
-  return { name: 'cpu', device: null, skipped, software: true, reason: `cpu (${skipped.join('; ')})` };
+  return { name: 'cpu', device: null, skipped, failed, software: true, reason: `cpu (${skipped.join('; ')})` };
 }

@@ -57,13 +57,26 @@ export class Stage {
     this.setDimension(2);
   }
 
-  /** Creates and initialises the renderer. @throws Error if no backend can start. */
+  /**
+   * Creates the renderer (WebGPU on `options.device`, else three's own choice: WebGPU, then WebGL2).
+   * @throws Error with a message for the user when neither WebGPU nor WebGL2 can draw.
+   */
   static async create(options: StageOptions): Promise<Stage> {
     const params: ConstructorParameters<typeof WebGPURenderer>[0] = { canvas: options.canvas, antialias: options.antialias, forceWebGL: options.forceWebGL };
     if (options.device !== null) (params as Record<string, unknown>).device = options.device;
     const renderer = new WebGPURenderer(params);
     renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
-    await renderer.init();
+    try {
+      await renderer.init();
+    } catch (e) {
+      // three falls back from WebGPU to WebGL2 by itself; past WebGL2 there is nothing left to draw with.
+      const webgl2 = document.createElement('canvas').getContext('webgl2') !== null;
+      throw new Error(
+        webgl2
+          ? `three.js could not start its renderer (${e instanceof Error ? e.message : String(e)})`
+          : 'This browser offers neither WebGPU nor WebGL2, so the particles cannot be drawn. Turn on hardware acceleration in the browser settings, or use a current Chrome, Edge, Firefox or Safari.',
+      );
+    }
     const stage = new Stage(renderer, options.canvas);
     stage.resize();
     return stage;

@@ -7,10 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, snapshot, WEBGL_FLAGS, WEBGPU_FLAGS, type Snapshot } from './harness';
+import { buildApp, CHROMIUM_PATH, chromiumAvailable, collectErrors, launchChromium, serveApp, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
 import { brightShare } from './pixels';
 import { PNG } from 'pngjs';
 
@@ -24,26 +23,6 @@ if (!available) {
 
 /** The particle area of a 1280x720 page: right of the HUD and the schedule plots, left of the GUI panel. */
 const STAGE_REGION = { x: 560, y: 40, width: 400, height: 450 };
-
-async function until(page: Page, what: string, pred: (s: Snapshot) => boolean, timeoutMs: number): Promise<Snapshot> {
-  const end = Date.now() + timeoutMs;
-  let last: Snapshot | null = null;
-  while (Date.now() < end) {
-    last = await snapshot(page);
-    if (last && pred(last)) return last;
-    await page.waitForTimeout(250);
-  }
-  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last && { ...last, config: undefined })}`);
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 describe.skipIf(!available)('the app in headless Chromium', () => {
   let outDir = '';

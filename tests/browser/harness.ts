@@ -78,3 +78,25 @@ export async function snapshot(page: Page): Promise<Snapshot | null> {
     return p ? (p.snapshot() as never) : null;
   });
 }
+
+/** Polls the page's snapshot until `pred` holds. @throws Error naming `what` and the last snapshot after `timeoutMs`. */
+export async function until(page: Page, what: string, pred: (s: Snapshot) => boolean, timeoutMs: number): Promise<Snapshot> {
+  const end = Date.now() + timeoutMs;
+  let last: Snapshot | null = null;
+  while (Date.now() < end) {
+    last = await snapshot(page);
+    if (last && pred(last)) return last;
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last && { ...last, config: undefined })}`);
+}
+
+/** Collects console errors and uncaught page errors as they happen. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}

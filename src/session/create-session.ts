@@ -1,0 +1,19 @@
+/**
+ * The one place that picks the session class for a config's model family (the app, the soak script).
+ */
+import { isAdversarialKind, type PlaygroundConfig } from '../config/playground-config';
+import type { PointSet } from '../data/datasets';
+import { DiffusionSession } from './diffusion-session';
+import { GanSession } from './gan-session';
+
+/** The live scene: a diffusion-family model (DDPM, score model, flow matching) or an adversarial game (GAN, WGAN, WGAN-GP). */
+export type Session = DiffusionSession | GanSession;
+
+/**
+ * A new session for the config's model family, on the built-in data set or `customData` when the
+ * config's data source is 'custom'. The caller owns it (dispose()).
+ * @throws RangeError on settings the model rejects.
+ */
+export function createSession(config: PlaygroundConfig, customData: PointSet | null = null): Session {
+  return isAdversarialKind(config.model.kind) ? new GanSession(config, customData) : new DiffusionSession(config, 0, customData);
+}
