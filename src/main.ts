@@ -22,6 +22,7 @@ import type { SamplerKind } from './particles/reverse-samplers';
 import { DiffusionSession } from './session/diffusion-session';
 import { GanSession } from './session/gan-session';
 import { createSession, type Session } from './session/create-session';
+import type { DivergenceEvent } from './models/divergence-guard';
 import { DiffusionViews } from './app/diffusion-views';
 import { GanViews, SURFACE_HEIGHT } from './app/gan-views';
 import { createConfigGui } from './ui/config-gui';
@@ -188,9 +189,22 @@ async function main(): Promise<void> {
       .catch(() => undefined)
       .finally(() => (metricPending = false));
   };
+  /** Training diverged and the session rolled it back: the halved learning rates go into the config (GUI, URL), and the HUD says so. */
+  const onDivergence = (e: DivergenceEvent): void => {
+    const s = session;
+    Object.assign(config.model, { learningRate: s.config.model.learningRate });
+    Object.assign(config.gan, { generatorLearningRate: s.config.gan.generatorLearningRate, criticLearningRate: s.config.gan.criticLearningRate });
+    gui.refresh();
+    writeHash();
+    const cause = e.cause === 'loss' ? 'the loss left the finite numbers' : 'the particles were thrown to infinity';
+    const back = e.restoredFrom === null ? 'fresh weights (no good ones were kept yet)' : `the weights of step ${e.restoredFrom}`;
+    const rates = Object.entries(e.learningRates).map(([k, v]) => `${k === 'learningRate' ? 'learning rate' : k === 'generatorLearningRate' ? 'G learning rate' : 'D learning rate'} ${v.toPrecision(2)}`).join(', ');
+    hud.toast(`Training diverged at step ${e.step} (${cause}): back to ${back}, ${rates} (halved).`, 'error', 10);
+  };
   /** Points the plots and the chart at the current session (after it is created or its model rebuilt). */
   const attachCharts = (): void => {
     chart.clear();
+    session.onDivergence = onDivergence;
     const metric = config.view.metric === 'off' ? '' : METRIC_LABELS[config.view.metric];
     if (session instanceof DiffusionSession) {
       plots.setPath(session.samplingPath);

@@ -212,9 +212,9 @@ export interface GanTrainingSpec {
   readonly loss: GanLoss;
   /** The generator's loss in the 'gan' game (ignored by the WGANs). */
   readonly generatorObjective: GeneratorObjective;
-  /** Step size of the generator's optimizer, in (0, 1]. */
+  /** Step size of the generator's optimizer, in (0, 100]. */
   readonly generatorLearningRate: number;
-  /** Step size of the discriminator/critic's optimizer, in (0, 1]. */
+  /** Step size of the discriminator/critic's optimizer, in (0, 100]. */
   readonly criticLearningRate: number;
   /** Discriminator/critic updates per generator update (k of Goodfellow et al., n_critic of WGAN), integer in [1, 50]. */
   readonly criticSteps: number;
@@ -262,7 +262,7 @@ export function ganTrainingProblems(spec: GanTrainingSpec): string[] {
   if (!GAN_LOSSES.includes(spec.loss)) p.push(`unknown loss '${spec.loss}'`);
   if (!GENERATOR_OBJECTIVES.includes(spec.generatorObjective)) p.push(`unknown generatorObjective '${spec.generatorObjective}'`);
   for (const key of ['generatorLearningRate', 'criticLearningRate'] as const) {
-    if (!(spec[key] > 0 && spec[key] <= 1)) p.push(`${key} must be in (0, 1], got ${spec[key]}`);
+    if (!(spec[key] > 0 && spec[key] <= 100)) p.push(`${key} must be in (0, 100], got ${spec[key]}`);
   }
   if (!Number.isInteger(spec.criticSteps) || spec.criticSteps < 1 || spec.criticSteps > 50) p.push(`criticSteps must be an integer in [1, 50], got ${spec.criticSteps}`);
   if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1 || spec.batchSize > 65536) p.push(`batchSize must be an integer in [1, 65536], got ${spec.batchSize}`);
@@ -368,6 +368,14 @@ export class GanTrainer {
       this.criticOptimizer.setLearningRate(spec.criticLearningRate);
     }
     this.spec = spec;
+  }
+
+  /** Forgets both optimizers' moments (after a rollback of diverged weights, they may hold NaN). */
+  restartOptimizers(): void {
+    this.generatorOptimizer.dispose();
+    this.criticOptimizer.dispose();
+    this.generatorOptimizer = optimizerFor(this.spec.loss, this.spec.generatorLearningRate);
+    this.criticOptimizer = optimizerFor(this.spec.loss, this.spec.criticLearningRate);
   }
 
   /** `batchSize` real rows drawn uniformly with replacement from a seed, [B, D]. Not tidied. */

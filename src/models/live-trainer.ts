@@ -16,7 +16,7 @@ export class TunableAdam extends tf.AdamOptimizer {
 
 /** Optimisation settings. */
 export interface TrainingSpec {
-  /** Adam step size, in (0, 1]. Default 1e-3. */
+  /** Adam step size, in (0, 100] (the GUI offers at most 0.05; larger ones diverge, see DivergenceGuard). Default 1e-3. */
   readonly learningRate: number;
   /** Rows per training batch, integer in [1, 65536]. Default 512. */
   readonly batchSize: number;
@@ -62,7 +62,7 @@ export class WeightAverage {
 /** Checks training settings; returns human-readable problems (empty when valid). */
 export function trainingProblems(spec: TrainingSpec): string[] {
   const p: string[] = [];
-  if (!(spec.learningRate > 0 && spec.learningRate <= 1)) p.push(`learningRate must be in (0, 1], got ${spec.learningRate}`);
+  if (!(spec.learningRate > 0 && spec.learningRate <= 100)) p.push(`learningRate must be in (0, 100], got ${spec.learningRate}`);
   if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1 || spec.batchSize > 65536) p.push(`batchSize must be an integer in [1, 65536], got ${spec.batchSize}`);
   const ema = spec.emaDecay ?? 0;
   if (!(ema >= 0 && ema < 1)) p.push(`emaDecay must be in [0, 1), got ${ema}`);
@@ -75,7 +75,7 @@ export function trainingProblems(spec: TrainingSpec): string[] {
  */
 export abstract class LiveTrainer {
   protected readonly data: tf.Tensor2D;
-  private readonly optimizer: TunableAdam;
+  private optimizer: TunableAdam;
   private spec: TrainingSpec;
   private average: WeightAverage | null = null;
   /** Training steps taken so far. */
@@ -90,6 +90,11 @@ export abstract class LiveTrainer {
     this.data = tf.tensor2d(data, [data.length / net.dim, net.dim]);
     this.optimizer = new TunableAdam(spec.learningRate, 0.9, 0.999, 1e-8);
     this.setAverage(spec.emaDecay ?? 0);
+  }
+
+  /** The settings in force. */
+  get training(): TrainingSpec {
+    return this.spec;
   }
 
   /** The network to sample with: the weight average when emaDecay > 0, else the trained network itself. */
@@ -115,6 +120,18 @@ export abstract class LiveTrainer {
     this.spec = spec;
     this.optimizer.setLearningRate(spec.learningRate);
     this.setAverage(spec.emaDecay ?? 0);
+  }
+
+  /**
+   * Forgets Adam's moment estimates and restarts the weight average from the current weights: after
+   * the weights were rolled back (see DivergenceGuard), moments and average may hold NaN.
+   */
+  restartOptimizer(): void {
+    this.optimizer.dispose();
+    this.optimizer = new TunableAdam(this.spec.learningRate, 0.9, 0.999, 1e-8);
+    const decay = this.spec.emaDecay ?? 0;
+    this.setAverage(0);
+    this.setAverage(decay);
   }
 
   /**

@@ -180,6 +180,15 @@ export class DiffusionParticles {
     this.motion = 'forward';
   }
 
+  /**
+   * Puts every particle with a coordinate that is not finite back on its data point x_0 (the others
+   * stay where they are); t and the motion are kept. No readback: one elementwise select on the GPU.
+   */
+  replaceNonFinite(): void {
+    const fixed = tf.tidy(() => tf.where(tf.all(tf.isFinite(this.cur), 1, true).tile([1, this.dim]), this.cur, this.x0) as tf.Tensor2D);
+    this.replace(fixed, true);
+  }
+
   /** Draws fresh x_T ~ N(0, I), t = T, moving in reverse. */
   resetToNoise(): void {
     // VE (score model): x_T ~ N(0, sigma_max^2 I); otherwise N(0, I).

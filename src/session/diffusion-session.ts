@@ -11,6 +11,7 @@ import { EmpiricalField, ExactEpsilon, exactVelocity, MixtureField, type ExactDe
 import { FlowMatchingTrainer, learnedVelocity } from '../models/flow-matching';
 import { geometricSigmas, NcsnTrainer, sigmaAtTau } from '../models/ncsn';
 import * as tf from '@tensorflow/tfjs';
+import { allFinite, DivergenceGuard, type DivergenceEvent } from '../models/divergence-guard';
 import { EVALS_PER_STEP, integrate, type OdeMethod } from '../models/ode-solvers';
 import type { EpsilonModel } from '../models/epsilon-network';
 import type { SamplerKind } from '../particles/reverse-samplers';
@@ -37,6 +38,8 @@ export const EXACT_FIELD_POINTS = 2_000;
 export const TRAIL_PARTICLES = 1_500;
 /** One loss value is read back every this many training steps. */
 export const LOSS_READBACK_EVERY = 10;
+/** Simulation steps between two checks that every particle is finite (one scalar read back each). */
+export const FINITE_CHECK_EVERY = 50;
 
 /** The ODE method flow matching integrates with for a sampler choice (its non-ODE samplers fall back to RK4). */
 export function flowMethod(sampler: SamplerKind): OdeMethod {
@@ -102,6 +105,11 @@ export class DiffusionSession {
   onStraightness: ((step: number, straightness: number) => void) | null = null;
   /** The data the scene trains on (built-in or custom; see scene-data). */
   sceneData!: SceneData;
+  /** Called after training diverged and was rolled back (see {@link recoverFromDivergence}); `config` then holds the halved learning rate. */
+  onDivergence: ((event: DivergenceEvent) => void) | null = null;
+  private readonly guard = new DivergenceGuard(() => this.net.variables);
+  private simSinceCheck = 0;
+  private finiteCheckPending = false;
   private noise!: GaussianNoisePool;
   private dataRng!: Rng;
   private custom: PointSet | null;
@@ -286,15 +294,25 @@ export class DiffusionSession {
     this.buildModel();
   }
 
-  /** One training step; the loss is read back asynchronously every few steps. */
+  /**
+   * One training step; the loss is read back asynchronously every few steps. A loss that is not finite
+   * rolls the weights back (see {@link recoverFromDivergence}).
+   */
   trainStep(): void {
-    const loss = this.trainer.step();
-    const step = this.trainer.steps;
+    const trainer = this.trainer;
+    const loss = trainer.step();
+    const step = trainer.steps;
+    this.guard.afterStep(step);
     if (step % LOSS_READBACK_EVERY === 0 && !this.readbackPending) {
       this.readbackPending = true;
       loss
         .data()
         .then((v) => {
+          if (this.disposed || this.trainer !== trainer) return; // the model was rebuilt meanwhile
+          if (!this.guard.observe(step, v[0])) {
+            this.recoverFromDivergence(step);
+            return;
+          }
           this.loss = v[0];
           this.lossStep = step;
           this.onLoss?.(step, v[0]);
@@ -307,6 +325,49 @@ export class DiffusionSession {
     } else {
       loss.dispose();
     }
+  }
+
+  /**
+   * After a loss that is not finite: puts back the last weights known to be good (or fresh weights when
+   * none are), restarts Adam's moments and the weight average, halves the learning rate (kept within the
+   * GUI's range, written to `config`), and sends particles that left the finite numbers back to the data.
+   * Reports through {@link onDivergence}.
+   */
+  recoverFromDivergence(step: number, cause: DivergenceEvent['cause'] = 'loss'): void {
+    const { restoredFrom } = this.guard.rollback(step);
+    const range = CONFIG_SCHEMA.model.learningRate;
+    const learningRate = Math.min(range.max, Math.max(range.min, this.trainer.training.learningRate / 2));
+    this.config.model = { ...this.config.model, learningRate };
+    if (restoredFrom === null) {
+      this.resetWeights();
+    } else {
+      this.trainer.restartOptimizer();
+      this.trainer.setTraining(this.config.model);
+    }
+    this.particles.replaceNonFinite();
+    this.onDivergence?.({ step, restoredFrom, learningRates: { learningRate }, cause });
+  }
+
+  /**
+   * Every {@link FINITE_CHECK_EVERY} simulation steps, one asynchronous check that every particle is
+   * finite. A network can be finite and still throw particles to Infinity (a learning rate far too
+   * large): that counts as a divergence too.
+   */
+  private checkParticles(): void {
+    if (++this.simSinceCheck < FINITE_CHECK_EVERY || this.finiteCheckPending) return;
+    this.simSinceCheck = 0;
+    this.finiteCheckPending = true;
+    const particles = this.particles;
+    const trainer = this.trainer;
+    allFinite([particles.current])
+      .then((finite) => {
+        if (!finite && !this.disposed && this.particles === particles && this.trainer === trainer) {
+          if (this.config.sampling.field === 'exact') particles.replaceNonFinite();
+          else this.recoverFromDivergence(trainer.steps, 'particles');
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => (this.finiteCheckPending = false));
   }
 
   /** Training steps taken by the current network. */
@@ -323,6 +384,7 @@ export class DiffusionSession {
     const exact = kind === 'flow' ? this.exactVelocity : kind === 'score' ? this.exactScore : this.exactEpsilon;
     const model = this.config.sampling.field === 'exact' ? exact : this.trainer.samplingNet;
     this.particles.step(this.config.sampling.phase, model, this.config.sampling.variance);
+    this.checkParticles();
     const straightness = this.particles.takeStraightness();
     if (straightness !== null) {
       const step = this.trainer.steps;
@@ -466,6 +528,7 @@ export class DiffusionSession {
   }
 
   private disposeModel(): void {
+    this.guard.reset();
     this.trainer.dispose();
     this.net.dispose();
   }
@@ -478,6 +541,7 @@ export class DiffusionSession {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.guard.dispose();
     this.disposeModel();
     this.disposeParticles();
     this.disposeData();

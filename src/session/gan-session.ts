@@ -6,7 +6,8 @@
  * asynchronous readback; the scene only draws them.
  */
 import * as tf from '@tensorflow/tfjs';
-import { cloneConfig, type Invalidates, type PlaygroundConfig } from '../config/playground-config';
+import { cloneConfig, CONFIG_SCHEMA, type Invalidates, type PlaygroundConfig } from '../config/playground-config';
+import { DivergenceGuard, type DivergenceEvent } from '../models/divergence-guard';
 import type { PointSet } from '../data/datasets';
 import { Gan, GanTrainer, readGanLosses, type GanLoss, type GanTrainingSpec } from '../models/gan';
 import { optimalDiscriminator, optimalValue, wasserstein1 } from '../models/gan-theory';
@@ -97,6 +98,9 @@ export class GanSession {
   private landscapeRange = { min: 0, max: 1 };
   /** The data the scene trains on (built-in or custom; see scene-data). */
   sceneData!: SceneData;
+  /** Called after training diverged and was rolled back (see {@link recoverFromDivergence}); `config` then holds the halved learning rates. */
+  onDivergence: ((event: DivergenceEvent) => void) | null = null;
+  private readonly guard = new DivergenceGuard(() => [...this.gan.generator.variables, ...this.gan.critic.variables]);
   private custom: PointSet | null;
   private trainingData!: Float32Array;
   private z!: tf.Tensor2D;
@@ -180,12 +184,19 @@ export class GanSession {
 
   /** One generator step after k (or n_critic) discriminator/critic steps; losses read back every few steps. */
   trainStep(): void {
-    const losses = this.trainer.step();
-    const step = this.trainer.generatorSteps;
+    const trainer = this.trainer;
+    const losses = trainer.step();
+    const step = trainer.generatorSteps;
+    this.guard.afterStep(step);
     if (step % LOSS_READBACK_EVERY === 0 && !this.readbackPending) {
       this.readbackPending = true;
       readGanLosses(losses)
         .then((l) => {
+          if (this.disposed || this.trainer !== trainer) return; // the model was rebuilt meanwhile
+          if (!this.guard.observe(step, l.critic + l.generator)) {
+            this.recoverFromDivergence(step);
+            return;
+          }
           this.losses = l;
           this.loss = l.critic;
           this.lossStep = step;
@@ -196,6 +207,31 @@ export class GanSession {
     } else {
       tf.dispose(losses);
     }
+  }
+
+  /**
+   * After a loss that is not finite: puts back the last generator and critic weights known to be good
+   * (fresh ones when none are), restarts both optimizers, halves both learning rates (within the GUI's
+   * range, written to `config`) and redraws G(z). Reports through {@link onDivergence}.
+   */
+  recoverFromDivergence(step: number): void {
+    const { restoredFrom } = this.guard.rollback(step);
+    const half = (key: 'generatorLearningRate' | 'criticLearningRate', now: number): number => {
+      const range = CONFIG_SCHEMA.gan[key];
+      return Math.min(range.max, Math.max(range.min, now / 2));
+    };
+    const spec = this.trainer.training;
+    const learningRates = { generatorLearningRate: half('generatorLearningRate', spec.generatorLearningRate), criticLearningRate: half('criticLearningRate', spec.criticLearningRate) };
+    this.config.gan = { ...this.config.gan, ...learningRates };
+    if (restoredFrom === null) {
+      this.resetWeights();
+    } else {
+      this.trainer.setTraining(ganTrainingOf(this.config));
+      this.trainer.restartOptimizers();
+      this.generatedAt = -1;
+      this.simulate();
+    }
+    this.onDivergence?.({ step, restoredFrom, learningRates, cause: 'loss' });
   }
 
   /** Moves the particles to G(z) with the current generator (nothing to do if G has not changed). */
@@ -371,6 +407,7 @@ export class GanSession {
   }
 
   private disposeModel(): void {
+    this.guard.reset();
     this.trainer.dispose();
     this.gan.dispose();
   }
@@ -383,6 +420,7 @@ export class GanSession {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.guard.dispose();
     this.disposeModel();
     this.disposeParticles();
   }

@@ -1,0 +1,156 @@
+/**
+ * Divergence (issue 8): a loss that is not finite rolls the weights back to the last good snapshot,
+ * restarts the optimizer, halves the learning rate and leaves no NaN among weights or particles.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { CONFIG_SCHEMA, defaultConfig, validateConfig, type ModelKind, type PlaygroundConfig } from '../src/config/playground-config';
+import { allFinite, DIVERGED_LOSS, DivergenceGuard, type DivergenceEvent } from '../src/models/divergence-guard';
+import { DiffusionSession } from '../src/session/diffusion-session';
+import { GanSession } from '../src/session/gan-session';
+
+function smallConfig(kind: ModelKind): PlaygroundConfig {
+  const c = defaultConfig();
+  c.model.kind = kind;
+  c.data.particles = 1000;
+  c.schedule.T = 50;
+  c.model.width = 16;
+  c.model.depth = 1;
+  c.model.batchSize = 64;
+  const { config, problems } = validateConfig(c);
+  expect(problems).toEqual([]);
+  return config;
+}
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+/** Trains (and simulates) until `done()` or `steps` steps, letting the asynchronous loss readbacks land. */
+async function train(s: DiffusionSession | GanSession, steps: number, done: () => boolean = () => false): Promise<void> {
+  for (let i = 0; i < steps && !done(); i++) {
+    s.trainStep();
+    s.simulate();
+    await settle();
+  }
+}
+
+describe('DivergenceGuard', () => {
+  it('promotes a snapshot once a later finite loss confirms it, and rolls back to exactly those weights', () => {
+    const v: tf.Variable[] = [tf.variable(tf.tensor1d([1, 2, 3])), tf.variable(tf.tensor2d([[4, 5]]))];
+    const before = tf.memory().numTensors;
+    const guard = new DivergenceGuard(() => v, 10);
+    guard.afterStep(5); // not a snapshot step
+    guard.afterStep(10);
+    expect(guard.observe(10, 0.5)).toBe(true); // a loss of the same step does not confirm it
+    expect(guard.goodStep).toBeNull();
+    expect(guard.observe(11, 0.5)).toBe(true);
+    expect(guard.goodStep).toBe(10);
+    tf.tidy(() => {
+      v[0].assign(tf.tensor1d([Number.NaN, 0, Infinity]));
+      v[1].assign(tf.tensor2d([[7, 8]]));
+    });
+    guard.afterStep(20); // a poisoned candidate, never confirmed
+    expect(guard.observe(21, Number.NaN)).toBe(false);
+    expect(guard.rollback(21)).toEqual({ step: 21, restoredFrom: 10 });
+    expect(Array.from(v[0].dataSync())).toEqual([1, 2, 3]);
+    expect(Array.from(v[1].dataSync())).toEqual([4, 5]);
+    guard.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    v.forEach((x) => x.dispose());
+  });
+
+  it('treats Infinity and losses past DIVERGED_LOSS as divergence, and has nothing to restore before a confirmation', () => {
+    const v = [tf.variable(tf.scalar(1))];
+    const guard = new DivergenceGuard(() => v, 1);
+    expect(guard.observe(1, Infinity)).toBe(false);
+    expect(guard.observe(1, -Infinity)).toBe(false);
+    expect(guard.observe(1, DIVERGED_LOSS * 2)).toBe(false);
+    expect(guard.observe(1, -3)).toBe(true);
+    expect(guard.rollback(2)).toEqual({ step: 2, restoredFrom: null });
+    expect(() => new DivergenceGuard(() => v, 0)).toThrow(RangeError);
+    guard.dispose();
+    v[0].dispose();
+  });
+
+  it('allFinite sees a single NaN or Infinity', async () => {
+    const a = tf.tensor2d([[1, 2], [3, 4]]);
+    const b = tf.tensor1d([0, Infinity]);
+    expect(await allFinite([a])).toBe(true);
+    expect(await allFinite([a, b])).toBe(false);
+    tf.dispose([a, b]);
+  });
+});
+
+describe('a session survives divergence', () => {
+  it('DDPM: weights blown up to NaN are rolled back, the learning rate halved, and training goes on with finite particles', async () => {
+    const s = new DiffusionSession(smallConfig('ddpm'));
+    const events: DivergenceEvent[] = [];
+    s.onDivergence = (e) => events.push(e);
+    await train(s, 120); // past a confirmed snapshot (every 50 steps)
+    const lr = s.config.model.learningRate;
+    // A loss that explodes: every weight becomes NaN, and so does every particle the net moves.
+    s.net.variables.forEach((v) => v.assign(tf.fill(v.shape, Number.NaN)));
+    await train(s, 40, () => events.length > 0);
+    await settle();
+    expect(events).toHaveLength(1);
+    expect(events[0].restoredFrom).toBe(100);
+    expect(events[0].learningRates.learningRate).toBeCloseTo(lr / 2, 12);
+    expect(s.config.model.learningRate).toBeCloseTo(lr / 2, 12);
+    expect(s.trainer.training.learningRate).toBeCloseTo(lr / 2, 12);
+    expect(await allFinite(s.net.variables)).toBe(true);
+    await train(s, 60);
+    expect(Number.isFinite(s.loss)).toBe(true);
+    expect(await allFinite([s.particles.current])).toBe(true);
+    expect(events).toHaveLength(1);
+    s.dispose();
+  });
+
+  it('DDPM at a learning rate of 10 never leaves a NaN cloud, and the halving stays within the GUI range', async () => {
+    const s = new DiffusionSession(smallConfig('ddpm'));
+    s.trainer.setTraining({ ...s.config.model, learningRate: 10 });
+    const events: DivergenceEvent[] = [];
+    s.onDivergence = (e) => events.push(e);
+    await train(s, 200);
+    expect(await allFinite(s.net.variables)).toBe(true);
+    expect(await allFinite([s.particles.current])).toBe(true);
+    // Adam keeps these weights finite, but they throw particles to Infinity: caught and rolled back.
+    expect(events.length).toBeGreaterThan(0);
+    expect(events[0].cause).toBe('particles');
+    for (const e of events) expect(e.learningRates.learningRate).toBeLessThanOrEqual(CONFIG_SCHEMA.model.learningRate.max);
+    expect(s.trainer.training.learningRate).toBeLessThanOrEqual(CONFIG_SCHEMA.model.learningRate.max);
+    s.dispose();
+  });
+
+  it('GAN: a critic gone to Infinity before any good snapshot gets fresh networks at half the learning rates', async () => {
+    const s = new GanSession(smallConfig('gan'));
+    const events: DivergenceEvent[] = [];
+    s.onDivergence = (e) => events.push(e);
+    const { generatorLearningRate: g, criticLearningRate: d } = s.config.gan;
+    s.gan.critic.variables.forEach((v) => v.assign(tf.fill(v.shape, Infinity)));
+    await train(s, 30, () => events.length > 0);
+    await settle();
+    expect(events).toHaveLength(1);
+    expect(events[0].restoredFrom).toBeNull();
+    expect(s.config.gan.generatorLearningRate).toBeCloseTo(g / 2, 12);
+    expect(s.config.gan.criticLearningRate).toBeCloseTo(d / 2, 12);
+    expect(s.trainer.training.criticLearningRate).toBeCloseTo(d / 2, 12);
+    expect(await allFinite([...s.gan.critic.variables, ...s.gan.generator.variables])).toBe(true);
+    await train(s, 20);
+    expect(await allFinite([s.particles.current])).toBe(true);
+    s.dispose();
+  });
+
+  it('rolling back and recovering leaks no tensors', async () => {
+    const s = new DiffusionSession(smallConfig('flow'));
+    await train(s, 110);
+    const base = tf.memory().numTensors;
+    s.recoverFromDivergence(111);
+    await settle();
+    await train(s, 10);
+    await settle();
+    // Adam's moments come back after the first step of the restarted optimizer, so the count is as before.
+    expect(tf.memory().numTensors).toBe(base);
+    s.dispose();
+  });
+});
