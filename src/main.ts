@@ -514,7 +514,8 @@ async function main(): Promise<void> {
   );
 
   // The HUD shows the backend in a few words; the full story of the choice is in its tooltip.
-  const shortBackend = `${choice.reason.split(';')[0]}${choice.software && choice.reason.includes(';') ? ' · no hardware GPU found' : ''}`;
+  const failedNames = choice.failed.map((f) => f.split(':')[0]);
+  const shortBackend = `${choice.reason.split(';')[0]}${failedNames.length > 0 ? ` · ${failedNames.join(', ')} failed to start` : choice.software && choice.reason.includes(';') ? ' · no hardware GPU found' : ''}`;
   setInterval(() => {
     const s = loop.stats;
     const p = session.particles;

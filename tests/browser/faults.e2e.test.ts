@@ -34,10 +34,12 @@ describe.skipIf(!chromiumAvailable())('faults at start, in headless Chromium', (
       const errors = collectErrors(browser.page);
       await browser.page.route('**/*.wasm', (route) => route.abort());
       await browser.page.goto(`${url}#data.particles=1000&model.batchSize=64&model.width=32`);
-      const first = await until(browser.page, 'training to start', (s) => s.trainSteps >= 2, 60_000);
+      // The message comes as a toast at start, and stays in the HUD's backend cell.
+      await browser.page.locator('.toasts', { hasText: /wasm: its WebAssembly files could not be loaded.*running on cpu instead/ }).waitFor({ timeout: 60_000 });
+      const first = await until(browser.page, 'training to start', (s) => s.trainSteps >= 2, 120_000);
       expect(first.backend).toBe('cpu');
-      await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 2, 60_000);
-      expect(await browser.page.locator('.toasts').innerText()).toMatch(/wasm: its WebAssembly files could not be loaded.*running on cpu instead/);
+      await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 2, 120_000);
+      expect(await browser.page.locator('.hud [data-f="backend"]').innerText()).toMatch(/cpu.*wasm failed to start/);
       // The blocked requests themselves are logged by the browser; nothing else may fail.
       expect(errors.filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
     } finally {
