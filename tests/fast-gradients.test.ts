@@ -7,6 +7,7 @@ import { FlowMatchingTrainer } from '../src/models/flow-matching';
 import { LiveTrainer, regressionLoss } from '../src/models/live-trainer';
 import { geometricSigmas, NcsnTrainer } from '../src/models/ncsn';
 import { createRng } from '../src/models/random';
+import { useFastWasmTransposedMatMul } from '../src/models/wasm-matmul';
 import { makeSchedule } from '../src/models/schedules';
 
 /** Largest |a - b| over two equally long arrays. */
@@ -120,4 +121,30 @@ describe('live trainers: fast steps equal autograd steps', () => {
       nets.forEach((n) => n.dispose());
     });
   }
+});
+
+describe('wasm matMul with a transposed operand (wasm-matmul.ts)', () => {
+  it('is installed and gives the same products as explicit transposes, fused or not, leaking nothing', () => {
+    expect(tf.getBackend()).toBe('wasm');
+    expect(useFastWasmTransposedMatMul()).toBe(true);
+    const rng = createRng(21);
+    const a = tf.randomNormal([37, 19], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
+    const b = tf.randomNormal([37, 23], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
+    const c = tf.randomNormal([23, 19], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
+    const bias = tf.randomNormal([23], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor1D;
+    const before = tf.memory().numTensors;
+    const pairs = tf.tidy(() => [
+      [tf.matMul(a, b, true, false), tf.matMul(tf.transpose(a), b)],
+      [tf.matMul(a, c, false, true), tf.matMul(a, tf.transpose(c))],
+      [tf.matMul(c, b, true, true), tf.matMul(tf.transpose(c), tf.transpose(b))],
+      [tf.fused.matMul({ a, b: c, transposeB: true, bias, activation: 'relu' }), tf.relu(tf.add(tf.matMul(a, tf.transpose(c)), bias))],
+      [tf.fused.matMul({ a: b, b: a, transposeA: true }), tf.matMul(tf.transpose(b), a)],
+    ]);
+    expect(tf.memory().numTensors).toBe(before + 10);
+    for (const [got, want] of pairs) {
+      expect(got.shape).toEqual(want.shape);
+      expect(maxAbsDiff(got.dataSync(), want.dataSync())).toBeLessThan(1e-5);
+    }
+    tf.dispose([...pairs.flat(), a, b, c, bias]);
+  });
 });

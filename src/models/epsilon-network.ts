@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './random';
+import { useFastWasmTransposedMatMul } from './wasm-matmul';
 
 /**
  * The one contract every epsilon-predictor meets, learned or exact: epsilon(x_t, tau) for x [N, D] and
@@ -185,6 +186,8 @@ export class EpsilonNetwork implements EpsilonModel {
     // Constant, so built once rather than on every predict (a hot path: every sampler step calls it).
     this.freqs = embeddingFrequencies(e);
     this.variables = [this.wx, this.wt, this.b1, ...this.hidden.flatMap((l) => [l.w, l.b]), this.wOut, this.bOut];
+    // Autograd's transposed products are 10x slow on wasm without it (see wasm-matmul.ts).
+    useFastWasmTransposedMatMul();
   }
 
   /** Number of trainable scalars. */
@@ -202,7 +205,13 @@ export class EpsilonNetwork implements EpsilonModel {
     if (this.disposed) throw new Error('EpsilonNetwork used after dispose()');
     return tf.tidy(() => {
       const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim, this.spec.timeScale, this.freqs);
-      let h = tf.add(tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.matMul(emb, this.wt as tf.Tensor2D)), this.b1) as tf.Tensor2D;
+      // One time for all rows (a sampler step): emb W_t + b_1 is one [1, width] row, folded into the
+      // fused product's bias, which saves two [N, width] additions.
+      const timeBias = tf.add(tf.matMul(emb, this.wt as tf.Tensor2D), this.b1);
+      let h =
+        emb.shape[0] === 1
+          ? (tf.fused.matMul({ a: x, b: this.wx as tf.Tensor2D, bias: timeBias.reshape([-1]) }) as tf.Tensor2D)
+          : (tf.add(tf.matMul(x, this.wx as tf.Tensor2D), timeBias) as tf.Tensor2D);
       h = activate(h, this.spec.activation);
       for (const layer of this.hidden) {
         h = activate(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D, this.spec.activation);
