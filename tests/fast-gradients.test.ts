@@ -148,3 +148,17 @@ describe('wasm matMul with a transposed operand (wasm-matmul.ts)', () => {
     tf.dispose([...pairs.flat(), a, b, c, bias]);
   });
 });
+
+describe('predict with one shared time (the time term folded into the first fused bias)', () => {
+  it('equals predict with the same time given per row', () => {
+    const net = new EpsilonNetwork(2, { width: 32, depth: 2, activation: 'silu' }, createRng(8));
+    const x = tf.randomNormal([50, 2], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const tau = tf.fill([50], 0.42) as tf.Tensor1D;
+    const before = tf.memory().numTensors;
+    const [shared, perRow] = [net.predict(x, 0.42), net.predict(x, tau)];
+    expect(tf.memory().numTensors).toBe(before + 2);
+    expect(maxAbsDiff(shared.dataSync(), perRow.dataSync())).toBeLessThan(1e-5);
+    tf.dispose([shared, perRow, x, tau]);
+    net.dispose();
+  });
+});

@@ -207,11 +207,12 @@ export class EpsilonNetwork implements EpsilonModel {
       const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim, this.spec.timeScale, this.freqs);
       // One time for all rows (a sampler step): emb W_t + b_1 is one [1, width] row, folded into the
       // fused product's bias, which saves two [N, width] additions.
-      const timeBias = tf.add(tf.matMul(emb, this.wt as tf.Tensor2D), this.b1);
+      // (The wasm kernel wants a bias that is rank 1 in storage, not a reshaped view: add to b_1 last.)
+      const timeProduct = tf.matMul(emb, this.wt as tf.Tensor2D);
       let h =
         emb.shape[0] === 1
-          ? (tf.fused.matMul({ a: x, b: this.wx as tf.Tensor2D, bias: timeBias.reshape([-1]) }) as tf.Tensor2D)
-          : (tf.add(tf.matMul(x, this.wx as tf.Tensor2D), timeBias) as tf.Tensor2D);
+          ? (tf.fused.matMul({ a: x, b: this.wx as tf.Tensor2D, bias: tf.add(this.b1, timeProduct.reshape([-1])) }) as tf.Tensor2D)
+          : (tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.add(timeProduct, this.b1)) as tf.Tensor2D);
       h = activate(h, this.spec.activation);
       for (const layer of this.hidden) {
         h = activate(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D, this.spec.activation);
