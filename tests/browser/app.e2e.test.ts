@@ -93,8 +93,10 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       expect(first.renderer).toBe('WebGPU');
       expect(first.upload).toBe('gpu');
       const later = await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 2 && s.simSteps > first.simSteps, 90_000);
-      // Instrumented: not one CPU readback of particle positions, in any frame; each new state went GPU to GPU.
-      expect(later.positionReadbacks).toBe(0);
+      // Instrumented: no CPU readback of particle positions in any frame once three.js has created its vertex
+      // buffer (it does so on the first draw: the very first upload, before it, may be the one readback).
+      expect(first.positionReadbacks).toBeLessThanOrEqual(1);
+      expect(later.positionReadbacks).toBe(first.positionReadbacks);
       expect(later.positionGpuCopies).toBeGreaterThan(first.positionGpuCopies);
       expect(later.frames).toBeGreaterThan(first.frames);
       expect(brightShare(await browser.page.screenshot(), STAGE_REGION)).toBeGreaterThan(0.002);
