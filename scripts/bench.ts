@@ -20,10 +20,13 @@ import { writeFileSync } from 'node:fs';
 import { benchDdpm, cellValue } from '../src/bench/ddpm-cells';
 import { timeToQuality } from '../src/bench/quality-cell';
 import { nodePlan, timingNote } from '../src/bench/plans';
-import { DEFAULT_MLP } from '../src/models/epsilon-network';
-import { DEFAULT_SCHEDULE } from '../src/models/schedules';
+import { sampleDataset } from '../src/data/datasets';
+import { DdpmTrainer } from '../src/models/ddpm';
+import { DEFAULT_MLP, EpsilonNetwork } from '../src/models/epsilon-network';
+import { createRng } from '../src/models/random';
+import { DEFAULT_SCHEDULE, makeSchedule } from '../src/models/schedules';
 import { benchBrowser, parseBoxArg } from './bench-browser';
-import { machineLine, markdownTable, progress, RESULT_HEADERS, resultRow } from './bench-lib';
+import { machineLine, markdownTable, median, progress, RESULT_HEADERS, resultRow } from './bench-lib';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -60,11 +63,33 @@ const figures: Record<string, number | null> = {
   'node.wasm.train_ms_b4096': null,
   'node.wasm.sampler_particle_steps_per_s_n100000': null,
   'node.wasm.time_to_quality_s': null,
+  'node.wasm.train_cpu_ms_b1024': null,
+  'node.wasm.train_cpu_ms_b1024_autograd': null,
   'browser.fps_mean': null,
   'browser.fps_worst_second': null,
   'browser.train_steps_per_s': null,
   'browser.time_to_quality_s': null,
 };
+
+/** Median CPU ms (user + system, this process) per DDPM training step of the default network on two moons. */
+function cpuMsPerTrainStep(batch: number, autograd: boolean, steps: number): number {
+  const rng = createRng(5);
+  const net = new EpsilonNetwork(2, DEFAULT_MLP, rng.fork());
+  const trainer = new DdpmTrainer(net, makeSchedule(DEFAULT_SCHEDULE), sampleDataset('two-moons', 20_000, rng.fork()).points, rng.fork(), { learningRate: 1e-3, batchSize: batch });
+  trainer.fastGradients = !autograd;
+  const samples: number[] = [];
+  for (let i = 0; i < steps + 3; i++) {
+    const c0 = process.cpuUsage();
+    const loss = trainer.step();
+    loss.dataSync();
+    loss.dispose();
+    const c = process.cpuUsage(c0);
+    if (i >= 3) samples.push((c.user + c.system) / 1000);
+  }
+  trainer.dispose();
+  net.dispose();
+  return median(samples);
+}
 
 /** The Node table and its notes; `ok` when some cell ran. */
 async function benchNode(): Promise<{ text: string; ok: boolean }> {
@@ -91,6 +116,12 @@ async function benchNode(): Promise<{ text: string; ok: boolean }> {
     notes.push(...report.notes);
     for (const r of report.results) if (r.key !== undefined) figures[`node.${backend}.${r.key}`] = cellValue(r);
     if (backend === 'wasm') {
+      // CPU time per step (this process only): robust where other work shares the cores and stretches wall time.
+      for (const autograd of [false, true]) {
+        const ms = cpuMsPerTrainStep(1024, autograd, quick ? 5 : 20);
+        figures[`node.wasm.train_cpu_ms_b1024${autograd ? '_autograd' : ''}`] = ms;
+        notes.push(`wasm: CPU time of this process per training step, batch 1024${autograd ? ', autograd' : ''}: median ${ms.toFixed(1)} ms (wall-clock time above is longer when other processes share the cores)`);
+      }
       progress('[wasm] time to quality (DDPM, two moons, energy distance < 0.01) ...');
       const q = await timeToQuality({ maxTrainS: quick ? 5 : 20 }, progress);
       figures['node.wasm.time_to_quality_s'] = q.seconds;
