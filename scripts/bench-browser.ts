@@ -2,7 +2,9 @@
  * The browser half of `npm run bench` (also `npm run bench:browser [-- --quick] [-- --no-build]`): builds
  * the app and its bench page, serves them, and opens bench.html in Debian's headless Chromium once per
  * tfjs backend (webgpu on SwiftShader's Vulkan fallback adapter with the WebGPU flags, then webgl on
- * SwiftShader WebGL2, wasm and cpu with the WebGL flags), each forced even though it is software.
+ * SwiftShader WebGL2, wasm and cpu with the WebGL flags), each forced even though it is software; before that,
+ * the app's default scene with 10,000 particles (fps, worst second, training steps/s; {@link measureScene})
+ * and the time-to-quality cell on wasm (bench.html?backend=wasm&quality).
  * Prints the same markdown table as the Node benchmark on stdout; progress goes to stderr. Each cell is boxed
  * at about 5 s (src/bench/plans.ts; --box S changes it): the whole run takes about a minute on 2 cores.
  */
@@ -11,9 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserBenchResult } from '../src/bench/browser-bench';
+import { cellValue } from '../src/bench/ddpm-cells';
+import type { QualityResult } from '../src/bench/quality-cell';
 import { browserPlan, timingNote } from '../src/bench/plans';
-import { buildApp, CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, WEBGL_FLAGS, WEBGPU_FLAGS } from '../tests/browser/harness';
-import { markdownTable, progress, RESULT_HEADERS, resultRow } from './bench-lib';
+import { buildApp, CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, snapshot, WEBGL_FLAGS, WEBGPU_FLAGS, type Snapshot } from '../tests/browser/harness';
+import { formatMs, markdownTable, progress, RESULT_HEADERS, resultRow } from './bench-lib';
 
 export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 
@@ -37,18 +41,105 @@ export function parseBoxArg(args: readonly string[]): number | undefined {
   return s;
 }
 
-/** Runs the browser benchmark; returns the report (markdown) and whether any cell was measured. */
-export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: string; ok: boolean }> {
+/** Particles of the scene measurement (the issue's "default scene with 10,000 particles"). */
+export const SCENE_PARTICLES = 10_000;
+
+/** What {@link measureScene} found. */
+export interface SceneResult {
+  readonly fpsMean: number;
+  readonly fpsWorstSecond: number;
+  readonly trainStepsPerSecond: number;
+  readonly seconds: number;
+  readonly backend: string;
+  readonly renderer: string;
+  /** Mean ms inside the loop's tick (simulate + train + render calls) over the last second. */
+  readonly frameMs: number;
+  readonly perSecond: number[];
+}
+
+/**
+ * Opens the app's default scene with {@link SCENE_PARTICLES} particles in headless Chromium (WebGL flags:
+ * SwiftShader, so tfjs runs on wasm with the app's CPU profile) and samples its frame and training-step
+ * counters (window.__playground.snapshot()) once a second for `seconds`, after training has started and
+ * `warmupS` more seconds have passed. `extraHash` (e.g. '&view.showData=false') adds settings to the link.
+ */
+export async function measureScene(url: string, seconds: number, warmupS = 3, extraHash = ''): Promise<SceneResult> {
+  const browser = await launchChromium(WEBGL_FLAGS);
+  try {
+    await browser.page.goto(`${url}#data.particles=${SCENE_PARTICLES}${extraHash}`.replace(`particles=${SCENE_PARTICLES}&data.particles=`, "particles="));
+    const snap = (): Promise<Snapshot | null> => snapshot(browser.page);
+    const end = Date.now() + 90_000;
+    let s = await snap();
+    while (s === null || s.trainSteps < 2) {
+      if (Date.now() > end) throw new Error('the scene did not start training within 90 s');
+      await browser.page.waitForTimeout(250);
+      s = await snap();
+    }
+    await browser.page.waitForTimeout(warmupS * 1000);
+    const samples: { at: number; frames: number; steps: number; s: Snapshot }[] = [];
+    for (let i = 0; i <= seconds; i++) {
+      const at = Date.now();
+      const now = (await snap()) as Snapshot;
+      samples.push({ at, frames: now.frames, steps: now.trainSteps, s: now });
+      if (i < seconds) await browser.page.waitForTimeout(Math.max(0, at + 1000 - Date.now()));
+    }
+    const perSecond = samples.slice(1).map((x, i) => ((x.frames - samples[i].frames) * 1000) / (x.at - samples[i].at));
+    const first = samples[0];
+    const last = samples[samples.length - 1];
+    const dt = (last.at - first.at) / 1000;
+    return {
+      fpsMean: (last.frames - first.frames) / dt,
+      fpsWorstSecond: Math.min(...perSecond),
+      trainStepsPerSecond: (last.steps - first.steps) / dt,
+      seconds: dt,
+      backend: last.s.backend,
+      renderer: last.s.renderer,
+      frameMs: last.s.frameMs,
+      perSecond,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Runs the bench page's time-to-quality cell (`bench.html?backend=wasm&quality`) in headless Chromium. */
+async function measureQuality(url: string): Promise<QualityResult> {
+  const browser = await launchChromium(WEBGL_FLAGS);
+  try {
+    browser.page.on('console', (m) => {
+      const text = m.text();
+      if (text.startsWith('[bench] ')) progress(`[browser] ${text.slice(8)}`);
+    });
+    await browser.page.goto(`${url}bench.html?backend=wasm&quality`);
+    await browser.page.waitForFunction('window.__benchResult !== undefined', undefined, { timeout: 180_000, polling: 500 });
+    const result = (await browser.page.evaluate('window.__benchResult')) as BrowserBenchResult;
+    if (result.quality === undefined) throw new Error(result.error ?? 'no result');
+    return result.quality;
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Runs the browser benchmark; returns the report (markdown), whether any cell was measured, and the JSON figures (`browser.*`). */
+export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: string; ok: boolean; figures: Record<string, number | null> }> {
+  const figures: Record<string, number | null> = {
+    'browser.fps_mean': null,
+    'browser.fps_worst_second': null,
+    'browser.train_steps_per_s': null,
+    'browser.time_to_quality_s': null,
+  };
   const heading = `## Generative Playground benchmark in headless Chromium${opts.quick ? ' (--quick)' : ''}${opts.boxS !== undefined ? ` (--box ${opts.boxS})` : ''}`;
   if (!chromiumAvailable()) {
     return {
       text: [heading, '', `Skipped: no Chromium at ${CHROMIUM_PATH} (install it with \`sudo apt-get install -y chromium\`, or set CHROMIUM_PATH).`].join('\n'),
       ok: true,
+      figures,
     };
   }
   const started = performance.now();
   const outDir = opts.noBuild ? 'dist' : mkdtempSync(join(tmpdir(), 'gp-bench-dist-'));
   const rows: string[][] = [];
+  const sceneRows: string[][] = [];
   const notes: string[] = [];
   let userAgent = '';
   let tfjs = '';
@@ -61,6 +152,40 @@ export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: s
     }
     const { server, url } = await serveApp(outDir);
     try {
+      progress(`[browser] the default scene with ${SCENE_PARTICLES} particles, training ...`);
+      try {
+        const scene = await measureScene(url, opts.quick ? 4 : 10);
+        figures['browser.fps_mean'] = scene.fpsMean;
+        figures['browser.fps_worst_second'] = scene.fpsWorstSecond;
+        figures['browser.train_steps_per_s'] = scene.trainStepsPerSecond;
+        sceneRows.push(
+          [scene.backend, `default scene, ${SCENE_PARTICLES / 1000}k particles: fps (mean)`, String(scene.perSecond.length), formatMs(1000 / scene.fpsMean), scene.fpsMean.toFixed(1), 'frames/s'],
+          [scene.backend, '  fps in the worst second', '-', formatMs(1000 / scene.fpsWorstSecond), scene.fpsWorstSecond.toFixed(1), 'frames/s'],
+          [scene.backend, '  training steps while drawing', '-', formatMs(1000 / scene.trainStepsPerSecond), scene.trainStepsPerSecond.toFixed(1), 'steps/s'],
+        );
+        notes.push(
+          `scene: the app (${scene.renderer}, tfjs ${scene.backend}, its CPU profile) at #data.particles=${SCENE_PARTICLES}, sampled once a second for ${scene.seconds.toFixed(0)} s ` +
+            `after training started; fps per second ${scene.perSecond.map((f) => f.toFixed(0)).join(', ')}; loop tick ${scene.frameMs.toFixed(1)} ms.`,
+        );
+      } catch (e) {
+        notes.push(`scene: not measured (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+      }
+      progress('[browser] time to quality on wasm ...');
+      try {
+        const q = await measureQuality(url);
+        figures['browser.time_to_quality_s'] = q.seconds;
+        const last = q.curve[q.curve.length - 1];
+        sceneRows.push([
+          'wasm',
+          `time to quality: two moons, energy distance < ${q.threshold}`,
+          String(q.steps),
+          q.seconds === null ? `> ${last?.[0].toFixed(1) ?? '?'} s` : `${q.seconds.toFixed(1)} s`,
+          last === undefined ? '-' : `ED ${last[1].toFixed(4)}`,
+          's of training',
+        ]);
+      } catch (e) {
+        notes.push(`time to quality: not measured (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+      }
       for (const backend of BROWSER_BACKENDS) {
         const t0 = performance.now();
         const browser = await launchChromium(backend === 'webgpu' ? WEBGPU_FLAGS : WEBGL_FLAGS);
@@ -83,6 +208,7 @@ export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: s
             notes.push(`${backend}: not benchmarked (${result.error})`);
           } else {
             rows.push(...result.results.map(resultRow));
+            for (const r of result.results) if (r.key !== undefined) figures[`browser.${backend}.${r.key}`] = cellValue(r);
             notes.push(`${backend}: ran on ${result.reason}`, ...result.notes);
           }
         } catch (e) {
@@ -107,13 +233,13 @@ export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: s
     `Browser: ${browserName} (${CHROMIUM_PATH}, headless, same machine); tfjs ${tfjs || 'n/a'}. One fresh browser per backend: ` +
       'webgpu with the WebGPU flags (SwiftShader Vulkan fallback adapter, forced), the others with the WebGL flags (SwiftShader WebGL2).',
     '',
-    markdownTable(RESULT_HEADERS, rows),
+    markdownTable(RESULT_HEADERS, [...sceneRows, ...rows]),
     '',
     ...notes.map((n) => `- ${n}`),
     '',
     `Browser part ${((performance.now() - started) / 1000).toFixed(1)} s${opts.noBuild ? '' : ` (build ${buildS.toFixed(1)} s)`}.`,
   ].join('\n');
-  return { text, ok: rows.length > 0 };
+  return { text, ok: rows.length > 0, figures };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

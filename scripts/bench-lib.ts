@@ -57,7 +57,8 @@ export function machineLine(): string {
   const cpus = os.cpus();
   const model = cpus[0]?.model.trim().replace(/\s+/g, ' ') ?? 'unknown CPU';
   const mem = (os.totalmem() / 2 ** 30).toFixed(1);
-  return `${cpus.length} x ${model}, ${mem} GiB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}`;
+  const load = os.loadavg()[0];
+  return `${cpus.length} x ${model}, ${mem} GiB RAM, ${os.platform()} ${os.release()} ${os.arch()}, Node ${process.version}, load average ${load.toFixed(1)} at the start`;
 }
 
 /** Progress to stderr, so stdout holds only the report. */

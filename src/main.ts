@@ -556,6 +556,8 @@ async function main(): Promise<void> {
       backend: choice.name,
       renderer: stage.backendName,
       upload: uploader.mode,
+      positionReadbacks: uploader.readbacks,
+      positionGpuCopies: uploader.gpuCopies,
       trainSteps: session.trainSteps,
       simSteps: loop.stats.simSteps,
       frames: loop.stats.frames,

@@ -1,6 +1,7 @@
 /**
  * The bench page (bench.html): runs the cells of src/bench/ddpm-cells.ts on the tfjs backend named by
  * `?backend=` (forced, even when it is a software adapter), with the browser time boxes of plans.ts
+ * (or, with `&quality`, only the time-to-quality cell of quality-cell.ts)
  * (`&quick` for the short ones, `&box=S` for an S-second box). Progress goes to the console as "[bench] ..." lines; the outcome is
  * put on `window.__benchResult` (a {@link BrowserBenchResult}) and shown on the page.
  * scripts/bench-browser.ts opens this page once per backend and prints the table.
@@ -9,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initTfBackend, parseBackendOverride } from '../platform/tf-backend';
 import { benchDdpm, type CellResult } from './ddpm-cells';
 import { browserPlan } from './plans';
+import { timeToQuality, type QualityResult } from './quality-cell';
 
 /** What the page leaves on `window.__benchResult` (plain data: it crosses to Node as JSON). */
 export interface BrowserBenchResult {
@@ -24,6 +26,8 @@ export interface BrowserBenchResult {
   readonly tfjs: string;
   /** Set when the page could not benchmark `requested` at all. */
   readonly error?: string;
+  /** With `&quality`: the time-to-quality cell (src/bench/quality-cell.ts) instead of the throughput cells. */
+  readonly quality?: QualityResult;
 }
 
 const out = document.getElementById('out');
@@ -51,6 +55,11 @@ async function run(): Promise<void> {
   const choice = await initTfBackend(requested);
   if (choice.name !== requested) {
     finish({ ...base, requested, backend: choice.name, reason: choice.reason, error: `could not start ${requested}: ${choice.skipped.join('; ')}` });
+    return;
+  }
+  if (params.has('quality')) {
+    const quality = await timeToQuality({}, (msg) => console.log(`[bench] ${msg}`));
+    finish({ ...base, requested, backend: choice.name, reason: choice.reason.replace('; one device shared with three.js', ''), quality });
     return;
   }
   const boxS = Number(params.get('box') ?? Number.NaN);

@@ -2,7 +2,7 @@
  * The cells of `npm run bench`, run on whatever tfjs backend is active: the same code measures in Node
  * (scripts/bench.ts) and in headless Chromium (bench.html -> src/bench/browser-bench.ts).
  *
- * - training: DdpmTrainer steps on two-moons, batch `plan.batch`, the default network (3 x 128, SiLU), Adam;
+ * - training: DdpmTrainer steps on two-moons, batch `plan.batch` (and `plan.extraTrain`), the default network (3 x 128, SiLU), Adam;
  * - reverse sampling: ancestralStep over each of `plan.particleCounts` particles with the same network.
  *
  * Every timed iteration awaits a read-back of its result, so the clock sees finished work. Results are
@@ -20,6 +20,11 @@ import { timeIterations, type Timing, type TimingOptions } from './timing';
 export interface CellPlan {
   /** Training batch size. */
   readonly batch: number;
+  /**
+   * Further training cells after the main one: other batch sizes, and `autograd` for the reference path
+   * (tfjs autograd through `optimizer.minimize` instead of the hand-written gradients) to compare with.
+   */
+  readonly extraTrain?: readonly { readonly batch: number; readonly autograd?: boolean }[];
   /** Particle counts of the reverse-sampler cells, ascending. */
   readonly particleCounts: readonly number[];
   readonly train: TimingOptions;
@@ -54,6 +59,11 @@ export interface CellResult {
   readonly unit: 'steps/s' | 'particle-steps/s';
   /** For 'skipped': the time box in ms. */
   readonly boxMs?: number;
+  /**
+   * Name of the figure in the benchmark's JSON (under `node.<backend>.` or `browser.<backend>.`):
+   * `train_ms_b<batch>[_autograd]` (value: median ms) or `sampler_particle_steps_per_s_n<N>` (value: throughput).
+   */
+  readonly key?: string;
 }
 
 /** Outcome of {@link benchDdpm}: never throws; a failure ends the list of results early and adds a note. */
@@ -96,20 +106,36 @@ export async function benchDdpm(backend: string, plan: CellPlan, progress: (msg:
     notes.push(`${backend}, ${benchmark}: not run (${why}).`);
   };
   try {
-    const trainName = `train step, batch ${plan.batch}, ${NETWORK_LABEL}`;
-    progress(`[${backend}] training, batch ${plan.batch} ...`);
-    let lastLoss = Number.NaN;
-    const train = await timeIterations(async () => {
-      const loss = trainer.step();
-      lastLoss = (await loss.data())[0];
-      loss.dispose();
-    }, plan.train);
-    progress(`[${backend}]   ${doneLine(train)}`);
-    if (train.skipped) {
-      results.push(skip(trainName, 'steps/s', 1, train, plan.train.abandonAfterMs ?? Number.NaN));
-    } else {
-      if (!Number.isFinite(lastLoss)) throw new Error(`training diverged on ${backend} (loss ${lastLoss})`);
-      results.push({ backend, benchmark: trainName, status: 'measured', iterations: train.iterations, ms: train.medianMs, work: 1, unit: 'steps/s' });
+    const trainCells = [{ batch: plan.batch, autograd: false }, ...(plan.extraTrain ?? [])];
+    for (const cell of trainCells) {
+      if (queueBusy) break;
+      const trainName = `train step, batch ${cell.batch}, ${NETWORK_LABEL}${cell.autograd ? ', autograd (reference)' : ''}`;
+      const key = `train_ms_b${cell.batch}${cell.autograd ? '_autograd' : ''}`;
+      progress(`[${backend}] training, batch ${cell.batch}${cell.autograd ? ', autograd' : ''} ...`);
+      const cellNet = cell === trainCells[0] ? net : new EpsilonNetwork(2, DEFAULT_MLP, createRng(2));
+      const cellTrainer =
+        cell === trainCells[0] ? trainer : new DdpmTrainer(cellNet, schedule, data.points, createRng(3), { learningRate: 1e-3, batchSize: cell.batch });
+      cellTrainer.fastGradients = !cell.autograd;
+      let lastLoss = Number.NaN;
+      try {
+        const train = await timeIterations(async () => {
+          const loss = cellTrainer.step();
+          lastLoss = (await loss.data())[0];
+          loss.dispose();
+        }, plan.train);
+        progress(`[${backend}]   ${doneLine(train)}`);
+        if (train.skipped) {
+          results.push({ ...skip(trainName, 'steps/s', 1, train, plan.train.abandonAfterMs ?? Number.NaN), key });
+        } else {
+          if (!Number.isFinite(lastLoss)) throw new Error(`training diverged on ${backend} (loss ${lastLoss})`);
+          results.push({ backend, benchmark: trainName, status: 'measured', iterations: train.iterations, ms: train.medianMs, work: 1, unit: 'steps/s', key });
+        }
+      } finally {
+        if (cellTrainer !== trainer && !queueBusy) {
+          cellTrainer.dispose();
+          cellNet.dispose();
+        }
+      }
     }
 
     let msPerParticle = Number.NaN; // from the previous cell
@@ -128,7 +154,7 @@ export async function benchDdpm(backend: string, plan: CellPlan, progress: (msg:
       const predictedMs = msPerParticle * n;
       const cellMs = predictedMs * (plan.sample.warmup + plan.sample.minIters);
       if (!plan.all && cellMs > plan.cellBoxMs) {
-        results.push({ backend, benchmark: name, status: 'estimated', iterations: 0, ms: predictedMs, work: n, unit: 'particle-steps/s' });
+        results.push({ backend, benchmark: name, status: 'estimated', iterations: 0, ms: predictedMs, work: n, unit: 'particle-steps/s', key: `sampler_particle_steps_per_s_n${n}` });
         notes.push(
           `${backend}, ${n / 1000}k particles: not run; predicted ~${(cellMs / 1000).toFixed(0)} s for warm-up + ${plan.sample.minIters} steps, over the ${plan.cellBoxMs / 1000} s time box. ` +
             `The row is a linear extrapolation from the smaller cell (real runs scale slightly worse); ${plan.measureHint}.`,
@@ -151,12 +177,12 @@ export async function benchDdpm(backend: string, plan: CellPlan, progress: (msg:
       // An abandoned call (still pending) uses x and z: leave them (the page is closed after a skip like that).
       if (!sample.skipped?.pending) tf.dispose([x, z]);
       if (sample.skipped) {
-        results.push(skip(name, 'particle-steps/s', n, sample, box));
+        results.push({ ...skip(name, 'particle-steps/s', n, sample, box), key: `sampler_particle_steps_per_s_n${n}` });
         smallerSkipped = true;
         continue;
       }
       msPerParticle = sample.medianMs / n;
-      results.push({ backend, benchmark: name, status: 'measured', iterations: sample.iterations, ms: sample.medianMs, work: n, unit: 'particle-steps/s' });
+      results.push({ backend, benchmark: name, status: 'measured', iterations: sample.iterations, ms: sample.medianMs, work: n, unit: 'particle-steps/s', key: `sampler_particle_steps_per_s_n${n}` });
     }
   } catch (e) {
     notes.push(`${backend}: failed (${e instanceof Error ? e.message : String(e)})`);
@@ -167,4 +193,13 @@ export async function benchDdpm(backend: string, plan: CellPlan, progress: (msg:
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0 && !queueBusy) notes.push(`${backend}: ${leaked} tensors left after the run (a tensor leak)`);
   return { results, notes };
+}
+
+/**
+ * The JSON figure of a cell (see {@link CellResult.key}): median ms for a training cell, particle-steps/s
+ * for a sampler cell; null when the cell was not measured.
+ */
+export function cellValue(r: CellResult): number | null {
+  if (r.status !== 'measured') return null;
+  return r.unit === 'steps/s' ? r.ms : (r.work * 1000) / r.ms;
 }

@@ -11,6 +11,7 @@ export const PARTICLE_COUNTS: readonly number[] = [10_000, 100_000];
 export function nodePlan(quick: boolean, all: boolean): CellPlan {
   return {
     batch: BATCH,
+    extraTrain: [{ batch: 4 * BATCH }, { batch: BATCH, autograd: true }],
     particleCounts: PARTICLE_COUNTS,
     train: quick ? { warmup: 2, minIters: 3, targetMs: 500 } : { warmup: 3, minIters: 5, targetMs: 2500 },
     sample: quick ? { warmup: 1, minIters: 2, targetMs: 400 } : { warmup: 1, minIters: 2, targetMs: 2500, maxIters: 200 },

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpsilonModel, EpsilonNetwork } from './epsilon-network';
 import { scheduleTables } from './forward-process';
-import { DEFAULT_TRAINING, LiveTrainer, type TrainingSpec } from './live-trainer';
+import { DEFAULT_TRAINING, LiveTrainer, regressionLoss, type RegressionBatch, type TrainingSpec } from './live-trainer';
 import type { Rng } from './random';
 import type { NoiseSchedule } from './schedules';
 
@@ -27,11 +27,19 @@ export function ddpmLoss(
   t: tf.Tensor1D,
   epsilon: tf.Tensor2D,
 ): tf.Scalar {
+  return regressionLoss(net, ddpmBatch(T, tables, x0, t, epsilon));
+}
+
+/**
+ * The regression batch of L_DDPM: inputs x_t = sqrt(alphaBar_t) x_0 + sqrt(1 - alphaBar_t) epsilon at
+ * tau = t / T, target epsilon. Arguments as {@link ddpmLoss}. Not tidied.
+ */
+export function ddpmBatch(T: number, tables: ScheduleTables, x0: tf.Tensor2D, t: tf.Tensor1D, epsilon: tf.Tensor2D): RegressionBatch {
   const s = tf.gather(tables.signal, t).reshape([-1, 1]);
   const n = tf.gather(tables.noise, t).reshape([-1, 1]);
   const xt = tf.add(tf.mul(x0, s), tf.mul(epsilon, n)) as tf.Tensor2D;
   const tau = tf.div(tf.cast(t, 'float32'), T) as tf.Tensor1D;
-  return tf.mean(tf.sum(tf.square(tf.sub(epsilon, net.predict(xt, tau))), 1)) as tf.Scalar;
+  return { x: xt, tau, target: epsilon };
 }
 
 /**
@@ -54,11 +62,11 @@ export class DdpmTrainer extends LiveTrainer {
     this.tables = scheduleTables(schedule);
   }
 
-  protected batchLoss(x0: tf.Tensor2D, seeds: readonly number[]): tf.Scalar {
+  protected batchTargets(x0: tf.Tensor2D, seeds: readonly number[]): RegressionBatch {
     const b = x0.shape[0];
     const t = tf.randomUniform([b], 1, this.schedule.T + 1, 'int32', seeds[0]) as tf.Tensor1D;
     const eps = tf.randomNormal([b, this.net.dim], 0, 1, 'float32', seeds[1]) as tf.Tensor2D;
-    return ddpmLoss(this.net, this.schedule.T, this.tables, x0, t, eps);
+    return ddpmBatch(this.schedule.T, this.tables, x0, t, eps);
   }
 
   override dispose(): void {

@@ -15,6 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { activate, initWeights, mlpProblems, type Activation, type MlpSpec } from './epsilon-network';
 import type { Rng } from './random';
+import { useFastWasmTransposedMatMul } from './wasm-matmul';
 
 /** act'(h) elementwise, from first-order-differentiable ops (see the file comment). Not tidied. */
 function activationSlope(h: tf.Tensor2D, activation: Activation): tf.Tensor2D {
@@ -87,6 +88,8 @@ export class DenseNetwork {
     }
     this.layers.push(layer(spec.width, outDim, outputGain * Math.sqrt(3 / spec.width)));
     this.variables = this.layers.flatMap((l) => [l.w, l.b]);
+    // Autograd's transposed products are 10x slow on wasm without it (see wasm-matmul.ts).
+    useFastWasmTransposedMatMul();
   }
 
   /** Number of trainable scalars. */

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './random';
+import { useFastWasmTransposedMatMul } from './wasm-matmul';
 
 /**
  * The one contract every epsilon-predictor meets, learned or exact: epsilon(x_t, tau) for x [N, D] and
@@ -85,6 +86,35 @@ export function activate(h: tf.Tensor2D, activation: Activation): tf.Tensor2D {
   }
 }
 
+/**
+ * act(a) and its slope act'(a), elementwise, from first-order ops only (so a loss may contain the slope
+ * and still be differentiated once; see dense-network.ts). SiLU shares its sigmoid between the two:
+ * h = a s(a), act'(a) = s(a) (1 + a (1 - s(a))) = s + h (1 - s). Not tidied.
+ */
+export function activateWithSlope(a: tf.Tensor2D, activation: Activation): { h: tf.Tensor2D; slope: tf.Tensor2D } {
+  switch (activation) {
+    case 'silu': {
+      const s = tf.sigmoid(a);
+      const h = tf.mul(a, s) as tf.Tensor2D;
+      return { h, slope: tf.add(s, tf.mul(h, tf.sub(1, s))) as tf.Tensor2D };
+    }
+    case 'relu':
+      return { h: tf.relu(a), slope: tf.step(a, 0) };
+    case 'leakyRelu':
+      return { h: tf.leakyRelu(a, 0.2), slope: tf.add(tf.mul(tf.step(a, 0), 0.8), 0.2) };
+    case 'elu': {
+      // 1 for a > 0, exp(a) = elu(a) + 1 otherwise.
+      const h = tf.elu(a);
+      const pos = tf.step(a, 0);
+      return { h, slope: tf.add(pos, tf.mul(tf.sub(1, pos), tf.add(h, 1))) as tf.Tensor2D };
+    }
+    case 'tanh': {
+      const h = tf.tanh(a);
+      return { h, slope: tf.sub(1, tf.square(h)) as tf.Tensor2D };
+    }
+  }
+}
+
 /** Checks an MLP spec; returns human-readable problems (empty when valid). */
 export function mlpProblems(spec: MlpSpec): string[] {
   const p: string[] = [];
@@ -156,6 +186,8 @@ export class EpsilonNetwork implements EpsilonModel {
     // Constant, so built once rather than on every predict (a hot path: every sampler step calls it).
     this.freqs = embeddingFrequencies(e);
     this.variables = [this.wx, this.wt, this.b1, ...this.hidden.flatMap((l) => [l.w, l.b]), this.wOut, this.bOut];
+    // Autograd's transposed products are 10x slow on wasm without it (see wasm-matmul.ts).
+    useFastWasmTransposedMatMul();
   }
 
   /** Number of trainable scalars. */
@@ -173,12 +205,78 @@ export class EpsilonNetwork implements EpsilonModel {
     if (this.disposed) throw new Error('EpsilonNetwork used after dispose()');
     return tf.tidy(() => {
       const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim, this.spec.timeScale, this.freqs);
-      let h = tf.add(tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.matMul(emb, this.wt as tf.Tensor2D)), this.b1) as tf.Tensor2D;
+      // One time for all rows (a sampler step): emb W_t + b_1 is one [1, width] row, folded into the
+      // fused product's bias, which saves two [N, width] additions.
+      // (The wasm kernel wants a bias that is rank 1 in storage, not a reshaped view: add to b_1 last.)
+      const timeProduct = tf.matMul(emb, this.wt as tf.Tensor2D);
+      let h =
+        emb.shape[0] === 1
+          ? (tf.fused.matMul({ a: x, b: this.wx as tf.Tensor2D, bias: tf.add(this.b1, timeProduct.reshape([-1])) }) as tf.Tensor2D)
+          : (tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.add(timeProduct, this.b1)) as tf.Tensor2D);
       h = activate(h, this.spec.activation);
       for (const layer of this.hidden) {
         h = activate(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D, this.spec.activation);
       }
       return tf.fused.matMul({ a: h, b: this.wOut as tf.Tensor2D, bias: this.bOut }) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * The mean-squared-error regression loss L = (1/N) sum_i ||net(x_i, tau_i) - target_i||^2 and its
+   * gradient with respect to every variable, by backpropagation written out (the fast path of the live
+   * trainers; tests check it against `tf.variableGrads` of the same loss to 1e-5):
+   * forward a_l = h_{l-1} W_l + b_l, h_l = act(a_l) (keeping h_l and act'(a_l)); backward
+   * dOut = (2/N)(out - target), then per layer da_l = (dh_l * act'(a_l)), dW_l = h_{l-1}^T da_l,
+   * db_l = 1^T da_l, dh_{l-1} = da_l W_l^T. On the wasm backend a matMul with a transposed operand takes
+   * a slow scalar loop (about 10x slower than XNNPACK's), so the transposes are explicit and every
+   * product is an untransposed one; bias gradients are products with a row of ones, not sums.
+   * @param x inputs [N, D]; @param tau relative times [N] (or one number); @param target [N, D].
+   * @returns the loss and the gradients in the order of {@link variables}; the caller owns them all.
+   * @throws RangeError on mismatched shapes; Error after dispose().
+   */
+  regressionGradients(x: tf.Tensor2D, tau: number | tf.Tensor1D, target: tf.Tensor2D): { loss: tf.Scalar; grads: tf.Tensor[] } {
+    if (this.disposed) throw new Error('EpsilonNetwork used after dispose()');
+    const n = x.shape[0];
+    if (x.rank !== 2 || x.shape[1] !== this.dim || target.shape[0] !== n || target.shape[1] !== this.dim) {
+      throw new RangeError(`expected x and target [N, ${this.dim}], got [${x.shape.join(', ')}] and [${target.shape.join(', ')}]`);
+    }
+    const act = this.spec.activation;
+    return tf.tidy(() => {
+      const ones = tf.ones([1, n]) as tf.Tensor2D;
+      const colSum = (g: tf.Tensor2D): tf.Tensor1D => tf.matMul(ones, g).reshape([-1]) as tf.Tensor1D;
+      const tr = (m: tf.Tensor2D | tf.Variable): tf.Tensor2D => tf.transpose(m as tf.Tensor2D);
+      // Forward, keeping what the backward pass needs.
+      let emb = timeEmbedding(tau, this.spec.timeEmbeddingDim, this.spec.timeScale, this.freqs);
+      const embRows = emb.shape[0];
+      const a1 = tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.add(tf.matMul(emb, this.wt as tf.Tensor2D), this.b1)) as tf.Tensor2D;
+      const hs: tf.Tensor2D[] = [];
+      const slopes: tf.Tensor2D[] = [];
+      let { h, slope } = activateWithSlope(a1, act);
+      hs.push(h);
+      slopes.push(slope);
+      for (const layer of this.hidden) {
+        ({ h, slope } = activateWithSlope(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D, act));
+        hs.push(h);
+        slopes.push(slope);
+      }
+      const out = tf.fused.matMul({ a: h, b: this.wOut as tf.Tensor2D, bias: this.bOut }) as tf.Tensor2D;
+      const diff = tf.sub(out, target) as tf.Tensor2D;
+      const loss = tf.div(tf.sum(tf.square(diff)), n) as tf.Scalar;
+      // Backward.
+      const dOut = tf.mul(diff, 2 / n) as tf.Tensor2D;
+      const gOut = [tf.matMul(tr(h), dOut), colSum(dOut)];
+      let g = tf.matMul(dOut, tr(this.wOut));
+      const gHidden: tf.Tensor[] = [];
+      for (let k = this.hidden.length - 1; k >= 0; k--) {
+        const da = tf.mul(g, slopes[k + 1]) as tf.Tensor2D;
+        gHidden.unshift(tf.matMul(tr(hs[k]), da), colSum(da));
+        g = tf.matMul(da, tr(this.hidden[k].w));
+      }
+      const da1 = tf.mul(g, slopes[0]) as tf.Tensor2D;
+      // A shared time (emb [1, E]) broadcasts over the rows: its gradient sums over them.
+      if (embRows === 1 && n !== 1) emb = tf.tile(emb, [n, 1]);
+      const grads = [tf.matMul(tr(x), da1), tf.matMul(tr(emb), da1), colSum(da1), ...gHidden, ...gOut];
+      return { loss, grads };
     });
   }
 

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { munkres } from 'munkres';
 import type { EpsilonNetwork } from './epsilon-network';
-import { LiveTrainer, type TrainingSpec } from './live-trainer';
+import { LiveTrainer, regressionLoss, type RegressionBatch, type TrainingSpec } from './live-trainer';
 import type { VectorField } from './ode-solvers';
 import type { Rng } from './random';
 
@@ -53,10 +53,14 @@ export function otPermutation(x0: Float32Array, x1: Float32Array, dim: number, p
  * @param x0 data [B, D]; @param x1 noise [B, D]; @param t times [B] in [0, 1].
  */
 export function flowMatchingLoss(net: EpsilonNetwork, x0: tf.Tensor2D, x1: tf.Tensor2D, t: tf.Tensor1D): tf.Scalar {
+  return regressionLoss(net, flowMatchingBatch(x0, x1, t));
+}
+
+/** The regression batch of {@link flowMatchingLoss}: inputs x_t at t, target x_1 - x_0. Not tidied. */
+export function flowMatchingBatch(x0: tf.Tensor2D, x1: tf.Tensor2D, t: tf.Tensor1D): RegressionBatch {
   const tc = t.reshape([-1, 1]);
   const xt = tf.add(tf.mul(x0, tf.sub(1, tc)), tf.mul(x1, tc)) as tf.Tensor2D;
-  const target = tf.sub(x1, x0);
-  return tf.mean(tf.sum(tf.square(tf.sub(net.predict(xt, t), target)), 1)) as tf.Scalar;
+  return { x: xt, tau: t, target: tf.sub(x1, x0) as tf.Tensor2D };
 }
 
 /** The learned velocity as a solver field (t in [0, 1], 1 = noise). */
@@ -81,11 +85,11 @@ export class FlowMatchingTrainer extends LiveTrainer {
     this.hostData = data.slice();
   }
 
-  protected batchLoss(x0: tf.Tensor2D, seeds: readonly number[]): tf.Scalar {
+  protected batchTargets(x0: tf.Tensor2D, seeds: readonly number[]): RegressionBatch {
     const b = x0.shape[0];
     const x1 = tf.randomNormal([b, this.net.dim], 0, 1, 'float32', seeds[0]) as tf.Tensor2D;
     const t = tf.randomUniform([b], 0, 1, 'float32', seeds[1]) as tf.Tensor1D;
-    return flowMatchingLoss(this.net, x0, x1, t);
+    return flowMatchingBatch(x0, x1, t);
   }
 
   /** Fixed (x_0, x_1) pairs for rectified-flow reflow, row-major [P, D] each; null when not reflowing. */
@@ -136,7 +140,7 @@ export class FlowMatchingTrainer extends LiveTrainer {
     const tSeed = this.rng2.nextSeed();
     return this.optimise(() => {
       const t = tf.randomUniform([b], 0, 1, 'float32', tSeed) as tf.Tensor1D;
-      return flowMatchingLoss(this.net, tf.tensor2d(x0, [b, d]), tf.tensor2d(x1, [b, d]), t);
+      return flowMatchingBatch(tf.tensor2d(x0, [b, d]), tf.tensor2d(x1, [b, d]), t);
     });
   }
 

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EpsilonNetwork } from './epsilon-network';
-import { LiveTrainer, type TrainingSpec } from './live-trainer';
+import { LiveTrainer, type RegressionBatch, type TrainingSpec } from './live-trainer';
 import type { Rng } from './random';
 
 /**
@@ -68,13 +68,14 @@ export class NcsnTrainer extends LiveTrainer {
     if (sigmas.length < 2) throw new RangeError('NCSN needs at least 2 noise levels');
   }
 
-  protected batchLoss(x0: tf.Tensor2D, seeds: readonly number[]): tf.Scalar {
+  protected batchTargets(x0: tf.Tensor2D, seeds: readonly number[]): RegressionBatch {
     const b = x0.shape[0];
     const logRatio = Math.log(this.sigmas[this.sigmas.length - 1] / this.sigmas[0]);
     const tau = tf.randomUniform([b], 0, 1, 'float32', seeds[0]) as tf.Tensor1D;
     const z = tf.randomNormal([b, this.net.dim], 0, 1, 'float32', seeds[1]) as tf.Tensor2D;
     const sigma = tf.mul(tf.exp(tf.mul(tau, logRatio)), this.sigmas[0]).reshape([-1, 1]);
     const noisy = tf.add(x0, tf.mul(z, sigma)) as tf.Tensor2D;
-    return tf.mean(tf.sum(tf.square(tf.add(this.net.predict(noisy, tau), z)), 1)) as tf.Scalar;
+    // ||net + z||^2 = ||net - (-z)||^2.
+    return { x: noisy, tau, target: tf.neg(z) };
   }
 }

@@ -25,6 +25,10 @@ export class TensorUploader {
   private lastVersion = -1;
   /** 'gpu' when data travels GPU-to-GPU, 'readback' otherwise (for the HUD). */
   mode: 'gpu' | 'readback' = 'readback';
+  /** Instrumentation (tests, the bench): CPU readbacks started so far (`tensor.data()` on the readback path). */
+  readbacks = 0;
+  /** Instrumentation: uploads done GPU-to-GPU so far (one command buffer of buffer copies each). */
+  gpuCopies = 0;
 
   /**
    * @param device the GPUDevice tfjs and three share, or null when they do not share one.
@@ -62,10 +66,12 @@ export class TensorUploader {
       for (const r of refs) r.dispose();
       this.lastVersion = version;
       this.mode = 'gpu';
+      this.gpuCopies++;
       return;
     }
     if (this.pending) return;
     this.pending = true;
+    this.readbacks++;
     const flat = tf.tidy(() => tf.concat(pairs.map(([tensor]) => tf.reshape(tensor, [-1])), 0));
     const attributes = pairs.map(([, attribute]) => attribute);
     flat

@@ -47,7 +47,8 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       const first = await until(browser.page, 'training to start', (s) => s.trainSteps >= 2 && s.frames >= 2, 60_000);
       expect(first.backend).toBe('wasm'); // SwiftShader WebGL is software: wasm is chosen and the HUD says why
       expect(first.renderer).toBe('WebGL2');
-      await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 3 && s.simSteps > first.simSteps, 60_000);
+      const later = await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 3 && s.simSteps > first.simSteps, 60_000);
+      expect(later.positionReadbacks).toBeGreaterThan(0); // the counter counts: this path reads positions back
       const share = brightShare(await browser.page.screenshot(), STAGE_REGION);
       expect(share, 'share of bright particle pixels in the stage').toBeGreaterThan(0.01);
       const hud = await browser.page.locator('.hud').innerText();
@@ -70,7 +71,13 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       expect(first.backend).toBe('webgpu');
       expect(first.renderer).toBe('WebGPU');
       expect(first.upload).toBe('gpu');
-      await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 2 && s.simSteps > first.simSteps, 90_000);
+      const later = await until(browser.page, 'the step counter to advance', (s) => s.trainSteps >= first.trainSteps + 2 && s.simSteps > first.simSteps, 90_000);
+      // Instrumented: no CPU readback of particle positions in any frame once three.js has created its vertex
+      // buffer (it does so on the first draw: the very first upload, before it, may be the one readback).
+      expect(first.positionReadbacks).toBeLessThanOrEqual(1);
+      expect(later.positionReadbacks).toBe(first.positionReadbacks);
+      expect(later.positionGpuCopies).toBeGreaterThan(first.positionGpuCopies);
+      expect(later.frames).toBeGreaterThan(first.frames);
       expect(brightShare(await browser.page.screenshot(), STAGE_REGION)).toBeGreaterThan(0.002);
       expect(errors).toEqual([]);
     } finally {

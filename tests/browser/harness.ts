@@ -61,6 +61,10 @@ export interface Snapshot {
   backend: string;
   renderer: string;
   upload: string;
+  /** CPU readbacks of particle positions so far (the main particle layer's uploader). */
+  positionReadbacks: number;
+  /** GPU-to-GPU uploads of particle positions so far. */
+  positionGpuCopies: number;
   trainSteps: number;
   simSteps: number;
   frames: number;
