@@ -27,6 +27,12 @@ export const THEORY_POINTS = 600;
 /** Points per set of the exact W1 (optimal assignment). */
 export const W1_POINTS = 256;
 
+/**
+ * The D* landscape is NaN (drawn transparent / neutral) where both KDE densities are below this fraction
+ * of their peak over the grid: there D* is a 0/0 ratio of kernel tails (see gan-theory.optimalDiscriminator).
+ */
+export const D_STAR_MASK = 1e-3;
+
 /** The latest losses of a GAN step (NaN until read back). */
 export interface GanLosses {
   /** The minimised discriminator/critic loss (incl. lambda times the penalty for WGAN-GP). */
@@ -227,7 +233,8 @@ export class GanSession {
   /**
    * The landscape over an n x n grid on [-extent, extent]^2 (2D data): the learned D(x) in (0, 1) (GAN)
    * or the critic f(x) (WGAN), or with `optimal` the optimal discriminator D*(x) = p_r / (p_r + p_g)
-   * from KDEs of the data and the particles (seed §3.2). One asynchronous readback.
+   * from KDEs of the data and the particles (seed §3.2), NaN where neither density has support
+   * ({@link D_STAR_MASK}). One asynchronous readback.
    * @returns raw values [n * n] (row i * n + j at (x_j, y_i)) and their range; null for 3D data.
    */
   async landscape(n: number, extent: number, optimal: boolean): Promise<{ values: Float32Array; min: number; max: number } | null> {
@@ -236,7 +243,7 @@ export class GanSession {
       const grid = tf.tensor2d(gridPoints(n, extent), [n * n, 2]);
       if (!optimal) return this.trainer.discriminatorValues(grid);
       const [real, fake] = this.theorySets(THEORY_POINTS);
-      return optimalDiscriminator(real, fake, grid);
+      return optimalDiscriminator(real, fake, grid, { maskBelow: D_STAR_MASK });
     });
     const data = (await values.data()) as Float32Array;
     values.dispose();
