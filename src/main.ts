@@ -476,7 +476,7 @@ async function main(): Promise<void> {
         hud.toast((e as Error).message, 'error');
       }
     },
-  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), isRelevant, PRESETS);
+  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), (group, key, c) => isRelevant(group, key, c, customData?.dim), PRESETS);
 
   addEventListener('resize', () => stage.resize());
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
