@@ -150,13 +150,15 @@ export class GanSession {
     if (!isAdversarial(next.model.kind)) throw new RangeError('a GAN session cannot play a diffusion model');
     const custom = customData === undefined ? this.custom : customData;
     sceneDataOf(next.data, custom); // checked before anything changes
-    // Between two games (GAN -> WGAN) the networks stay: only the losses and optimizers change.
+    // Between two games (GAN -> WGAN-GP) the networks stay: only the losses and optimizers change.
     const sameGame = { ...next, model: { ...next.model, kind: this.config.model.kind } };
     const changed = changedInvalidations(this.config, sameGame);
     const gameChanged = next.model.kind !== this.config.model.kind;
     if (gameChanged) changed.add('training');
+    // WGAN's critic reads its clipped weights through fixed gains (models/gan.clippedCriticGains): a new critic.
+    if ((next.model.kind === 'wgan') !== (this.config.model.kind === 'wgan')) changed.add('model');
     if (next.data.source === 'custom' && custom !== this.custom) changed.add('data');
-    let what: Invalidates = changed.has('data') ? 'data' : diffInvalidation(this.config, sameGame);
+    let what: Invalidates = changed.has('data') ? 'data' : changed.has('model') ? 'model' : diffInvalidation(this.config, sameGame);
     if (gameChanged && what === 'live') what = 'training';
     this.custom = custom;
     this.config = cloneConfig(next);
@@ -355,7 +357,7 @@ export class GanSession {
     const { model, gan, data } = this.config;
     const rng = createRng(data.seed ^ 0x6a4);
     const net = { width: model.width, depth: model.depth, activation: model.activation };
-    this.gan = new Gan(this.dim, { latentDim: gan.latentDim, generator: net, critic: net }, rng.fork());
+    this.gan = new Gan(this.dim, { latentDim: gan.latentDim, generator: net, critic: net, clippedCritic: model.kind === 'wgan' }, rng.fork());
     try {
       this.trainer = new GanTrainer(this.gan, this.trainingData, rng.fork(), ganTrainingOf(this.config));
     } catch (e) {
