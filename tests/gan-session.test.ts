@@ -81,6 +81,17 @@ describe('GAN session', () => {
     expect(optimal?.values.filter((x) => !Number.isNaN(x)).length).toBeGreaterThan(64);
     const h = s.heights();
     expect(h.shape).toEqual([1000]);
+    // The manifold, arrows and data ride the surface by the same rule: heightsAt(G(z)) = heights().
+    const particles = await s.sampleReadback(1000);
+    const at = await s.heightsAt(particles);
+    const hv = h.dataSync();
+    expect(at.length).toBe(1000);
+    at.forEach((v, i) => expect(v).toBeCloseTo(hv[i], 5));
+    await s.landscape(16, 3, false);
+    const onData = await s.heightsAt(s.reference.points);
+    // Normalised by the landscape's range on [-3, 3]^2: the data (inside it) lies within [0, 1] up to rounding.
+    expect(onData.length).toBe(s.reference.count);
+    expect(onData.every((v) => v > -0.05 && v < 1.05)).toBe(true);
     h.dispose();
     const m = await s.manifold(8);
     expect(m.length).toBe(64 * 2);

@@ -274,8 +274,26 @@ export class GanSession {
    * [N]; the caller owns it. For the renderer to lift G(z) onto the 3D surface.
    */
   heights(): tf.Tensor1D {
+    return this.normalisedValues(this.particles.current);
+  }
+
+  /**
+   * The same heights at any 2D points (the generator manifold, the push arrows, the faint real data, so
+   * that they ride the surface with the particles): [n] for `points` [n, 2] row-major; one readback.
+   */
+  async heightsAt(points: Float32Array): Promise<Float32Array> {
+    const n = Math.floor(points.length / 2);
+    if (this.dim !== 2 || n === 0) return new Float32Array(n);
+    const h = tf.tidy(() => this.normalisedValues(tf.tensor2d(points.subarray(0, 2 * n), [n, 2])));
+    const data = (await h.data()) as Float32Array;
+    h.dispose();
+    return data;
+  }
+
+  /** (D(x) - min) / (max - min) over the last landscape's range, [N] for x [N, D]. Tidied; caller owns it. */
+  private normalisedValues(x: tf.Tensor2D): tf.Tensor1D {
     const { min, max } = this.landscapeRange;
-    return tf.tidy(() => tf.div(tf.sub(this.trainer.discriminatorValues(this.particles.current), min), max - min) as tf.Tensor1D);
+    return tf.tidy(() => tf.div(tf.sub(this.trainer.discriminatorValues(x), min), max - min) as tf.Tensor1D);
   }
 
   /** G on a regular r x r latent grid (the generator manifold), [r^min(k,2), D] row-major; one readback. */
