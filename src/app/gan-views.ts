@@ -126,7 +126,7 @@ export class GanViews {
           }
           const wgan = config.model.kind !== 'gan';
           const title = `${optimal ? 'optimal D*(x) = p_r / (p_r + p_g) (KDE)' : wgan ? 'critic f_w(x)' : 'discriminator D(x)'}: blue looks real, orange generated`;
-          this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: false, clippedHi: false, colormap: criticColor });
+          this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: land.clippedLo, clippedHi: false, colormap: criticColor });
         })
         .catch(() => undefined)
         .finally(() => (this.pending.landscape = false));

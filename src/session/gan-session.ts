@@ -33,6 +33,9 @@ export const W1_POINTS = 256;
  */
 export const D_STAR_MASK = 1e-3;
 
+/** The WGAN critic landscape's floor: this quantile of its values over the grid (see {@link GanSession.landscape}). */
+export const CRITIC_FLOOR_QUANTILE = 0.25;
+
 /** The latest losses of a GAN step (NaN until read back). */
 export interface GanLosses {
   /** The minimised discriminator/critic loss (incl. lambda times the penalty for WGAN-GP). */
@@ -237,9 +240,10 @@ export class GanSession {
    * or the critic f(x) (WGAN), or with `optimal` the optimal discriminator D*(x) = p_r / (p_r + p_g)
    * from KDEs of the data and the particles (seed §3.2), NaN where neither density has support
    * ({@link D_STAR_MASK}). One asynchronous readback.
-   * @returns raw values [n * n] (row i * n + j at (x_j, y_i)) and their range; null for 3D data.
+   * @returns raw values [n * n] (row i * n + j at (x_j, y_i)) and their range (for a WGAN critic the floor is
+   *   the {@link CRITIC_FLOOR_QUANTILE} of the values, `clippedLo` then true); null for 3D data.
    */
-  async landscape(n: number, extent: number, optimal: boolean): Promise<{ values: Float32Array; min: number; max: number } | null> {
+  async landscape(n: number, extent: number, optimal: boolean): Promise<{ values: Float32Array; min: number; max: number; clippedLo: boolean } | null> {
     if (this.dim !== 2) return null;
     const values = tf.tidy(() => {
       const grid = tf.tensor2d(gridPoints(n, extent), [n * n, 2]);
@@ -256,6 +260,18 @@ export class GanSession {
       min = Math.min(min, v);
       max = Math.max(max, v);
     }
+    // A WGAN critic keeps falling linearly away from the data (it is only Lipschitz-bounded): with the
+    // grid's minimum the corners would take the whole colour / height range. Its floor is the
+    // CRITIC_FLOOR_QUANTILE of the grid's values instead (lower values are clamped to it).
+    let clippedLo = false;
+    if (this.config.model.kind !== 'gan' && !optimal) {
+      const finite = Array.from(data).filter(Number.isFinite).sort((a, b) => a - b);
+      if (finite.length > 0) {
+        const floor = finite[Math.floor(CRITIC_FLOOR_QUANTILE * (finite.length - 1))];
+        clippedLo = floor > min;
+        min = floor;
+      }
+    }
     if (!(max > min)) {
       min = Number.isFinite(min) ? min - 0.5 : 0;
       max = min + 1;
@@ -266,7 +282,7 @@ export class GanSession {
       max = 1;
     }
     if (!optimal) this.landscapeRange = { min, max };
-    return { values: data, min, max };
+    return { values: data, min, max, clippedLo };
   }
 
   /**
