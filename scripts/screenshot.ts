@@ -3,10 +3,12 @@
  * Usage: tsx scripts/screenshot.ts [--webgl] [--seconds 30] [--query "backend=wasm"] [--hash "data.particles=2000"]
  *   [--every S (extra numbered shots)] [--then "new hash" (applied after --seconds)] [--at-data (then wait for t = 0)]
  *   [--after N (then wait N more seconds)] [--after-every S (numbered shots every S seconds while waiting)]
- *   [--out docs/screenshot.png] [--no-build]
+ *   [--out docs/screenshot.png] [--no-build] [--size 1280x720 (viewport, CSS pixels)]
+ *   [--preset name (the preset's settings, before --hash's; see src/config/presets.ts)]
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { findPreset } from '../src/config/presets';
 import { buildApp, launchChromium, serveApp, snapshot, WEBGL_FLAGS, WEBGPU_FLAGS } from '../tests/browser/harness';
 
 const args = process.argv.slice(2);
@@ -17,12 +19,21 @@ const opt = (name: string, def: string): string => {
 const seconds = Number(opt('--seconds', '10'));
 const out = opt('--out', 'docs/screenshot.png');
 const query = opt('--query', '');
-const hash = opt('--hash', '');
+const presetName = opt('--preset', '');
+const preset = presetName ? findPreset(presetName) : undefined;
+if (presetName && preset === undefined) throw new Error(`unknown preset '${presetName}'`);
+// Every setting of the preset written out (not only those that differ from some defaults), then --hash's.
+const presetHash = Object.entries(preset?.settings ?? {})
+  .flatMap(([group, values]) => Object.entries(values as Record<string, unknown>).map(([key, v]) => `${group}.${key}=${String(v)}`))
+  .join('&');
+const hash = [presetHash, opt('--hash', '')].filter((h) => h !== '').join('&');
+const [width, height] = opt('--size', '1280x720').split('x').map(Number);
+if (!(width > 0 && height > 0)) throw new Error('--size must be WIDTHxHEIGHT, e.g. 1920x1080');
 const every = Number(opt('--every', '0'));
 
 if (!args.includes('--no-build')) await buildApp();
 const { server, url } = await serveApp();
-const browser = await launchChromium(args.includes('--webgl') ? WEBGL_FLAGS : WEBGPU_FLAGS);
+const browser = await launchChromium(args.includes('--webgl') ? WEBGL_FLAGS : WEBGPU_FLAGS, { width, height });
 const logs: string[] = [];
 browser.page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
 browser.page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));

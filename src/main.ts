@@ -26,6 +26,7 @@ import type { DivergenceEvent } from './models/divergence-guard';
 import { DiffusionViews } from './app/diffusion-views';
 import { GanViews, SURFACE_HEIGHT } from './app/gan-views';
 import { createConfigGui } from './ui/config-gui';
+import { watchFreeArea } from './ui/layout';
 import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
 import { TrainingChart } from './ui/training-chart';
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
   const ganViews = new GanViews(stage, bottomPanels, sidePanels, choice.software);
   setInterval(() => {
     fieldViews.refresh(session instanceof DiffusionSession ? session : null, config);
-    ganViews.refresh(session instanceof GanSession ? session : null, config);
+    ganViews.refresh(session instanceof GanSession ? session : null, config, dataLayer ?? null);
   }, 500);
   /** The camera for the scene: 3D data orbit, the GAN surface orbit, or the flat 2D view. */
   const syncStageView = (): void => {
@@ -251,6 +252,7 @@ async function main(): Promise<void> {
         const p = session.particles;
         const surface = session instanceof GanSession && GanViews.particlesRide(session, config);
         particleLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
+        dataLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
         if (surface && session instanceof GanSession) {
           const version = p.version * 4096 + (ganViews.landscapeVersion % 4096);
           if (heightUploader.wants(version)) {
@@ -486,9 +488,11 @@ async function main(): Promise<void> {
         hud.toast((e as Error).message, 'error');
       }
     },
-  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), isRelevant, PRESETS);
+  }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), (group, key, c) => isRelevant(group, key, c, customData?.dim), PRESETS);
 
   addEventListener('resize', () => stage.resize());
+  // Frame the data where no panel covers it (the HUD column on the left, the settings on the right, the GAN panel below).
+  watchFreeArea({ left: [...overlay.querySelectorAll('.hud')], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
   // Scene keys work wherever focus is (a GUI button or list included), except while typing in a text field.
   addEventListener(

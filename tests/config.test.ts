@@ -4,6 +4,7 @@ import {
   cloneConfig,
   defaultConfig,
   fieldProblem,
+  isRelevant,
   validateConfig,
   type Field,
   type PlaygroundConfig,
@@ -351,5 +352,32 @@ describe('garbage in', () => {
     }
     expect(withProblems).toBeGreaterThan(200); // the generator really produces garbage
     pristinePrototype();
+  });
+});
+
+describe('relevance of the GAN view controls', () => {
+  const PLANE_VIEWS = ['landscape', 'landscapeOf', 'manifold', 'pushArrows'];
+  it('shows the landscape, manifold and push-arrow controls for 2D data only (built-in or custom)', () => {
+    const c = defaultConfig();
+    c.model.kind = 'wgan';
+    c.data.dataset = 'gaussians-8';
+    for (const key of PLANE_VIEWS) expect(isRelevant('gan', key, c)).toBe(true);
+    for (const dataset of ['swiss-roll-3d', 'torus-knot'] as const) {
+      c.data.dataset = dataset;
+      for (const key of PLANE_VIEWS) expect(isRelevant('gan', key, c)).toBe(false);
+      // The training controls stay: they still act on a 3D scene.
+      for (const key of ['nCritic', 'clip', 'generatorLearningRate', 'latentDim']) expect(isRelevant('gan', key, c)).toBe(true);
+    }
+    // Custom data: the loaded set's dimension decides, whatever the (unused) built-in name says.
+    c.data.source = 'custom';
+    for (const key of PLANE_VIEWS) {
+      expect(isRelevant('gan', key, c, 3)).toBe(false);
+      expect(isRelevant('gan', key, c, 2)).toBe(true);
+    }
+    // Never for a diffusion model.
+    c.model.kind = 'ddpm';
+    c.data.source = 'built-in';
+    c.data.dataset = 'gaussians-8';
+    for (const key of PLANE_VIEWS) expect(isRelevant('gan', key, c)).toBe(false);
   });
 });

@@ -41,14 +41,21 @@ describe('GAN session', () => {
     s.dispose();
   });
 
-  it('switching game keeps the networks; a width change rebuilds them; the views are finite and in range', async () => {
+  it('switching game keeps the networks (a new critic for weight clipping); a width change rebuilds them; the views are finite and in range', async () => {
     const s = new GanSession(small());
     for (let i = 0; i < 5; i++) s.trainStep();
-    const gan = s.gan;
+    const first = s.gan;
+    const gp = structuredClone(s.config);
+    gp.model.kind = 'wgan-gp';
+    expect(s.apply(gp)).toBe('training');
+    expect(s.gan).toBe(first);
+    expect(s.trainer.training.loss).toBe('wgan-gp');
     const wgan = structuredClone(s.config);
     wgan.model.kind = 'wgan';
-    expect(s.apply(wgan)).toBe('training');
-    expect(s.gan).toBe(gan);
+    // The clipped critic reads its weights through fixed gains (models/gan.clippedCriticGains): rebuilt.
+    expect(s.apply(wgan)).toBe('model');
+    expect(s.gan.critic.gains).toBeDefined();
+    const gan = s.gan;
     expect(s.trainer.training.loss).toBe('wgan');
     expect(s.trainer.training.criticSteps).toBe(5);
     s.trainStep();
@@ -69,9 +76,22 @@ describe('GAN session', () => {
     expect(land?.values.length).toBe(256);
     expect(land?.values.every((x) => x > 0 && x < 1)).toBe(true); // D(x) is a probability
     const optimal = await s.landscape(16, 3, true);
-    expect(optimal?.values.every((x) => x >= 0 && x <= 1)).toBe(true);
+    // D* in [0, 1] where either density has support, NaN (masked) where both are negligible.
+    expect(optimal?.values.every((x) => Number.isNaN(x) || (x >= 0 && x <= 1))).toBe(true);
+    expect(optimal?.values.filter((x) => !Number.isNaN(x)).length).toBeGreaterThan(64);
     const h = s.heights();
     expect(h.shape).toEqual([1000]);
+    // The manifold, arrows and data ride the surface by the same rule: heightsAt(G(z)) = heights().
+    const particles = await s.sampleReadback(1000);
+    const at = await s.heightsAt(particles);
+    const hv = h.dataSync();
+    expect(at.length).toBe(1000);
+    at.forEach((v, i) => expect(v).toBeCloseTo(hv[i], 5));
+    await s.landscape(16, 3, false);
+    const onData = await s.heightsAt(s.reference.points);
+    // Normalised by the landscape's range on [-3, 3]^2: the data (inside it) lies within [0, 1] up to rounding.
+    expect(onData.length).toBe(s.reference.count);
+    expect(onData.every((v) => v > -0.05 && v < 1.05)).toBe(true);
     h.dispose();
     const m = await s.manifold(8);
     expect(m.length).toBe(64 * 2);

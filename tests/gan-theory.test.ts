@@ -158,12 +158,51 @@ describe('KDE estimates on samples of the same two Gaussians', () => {
     tf.dispose([a, b, value, js]);
   });
 
+  it('masks D* (NaN) exactly where both KDE densities are below rho times their largest value', () => {
+    // Real points at -1 +- 0.1, fake at +1 +- 0.1, fixed bandwidth 0.2: densities known in closed form.
+    const rng = createRng(21);
+    const realPts = Float32Array.from({ length: 200 }, () => -1 + 0.1 * rng.normal());
+    const fakePts = Float32Array.from({ length: 200 }, () => 1 + 0.1 * rng.normal());
+    const real = tf.tensor2d(realPts, [200, 1]);
+    const fake = tf.tensor2d(fakePts, [200, 1]);
+    const qs = Array.from({ length: 81 }, (_, i) => -8 + i * 0.2);
+    const query = tf.tensor2d(qs, [81, 1]);
+    const h = 0.2;
+    const rho = 1e-3;
+    const opts = { realBandwidth: h, fakeBandwidth: h };
+    const plain = optimalDiscriminator(real, fake, query, opts).dataSync();
+    const masked = optimalDiscriminator(real, fake, query, { ...opts, maskBelow: rho }).dataSync();
+    // The rule, recomputed here from the two KDEs in plain arithmetic.
+    const kde = (pts: Float32Array, x: number): number => pts.reduce((s, p) => s + Math.exp(-((x - p) ** 2) / (2 * h * h)), 0) / (pts.length * h * Math.sqrt(2 * Math.PI));
+    const top = qs.map((x) => Math.max(kde(realPts, x), kde(fakePts, x)));
+    const peak = Math.max(...top);
+    let maskedCount = 0;
+    qs.forEach((_, i) => {
+      const keep = top[i] >= rho * peak;
+      // Away from the threshold the decision must agree (float32 KDE vs float64 here).
+      if (Math.abs(Math.log(top[i] / (rho * peak))) > 0.05) expect(Number.isNaN(masked[i])).toBe(!keep);
+      if (!Number.isNaN(masked[i])) expect(masked[i]).toBeCloseTo(plain[i], 6);
+      if (Number.isNaN(masked[i])) maskedCount++;
+    });
+    // Far from both sets (|x| >= 3): unmasked the 0/0 ratio says "certainly real" on the left and "fake" on the right.
+    expect(plain[0]).toBeGreaterThan(0.99);
+    expect(plain[80]).toBeLessThan(0.01);
+    expect(Number.isNaN(masked[0]) && Number.isNaN(masked[80])).toBe(true);
+    // Near each set it is kept: D* ~ 1 at -1, ~ 0 at +1, 1/2 at the midpoint 0 (equal tails).
+    expect(masked[35]).toBeGreaterThan(0.99);
+    expect(masked[45]).toBeLessThan(0.01);
+    expect(maskedCount).toBeGreaterThan(40);
+    expect(plain.every((v) => Number.isFinite(v))).toBe(true);
+    expect(() => optimalDiscriminator(real, fake, query, { maskBelow: 1 })).toThrow(RangeError);
+    tf.dispose([real, fake, query]);
+  });
+
   it('allocates nothing that outlives a call', () => {
     const real = tf.tensor2d(realArr.subarray(0, 200), [200, 1]);
     const fake = tf.tensor2d(fakeArr.subarray(0, 200), [200, 1]);
     const before = tf.memory().numTensors;
     tf.dispose(optimalValue(real, fake, { realBandwidth: 0.3, fakeBandwidth: 'silverman' }));
-    tf.dispose([optimalDiscriminator(real, fake, fake), kdeBandwidth(real), kdeLogDensity(real, fake)]);
+    tf.dispose([optimalDiscriminator(real, fake, fake), optimalDiscriminator(real, fake, fake, { maskBelow: 1e-3 }), kdeBandwidth(real), kdeLogDensity(real, fake)]);
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([real, fake]);
   });

@@ -11,6 +11,7 @@ import { ArrowField } from '../scene/arrow-field';
 import { HeatMapLayer } from '../scene/heat-map';
 import { LandscapeSurface } from '../scene/landscape-surface';
 import { ManifoldMesh } from '../scene/manifold-mesh';
+import type { ParticleLayer } from '../scene/particle-layer';
 import { criticColor } from '../scene/palette';
 import type { Stage } from '../scene/stage';
 import type { GanSession, GanTheory } from '../session/gan-session';
@@ -40,7 +41,7 @@ export class GanViews {
   private readonly legend: FieldLegend;
   private readonly panel: GanPanel;
   private readonly heatGrid: number;
-  private pending = { landscape: false, manifold: false, arrows: false, theory: false };
+  private pending = { landscape: false, manifold: false, arrows: false, theory: false, data: false };
   private theory: GanTheory | null = null;
   private theoryAt = -Infinity;
   /** The session the theory figures belong to (a new scene starts with none). */
@@ -79,14 +80,19 @@ export class GanViews {
 
   /**
    * Whether the particles ride the surface: on the learned D only (their heights are D at each particle;
-   * D* would need density estimates at every particle every step, so on the D* surface they stay on the floor).
+   * D* would need density estimates at every particle every step, so on the D* surface they stay on the
+   * floor). The generator manifold, the push arrows and the faint data ride with them.
    */
   static particlesRide(session: GanSession | null, config: PlaygroundConfig): boolean {
     return GanViews.surfaceOn(session, config) && config.gan.landscapeOf === 'learned';
   }
 
-  /** Starts the readbacks the config asks for (a GAN session) or hides everything (null: a diffusion scene). */
-  refresh(session: GanSession | null, config: PlaygroundConfig): void {
+  /**
+   * Starts the readbacks the config asks for (a GAN session) or hides everything (null: a diffusion scene).
+   * @param dataLayer the faint real data (the session's reference set): on the learned surface its heights
+   *   are set here (the caller sets its height scale, {@link SURFACE_HEIGHT} while {@link particlesRide}).
+   */
+  refresh(session: GanSession | null, config: PlaygroundConfig, dataLayer: ParticleLayer | null = null): void {
     const flat = session !== null && session.dim === 2;
     const g = config.gan;
     const surface = flat && g.landscape === 'surface';
@@ -120,17 +126,21 @@ export class GanViews {
           }
           const wgan = config.model.kind !== 'gan';
           const title = `${optimal ? 'optimal D*(x) = p_r / (p_r + p_g) (KDE)' : wgan ? 'critic f_w(x)' : 'discriminator D(x)'}: blue looks real, orange generated`;
-          this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: false, clippedHi: false, colormap: criticColor });
+          this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: land.clippedLo, clippedHi: false, colormap: criticColor });
         })
         .catch(() => undefined)
         .finally(() => (this.pending.landscape = false));
     }
+    // On the learned surface the manifold, the arrows and the faint data ride it with the particles
+    // (heights from the same D and the same range); elsewhere they lie in the plane.
+    const ride = GanViews.particlesRide(session, config);
+    const lift = (points: Float32Array): Promise<Float32Array | undefined> => (ride ? session.heightsAt(points) : Promise.resolve(undefined));
     if (g.manifold && !this.pending.manifold) {
       this.pending.manifold = true;
       const r = latent2 ? MANIFOLD_RESOLUTION : MANIFOLD_RESOLUTION * 4;
       session
         .manifold(r)
-        .then((points) => (latent2 ? this.manifold : this.manifold1d).update(points))
+        .then(async (points) => (latent2 ? this.manifold : this.manifold1d).update(points, 0.01, await lift(points), SURFACE_HEIGHT))
         .catch(() => undefined)
         .finally(() => (this.pending.manifold = false));
     }
@@ -138,12 +148,24 @@ export class GanViews {
       this.pending.arrows = true;
       session
         .pushArrows(PUSH_ARROWS)
-        .then(({ points, vectors }) => {
+        .then(async ({ points, vectors }) => {
           // A fixed scale (not the longest arrow): a vanishing generator gradient must look like one.
-          if (points.length === PUSH_ARROWS * 2) this.arrows.update(points, vectors, 0.45, PUSH_SCALE);
+          if (points.length === PUSH_ARROWS * 2) this.arrows.update(points, vectors, 0.45, PUSH_SCALE, await lift(points), SURFACE_HEIGHT);
         })
         .catch(() => undefined)
         .finally(() => (this.pending.arrows = false));
+    }
+    const layer = dataLayer;
+    if (ride && layer !== null && layer.dim === 2 && layer.count === session.reference.count && !this.pending.data) {
+      this.pending.data = true;
+      session
+        .heightsAt(session.reference.points)
+        .then((h) => {
+          (layer.height.array as Float32Array).set(h.subarray(0, layer.count));
+          layer.height.needsUpdate = true;
+        })
+        .catch(() => undefined)
+        .finally(() => (this.pending.data = false));
     }
   }
 

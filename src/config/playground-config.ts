@@ -6,7 +6,7 @@
  * what a change to it invalidates (so the app knows whether to retrain, rebuild particles or just redraw).
  */
 import type { DatasetName } from '../data/datasets';
-import { DATASET_NAMES } from '../data/datasets';
+import { DATASET_NAMES, datasetInfo } from '../data/datasets';
 import type { PosteriorVariance } from '../models/ddpm';
 import type { Activation } from '../models/epsilon-network';
 import { ACTIVATIONS } from '../models/epsilon-network';
@@ -131,12 +131,27 @@ const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   'view.metric': (c) => c.view.showSchedule,
 };
 
+/** The GAN scene's views that exist only over the 2D data plane (the landscape, the manifold mesh, the push arrows). */
+const PLANE_ONLY = new Set(['gan.landscape', 'gan.landscapeOf', 'gan.manifold', 'gan.pushArrows']);
+
+/**
+ * The data dimension of a config's scene: the built-in data set's, or for custom data `customDim`
+ * (the loaded set's dimension; 2 when unknown).
+ */
+export function dataDimOf(config: PlaygroundConfig, customDim?: number): number {
+  if (config.data.source === 'custom') return customDim ?? 2;
+  return datasetInfo(config.data.dataset).dim;
+}
+
 /**
  * Whether the scene reads `group.key` under `config` (e.g. DDIM's eta only with the DDIM sampler, the
- * weight clip only for WGAN). Every setting is kept and validated either way; the GUI hides the others.
+ * weight clip only for WGAN, the GAN landscape only over 2D data). Every setting is kept and validated
+ * either way; the GUI hides the others.
+ * @param customDim the dimension of the loaded custom data set, if any (see {@link dataDimOf}).
  */
-export function isRelevant(group: ConfigGroup, key: string, config: PlaygroundConfig): boolean {
+export function isRelevant(group: ConfigGroup, key: string, config: PlaygroundConfig, customDim?: number): boolean {
   if (group === 'gan' && !isAdversarialKind(config.model.kind)) return false;
+  if (PLANE_ONLY.has(`${group}.${key}`) && dataDimOf(config, customDim) !== 2) return false;
   return ONLY_FOR[`${group}.${key}`]?.(config) ?? true;
 }
 

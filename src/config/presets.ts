@@ -22,8 +22,15 @@ export interface Preset {
   readonly settings: PartialConfig;
 }
 
-/** Small, fast GAN networks: the problems show within a few hundred steps. */
-const GAN_NETS = { width: 64, depth: 3, batchSize: 128 } as const;
+/**
+ * Small, fast GAN networks: the problems show within a few hundred steps. Training gets most of each
+ * frame (200 ms, the slider's top) and the scene draws 2,000 particles, so that on a CPU (wasm) the
+ * hundreds of steps a problem needs take about a minute rather than three: the game itself (networks,
+ * batch, steps) is what tests/presets.test.ts checks.
+ */
+const GAN_NETS = { width: 64, depth: 3, batchSize: 128, trainBudgetMs: 200 } as const;
+/** Fewer particles than the CPU default (4,000): cheaper frames, and the modes still read clearly. */
+const GAN_DATA = { dataset: 'gaussians-8', particles: 2000 } as const;
 
 export const PRESETS: readonly Preset[] = [
   {
@@ -48,20 +55,20 @@ export const PRESETS: readonly Preset[] = [
     name: 'gan-8-gaussians',
     label: 'GAN on 8 Gaussians',
     description: 'A GAN with the non-saturating generator loss; the discriminator as a heat map, the generator manifold over it.',
-    settings: { data: { dataset: 'gaussians-8' }, model: { kind: 'gan', ...GAN_NETS } },
+    settings: { data: GAN_DATA, model: { kind: 'gan', ...GAN_NETS } },
   },
   {
     name: 'gan-mode-collapse',
     label: 'GAN problem: mode collapse',
     description: 'Large steps for both players: the generator settles on a couple of the 8 modes and stays there (seed §3.4).',
-    settings: { data: { dataset: 'gaussians-8' }, model: { kind: 'gan', ...GAN_NETS }, gan: { generatorLearningRate: 0.01, criticLearningRate: 0.01 } },
+    settings: { data: GAN_DATA, model: { kind: 'gan', ...GAN_NETS }, gan: { generatorLearningRate: 0.01, criticLearningRate: 0.01 } },
   },
   {
     name: 'gan-vanishing-gradient',
     label: 'GAN problem: vanishing gradient',
     description: 'The minimax loss log(1 - D(G(z))) against a strong discriminator (5 steps per G step, larger steps): D(G(z)) nears 0 and so does the generator gradient; push arrows on.',
     settings: {
-      data: { dataset: 'gaussians-8' },
+      data: GAN_DATA,
       model: { kind: 'gan', ...GAN_NETS },
       gan: { objective: 'minimax', dSteps: 5, criticLearningRate: 0.005, pushArrows: true },
     },
@@ -70,13 +77,19 @@ export const PRESETS: readonly Preset[] = [
     name: 'gan-oscillation',
     label: 'GAN problem: oscillation',
     description: 'The generator steps five times larger than the discriminator: the game keeps moving between modes without converging.',
-    settings: { data: { dataset: 'gaussians-8' }, model: { kind: 'gan', ...GAN_NETS }, gan: { generatorLearningRate: 0.01, criticLearningRate: 0.002 } },
+    settings: { data: GAN_DATA, model: { kind: 'gan', ...GAN_NETS }, gan: { generatorLearningRate: 0.01, criticLearningRate: 0.002 } },
   },
   {
     name: 'wgan-gp-contrast',
     label: 'WGAN-GP on the same data',
     description: 'The Wasserstein critic with a gradient penalty on the same 8 Gaussians: W1 falls steadily and no mode is dropped; the critic as a 3D surface.',
-    settings: { data: { dataset: 'gaussians-8' }, model: { kind: 'wgan-gp', ...GAN_NETS }, gan: { landscape: 'surface' } },
+    settings: { data: GAN_DATA, model: { kind: 'wgan-gp', ...GAN_NETS }, gan: { landscape: 'surface' } },
+  },
+  {
+    name: 'wgan-clip-contrast',
+    label: 'WGAN (weight clipping) on the same data',
+    description: 'The original WGAN: the critic clipped to [-c, c], c = 0.01, RMSProp, 5 critic steps per G step; its estimate E_r f - E_g f is K W1 for an unknown K (compare its shape with the exact W1 in the panel); the critic as a 3D surface.',
+    settings: { data: GAN_DATA, model: { kind: 'wgan', ...GAN_NETS }, gan: { landscape: 'surface' } },
   },
 ];
 

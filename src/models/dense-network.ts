@@ -45,6 +45,15 @@ interface Layer {
   readonly b: tf.Variable;
 }
 
+/**
+ * Fixed gains of one layer: it computes h (W * w) + b * b_gain from its stored variables W, b. A
+ * reparametrisation for constraints on the stored values (the WGAN critic clips them: models/gan.ts).
+ */
+export interface LayerGain {
+  readonly w: number;
+  readonly b: number;
+}
+
 /** An MLP R^in -> R^out. Owns its variables: call {@link dispose}. */
 export class DenseNetwork {
   readonly spec: MlpSpec;
@@ -61,20 +70,26 @@ export class DenseNetwork {
    * @param rng seeded source of the initial weights: the same seed gives the same network.
    * @param outputGain scale of the output layer's initial weights, uniform in +-outputGain sqrt(3 / width):
    *   1 gives outputs of about unit variance, 0.1 starts near the constant b_out = 0. Default 1.
+   * @param gains optional fixed gains per layer (hidden layers then the output layer, depth + 1 entries):
+   *   layer l computes h (W_l * gains[l].w) + b_l * gains[l].b. The stored initial weights are divided by
+   *   gains[l].w, so the network computes the same function at initialisation as without gains.
    * @throws RangeError on an invalid spec, dimension or gain.
    */
-  constructor(readonly inDim: number, readonly outDim: number, spec: MlpSpec, rng: Rng, outputGain = 1) {
+  constructor(readonly inDim: number, readonly outDim: number, spec: MlpSpec, rng: Rng, outputGain = 1, readonly gains?: readonly LayerGain[]) {
     const problems = mlpProblems(spec);
     for (const [name, d] of [['inDim', inDim], ['outDim', outDim]] as const) {
       if (!Number.isInteger(d) || d < 1 || d > 16) problems.push(`${name} must be an integer in [1, 16], got ${d}`);
     }
     if (!(outputGain > 0 && outputGain <= 10)) problems.push(`outputGain must be in (0, 10], got ${outputGain}`);
+    if (gains !== undefined && (gains.length !== spec.depth + 1 || gains.some((g) => !(g.w > 0 && g.b > 0 && Number.isFinite(g.w) && Number.isFinite(g.b))))) {
+      problems.push(`gains must be depth + 1 = ${spec.depth + 1} positive pairs`);
+    }
     if (problems.length > 0) throw new RangeError(`invalid network: ${problems.join('; ')}`);
     this.spec = { ...spec };
     const gain = spec.activation === 'tanh' ? 1 : Math.SQRT2;
     const layer = (fanIn: number, fanOut: number, limit: number): Layer => {
       // tf.variable copies its initial value: dispose the initial tensors right away.
-      const init = initWeights(rng, fanIn, fanOut, limit);
+      const init = initWeights(rng, fanIn, fanOut, limit / (gains?.[this.layers.length].w ?? 1));
       const zero = tf.zeros([fanOut]);
       const made = { w: tf.variable(init, true), b: tf.variable(zero, true) };
       tf.dispose([init, zero]);
@@ -102,17 +117,31 @@ export class DenseNetwork {
     if (x.rank !== 2 || x.shape[1] !== this.inDim) throw new RangeError(`expected input [N, ${this.inDim}], got [${x.shape.join(', ')}]`);
   }
 
+  /** Layer l's effective weights W_l * gain (the stored variable itself without gains). Not tidied. */
+  private weight(l: number): tf.Tensor2D {
+    const w = this.layers[l].w as tf.Tensor2D;
+    const g = this.gains?.[l].w ?? 1;
+    return g === 1 ? w : tf.mul(w, g);
+  }
+
+  /** Layer l's effective bias b_l * gain. Not tidied. */
+  private bias(l: number): tf.Tensor {
+    const b = this.layers[l].b;
+    const g = this.gains?.[l].b ?? 1;
+    return g === 1 ? b : tf.mul(b, g);
+  }
+
   /** The pre-activations h_{l-1} W_l + b_l of every hidden layer and the output, in order. Not tidied. */
   private forward(x: tf.Tensor2D): { pre: tf.Tensor2D[]; out: tf.Tensor2D } {
     const pre: tf.Tensor2D[] = [];
     let h = x;
     const last = this.layers.length - 1;
     for (let l = 0; l < last; l++) {
-      const a = tf.fused.matMul({ a: h, b: this.layers[l].w as tf.Tensor2D, bias: this.layers[l].b }) as tf.Tensor2D;
+      const a = tf.fused.matMul({ a: h, b: this.weight(l), bias: this.bias(l) }) as tf.Tensor2D;
       pre.push(a);
       h = activate(a, this.spec.activation);
     }
-    const out = tf.fused.matMul({ a: h, b: this.layers[last].w as tf.Tensor2D, bias: this.layers[last].b }) as tf.Tensor2D;
+    const out = tf.fused.matMul({ a: h, b: this.weight(last), bias: this.bias(last) }) as tf.Tensor2D;
     return { pre, out };
   }
 
@@ -143,11 +172,11 @@ export class DenseNetwork {
     return tf.tidy(() => {
       const { pre } = this.forward(x);
       const last = this.layers.length - 1;
-      const wOut = this.layers[last].w as tf.Tensor2D;
+      const wOut = this.weight(last);
       // With v = 1 the first product is the same row W_out^T for every input: broadcast it.
       let g = (v === undefined ? tf.transpose(tf.sum(wOut, 1, true)) : tf.matMul(v, wOut, false, true)) as tf.Tensor2D;
       for (let l = last - 1; l >= 0; l--) {
-        g = tf.matMul(tf.mul(g, activationSlope(pre[l], this.spec.activation)), this.layers[l].w as tf.Tensor2D, false, true);
+        g = tf.matMul(tf.mul(g, activationSlope(pre[l], this.spec.activation)), this.weight(l), false, true);
       }
       return g;
     });
@@ -155,7 +184,7 @@ export class DenseNetwork {
 
   /** A new network with the same shape and a copy of these weights (owns its own variables). */
   clone(): DenseNetwork {
-    const copy = new DenseNetwork(this.inDim, this.outDim, this.spec, { uniform: () => 0.5 } as Rng);
+    const copy = new DenseNetwork(this.inDim, this.outDim, this.spec, { uniform: () => 0.5 } as Rng, 1, this.gains);
     copy.variables.forEach((v, i) => v.assign(this.variables[i]));
     return copy;
   }

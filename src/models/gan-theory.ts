@@ -94,18 +94,37 @@ export interface KdeOptions {
   readonly fakeBandwidth?: Bandwidth;
 }
 
+/** Options of {@link optimalDiscriminator}. */
+export interface OptimalDiscriminatorOptions extends KdeOptions {
+  /**
+   * Mask fraction rho in [0, 1): D* is NaN ("undefined") at query points where both densities are
+   * negligible, max(p^_r, p^_g) < rho * the largest value of max(p^_r, p^_g) over the query. There D* is the
+   * 0/0 ratio of two kernel tails, a number decided by whichever set happens to lie a little closer, not
+   * by evidence. Default 0 (nothing masked).
+   */
+  readonly maskBelow?: number;
+}
+
 /**
  * The optimal discriminator D*(x) = p_r(x) / (p_r(x) + p_g(x)) (seed §3.2; Goodfellow et al. 2014,
  * Proposition 1) from KDEs of the two sets, computed as sigmoid(log p^_r - log p^_g) so that it is
- * defined far from both sets. Equal class priors, as in balanced GAN batches.
+ * defined far from both sets. Equal class priors, as in balanced GAN batches. With `maskBelow` the
+ * points where neither density has support come back as NaN (drawn transparent / neutral).
  * @param real [M, D], @param fake [M', D], @param query [N, D] (e.g. a grid for a heat map).
- * @returns D*(query) [N] in [0, 1]; the caller owns it.
- * @throws RangeError on mismatched shapes or bad bandwidths.
+ * @returns D*(query) [N] in [0, 1] (or NaN where masked); the caller owns it.
+ * @throws RangeError on mismatched shapes, bad bandwidths, or maskBelow outside [0, 1).
  */
-export function optimalDiscriminator(real: tf.Tensor2D, fake: tf.Tensor2D, query: tf.Tensor2D, options: KdeOptions = {}): tf.Tensor1D {
+export function optimalDiscriminator(real: tf.Tensor2D, fake: tf.Tensor2D, query: tf.Tensor2D, options: OptimalDiscriminatorOptions = {}): tf.Tensor1D {
+  const rho = options.maskBelow ?? 0;
+  if (!(rho >= 0 && rho < 1)) throw new RangeError(`maskBelow must be in [0, 1), got ${rho}`);
   return tf.tidy(() => {
-    const logRatio = tf.sub(kdeLogDensity(real, query, options.realBandwidth ?? 'scott'), kdeLogDensity(fake, query, options.fakeBandwidth ?? 'scott'));
-    return tf.sigmoid(logRatio) as tf.Tensor1D;
+    const logR = kdeLogDensity(real, query, options.realBandwidth ?? 'scott');
+    const logG = kdeLogDensity(fake, query, options.fakeBandwidth ?? 'scott');
+    const d = tf.sigmoid(tf.sub(logR, logG)) as tf.Tensor1D;
+    if (rho === 0) return d;
+    const logMax = tf.maximum(logR, logG);
+    const supported = tf.greaterEqual(logMax, tf.add(tf.max(logMax), Math.log(rho)));
+    return tf.where(supported, d, tf.fill(d.shape, Number.NaN)) as tf.Tensor1D;
   });
 }
 

@@ -32,8 +32,10 @@ export class ArrowField {
    * @param cell grid spacing in data units (the longest arrow gets 0.9 of it).
    * @param fixedScale data units per unit of vector instead of fitting the longest arrow to the cell
    *   (arrows longer than 0.9 cell are then shortened to it), so magnitudes compare over time.
+   * @param heights optional height per arrow [count] in [0, 1] (clamped): the arrow is drawn at
+   *   z = heights[i] * heightScale + 0.02 (riding a landscape surface) instead of under the plane.
    */
-  update(points: Float32Array, vectors: Float32Array, cell: number, fixedScale?: number): void {
+  update(points: Float32Array, vectors: Float32Array, cell: number, fixedScale?: number, heights?: Float32Array, heightScale = 0): void {
     let max = 0;
     for (let i = 0; i < this.count; i++) max = Math.max(max, Math.hypot(vectors[2 * i], vectors[2 * i + 1]));
     const fitted = max > 0 && Number.isFinite(max) ? (0.9 * cell) / max : 0;
@@ -53,10 +55,12 @@ export class ArrowField {
       const cos = Math.cos(0.5);
       const sin = Math.sin(0.5);
       const seg = [x, y, ex, ey, ex, ey, ex + hx * cos - hy * sin, ey + hx * sin + hy * cos, ex, ey, ex + hx * cos + hy * sin, ey - hx * sin + hy * cos];
+      const h = heights !== undefined && Number.isFinite(heights[i]) ? Math.min(1, Math.max(0, heights[i])) : 0;
+      const z = heights !== undefined ? h * heightScale + 0.02 : -0.5;
       for (let k = 0; k < 6; k++) {
         p[(i * 6 + k) * 3] = seg[2 * k];
         p[(i * 6 + k) * 3 + 1] = seg[2 * k + 1];
-        p[(i * 6 + k) * 3 + 2] = -0.5;
+        p[(i * 6 + k) * 3 + 2] = z;
       }
       c.setStyle(interpolateViridis(0.15 + 0.85 * (scale > 0 ? Math.hypot(vx, vy) / (0.9 * cell) : 0)));
       for (let k = 0; k < 6; k++) c.toArray(this.colors, (i * 6 + k) * 3);

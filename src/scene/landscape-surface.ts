@@ -6,6 +6,9 @@
 import { criticColor } from './palette';
 import { BufferAttribute, BufferGeometry, Color, DoubleSide, LineBasicNodeMaterial, LineSegments, Mesh, MeshBasicNodeMaterial } from 'three/webgpu';
 
+/** Colour of vertices whose value is undefined (NaN): a neutral grey near the background. */
+const UNDEFINED_COLOR = '#39405a';
+
 /** A surface of n x n vertices over [-extent, extent]^2. Owns GPU resources: call dispose(). */
 export class LandscapeSurface {
   /** The surface and its grid lines (add both to the scene). */
@@ -64,14 +67,16 @@ export class LandscapeSurface {
   /**
    * Sets the heights: z = scale * h for h in [0, 1] (values are clamped), row i * n + j at
    * (x_j, y_i). Colour: palette.criticColor (high h, real-looking: blue; low h, generated-looking: orange).
+   * Non-finite values (undefined, e.g. a masked D*) are drawn neutral: grey, at h = 1/2.
    * @param h [n * n] normalised values. @param scale height of h = 1 in data units.
    */
   update(h: Float32Array, scale: number): void {
     const c = new Color();
     for (let v = 0; v < this.n * this.n; v++) {
-      const value = Number.isFinite(h[v]) ? Math.min(1, Math.max(0, h[v])) : 0;
+      const finite = Number.isFinite(h[v]);
+      const value = finite ? Math.min(1, Math.max(0, h[v])) : 0.5;
       this.positions[3 * v + 2] = value * scale;
-      c.setStyle(criticColor(value)).toArray(this.colors, 3 * v);
+      c.setStyle(finite ? criticColor(value) : UNDEFINED_COLOR).toArray(this.colors, 3 * v);
     }
     this.geometry.getAttribute('position').needsUpdate = true;
     this.geometry.getAttribute('color').needsUpdate = true;

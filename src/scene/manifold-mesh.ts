@@ -41,18 +41,20 @@ export class ManifoldMesh {
   }
 
   /**
-   * Moves the grid to G(grid): `points` [rows, 2] row-major (rows = r^axes) in data units, at height z.
-   * Non-finite points collapse to the origin.
+   * Moves the grid to G(grid): `points` [rows, 2] row-major (rows = r^axes) in data units, at height z,
+   * plus heights[v] * heightScale per point when `heights` ([rows], clamped to [0, 1]) is given (to ride a
+   * landscape surface). Non-finite points collapse to the origin.
    */
-  update(points: Float32Array, z = 0.01): void {
+  update(points: Float32Array, z = 0.01, heights?: Float32Array, heightScale = 0): void {
     const rows = this.positions.length / 3;
     for (let v = 0; v < rows; v++) {
       const x = points[2 * v];
       const y = points[2 * v + 1];
       const ok = Number.isFinite(x) && Number.isFinite(y);
+      const h = heights !== undefined && Number.isFinite(heights[v]) ? Math.min(1, Math.max(0, heights[v])) : 0;
       this.positions[3 * v] = ok ? x : 0;
       this.positions[3 * v + 1] = ok ? y : 0;
-      this.positions[3 * v + 2] = z;
+      this.positions[3 * v + 2] = z + h * heightScale;
     }
     this.geometry.getAttribute('position').needsUpdate = true;
   }

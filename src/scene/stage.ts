@@ -22,6 +22,21 @@ import { THEME } from './palette';
 
 /** Half the height of the 2D view in data units (unit-variance data fits comfortably). */
 const VIEW_HALF_HEIGHT = 3.2;
+/** Vertical field of view of the 3D views over the whole canvas, degrees. */
+const PERSPECTIVE_FOV = 45;
+/** Half the width, in data units, that the 2D view keeps inside a narrow free area (the data span about +-2.4). */
+const VIEW_HALF_WIDTH = 2.7;
+
+/**
+ * The part of the canvas not covered by panels, in CSS pixels from the canvas's top-left corner
+ * (see ui/layout.freeArea). The default framing centres the data in it and fits it there.
+ */
+export interface FreeArea {
+  readonly left: number;
+  readonly top: number;
+  readonly right: number;
+  readonly bottom: number;
+}
 
 /**
  * '2d': orthographic top view with pan/zoom; '3d': perspective orbit (y up) for 3D data; 'landscape':
@@ -47,6 +62,7 @@ export class Stage {
   private controls: OrbitControls;
   private grid: LineSegments;
   private view: StageView | null = null;
+  private free: FreeArea | null = null;
 
   private constructor(readonly renderer: WebGPURenderer, readonly canvas: HTMLCanvasElement) {
     this.scene.background = new Color(THEME.background);
@@ -109,7 +125,7 @@ export class Stage {
     this.grid.geometry.dispose();
     this.grid = makeGrid(view === '3d' ? 3 : 2);
     this.scene.add(this.grid);
-    this.camera = view === '2d' ? new OrthographicCamera(-1, 1, 1, -1, -100, 100) : new PerspectiveCamera(45, 1, 0.05, 200);
+    this.camera = view === '2d' ? new OrthographicCamera(-1, 1, 1, -1, -100, 100) : new PerspectiveCamera(PERSPECTIVE_FOV, 1, 0.05, 200);
     if (view === 'landscape') this.camera.up.set(0, 0, 1);
     this.controls = new OrbitControls(this.camera, this.canvas);
     this.controls.enableDamping = true;
@@ -141,19 +157,47 @@ export class Stage {
     this.controls.update();
   }
 
-  /** Matches the drawing buffer and camera to the canvas's CSS size. */
+  /**
+   * Frames the views so that the origin sits at the centre of `area` (the canvas outside the panels) and,
+   * in 2D, the data's span fits inside it; null frames the whole canvas. Ignored while the area is under
+   * a third of the canvas in either direction (a tiny window: the panels cover it anyway).
+   */
+  setFreeArea(area: FreeArea | null): void {
+    const same = (a: FreeArea | null, b: FreeArea | null): boolean =>
+      a === b || (a !== null && b !== null && a.left === b.left && a.top === b.top && a.right === b.right && a.bottom === b.bottom);
+    if (same(area, this.free)) return;
+    this.free = area;
+    this.resize();
+  }
+
+  /** Matches the drawing buffer and camera to the canvas's CSS size (and the free area). */
   resize(): void {
     const w = Math.max(1, this.canvas.clientWidth);
     const h = Math.max(1, this.canvas.clientHeight);
     this.renderer.setSize(w, h, false);
     const aspect = w / h;
+    const f = this.free;
+    const usable = f !== null && f.right - f.left > w / 3 && f.bottom - f.top > h / 3;
+    const area = usable ? f : { left: 0, top: 0, right: w, bottom: h };
+    // Centre of the free area, in CSS pixels.
+    const cx = (area.left + area.right) / 2;
+    const cy = (area.top + area.bottom) / 2;
     if (this.camera instanceof OrthographicCamera) {
-      this.camera.left = -VIEW_HALF_HEIGHT * aspect;
-      this.camera.right = VIEW_HALF_HEIGHT * aspect;
-      this.camera.top = VIEW_HALF_HEIGHT;
-      this.camera.bottom = -VIEW_HALF_HEIGHT;
+      // Pixels per data unit: the view's height (and a narrower width) inside the free area, never
+      // larger than the full-canvas framing.
+      const s = Math.min(h / (2 * VIEW_HALF_HEIGHT), (area.bottom - area.top) / (2 * VIEW_HALF_HEIGHT), (area.right - area.left) / (2 * VIEW_HALF_WIDTH));
+      this.camera.left = -cx / s;
+      this.camera.right = (w - cx) / s;
+      this.camera.top = cy / s;
+      this.camera.bottom = -(h - cy) / s;
     } else {
       this.camera.aspect = aspect;
+      // Widen the field of view so that what the full canvas showed fits the free area's height, and
+      // shift the picture so that the orbit target lands at the free area's centre.
+      const fit = usable ? Math.min(1.6, h / (area.bottom - area.top)) : 1;
+      this.camera.fov = (2 * Math.atan(Math.tan((PERSPECTIVE_FOV * Math.PI) / 360) * fit) * 180) / Math.PI;
+      if (usable) this.camera.setViewOffset(w, h, w / 2 - cx, h / 2 - cy, w, h);
+      else this.camera.clearViewOffset();
     }
     this.camera.updateProjectionMatrix();
   }

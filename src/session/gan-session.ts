@@ -28,6 +28,15 @@ export const THEORY_POINTS = 600;
 /** Points per set of the exact W1 (optimal assignment). */
 export const W1_POINTS = 256;
 
+/**
+ * The D* landscape is NaN (drawn transparent / neutral) where both KDE densities are below this fraction
+ * of their peak over the grid: there D* is a 0/0 ratio of kernel tails (see gan-theory.optimalDiscriminator).
+ */
+export const D_STAR_MASK = 1e-3;
+
+/** The WGAN critic landscape's floor: this quantile of its values over the grid (see {@link GanSession.landscape}). */
+export const CRITIC_FLOOR_QUANTILE = 0.25;
+
 /** The latest losses of a GAN step (NaN until read back). */
 export interface GanLosses {
   /** The minimised discriminator/critic loss (incl. lambda times the penalty for WGAN-GP). */
@@ -148,13 +157,15 @@ export class GanSession {
     if (!isAdversarial(next.model.kind)) throw new RangeError('a GAN session cannot play a diffusion model');
     const custom = customData === undefined ? this.custom : customData;
     sceneDataOf(next.data, custom); // checked before anything changes
-    // Between two games (GAN -> WGAN) the networks stay: only the losses and optimizers change.
+    // Between two games (GAN -> WGAN-GP) the networks stay: only the losses and optimizers change.
     const sameGame = { ...next, model: { ...next.model, kind: this.config.model.kind } };
     const changed = changedInvalidations(this.config, sameGame);
     const gameChanged = next.model.kind !== this.config.model.kind;
     if (gameChanged) changed.add('training');
+    // WGAN's critic reads its clipped weights through fixed gains (models/gan.clippedCriticGains): a new critic.
+    if ((next.model.kind === 'wgan') !== (this.config.model.kind === 'wgan')) changed.add('model');
     if (next.data.source === 'custom' && custom !== this.custom) changed.add('data');
-    let what: Invalidates = changed.has('data') ? 'data' : diffInvalidation(this.config, sameGame);
+    let what: Invalidates = changed.has('data') ? 'data' : changed.has('model') ? 'model' : diffInvalidation(this.config, sameGame);
     if (gameChanged && what === 'live') what = 'training';
     this.custom = custom;
     this.config = cloneConfig(next);
@@ -263,16 +274,18 @@ export class GanSession {
   /**
    * The landscape over an n x n grid on [-extent, extent]^2 (2D data): the learned D(x) in (0, 1) (GAN)
    * or the critic f(x) (WGAN), or with `optimal` the optimal discriminator D*(x) = p_r / (p_r + p_g)
-   * from KDEs of the data and the particles (seed §3.2). One asynchronous readback.
-   * @returns raw values [n * n] (row i * n + j at (x_j, y_i)) and their range; null for 3D data.
+   * from KDEs of the data and the particles (seed §3.2), NaN where neither density has support
+   * ({@link D_STAR_MASK}). One asynchronous readback.
+   * @returns raw values [n * n] (row i * n + j at (x_j, y_i)) and their range (for a WGAN critic the floor is
+   *   the {@link CRITIC_FLOOR_QUANTILE} of the values, `clippedLo` then true); null for 3D data.
    */
-  async landscape(n: number, extent: number, optimal: boolean): Promise<{ values: Float32Array; min: number; max: number } | null> {
+  async landscape(n: number, extent: number, optimal: boolean): Promise<{ values: Float32Array; min: number; max: number; clippedLo: boolean } | null> {
     if (this.dim !== 2) return null;
     const values = tf.tidy(() => {
       const grid = tf.tensor2d(gridPoints(n, extent), [n * n, 2]);
       if (!optimal) return this.trainer.discriminatorValues(grid);
       const [real, fake] = this.theorySets(THEORY_POINTS);
-      return optimalDiscriminator(real, fake, grid);
+      return optimalDiscriminator(real, fake, grid, { maskBelow: D_STAR_MASK });
     });
     const data = (await values.data()) as Float32Array;
     values.dispose();
@@ -282,6 +295,18 @@ export class GanSession {
       if (!Number.isFinite(v)) continue;
       min = Math.min(min, v);
       max = Math.max(max, v);
+    }
+    // A WGAN critic keeps falling linearly away from the data (it is only Lipschitz-bounded): with the
+    // grid's minimum the corners would take the whole colour / height range. Its floor is the
+    // CRITIC_FLOOR_QUANTILE of the grid's values instead (lower values are clamped to it).
+    let clippedLo = false;
+    if (this.config.model.kind !== 'gan' && !optimal) {
+      const finite = Array.from(data).filter(Number.isFinite).sort((a, b) => a - b);
+      if (finite.length > 0) {
+        const floor = finite[Math.floor(CRITIC_FLOOR_QUANTILE * (finite.length - 1))];
+        clippedLo = floor > min;
+        min = floor;
+      }
     }
     if (!(max > min)) {
       min = Number.isFinite(min) ? min - 0.5 : 0;
@@ -293,7 +318,7 @@ export class GanSession {
       max = 1;
     }
     if (!optimal) this.landscapeRange = { min, max };
-    return { values: data, min, max };
+    return { values: data, min, max, clippedLo };
   }
 
   /**
@@ -301,8 +326,26 @@ export class GanSession {
    * [N]; the caller owns it. For the renderer to lift G(z) onto the 3D surface.
    */
   heights(): tf.Tensor1D {
+    return this.normalisedValues(this.particles.current);
+  }
+
+  /**
+   * The same heights at any 2D points (the generator manifold, the push arrows, the faint real data, so
+   * that they ride the surface with the particles): [n] for `points` [n, 2] row-major; one readback.
+   */
+  async heightsAt(points: Float32Array): Promise<Float32Array> {
+    const n = Math.floor(points.length / 2);
+    if (this.dim !== 2 || n === 0) return new Float32Array(n);
+    const h = tf.tidy(() => this.normalisedValues(tf.tensor2d(points.subarray(0, 2 * n), [n, 2])));
+    const data = (await h.data()) as Float32Array;
+    h.dispose();
+    return data;
+  }
+
+  /** (D(x) - min) / (max - min) over the last landscape's range, [N] for x [N, D]. Tidied; caller owns it. */
+  private normalisedValues(x: tf.Tensor2D): tf.Tensor1D {
     const { min, max } = this.landscapeRange;
-    return tf.tidy(() => tf.div(tf.sub(this.trainer.discriminatorValues(this.particles.current), min), max - min) as tf.Tensor1D);
+    return tf.tidy(() => tf.div(tf.sub(this.trainer.discriminatorValues(x), min), max - min) as tf.Tensor1D);
   }
 
   /** G on a regular r x r latent grid (the generator manifold), [r^min(k,2), D] row-major; one readback. */
@@ -384,7 +427,7 @@ export class GanSession {
     const { model, gan, data } = this.config;
     const rng = createRng(data.seed ^ 0x6a4);
     const net = { width: model.width, depth: model.depth, activation: model.activation };
-    this.gan = new Gan(this.dim, { latentDim: gan.latentDim, generator: net, critic: net }, rng.fork());
+    this.gan = new Gan(this.dim, { latentDim: gan.latentDim, generator: net, critic: net, clippedCritic: model.kind === 'wgan' }, rng.fork());
     try {
       this.trainer = new GanTrainer(this.gan, this.trainingData, rng.fork(), ganTrainingOf(this.config));
     } catch (e) {
