@@ -13,7 +13,7 @@ import dragDrop from 'drag-drop';
 import { MAX_DRAWN_POINTS, PointDrawing } from './ui/point-drawing';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
-import { clusterColors, THEME, timeColor } from './scene/palette';
+import { clusterColors, timeColor } from './scene/palette';
 import { ParticleLayer } from './scene/particle-layer';
 import { TensorUploader } from './scene/particle-upload';
 import { TrailLayer } from './scene/trail-layer';
@@ -28,6 +28,12 @@ import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
 import { TrainingChart } from './ui/training-chart';
 import { chartMetric, METRIC_LABELS, METRIC_POINTS } from './app/metric-tracker';
+import { Recorder, type RecordHost } from './app/recorder';
+import { RecordPanel } from './ui/record-panel';
+import { Presentation } from './ui/presentation';
+import { captionFormula } from './ui/caption-text';
+import { setPaletteTheme, THEMES, type ThemeName } from './scene/palette';
+import type { RecordSettings } from './record/recording';
 
 /** Short sampler names for the HUD title. */
 const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama', langevin: 'annealed Langevin' };
@@ -107,6 +113,8 @@ async function main(): Promise<void> {
   let session: Session = createSession(config, null);
   let particleLayer!: ParticleLayer;
   let dataLayer!: ParticleLayer;
+  // Presentation theme of the stage (the Record > Presentation controls change it).
+  let stageTheme: ThemeName = 'dark';
 
   const buildParticleLayer = (): void => {
     if (particleLayer) {
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
       positions: x0,
       colors: clusterColors(session.particleLabels),
       pointSize: config.view.pointSize,
-      additive: true,
+      additive: THEMES[stageTheme].additive,
       opacity: Math.min(0.9, 0.9 * Math.sqrt(20_000 / p.count) + 0.15),
     });
     stage.scene.add(particleLayer.object);
@@ -143,6 +151,7 @@ async function main(): Promise<void> {
     }
     if (trails === null) return;
     trailLayer = new TrailLayer(trails.length, trails.count, session.dim, clusterColors(session.particleLabels.subarray(0, trails.count)));
+    trailLayer.setAdditive(THEMES[stageTheme].additive);
     stage.scene.add(trailLayer.object);
     trailUploader.reset();
   };
@@ -153,7 +162,7 @@ async function main(): Promise<void> {
     }
     const ref = session.reference;
     dataLayer = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: 0.22 });
-    dataLayer.setColoring('time', new Color(THEME.data));
+    dataLayer.setColoring('time', new Color(THEMES[stageTheme].data));
     dataLayer.object.renderOrder = -0.5;
     stage.scene.add(dataLayer.object);
   };
@@ -228,6 +237,7 @@ async function main(): Promise<void> {
   };
 
   const scratchColor = new Color();
+  let recorder: Recorder | null = null;
   const loop = new GameLoop(
     {
       simulate: () => session.simulate(),
@@ -238,6 +248,21 @@ async function main(): Promise<void> {
         return true;
       },
       render: (alpha) => {
+        uploadLayers(alpha);
+        stage.render();
+        fence();
+        recorder?.afterRender();
+      },
+    },
+    {
+      clock: performanceClock,
+      scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy),
+      stepsPerSecond: config.sampling.stepsPerSecond,
+      trainBudgetMs: config.model.trainBudgetMs,
+    },
+  );
+  /** Everything of a render but the draw: positions, heights and trails to the GPU, styles from the config. */
+  function uploadLayers(alpha: number): void {
         const p = session.particles;
         const surface = session instanceof GanSession && GanViews.particlesRide(session, config);
         particleLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
@@ -255,7 +280,7 @@ async function main(): Promise<void> {
         ], p.version);
         particleLayer.setAlpha(uploader.mode === 'gpu' ? alpha : 1);
         particleLayer.setColoring(config.view.colorMode, timeColor(p.t / p.T, scratchColor));
-        particleLayer.setPointSize(config.view.pointSize);
+        particleLayer.setPointSize(config.view.pointSize * stage.pointScale);
         syncTrailLayer();
         const trails = p.trails;
         if (trailLayer && trails && trailUploader.wants(trails.version)) {
@@ -265,17 +290,8 @@ async function main(): Promise<void> {
         }
         trailLayer?.setStyle(config.view.colorMode, scratchColor, 0.55);
         dataLayer.object.visible = config.view.showData;
-        stage.render();
-        fence();
-      },
-    },
-    {
-      clock: performanceClock,
-      scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy),
-      stepsPerSecond: config.sampling.stepsPerSecond,
-      trainBudgetMs: config.model.trainBudgetMs,
-    },
-  );
+        dataLayer.setPointSize(2 * stage.pointScale);
+  }
   const applyLive = (): void => {
     loop.setStepsPerSecond(config.sampling.stepsPerSecond);
     loop.setTrainBudgetMs(config.model.trainBudgetMs);
@@ -478,6 +494,88 @@ async function main(): Promise<void> {
     },
   }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), isRelevant, PRESETS);
 
+  // Recording (issue 6): the recorder drives the scene through this host; presentation mode and themes.
+  const uploaders = [uploader, heightUploader, trailUploader];
+  /** Rebuilds the scene from the config and its seed (a frame-exact recording's fresh start). */
+  const rebuildSession = (): void => {
+    const next = createSession(config, customData);
+    session.dispose();
+    session = next;
+    stage.setDimension(session.dim);
+    buildParticleLayer();
+    buildDataLayer();
+    attachCharts();
+    syncStageView();
+    stage.resetView();
+    heightUploader.reset();
+    trailUploader.reset();
+  };
+  const recordHost: RecordHost = {
+    canvas,
+    isAdversarial: () => session instanceof GanSession,
+    passSteps: () => (session instanceof DiffusionSession ? { forward: session.particles.T, reverse: session.reversePassSteps } : null),
+    labels: () => ({ model: config.model.kind, data: session.sceneData.label }),
+    setRenderSize: (size) => stage.setFixedSize(size),
+    beginExact: (fresh) => {
+      loop.stop();
+      if (fresh) rebuildSession();
+      loop.resetAccumulator();
+    },
+    applySegment: (c) => {
+      if (c.phase !== null && session instanceof DiffusionSession && session.config.sampling.phase !== c.phase) {
+        session.apply({ ...config, sampling: { ...config.sampling, phase: c.phase } }, customData);
+      }
+      const sps = c.stepsPerSecond ?? config.sampling.stepsPerSecond;
+      loop.paused = c.paused || (c.phase === null && config.sampling.paused);
+      loop.setStepsPerSecond(sps);
+      loop.setTrainBudgetMs(c.train ? config.model.trainBudgetMs : 0);
+      if (session instanceof DiffusionSession) {
+        session.setHoldSteps(c.holdSteps ?? Math.round(HOLD_SECONDS * sps));
+        const p = session.particles;
+        const at = c.restartUnlessAt === 'data' ? p.t === 0 : p.t === p.T;
+        if (c.restartUnlessAt !== null && (!at || p.motion === 'hold')) session.restartParticles();
+      }
+      loop.resetAccumulator();
+    },
+    stepFrame: async (dtMs, trainSteps, capture) => {
+      // A paused GAN does not train (its trainStep hook says so): frame-exact training ignores the pause.
+      const pausedGan = session instanceof GanSession && config.sampling.paused;
+      if (pausedGan) for (let i = 0; i < trainSteps; i++) session.trainStep();
+      loop.advanceExact(dtMs, pausedGan ? 0 : trainSteps, false);
+      if (capture === null) return;
+      // Positions must have landed before the draw: on the readback path wait for the readbacks.
+      for (;;) {
+        uploadLayers(loop.alpha);
+        if (!uploaders.some((u) => u.busy)) break;
+        await Promise.all(uploaders.map((u) => u.whenIdle()));
+      }
+      loop.renderFrame();
+      capture();
+      if (shared && choice.device !== null) await choice.device.queue.onSubmittedWorkDone();
+    },
+    renderNow: (capture) => {
+      uploadLayers(loop.alpha);
+      stage.render();
+      capture();
+    },
+    endRecording: () => {
+      if (session instanceof DiffusionSession && session.config.sampling.phase !== config.sampling.phase) session.apply(config, customData);
+      applyLive();
+      loop.resetAccumulator();
+      loop.start();
+    },
+  };
+  recorder = new Recorder(recordHost);
+  const presentation = new Presentation(overlay, (theme) => {
+    stageTheme = theme;
+    setPaletteTheme(theme);
+    stage.setTheme(theme);
+    particleLayer.setAdditive(THEMES[theme].additive);
+    trailLayer?.setAdditive(THEMES[theme].additive);
+    dataLayer.setColoring('time', new Color(THEMES[theme].data));
+  });
+  const recordPanel = new RecordPanel(gui.gui, overlay, recorder, (m, kind, seconds) => hud.toast(m, kind, seconds), presentation, () => session instanceof GanSession);
+
   addEventListener('resize', () => stage.resize());
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
   // Scene keys work wherever focus is (a GUI button or list included), except while typing in a text field.
@@ -516,6 +614,14 @@ async function main(): Promise<void> {
       chart.flush();
     }
     const phase = diffusion === null ? 'generating' : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`;
+    if (presentation.active && presentation.caption) {
+      presentation.setCaption({
+        title: hudTitle(config, session),
+        phase: diffusion === null ? 'x = G(z)' : p.motion,
+        time: diffusion === null ? `${session.trainSteps.toLocaleString('en')} steps` : `t = ${p.t} / ${p.T}`,
+        formula: captionFormula(config.model.kind, p.motion === 'forward' || p.motion === 'reverse' ? p.motion : 'hold', effectiveSampler(config)),
+      });
+    }
     hud.update({
       title: hudTitle(config, session),
       phase: config.sampling.paused ? `${phase} · paused` : phase,
@@ -554,6 +660,16 @@ async function main(): Promise<void> {
       loss: session.loss,
       config: structuredClone(config),
     }),
+    /** Records with the Record panel's settings changed by `settings` (tests); resolves with the file's bytes, base64. */
+    record: async (settings: Partial<RecordSettings>, hashFrames = true) => {
+      Object.assign(recordPanel.settings, settings);
+      const r = await recordPanel.start({ hashFrames, download: false });
+      if (r === null) throw new Error('recording failed (see the toast)');
+      const bytes = new Uint8Array(await r.blob.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { base64: btoa(binary), fileName: r.fileName, frames: r.frames, width: r.width, height: r.height, encoding: r.encoding, frameHashes: r.frameHashes, wallMs: r.wallMs };
+    },
   };
 
   addEventListener('beforeunload', () => {
@@ -564,6 +680,7 @@ async function main(): Promise<void> {
     chart.dispose();
     plots.dispose();
     drawing.dispose();
+    presentation.dispose();
     preview.dispose();
     trailLayer?.dispose();
     fieldViews.dispose();

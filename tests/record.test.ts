@@ -141,3 +141,19 @@ describe('sizes, names, delays, hashes', () => {
     expect(screenshotSize(1280, 720, 4, 4096)).toEqual({ width: 4096, height: 2304 });
   });
 });
+
+import { captionFormula } from '../src/ui/caption-text';
+describe('caption formula', () => {
+  it('names the update rule in use in the seed notation', () => {
+    expect(captionFormula('ddpm', 'forward', 'ancestral')).toBe('x_t = √(1 − β_t) x_{t−1} + √β_t ε');
+    expect(captionFormula('ddpm', 'reverse', 'ancestral')).toMatch(/ε_θ\(x_t, t\)\) \/ √α_t \+ σ_t z/);
+    expect(captionFormula('ddpm', 'reverse', 'ddim')).toMatch(/x̂_0/);
+    expect(captionFormula('flow', 'forward', 'rk4')).toBe('x_t = (1 − t) x_0 + t x_1');
+    expect(captionFormula('flow', 'reverse', 'rk4')).toMatch(/v_θ.*RK4/);
+    expect(captionFormula('score', 'reverse', 'langevin')).toMatch(/√\(2α_i\) z/);
+    expect(captionFormula('ddpm', 'hold', 'ddim')).toBe('');
+    expect(captionFormula('gan', 'hold', 'ancestral')).toMatch(/log\(1 − D\(G\(z\)\)\)/);
+    expect(captionFormula('wgan-gp', 'forward', 'ancestral')).toMatch(/λ/);
+    expect(captionFormula('wgan', 'forward', 'ancestral')).not.toMatch(/λ/);
+  });
+});
