@@ -30,7 +30,7 @@ import { TrainingChart } from './ui/training-chart';
 import { chartMetric, METRIC_LABELS, METRIC_POINTS } from './app/metric-tracker';
 import { Recorder, type RecordHost } from './app/recorder';
 import { RecordPanel } from './ui/record-panel';
-import { Presentation } from './ui/presentation';
+import { drawCaption, Presentation, type CaptionState } from './ui/presentation';
 import { captionFormula } from './ui/caption-text';
 import { setPaletteTheme, THEMES, type ThemeName } from './scene/palette';
 import type { RecordSettings } from './record/recording';
@@ -566,6 +566,18 @@ async function main(): Promise<void> {
     },
   };
   recorder = new Recorder(recordHost);
+  /** The caption: model, phase, t and the formula in use. */
+  const captionState = (): CaptionState => {
+    const p = session.particles;
+    const gan = session instanceof GanSession;
+    return {
+      title: hudTitle(config, session),
+      phase: gan ? 'x = G(z)' : p.motion,
+      time: gan ? `${session.trainSteps.toLocaleString('en')} training steps` : `t = ${p.t} / ${p.T}`,
+      formula: captionFormula(config.model.kind, p.motion === 'forward' || p.motion === 'reverse' ? p.motion : 'hold', effectiveSampler(config)),
+    };
+  };
+  recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, captionState(), presentation.theme);
   const presentation = new Presentation(overlay, (theme) => {
     stageTheme = theme;
     setPaletteTheme(theme);
@@ -614,14 +626,7 @@ async function main(): Promise<void> {
       chart.flush();
     }
     const phase = diffusion === null ? 'generating' : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`;
-    if (presentation.active && presentation.caption) {
-      presentation.setCaption({
-        title: hudTitle(config, session),
-        phase: diffusion === null ? 'x = G(z)' : p.motion,
-        time: diffusion === null ? `${session.trainSteps.toLocaleString('en')} steps` : `t = ${p.t} / ${p.T}`,
-        formula: captionFormula(config.model.kind, p.motion === 'forward' || p.motion === 'reverse' ? p.motion : 'hold', effectiveSampler(config)),
-      });
-    }
+    if (presentation.active && presentation.caption) presentation.setCaption(captionState());
     hud.update({
       title: hudTitle(config, session),
       phase: config.sampling.paused ? `${phase} · paused` : phase,

@@ -52,6 +52,8 @@ export interface RecordHost {
   stepFrame(dtMs: number, trainSteps: number, capture: (() => void) | null): Promise<void>;
   /** Renders once now and calls `capture` right after (screenshots). */
   renderNow(capture: () => void): void;
+  /** Draws over each captured frame (the caption), after the scene was copied; optional. */
+  decorate?: (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
   /** The recording is over (done, stopped, cancelled or failed): the user's settings and the live loop come back. */
   endRecording(): void;
 }
@@ -268,6 +270,7 @@ export class Recorder {
     const hashes: string[] = [];
     const capture = (): void => {
       ctx.drawImage(this.host.canvas, 0, 0, width, height);
+      this.host.decorate?.(ctx, width, height);
       if (options.hashFrames) hashes.push(fnv1a(ctx.getImageData(0, 0, width, height).data));
     };
     let sink: FrameSink | null = null;
@@ -281,7 +284,11 @@ export class Recorder {
       }
       sink = encoding.engine === 'webcodecs' ? new VideoSink(copy, encoding, settings.fps) : encoding.engine === 'gif' ? new GifSink(ctx, settings.fps) : new PngZipSink(copy);
       const s = sink;
-      const addFrame = (): Promise<void> => s.add(frames, frames / settings.fps, 1 / settings.fps).then(() => undefined);
+      let added = 0;
+      const addFrame = (): Promise<void> => {
+        const i = added++;
+        return s.add(i, i / settings.fps, 1 / settings.fps);
+      };
       if (exact) {
         frames = await this.runExact(plan.segments, plan.totalFrames, settings, untilStopped, capture, addFrame, options);
       } else {
@@ -316,7 +323,10 @@ export class Recorder {
     const ctx = copy.getContext('2d', { alpha: false }) as CanvasRenderingContext2D;
     this.host.setRenderSize({ width, height });
     try {
-      this.host.renderNow(() => ctx.drawImage(c, 0, 0, width, height));
+      this.host.renderNow(() => {
+        ctx.drawImage(c, 0, 0, width, height);
+        this.host.decorate?.(ctx, width, height);
+      });
     } finally {
       this.host.setRenderSize(null);
     }

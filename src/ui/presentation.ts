@@ -97,3 +97,39 @@ export class Presentation {
     this.hint.remove();
   }
 }
+
+/**
+ * Draws the caption into a captured frame (recordings and screenshots), bottom centre, sized to the
+ * frame's height, in the theme's colours.
+ */
+export function drawCaption(ctx: CanvasRenderingContext2D, width: number, height: number, state: CaptionState, theme: ThemeName): void {
+  const unit = height / 720;
+  const lines: { text: string; font: string; dim: boolean }[] = [
+    { text: state.title, font: `600 ${Math.round(20 * unit)}px system-ui, sans-serif`, dim: false },
+    { text: `${state.phase} ${state.time}`.trim(), font: `${Math.round(16 * unit)}px system-ui, sans-serif`, dim: true },
+  ];
+  if (state.formula) lines.push({ text: state.formula, font: `${Math.round(18 * unit)}px "STIX Two Math", "Cambria Math", Georgia, serif`, dim: false });
+  const lineHeight = 28 * unit;
+  let boxWidth = 0;
+  for (const l of lines) {
+    ctx.font = l.font;
+    boxWidth = Math.max(boxWidth, ctx.measureText(l.text).width);
+  }
+  const pad = 14 * unit;
+  const boxHeight = lines.length * lineHeight + pad;
+  const x = width / 2;
+  const top = height - boxHeight - 28 * unit;
+  ctx.save();
+  ctx.fillStyle = theme === 'light' ? 'rgba(255, 255, 255, 0.86)' : 'rgba(14, 19, 40, 0.72)';
+  ctx.beginPath();
+  ctx.roundRect(x - boxWidth / 2 - pad, top, boxWidth + 2 * pad, boxHeight, 10 * unit);
+  ctx.fill();
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  lines.forEach((l, i) => {
+    ctx.font = l.font;
+    ctx.fillStyle = theme === 'light' ? (l.dim ? '#5b6380' : '#1b2033') : l.dim ? '#8b93b8' : '#e6ebff';
+    ctx.fillText(l.text, x, top + pad / 2 + lineHeight * (i + 0.5));
+  });
+  ctx.restore();
+}

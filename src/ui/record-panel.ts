@@ -34,6 +34,10 @@ export class RecordPanel {
   private startedAt = 0;
 
   constructor(gui: GUI, overlay: HTMLElement, private readonly recorder: Recorder, private readonly notify: Notify, presentation: Presentation, private readonly isAdversarial: () => boolean) {
+    this.frame = document.createElement('div');
+    this.frame.className = 'record-frame';
+    this.frame.hidden = true;
+    overlay.append(this.frame);
     const s = this.settings;
     const folder = gui.addFolder('Record');
     this.folder = folder;
@@ -64,10 +68,6 @@ export class RecordPanel {
     folder.onOpenClose(() => this.placeFrame());
     folder.close();
 
-    this.frame = document.createElement('div');
-    this.frame.className = 'record-frame';
-    this.frame.hidden = true;
-    overlay.append(this.frame);
     this.bar = document.createElement('div');
     this.bar.className = 'record-progress';
     this.bar.hidden = true;

@@ -1,0 +1,13 @@
+import { buildApp, serveApp, launchChromium, WEBGL_FLAGS } from '/work/wt-record/tests/browser/harness';
+const dir = '/tmp/rec/dist';
+if (!process.env.NOBUILD) await buildApp(dir);
+const { server, url } = await serveApp(dir);
+const b = await launchChromium(WEBGL_FLAGS);
+b.page.on('console', (m) => console.log('[console]', m.type(), m.text().slice(0, 500)));
+b.page.on('pageerror', (e) => console.log('[pageerror]', e.message, e.stack?.slice(0, 800)));
+await b.page.goto(`${url}#data.particles=1000&model.batchSize=64&model.width=32`);
+await b.page.waitForTimeout(Number(process.env.WAIT ?? 15000));
+console.log(await b.page.evaluate(() => JSON.stringify((window as any).__playground?.snapshot?.() ?? null).slice(0, 300)));
+if (process.env.SHOT) await b.page.screenshot({ path: process.env.SHOT });
+if (process.env.EVAL) console.log(await b.page.evaluate(process.env.EVAL));
+await b.close(); await server.close();
