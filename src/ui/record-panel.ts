@@ -132,9 +132,10 @@ export class RecordPanel {
     const { width, height } = frameSize(s.resolution, 1, 1);
     const w = innerWidth;
     const h = innerHeight;
-    // The stage keeps its vertical extent: the clip spans the full height and aspect * height across.
-    const fw = Math.min(w, h * (width / height));
-    const fh = Math.min(h, fw / (width / height));
+    // The stage keeps its vertical extent: the clip spans the full height and aspect * height across
+    // (wider than a narrow window, whose sides then show less than the clip will).
+    const fh = h;
+    const fw = h * (width / height);
     Object.assign(this.frame.style, { left: `${(w - fw) / 2}px`, top: `${(h - fh) / 2}px`, width: `${fw}px`, height: `${fh}px` });
     this.frame.dataset.label = `${width} x ${height} frame`;
   }
