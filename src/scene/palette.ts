@@ -19,7 +19,7 @@ export interface StageTheme {
 }
 export const THEMES: Record<ThemeName, StageTheme> = {
   dark: { ...THEME, additive: true },
-  light: { background: 0xf7f7f2, grid: 0xc9ccd8, data: 0x59627e, additive: false },
+  light: { background: 0xf7f7f2, grid: 0xc9ccd8, data: 0x1d2440, additive: false },
 };
 
 /** The theme time colours are drawn for (set by the presentation controls through {@link setPaletteTheme}). */
