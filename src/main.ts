@@ -675,6 +675,15 @@ async function main(): Promise<void> {
       for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
       return { base64: btoa(binary), fileName: r.fileName, frames: r.frames, width: r.width, height: r.height, encoding: r.encoding, frameHashes: r.frameHashes, wallMs: r.wallMs };
     },
+    /** A PNG screenshot at 1x, 2x or 4x (tests); resolves with its size and bytes, base64. */
+    screenshot: async (scale: 1 | 2 | 4) => {
+      const shot = await recorder?.screenshot(scale);
+      if (!shot) throw new Error('no recorder');
+      const bytes = new Uint8Array(await shot.blob.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { base64: btoa(binary), fileName: shot.fileName, width: shot.width, height: shot.height };
+    },
   };
 
   addEventListener('beforeunload', () => {

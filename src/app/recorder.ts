@@ -12,7 +12,7 @@
  */
 import { applyPalette, GIFEncoder, quantize } from 'gifenc';
 import { zipSync, type Zippable } from 'fflate';
-import { BufferTarget, CanvasSource, canEncodeVideo, Mp4OutputFormat, Output, QUALITY_HIGH, WebMOutputFormat } from 'mediabunny';
+import { BufferTarget, canEncodeVideo, Mp4OutputFormat, Output, QUALITY_HIGH, VideoSample, VideoSampleSource, WebMOutputFormat } from 'mediabunny';
 import { parseTimeline, planFrames, segmentControls, type PassSteps, type PlannedSegment, type SegmentControls } from '../record/timeline';
 import {
   chooseEncoding,
@@ -107,7 +107,7 @@ export async function probeCapabilities(width: number, height: number): Promise<
 
 /** Takes frames from the copy canvas and writes a file. */
 interface FrameSink {
-  /** Takes the copy canvas's current pixels synchronously; the returned promise is the encoder's back-pressure. */
+  /** Takes the copy canvas's current pixels synchronously, before it returns; the promise is the encoder's back-pressure. */
   add(index: number, timestamp: number, duration: number): Promise<void>;
   finish(): Promise<Blob>;
   cancel(): Promise<void>;
@@ -116,19 +116,20 @@ interface FrameSink {
 class VideoSink implements FrameSink {
   private readonly target = new BufferTarget();
   private readonly output: Output;
-  private readonly source: CanvasSource;
+  private readonly source: VideoSampleSource;
   private started: Promise<void>;
 
-  constructor(canvas: HTMLCanvasElement, private readonly choice: Extract<EncodingChoice, { engine: 'webcodecs' }>, fps: number) {
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly choice: Extract<EncodingChoice, { engine: 'webcodecs' }>, fps: number) {
     this.output = new Output({ format: choice.container === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat(), target: this.target });
-    this.source = new CanvasSource(canvas, { codec: choice.codec, bitrate: QUALITY_HIGH, keyFrameInterval: 2 });
+    this.source = new VideoSampleSource({ codec: choice.codec, bitrate: QUALITY_HIGH, keyFrameInterval: 2 });
     this.output.addVideoTrack(this.source, { frameRate: fps });
     this.started = this.output.start();
   }
 
-  async add(_index: number, timestamp: number, duration: number): Promise<void> {
-    await this.started;
-    await this.source.add(timestamp, duration);
+  add(_index: number, timestamp: number, duration: number): Promise<void> {
+    // The frame is taken now, synchronously; encoding follows.
+    const sample = new VideoSample(this.canvas, { timestamp, duration });
+    return this.started.then(() => this.source.add(sample)).finally(() => sample.close());
   }
 
   async finish(): Promise<Blob> {
@@ -398,38 +399,41 @@ export class Recorder {
       let segmentStart = performance.now();
       let recordedMs = 0;
       let written = 0;
-      let chain: Promise<void> = Promise.resolve();
+      const pending: Promise<void>[] = [];
       let failed = false;
       const segmentMs = (i: number): number => (untilStopped ? Infinity : segments[i].seconds * 1000);
       this.host.applySegment(this.controls(segments[0], settings.fps));
       const finish = (): void => {
         this.liveFrame = null;
-        chain.then(() => resolve(written), reject);
+        Promise.all(pending).then(() => resolve(written), reject);
       };
       this.liveFrame = () => {
         if (failed) return;
         if (this.cancelRequested || this.stopRequested) return finish();
         const now = performance.now();
-        let elapsed = now - segmentStart;
-        while (elapsed >= segmentMs(index)) {
-          if (segments[index].recorded) recordedMs += segmentMs(index);
-          index++;
-          if (index >= segments.length) return finish();
-          segmentStart = now;
-          elapsed = 0;
-          this.host.applySegment(this.controls(segments[index], settings.fps));
-        }
         const segment = segments[index];
+        const elapsed = Math.min(now - segmentStart, segmentMs(index));
         options.onProgress?.({ done: Math.round(((recordedMs + elapsed) / 1000) * settings.fps), total: untilStopped ? Infinity : total, clipFrames: written, segment: settings.useTimeline ? `${segment.kind} ${segment.seconds}` : '' });
-        // One frame per 1 / fps of recorded time; the clip is timed by the frame count.
-        if (!segment.recorded || (recordedMs + elapsed) / 1000 < written / settings.fps) return;
-        capture();
-        written++;
-        chain = chain.then(addFrame).catch((e: unknown) => {
-          failed = true;
-          this.liveFrame = null;
-          reject(e);
-        });
+        // One frame per 1 / fps of recorded time (the clip is timed by the frame count); this render first,
+        // then the timeline moves on if the segment is over.
+        if (segment.recorded && (recordedMs + elapsed) / 1000 >= written / settings.fps) {
+          capture();
+          written++;
+          // The sink takes the pixels now; the encoding promises are awaited at the end.
+          const added = addFrame();
+          pending.push(added);
+          added.catch((e: unknown) => {
+            failed = true;
+            this.liveFrame = null;
+            reject(e);
+          });
+        }
+        if (now - segmentStart < segmentMs(index)) return;
+        if (segment.recorded) recordedMs += segmentMs(index);
+        index++;
+        if (index >= segments.length) return finish();
+        segmentStart = now;
+        this.host.applySegment(this.controls(segments[index], settings.fps));
       };
     });
   }

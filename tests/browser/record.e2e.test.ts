@@ -6,7 +6,7 @@
  * Skipped where Chromium is missing.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -142,7 +142,7 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
     }
   }, 600_000);
 
-  it('a GIF and a PNG-sequence zip of a timeline have the requested frame count and size', async () => {
+  it('a GIF and a PNG-sequence zip of a timeline have the requested frame count and size; live GIF; 2x screenshot', async () => {
     const browser = await launchChromium(WEBGL_FLAGS, { width: 320, height: 180 });
     try {
       const errors = await openApp(browser.page, url, 'data.particles=1000&model.batchSize=64&model.width=32');
@@ -159,12 +159,28 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
       const files = unzipSync(new Uint8Array(zip.bytes));
       const names = Object.keys(files).sort();
       expect(names).toEqual(Array.from({ length: 12 }, (_, i) => `frame-${String(i + 1).padStart(5, '0')}.png`));
+      // RECORD_TEST_OUT=dir keeps the clips for looking at.
+      if (process.env.RECORD_TEST_OUT) {
+        writeFileSync(join(process.env.RECORD_TEST_OUT, 'timeline.gif'), gif.bytes);
+        writeFileSync(join(process.env.RECORD_TEST_OUT, 'timeline.zip'), zip.bytes);
+      }
       // PNG is lossless: each decoded frame is exactly the captured frame (same pixel hash).
       names.forEach((name, i) => {
         const png = PNG.sync.read(Buffer.from(files[name]));
         expect([png.width, png.height]).toEqual([320, 180]);
         expect(fnv1a(png.data), name).toBe(zip.frameHashes[i]);
       });
+      // A live recording (real time, what the running loop draws) of 1 s: frames at most 24 a second, canvas size.
+      const live = await record(browser.page, { ...timeline, mode: 'live', useTimeline: false, seconds: 1, format: 'gif' });
+      const lg = parseGif(live.bytes);
+      expect(lg).toMatchObject({ width: 320, height: 180 });
+      expect(lg.frames).toBeGreaterThanOrEqual(1);
+      expect(lg.frames).toBeLessThanOrEqual(25);
+      // A screenshot at 2x the window.
+      const shot = (await browser.page.evaluate(() => (window as unknown as { __playground: { screenshot(s: number): Promise<unknown> } }).__playground.screenshot(2))) as { base64: string; width: number; height: number; fileName: string };
+      const shotPng = PNG.sync.read(Buffer.from(shot.base64, 'base64'));
+      expect([shotPng.width, shotPng.height]).toEqual([640, 360]);
+      expect(shot.fileName).toMatch(/_2x\.png$/);
       // The hold segment stands still: its six frames are identical.
       expect(new Set(zip.frameHashes.slice(6)).size).toBe(1);
       expect(new Set(zip.frameHashes.slice(0, 6)).size).toBe(6);
