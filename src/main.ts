@@ -13,7 +13,7 @@ import dragDrop from 'drag-drop';
 import { MAX_DRAWN_POINTS, PointDrawing } from './ui/point-drawing';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from './platform/tf-backend';
-import { clusterColors, THEME, timeColor } from './scene/palette';
+import { clusterColors, timeColor } from './scene/palette';
 import { ParticleLayer } from './scene/particle-layer';
 import { TensorUploader } from './scene/particle-upload';
 import { TrailLayer } from './scene/trail-layer';
@@ -31,6 +31,12 @@ import { Hud } from './ui/hud';
 import { SchedulePlots } from './ui/schedule-plots';
 import { TrainingChart } from './ui/training-chart';
 import { chartMetric, METRIC_LABELS, METRIC_POINTS } from './app/metric-tracker';
+import { Recorder, type RecordHost } from './app/recorder';
+import { RecordPanel } from './ui/record-panel';
+import { drawCaption, Presentation, type CaptionState } from './ui/presentation';
+import { captionFormula } from './ui/caption-text';
+import { setPaletteTheme, THEMES, type ThemeName } from './scene/palette';
+import type { RecordSettings } from './record/recording';
 
 /** Short sampler names for the HUD title. */
 const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama', langevin: 'annealed Langevin' };
@@ -105,6 +111,8 @@ async function main(): Promise<void> {
   let session: Session = createSession(config, null);
   let particleLayer!: ParticleLayer;
   let dataLayer!: ParticleLayer;
+  // Presentation theme of the stage (the Record > Presentation controls change it).
+  let stageTheme: ThemeName = 'dark';
 
   const buildParticleLayer = (): void => {
     if (particleLayer) {
@@ -119,7 +127,7 @@ async function main(): Promise<void> {
       positions: x0,
       colors: clusterColors(session.particleLabels),
       pointSize: config.view.pointSize,
-      additive: true,
+      additive: THEMES[stageTheme].additive,
       opacity: Math.min(0.9, 0.9 * Math.sqrt(20_000 / p.count) + 0.15),
     });
     stage.scene.add(particleLayer.object);
@@ -141,6 +149,7 @@ async function main(): Promise<void> {
     }
     if (trails === null) return;
     trailLayer = new TrailLayer(trails.length, trails.count, session.dim, clusterColors(session.particleLabels.subarray(0, trails.count)));
+    trailLayer.setAdditive(THEMES[stageTheme].additive);
     stage.scene.add(trailLayer.object);
     trailUploader.reset();
   };
@@ -151,7 +160,7 @@ async function main(): Promise<void> {
     }
     const ref = session.reference;
     dataLayer = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: 0.22 });
-    dataLayer.setColoring('time', new Color(THEME.data));
+    dataLayer.setColoring('time', new Color(THEMES[stageTheme].data));
     dataLayer.object.renderOrder = -0.5;
     stage.scene.add(dataLayer.object);
   };
@@ -239,6 +248,7 @@ async function main(): Promise<void> {
   };
 
   const scratchColor = new Color();
+  let recorder: Recorder | null = null;
   const loop = new GameLoop(
     {
       simulate: () => session.simulate(),
@@ -249,36 +259,10 @@ async function main(): Promise<void> {
         return true;
       },
       render: (alpha) => {
-        const p = session.particles;
-        const surface = session instanceof GanSession && GanViews.particlesRide(session, config);
-        particleLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
-        dataLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
-        if (surface && session instanceof GanSession) {
-          const version = p.version * 4096 + (ganViews.landscapeVersion % 4096);
-          if (heightUploader.wants(version)) {
-            const heights = session.heights();
-            heightUploader.upload([[heights, particleLayer.height]], version);
-            heights.dispose();
-          }
-        }
-        uploader.upload([
-          [p.previous, particleLayer.previous],
-          [p.current, particleLayer.current],
-        ], p.version);
-        particleLayer.setAlpha(uploader.mode === 'gpu' ? alpha : 1);
-        particleLayer.setColoring(config.view.colorMode, timeColor(p.t / p.T, scratchColor));
-        particleLayer.setPointSize(config.view.pointSize);
-        syncTrailLayer();
-        const trails = p.trails;
-        if (trailLayer && trails && trailUploader.wants(trails.version)) {
-          const ordered = trails.ordered();
-          trailUploader.upload([[ordered, trailLayer.positions]], trails.version);
-          ordered.dispose();
-        }
-        trailLayer?.setStyle(config.view.colorMode, scratchColor, 0.55);
-        dataLayer.object.visible = config.view.showData;
+        uploadLayers(alpha);
         stage.render();
         fence();
+        recorder?.afterRender();
       },
     },
     {
@@ -288,6 +272,38 @@ async function main(): Promise<void> {
       trainBudgetMs: config.model.trainBudgetMs,
     },
   );
+  /** Everything of a render but the draw: positions, heights and trails to the GPU, styles from the config. */
+  function uploadLayers(alpha: number): void {
+    const p = session.particles;
+    const surface = session instanceof GanSession && GanViews.particlesRide(session, config);
+    particleLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
+    dataLayer.setHeightScale(surface ? SURFACE_HEIGHT : 0);
+    if (surface && session instanceof GanSession) {
+      const version = p.version * 4096 + (ganViews.landscapeVersion % 4096);
+      if (heightUploader.wants(version)) {
+        const heights = session.heights();
+        heightUploader.upload([[heights, particleLayer.height]], version);
+        heights.dispose();
+      }
+    }
+    uploader.upload([
+      [p.previous, particleLayer.previous],
+      [p.current, particleLayer.current],
+    ], p.version);
+    particleLayer.setAlpha(uploader.mode === 'gpu' ? alpha : 1);
+    particleLayer.setColoring(config.view.colorMode, timeColor(p.t / p.T, scratchColor));
+    particleLayer.setPointSize(config.view.pointSize * stage.pointScale);
+    syncTrailLayer();
+    const trails = p.trails;
+    if (trailLayer && trails && trailUploader.wants(trails.version)) {
+      const ordered = trails.ordered();
+      trailUploader.upload([[ordered, trailLayer.positions]], trails.version);
+      ordered.dispose();
+    }
+    trailLayer?.setStyle(config.view.colorMode, scratchColor, 0.55);
+    dataLayer.object.visible = config.view.showData;
+    dataLayer.setPointSize(2 * stage.pointScale);
+  }
   const applyLive = (): void => {
     loop.setStepsPerSecond(config.sampling.stepsPerSecond);
     loop.setTrainBudgetMs(config.model.trainBudgetMs);
@@ -490,6 +506,100 @@ async function main(): Promise<void> {
     },
   }, undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), (group, key, c) => isRelevant(group, key, c, customData?.dim), PRESETS);
 
+  // Recording (issue 6): the recorder drives the scene through this host; presentation mode and themes.
+  const uploaders = [uploader, heightUploader, trailUploader];
+  /** Rebuilds the scene from the config and its seed (a frame-exact recording's fresh start). */
+  const rebuildSession = (): void => {
+    const next = createSession(config, customData);
+    session.dispose();
+    session = next;
+    stage.setDimension(session.dim);
+    buildParticleLayer();
+    buildDataLayer();
+    attachCharts();
+    syncStageView();
+    stage.resetView();
+    heightUploader.reset();
+    trailUploader.reset();
+  };
+  const recordHost: RecordHost = {
+    canvas,
+    isAdversarial: () => session instanceof GanSession,
+    passSteps: () => (session instanceof DiffusionSession ? { forward: session.particles.T, reverse: session.reversePassSteps } : null),
+    labels: () => ({ model: config.model.kind, data: session.sceneData.label }),
+    setRenderSize: (size) => stage.setFixedSize(size),
+    beginExact: (fresh) => {
+      loop.stop();
+      if (fresh) rebuildSession();
+      loop.resetAccumulator();
+    },
+    applySegment: (c) => {
+      if (c.phase !== null && session instanceof DiffusionSession && session.config.sampling.phase !== c.phase) {
+        session.apply({ ...config, sampling: { ...config.sampling, phase: c.phase } }, customData);
+      }
+      const sps = c.stepsPerSecond ?? config.sampling.stepsPerSecond;
+      loop.paused = c.paused || (c.phase === null && config.sampling.paused);
+      loop.setStepsPerSecond(sps);
+      loop.setTrainBudgetMs(c.train ? config.model.trainBudgetMs : 0);
+      if (session instanceof DiffusionSession) {
+        session.setHoldSteps(c.holdSteps ?? Math.round(HOLD_SECONDS * sps));
+        const p = session.particles;
+        const at = c.restartUnlessAt === 'data' ? p.t === 0 : p.t === p.T;
+        if (c.restartUnlessAt !== null && (!at || p.motion === 'hold')) session.restartParticles();
+      }
+      loop.resetAccumulator();
+    },
+    stepFrame: async (dtMs, trainSteps, capture) => {
+      // A paused GAN does not train (its trainStep hook says so): frame-exact training ignores the pause.
+      const pausedGan = session instanceof GanSession && config.sampling.paused;
+      if (pausedGan) for (let i = 0; i < trainSteps; i++) session.trainStep();
+      loop.advanceExact(dtMs, pausedGan ? 0 : trainSteps, false);
+      if (capture === null) return;
+      // Positions must have landed before the draw: on the readback path wait for the readbacks.
+      for (;;) {
+        uploadLayers(loop.alpha);
+        if (!uploaders.some((u) => u.busy)) break;
+        await Promise.all(uploaders.map((u) => u.whenIdle()));
+      }
+      loop.renderFrame();
+      capture();
+      if (shared && choice.device !== null) await choice.device.queue.onSubmittedWorkDone();
+    },
+    renderNow: (capture) => {
+      uploadLayers(loop.alpha);
+      stage.render();
+      capture();
+    },
+    endRecording: () => {
+      if (session instanceof DiffusionSession && session.config.sampling.phase !== config.sampling.phase) session.apply(config, customData);
+      applyLive();
+      loop.resetAccumulator();
+      loop.start();
+    },
+  };
+  recorder = new Recorder(recordHost);
+  /** The caption: model, phase, t and the formula in use. */
+  const captionState = (): CaptionState => {
+    const p = session.particles;
+    const gan = session instanceof GanSession;
+    return {
+      title: hudTitle(config, session),
+      phase: gan ? 'x = G(z)' : p.motion,
+      time: gan ? `${session.trainSteps.toLocaleString('en')} training steps` : `t = ${p.t} / ${p.T}`,
+      formula: captionFormula(config.model.kind, p.motion === 'forward' || p.motion === 'reverse' ? p.motion : 'hold', effectiveSampler(config)),
+    };
+  };
+  recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, captionState(), presentation.theme);
+  const presentation = new Presentation(overlay, (theme) => {
+    stageTheme = theme;
+    setPaletteTheme(theme);
+    stage.setTheme(theme);
+    particleLayer.setAdditive(THEMES[theme].additive);
+    trailLayer?.setAdditive(THEMES[theme].additive);
+    dataLayer.setColoring('time', new Color(THEMES[theme].data));
+  });
+  const recordPanel = new RecordPanel(gui.gui, overlay, recorder, (m, kind, seconds) => hud.toast(m, kind, seconds), presentation, () => session instanceof GanSession);
+
   addEventListener('resize', () => stage.resize());
   // Frame the data where no panel covers it (the HUD column on the left, the settings on the right, the GAN panel below).
   watchFreeArea({ left: [...overlay.querySelectorAll('.hud')], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
@@ -531,6 +641,7 @@ async function main(): Promise<void> {
       chart.flush();
     }
     const phase = diffusion === null ? 'generating' : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`;
+    if (presentation.active && presentation.caption) presentation.setCaption(captionState());
     hud.update({
       title: hudTitle(config, session),
       phase: config.sampling.paused ? `${phase} · paused` : phase,
@@ -571,6 +682,25 @@ async function main(): Promise<void> {
       loss: session.loss,
       config: structuredClone(config),
     }),
+    /** Records with the Record panel's settings changed by `settings` (tests); resolves with the file's bytes, base64. */
+    record: async (settings: Partial<RecordSettings>, hashFrames = true) => {
+      Object.assign(recordPanel.settings, settings);
+      const r = await recordPanel.start({ hashFrames, download: false });
+      if (r === null) throw new Error('recording failed (see the toast)');
+      const bytes = new Uint8Array(await r.blob.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { base64: btoa(binary), fileName: r.fileName, frames: r.frames, width: r.width, height: r.height, encoding: r.encoding, frameHashes: r.frameHashes, wallMs: r.wallMs };
+    },
+    /** A PNG screenshot at 1x, 2x or 4x (tests); resolves with its size and bytes, base64. */
+    screenshot: async (scale: 1 | 2 | 4) => {
+      const shot = await recorder?.screenshot(scale);
+      if (!shot) throw new Error('no recorder');
+      const bytes = new Uint8Array(await shot.blob.arrayBuffer());
+      let binary = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { base64: btoa(binary), fileName: shot.fileName, width: shot.width, height: shot.height };
+    },
   };
 
   addEventListener('beforeunload', () => {
@@ -581,6 +711,7 @@ async function main(): Promise<void> {
     chart.dispose();
     plots.dispose();
     drawing.dispose();
+    presentation.dispose();
     preview.dispose();
     trailLayer?.dispose();
     fieldViews.dispose();

@@ -407,3 +407,84 @@ describe('simulation time budget', () => {
     expect(() => new GameLoop({ simulate() {}, trainStep: () => false, render() {} }, { clock, stepsPerSecond: 1, trainBudgetMs: 0, simBudgetMs: 0 })).toThrow(RangeError);
   });
 });
+
+describe('frame-exact stepping (recording)', () => {
+  it('advances exactly steps/frame however slow the hooks are, with a fixed number of training steps', () => {
+    // Each hook call "takes" 500 ms of wall time: a live tick would clamp, panic and drop; advanceExact must not.
+    const clock = new ManualClock(0);
+    const hooks = recorder({ clock, trainMs: 500 });
+    const slowSim = hooks.simulate;
+    hooks.simulate = () => {
+      slowSim();
+      clock.advance(500);
+    };
+    const loop = new GameLoop(hooks, { clock, stepsPerSecond: 250, trainBudgetMs: 1, maxSimStepsPerFrame: 2 });
+    // 250 steps/s at 30 fps: 8.333 steps per frame; 60 frames = 2 s = exactly 500 steps.
+    const perFrame: number[] = [];
+    for (let i = 0; i < 60; i++) perFrame.push(loop.advanceExact(1000 / 30, 3).simSteps);
+    expect(hooks.sims).toBe(500);
+    expect(perFrame.reduce((a, b) => a + b, 0)).toBe(500);
+    expect(new Set(perFrame)).toEqual(new Set([8, 9]));
+    expect(hooks.trains).toBe(180);
+    expect(hooks.alphas.length).toBe(60);
+    expect(loop.stats.droppedMs).toBe(0);
+    expect(loop.stats.simSteps).toBe(500);
+    expect(loop.stats.trainSteps).toBe(180);
+    expect(loop.alpha).toBeLessThan(1e-6);
+  });
+
+  it('lands on the exact whole number of steps when the speed is fitted to the frame count', () => {
+    // A pass of T = 1000 steps fitted to 17 frames at 24 fps: stepsPerSecond = 1000 * 24 / 17.
+    const { hooks, loop } = setup({ stepsPerSecond: (1000 * 24) / 17 });
+    for (let i = 0; i < 17; i++) loop.advanceExact(1000 / 24, 0);
+    expect(hooks.sims).toBe(1000);
+  });
+
+  it('is reproducible: the same calls give the same hook sequence, independent of the clock', () => {
+    const trace = (clockStart: number): string[] => {
+      const clock = new ManualClock(clockStart);
+      const log: string[] = [];
+      const loop = new GameLoop(
+        { simulate: () => log.push('s'), trainStep: () => (log.push('t'), clock.advance(123), true), render: (a) => log.push(`r${a.toFixed(6)}`) },
+        { clock, stepsPerSecond: 37, trainBudgetMs: 5 },
+      );
+      for (let i = 0; i < 20; i++) loop.advanceExact(1000 / 60, 2, i % 3 !== 0);
+      return log;
+    };
+    expect(trace(0)).toEqual(trace(98765));
+  });
+
+  it('renders only when asked, holds still while paused, and trains fewer steps when trainStep says stop', () => {
+    let allow = 2;
+    const { hooks, loop } = setup({ stepsPerSecond: 60 }, { trainResult: () => allow-- > 0 });
+    loop.paused = true;
+    const r = loop.advanceExact(1000, 5, false);
+    expect(r).toEqual({ simSteps: 0, trainSteps: 2 });
+    expect(hooks.sims).toBe(0);
+    expect(hooks.alphas).toEqual([]);
+    loop.renderFrame();
+    expect(hooks.alphas).toEqual([0]);
+    loop.paused = false;
+    loop.advanceExact(1000 / 120, 0); // half a step owed
+    expect(loop.alpha).toBeCloseTo(0.5, 9);
+    loop.resetAccumulator();
+    expect(loop.alpha).toBe(0);
+  });
+
+  it('refuses to run while the loop is scheduled, on bad arguments and after dispose', () => {
+    const { loop } = setup();
+    expect(() => loop.advanceExact(-1, 0)).toThrow(RangeError);
+    expect(() => loop.advanceExact(Number.NaN, 0)).toThrow(RangeError);
+    expect(() => loop.advanceExact(10, 1.5)).toThrow(RangeError);
+    const scheduler = new FakeScheduler();
+    const clock = new ManualClock(0);
+    const running = new GameLoop(recorder(), { clock, scheduler, stepsPerSecond: 60, trainBudgetMs: 0 });
+    running.start();
+    expect(() => running.advanceExact(10, 0)).toThrow(/stop\(\)/);
+    running.stop();
+    expect(() => running.advanceExact(10, 0)).not.toThrow();
+    loop.dispose();
+    expect(() => loop.advanceExact(10, 0)).toThrow(/dispose/);
+    expect(() => loop.renderFrame()).toThrow(/dispose/);
+  });
+});

@@ -75,6 +75,9 @@ export interface LoopStats {
   readonly frames: number;
 }
 
+/** Tolerance of {@link GameLoop.advanceExact} when it counts whole owed steps. */
+const EXACT_EPSILON = 1e-9;
+
 /** Default simulation wall-time budget per frame (ms). */
 export const DEFAULT_SIM_BUDGET_MS = 30;
 
@@ -242,6 +245,61 @@ export class GameLoop {
     this.hooks.simulate();
     this.simTotal++;
     this.hooks.render(this.acc);
+  }
+
+  /**
+   * Frame-exact stepping, for recordings that must be smooth and reproducible however slow the machine:
+   * advances simulation time by exactly `dtMs` (no frame-delta clamp, no panic cap, no simulation
+   * budget: every owed step runs), then runs exactly `trainSteps` training steps (fewer only if a
+   * trainStep() returns false), then renders unless `render` is false. The clock is not read, so the
+   * same calls give the same hook calls whatever the wall time. Owed fractions carry over between calls
+   * (see {@link resetAccumulator}); while paused no simulation time accrues. The loop must be stopped
+   * (a scheduled tick would interleave with the recording).
+   * @param dtMs simulation time to advance, ms, finite and >= 0 (1000 / fps per encoded frame).
+   * @param trainSteps training steps to take, integer >= 0.
+   * @returns the simulation and training steps taken.
+   * @throws Error after dispose(), while running, or from inside a hook; RangeError on bad arguments.
+   */
+  advanceExact(dtMs: number, trainSteps: number, render = true): { simSteps: number; trainSteps: number } {
+    this.assertLive('advanceExact');
+    if (this._running) throw new Error('GameLoop.advanceExact() needs a stopped loop: call stop() first');
+    if (this.inTick) throw new Error('GameLoop.advanceExact() called from inside a hook');
+    if (!Number.isFinite(dtMs) || dtMs < 0) throw new RangeError(`dtMs must be a finite number >= 0, got ${dtMs}`);
+    checkInt('trainSteps', trainSteps, 0);
+    this.inTick = true;
+    try {
+      let sims = 0;
+      if (!this.paused) {
+        this.acc += (dtMs * this.sps) / 1000;
+        // A hair of tolerance: steps * (1000 / fps) * fps / 1000 summed in floating point may land at 0.9999999.
+        const steps = Math.floor(this.acc + EXACT_EPSILON);
+        for (; sims < steps; sims++) {
+          this.hooks.simulate();
+          this.simTotal++;
+        }
+        this.acc = Math.max(0, this.acc - steps);
+      }
+      let trained = 0;
+      while (trained < trainSteps && this.hooks.trainStep()) trained++;
+      this.trainTotal += trained;
+      this.frameTotal++;
+      if (render) this.hooks.render(this.acc);
+      return { simSteps: sims, trainSteps: trained };
+    } finally {
+      this.inTick = false;
+    }
+  }
+
+  /** Renders the current state once more (alpha unchanged), e.g. after an asynchronous upload landed. @throws Error after dispose() or from inside a hook. */
+  renderFrame(): void {
+    this.assertLive('renderFrame');
+    if (this.inTick) throw new Error('GameLoop.renderFrame() called from inside a hook');
+    this.hooks.render(this.acc);
+  }
+
+  /** Drops the owed fraction of a step (alpha becomes 0): a frame-exact recording starts from a whole step. */
+  resetAccumulator(): void {
+    this.acc = 0;
   }
 
   /**

@@ -5,8 +5,29 @@
 import { interpolateInferno, interpolateMagma, interpolateViridis, interpolatePlasma, schemeTableau10 } from 'd3-scale-chromatic';
 import { Color } from 'three/webgpu';
 
-/** Theme colours of the stage. */
+/** Theme colours of the stage (the dark theme). */
 export const THEME = { background: 0x0b0f1e, grid: 0x2a3358, data: 0xbfd4ff } as const;
+
+/** The stage's two themes: dark (glowing, additive particles) and light (for projectors and print; normal blending). */
+export type ThemeName = 'dark' | 'light';
+export interface StageTheme {
+  readonly background: number;
+  readonly grid: number;
+  readonly data: number;
+  /** Particles and trails add up (glow) on a dark stage; on a light one they are painted over it. */
+  readonly additive: boolean;
+}
+export const THEMES: Record<ThemeName, StageTheme> = {
+  dark: { ...THEME, additive: true },
+  light: { background: 0xf7f7f2, grid: 0xc9ccd8, data: 0x1d2440, additive: false },
+};
+
+/** The theme time colours are drawn for (set by the presentation controls through {@link setPaletteTheme}). */
+let paletteTheme: ThemeName = 'dark';
+/** Chooses the theme {@link timeColor} draws for. */
+export function setPaletteTheme(name: ThemeName): void {
+  paletteTheme = name;
+}
 
 /**
  * Colour of diffusion time tau = t / T in [0, 1]: warm at the data end, cool violet at the noise end.
@@ -14,7 +35,9 @@ export const THEME = { background: 0x0b0f1e, grid: 0x2a3358, data: 0xbfd4ff } as
  */
 export function timeColor(tau: number, out: Color): Color {
   const clamped = Math.min(1, Math.max(0, tau));
-  // plasma from yellow (data) to deep violet (noise), avoiding its darkest end on a dark background.
+  // plasma from yellow (data) to deep violet (noise), avoiding its darkest end on a dark background;
+  // on a light background from orange to deep blue, avoiding the pale yellow end instead.
+  if (paletteTheme === 'light') return out.setStyle(interpolatePlasma(0.78 - 0.72 * clamped));
   return out.setStyle(interpolatePlasma(0.95 - 0.7 * clamped));
 }
 

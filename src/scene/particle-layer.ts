@@ -105,6 +105,14 @@ export class ParticleLayer {
     this.object.count = n;
   }
 
+  /** Additive (glow, for a dark stage) or normal blending (a light stage). */
+  setAdditive(additive: boolean): void {
+    const blending = additive ? AdditiveBlending : NormalBlending;
+    if (this.material.blending === blending) return;
+    this.material.blending = blending;
+    this.material.needsUpdate = true;
+  }
+
   dispose(): void {
     this.material.dispose();
     this.object.geometry.dispose();

@@ -22,6 +22,8 @@ function threeBufferOf(renderer: WebGPURenderer, attribute: BufferAttribute): GP
 /** Copies tensors into vertex-buffer attributes; one instance per drawn layer. */
 export class TensorUploader {
   private pending = false;
+  /** The readback in flight (readback path), settled or not. */
+  private inflight: Promise<void> = Promise.resolve();
   private lastVersion = -1;
   /** 'gpu' when data travels GPU-to-GPU, 'readback' otherwise (for the HUD). */
   mode: 'gpu' | 'readback' = 'readback';
@@ -34,6 +36,16 @@ export class TensorUploader {
    * @param device the GPUDevice tfjs and three share, or null when they do not share one.
    */
   constructor(private readonly renderer: WebGPURenderer, private readonly device: GPUDevice | null) {}
+
+  /** Whether a readback is in flight (readback path only; the GPU path never waits). */
+  get busy(): boolean {
+    return this.pending;
+  }
+
+  /** Resolves once the readback in flight, if any, has landed in its attributes (frame-exact recording waits for it). */
+  whenIdle(): Promise<void> {
+    return this.inflight;
+  }
 
   /** Forgets the last uploaded version (call after the layer is replaced). */
   reset(): void {
@@ -74,7 +86,7 @@ export class TensorUploader {
     this.readbacks++;
     const flat = tf.tidy(() => tf.concat(pairs.map(([tensor]) => tf.reshape(tensor, [-1])), 0));
     const attributes = pairs.map(([, attribute]) => attribute);
-    flat
+    this.inflight = flat
       .data()
       .then((values) => {
         const v = values as Float32Array;

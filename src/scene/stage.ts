@@ -18,7 +18,7 @@ import {
   Vector3,
   WebGPURenderer,
 } from 'three/webgpu';
-import { THEME } from './palette';
+import { THEME, THEMES, type ThemeName } from './palette';
 
 /** Half the height of the 2D view in data units (unit-variance data fits comfortably). */
 const VIEW_HALF_HEIGHT = 3.2;
@@ -63,8 +63,13 @@ export class Stage {
   private grid: LineSegments;
   private view: StageView | null = null;
   private free: FreeArea | null = null;
+  /** A fixed drawing-buffer size (recording, screenshot) instead of the canvas's CSS size; null: follow the canvas. */
+  private fixedSize: { readonly width: number; readonly height: number } | null = null;
+  private readonly pixelRatio: number;
+  private theme: ThemeName = 'dark';
 
   private constructor(readonly renderer: WebGPURenderer, readonly canvas: HTMLCanvasElement) {
+    this.pixelRatio = renderer.getPixelRatio();
     this.scene.background = new Color(THEME.background);
     this.camera = new OrthographicCamera();
     this.controls = new OrbitControls(this.camera, canvas);
@@ -124,6 +129,7 @@ export class Stage {
     this.scene.remove(this.grid);
     this.grid.geometry.dispose();
     this.grid = makeGrid(view === '3d' ? 3 : 2);
+    (this.grid.material as LineBasicNodeMaterial).color.setHex(THEMES[this.theme].grid);
     this.scene.add(this.grid);
     this.camera = view === '2d' ? new OrthographicCamera(-1, 1, 1, -1, -100, 100) : new PerspectiveCamera(PERSPECTIVE_FOV, 1, 0.05, 200);
     if (view === 'landscape') this.camera.up.set(0, 0, 1);
@@ -170,13 +176,47 @@ export class Stage {
     this.resize();
   }
 
-  /** Matches the drawing buffer and camera to the canvas's CSS size (and the free area). */
+  /**
+   * Draws into a drawing buffer of exactly width x height pixels (pixel ratio 1) whatever the canvas's
+   * CSS size, with the camera's aspect to match; the canvas shows it letterboxed. null goes back to
+   * following the canvas. For recordings and screenshots at a chosen resolution.
+   */
+  setFixedSize(size: { readonly width: number; readonly height: number } | null): void {
+    this.fixedSize = size === null ? null : { width: Math.max(1, Math.floor(size.width)), height: Math.max(1, Math.floor(size.height)) };
+    this.canvas.style.objectFit = size === null ? '' : 'contain';
+    this.renderer.setPixelRatio(size === null ? this.pixelRatio : 1);
+    this.resize();
+  }
+
+  /**
+   * Factor for sizes given in CSS pixels (point sizes), so a recording or screenshot at a fixed size looks
+   * like the window: the fixed height over the canvas's CSS height (1 when following the canvas).
+   */
+  get pointScale(): number {
+    return this.fixedSize === null ? 1 : this.fixedSize.height / Math.max(1, this.canvas.clientHeight);
+  }
+
+  /** The drawing buffer's size in pixels. */
+  get drawingSize(): { width: number; height: number } {
+    return { width: this.canvas.width, height: this.canvas.height };
+  }
+
+  /** The stage's theme: background and grid colours (the particle layers' blending is the caller's). */
+  setTheme(name: ThemeName): void {
+    this.theme = name;
+    const t = THEMES[name];
+    (this.scene.background as Color).setHex(t.background);
+    (this.grid.material as LineBasicNodeMaterial).color.setHex(t.grid);
+  }
+
+  /** Matches the drawing buffer and camera to the canvas's CSS size (or to the fixed size, see {@link setFixedSize}) and the free area. */
   resize(): void {
-    const w = Math.max(1, this.canvas.clientWidth);
-    const h = Math.max(1, this.canvas.clientHeight);
+    const w = this.fixedSize?.width ?? Math.max(1, this.canvas.clientWidth);
+    const h = this.fixedSize?.height ?? Math.max(1, this.canvas.clientHeight);
     this.renderer.setSize(w, h, false);
     const aspect = w / h;
-    const f = this.free;
+    // A recording or screenshot at a fixed size shows the whole canvas, without the panels: no free area.
+    const f = this.fixedSize === null ? this.free : null;
     const usable = f !== null && f.right - f.left > w / 3 && f.bottom - f.top > h / 3;
     const area = usable ? f : { left: 0, top: 0, right: w, bottom: h };
     // Centre of the free area, in CSS pixels.

@@ -4,7 +4,7 @@
  * arrive as one buffer [K * M, D], oldest block first (particles/particle-trails); this module only draws.
  */
 import { attribute, float, mix, uniform, vec3 } from 'three/tsl';
-import { AdditiveBlending, BufferAttribute, BufferGeometry, Color, LineBasicNodeMaterial, LineSegments, Sphere, Vector3 } from 'three/webgpu';
+import { AdditiveBlending, BufferAttribute, BufferGeometry, Color, LineBasicNodeMaterial, LineSegments, NormalBlending, Sphere, Vector3 } from 'three/webgpu';
 
 /** Fading polylines for M particles over K steps. Owns GPU resources: call dispose(). */
 export class TrailLayer {
@@ -70,6 +70,14 @@ export class TrailLayer {
     this.clusterMix.value = mode === 'cluster' ? 1 : 0;
     (this.timeColor.value as Color).copy(time);
     this.opacity.value = opacity;
+  }
+
+  /** Additive (glow, for a dark stage) or normal blending (a light stage). */
+  setAdditive(additive: boolean): void {
+    const blending = additive ? AdditiveBlending : NormalBlending;
+    if (this.material.blending === blending) return;
+    this.material.blending = blending;
+    this.material.needsUpdate = true;
   }
 
   dispose(): void {

@@ -446,6 +446,15 @@ export class DiffusionSession {
     return { sigmas, reverse: { kind: 'ode', method: flowMethod(sampler) } };
   }
 
+  /** Simulation steps of one whole reverse pass from t = T to the data with the current sampler (for timelines that fit a pass to a duration). */
+  get reversePassSteps(): number {
+    const T = this.particles.T;
+    if (this.config.model.kind !== 'ddpm') return T; // flow matching and the score model take one grid step per simulation step
+    let n = 0;
+    for (let t = T; t > 0 && n <= T; t = this.reverseSampler.next(t)) n++;
+    return n;
+  }
+
   /** Network evaluations for one reverse pass with the configured sampler. */
   get reverseNfe(): number {
     const s = this.config.sampling;

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { formatTimeline, parseTimeline, planFrames, segmentControls, TimelineError, MAX_SEGMENTS, type Segment } from '../src/record/timeline';
+import { chooseEncoding, fnv1a, frameSize, gifDelayMs, pngFrameName, recordingFileName, screenshotSize, type EncoderCapabilities } from '../src/record/recording';
+
+describe('timeline parsing', () => {
+  it('reads segments separated by commas, semicolons or new lines, with an optional s', () => {
+    expect(parseTimeline('train 10, forward 3, reverse 5, hold 1')).toEqual([
+      { kind: 'train', seconds: 10 },
+      { kind: 'forward', seconds: 3 },
+      { kind: 'reverse', seconds: 5 },
+      { kind: 'hold', seconds: 1 },
+    ]);
+    expect(parseTimeline(' Forward 2.5s ;\nREVERSE .5 s\n\n play 4')).toEqual([
+      { kind: 'forward', seconds: 2.5 },
+      { kind: 'reverse', seconds: 0.5 },
+      { kind: 'play', seconds: 4 },
+    ]);
+  });
+
+  it('rejects bad timelines with messages that name the segment', () => {
+    const bad: [string, RegExp][] = [
+      ['', /empty/],
+      ['  , ,', /empty/],
+      ['train 10', /records nothing/],
+      ['forward', /segment 1 'forward': write a kind and seconds/],
+      ['forward 3, jump 2', /segment 2 'jump 2': unknown kind 'jump'/],
+      ['forward -3', /segment 1.*not a duration/],
+      ['forward 0', /more than 0 s/],
+      ['forward 1e3', /not a duration/],
+      ['forward 601', /longer than 600 s/],
+      ['forward 3, reverse NaN', /segment 2.*not a duration/],
+      ['<script>alert(1)</script> 2', /segment 1/],
+      [Array.from({ length: MAX_SEGMENTS + 1 }, () => 'hold 1').join(','), /at most 16/],
+      ['hold 1, '.repeat(60), /characters long/],
+    ];
+    for (const [text, message] of bad) expect(() => parseTimeline(text), text).toThrow(message);
+    expect(() => parseTimeline('forward 3')).not.toThrow();
+    expect(() => parseTimeline('x 1')).toThrow(TimelineError);
+  });
+
+  it('a GAN has no forward or reverse process: only train, play and hold', () => {
+    expect(parseTimeline('train 5, play 4, hold 1', true)).toHaveLength(3);
+    expect(() => parseTimeline('train 5, forward 3', true)).toThrow(/segment 2 'forward 3': a GAN has no forward or reverse process/);
+    expect(() => parseTimeline('loop 3', true)).toThrow(/GAN/);
+  });
+
+  it('formatTimeline round-trips any valid timeline', () => {
+    const segment = fc.record({
+      kind: fc.constantFrom('train', 'play', 'forward', 'reverse', 'loop', 'hold' as const),
+      seconds: fc.integer({ min: 1, max: 60000 }).map((c) => c / 100),
+    });
+    fc.assert(
+      fc.property(fc.array(segment, { minLength: 1, maxLength: 12 }), (segs) => {
+        const valid: Segment[] = [...segs, { kind: 'hold', seconds: 1 }];
+        expect(parseTimeline(formatTimeline(valid))).toEqual(valid);
+      }),
+    );
+  });
+});
+
+describe('frame plan', () => {
+  it('counts frames per segment at the frame rate and only records what is recorded', () => {
+    const plan = planFrames(parseTimeline('train 10, forward 3, reverse 5, hold 1'), 30);
+    expect(plan.segments.map((s) => s.frames)).toEqual([300, 90, 150, 30]);
+    expect(plan.segments.map((s) => s.recorded)).toEqual([false, true, true, true]);
+    expect(plan.segments.map((s) => s.firstClipFrame)).toEqual([0, 0, 90, 240]);
+    expect(plan.clipFrames).toBe(270);
+    expect(plan.totalFrames).toBe(570);
+    expect(planFrames([{ kind: 'play', seconds: 2 }], 30).clipFrames).toBe(60);
+    expect(planFrames([{ kind: 'play', seconds: 0.01 }], 24).clipFrames).toBe(1);
+    expect(planFrames([{ kind: 'play', seconds: 0.7 }], 24).clipFrames).toBe(17);
+    expect(() => planFrames([], 29.97)).toThrow(RangeError);
+  });
+
+  it('fits a whole forward or reverse pass into the segment', () => {
+    const fwd = segmentControls({ kind: 'forward', frames: 90 }, 30, { forward: 1000, reverse: 50 });
+    expect(fwd).toEqual({ phase: 'forward', paused: false, train: true, stepsPerSecond: (1000 * 30) / 90, holdSteps: 0, restartUnlessAt: 'data' });
+    // frames * (1 / fps) * speed = one pass exactly
+    expect(90 * (1 / 30) * (fwd.stepsPerSecond as number)).toBeCloseTo(1000, 9);
+    const rev = segmentControls({ kind: 'reverse', frames: 17 }, 24, { forward: 1000, reverse: 50 });
+    expect(rev.stepsPerSecond).toBeCloseTo((50 * 24) / 17, 12);
+    expect(rev.restartUnlessAt).toBe('noise');
+    expect(segmentControls({ kind: 'hold', frames: 3 }, 30, null)).toMatchObject({ paused: true, train: false, phase: null });
+    expect(segmentControls({ kind: 'play', frames: 3 }, 30, null)).toMatchObject({ paused: false, train: true, phase: null, stepsPerSecond: null });
+    expect(segmentControls({ kind: 'train', frames: 3 }, 30, null)).toMatchObject({ train: true, phase: null });
+    expect(segmentControls({ kind: 'loop', frames: 3 }, 30, null)).toMatchObject({ phase: 'loop', stepsPerSecond: null });
+    expect(() => segmentControls({ kind: 'forward', frames: 3 }, 30, null)).toThrow(RangeError);
+  });
+});
+
+describe('encoding choice', () => {
+  const all: EncoderCapabilities = { webCodecs: true, avc: true, vp9: true, mediaRecorder: ['video/webm;codecs=vp9', 'video/webm'] };
+  it('MP4 is H.264 and WebM is VP9 through WebCodecs when they can encode', () => {
+    expect(chooseEncoding('mp4', all)).toMatchObject({ engine: 'webcodecs', container: 'mp4', codec: 'avc', extension: 'mp4', note: null });
+    expect(chooseEncoding('webm', all)).toMatchObject({ engine: 'webcodecs', container: 'webm', codec: 'vp9', extension: 'webm', note: null });
+    expect(chooseEncoding('gif', all)).toMatchObject({ engine: 'gif', extension: 'gif' });
+    expect(chooseEncoding('png-zip', all)).toMatchObject({ engine: 'png-zip', extension: 'zip' });
+  });
+  it('falls back to the other codec, then to MediaRecorder, and says why', () => {
+    const noAvc = chooseEncoding('mp4', { ...all, avc: false });
+    expect(noAvc).toMatchObject({ engine: 'webcodecs', container: 'webm', codec: 'vp9' });
+    expect(noAvc.note).toMatch(/cannot encode H.264.*WebM \(VP9\) instead/);
+    const none = chooseEncoding('mp4', { ...all, webCodecs: false });
+    expect(none).toMatchObject({ engine: 'media-recorder', mime: 'video/webm;codecs=vp9', extension: 'webm' });
+    expect(none.note).toMatch(/no WebCodecs.*MediaRecorder.*real time/);
+    expect(chooseEncoding('mp4', { webCodecs: false, avc: false, vp9: false, mediaRecorder: ['video/webm', 'video/mp4;codecs=avc1'] })).toMatchObject({ mime: 'video/mp4;codecs=avc1', extension: 'mp4' });
+    expect(chooseEncoding('webm', { webCodecs: false, avc: false, vp9: false, mediaRecorder: ['video/mp4;codecs=avc1', 'video/webm'] })).toMatchObject({ mime: 'video/webm' });
+    expect(() => chooseEncoding('webm', { webCodecs: false, avc: false, vp9: false, mediaRecorder: [] })).toThrow(/GIF or PNG/);
+  });
+});
+
+describe('sizes, names, delays, hashes', () => {
+  it('frame sizes: fixed presets, or the canvas rounded down to even and capped at 3840', () => {
+    expect(frameSize('1080p', 5, 5)).toEqual({ width: 1920, height: 1080 });
+    expect(frameSize('720p', 1, 1)).toEqual({ width: 1280, height: 720 });
+    expect(frameSize('canvas', 1001, 677)).toEqual({ width: 1000, height: 676 });
+    expect(frameSize('canvas', 7680, 4320)).toEqual({ width: 3840, height: 2160 });
+    expect(() => frameSize('canvas', 0, 10)).toThrow(RangeError);
+  });
+  it('file names are safe and dated', () => {
+    const d = new Date(2026, 10, 29, 9, 5, 7);
+    expect(recordingFileName('DDPM', 'two moons', d, 'mp4')).toBe('generative-playground_ddpm_two-moons_20261129-090507.mp4');
+    expect(recordingFileName('../<x>', '', d, '.p/n/g', '2x')).toBe('generative-playground_x_scene_20261129-090507_2x.png');
+    expect(pngFrameName(0)).toBe('frame-00001.png');
+    expect(pngFrameName(59)).toBe('frame-00060.png');
+  });
+  it('GIF delays sum to the exact duration in hundredths of a second', () => {
+    const delays = Array.from({ length: 30 }, (_, i) => gifDelayMs(i, 30));
+    expect(delays.slice(0, 6)).toEqual([30, 40, 30, 30, 40, 30]);
+    expect(delays.reduce((a, b) => a + b, 0)).toBe(1000);
+    expect(Array.from({ length: 24 }, (_, i) => gifDelayMs(i, 24)).reduce((a, b) => a + b, 0)).toBe(1000);
+  });
+  it('FNV-1a matches its reference values', () => {
+    expect(fnv1a(new Uint8Array())).toBe('811c9dc5');
+    expect(fnv1a(new TextEncoder().encode('a'))).toBe('e40c292c');
+    expect(fnv1a(new TextEncoder().encode('foobar'))).toBe('bf9cf968');
+  });
+  it('screenshot sizes scale the canvas and stay under the texture limit', () => {
+    expect(screenshotSize(1280, 720, 2)).toEqual({ width: 2560, height: 1440 });
+    expect(screenshotSize(1280, 720, 4, 4096)).toEqual({ width: 4096, height: 2304 });
+  });
+});
+
+import { captionFormula } from '../src/ui/caption-text';
+describe('caption formula', () => {
+  it('names the update rule in use in the seed notation', () => {
+    expect(captionFormula('ddpm', 'forward', 'ancestral')).toBe('x_t = √(1 − β_t) x_{t−1} + √β_t ε');
+    expect(captionFormula('ddpm', 'reverse', 'ancestral')).toMatch(/ε_θ\(x_t, t\)\) \/ √α_t \+ σ_t z/);
+    expect(captionFormula('ddpm', 'reverse', 'ddim')).toMatch(/x̂_0/);
+    expect(captionFormula('flow', 'forward', 'rk4')).toBe('x_t = (1 − t) x_0 + t x_1');
+    expect(captionFormula('flow', 'reverse', 'rk4')).toMatch(/v_θ.*RK4/);
+    expect(captionFormula('score', 'reverse', 'langevin')).toMatch(/√\(2α_i\) z/);
+    expect(captionFormula('ddpm', 'hold', 'ddim')).toBe('');
+    expect(captionFormula('gan', 'hold', 'ancestral')).toMatch(/log\(1 − D\(G\(z\)\)\)/);
+    expect(captionFormula('wgan-gp', 'forward', 'ancestral')).toMatch(/λ/);
+    expect(captionFormula('wgan', 'forward', 'ancestral')).not.toMatch(/λ/);
+  });
+});
