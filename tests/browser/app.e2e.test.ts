@@ -129,7 +129,7 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       await until(browser.page, 'training to start', (s) => s.trainSteps >= 2, 60_000);
       // The file picker of "load your data" (a real drop goes through the same openFile; synthetic drops
       // carry no FileSystem entries in Chromium, so the picker is what a test can drive).
-      const load = (name: string, buffer: Buffer): Promise<void> => browser.page.setInputFiles('input[type=file]', { name, mimeType: 'application/octet-stream', buffer });
+      const load = (name: string, buffer: Buffer): Promise<void> => browser.page.setInputFiles('input.data-file', { name, mimeType: 'application/octet-stream', buffer });
       const ring = ['x,y', ...Array.from({ length: 400 }, (_, i) => `${Math.cos(i / 20) * 5 + 10},${Math.sin(i / 20) * 5 - 3}`)].join('\n');
       await load('ring.csv', Buffer.from(ring));
       const custom = await until(browser.page, 'the loaded data to be used', (s) => s.config.data.source === 'custom' && s.trainSteps >= 2, 60_000);
