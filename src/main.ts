@@ -98,8 +98,16 @@ async function main(): Promise<void> {
     const lighter = Object.entries(CPU_PROFILE).flatMap(([, f]) => Object.entries(f).map(([k, v]) => `${k} ${v}`));
     hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the scene starts lighter (${lighter.join(', ')}).`, 'info', 8);
   }
+  /** One message for all that a link or file had wrong (each problem on its own line, the first 12 of them). */
+  const reportProblems = (source: string, problems: readonly string[]): void => {
+    if (problems.length === 0) return;
+    if (problems.length === 1) return hud.toast(`${source}: ${problems[0]}`, 'error');
+    const lines = problems.slice(0, 12).map((p) => `• ${p}`);
+    if (problems.length > 12) lines.push(`… and ${problems.length - 12} more`);
+    hud.toast(`${source}: ${problems.length} settings fixed or ignored:\n${lines.join('\n')}`, 'error', 15);
+  };
   const fromUrl = configFromHash(location.hash, defaults);
-  for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
+  reportProblems('URL', fromUrl.problems);
   const config: PlaygroundConfig = fromUrl.config;
   config.sampling.sampler = effectiveSampler(config);
   if (choice.software && config.data.particles > 20_000) {
@@ -352,7 +360,7 @@ async function main(): Promise<void> {
   // A link pasted or edited by hand: same validation as at start, the running scene is kept on errors.
   addEventListener('hashchange', () => {
     const { config: next, problems } = configFromHash(location.hash, defaults);
-    for (const p of problems) hud.toast(`URL: ${p}`, 'error');
+    reportProblems('URL', problems);
     for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
     applyConfig('URL');
   });
@@ -383,12 +391,12 @@ async function main(): Promise<void> {
   };
   // Presets and weights saved as files (JSON): refused as a whole with a message, or applied.
   const usePreset = (preset: LoadedPreset, fileName: string): void => {
-    for (const p of preset.problems) hud.toast(`${fileName}: ${p}`, 'error');
+    reportProblems(fileName, preset.problems);
     for (const g of Object.keys(preset.config) as ConfigGroup[]) Object.assign(config[g], preset.config[g]);
     applyConfig(`Preset '${preset.name}'`);
   };
   const useWeights = (read: ReadWeights, fileName: string): void => {
-    for (const p of read.problems) hud.toast(`${fileName}: ${p}`, 'error');
+    reportProblems(fileName, read.problems);
     const { config: next, changes, notes } = adoptWeightsConfig(config, read.config, customData !== null);
     // The weights go into a scene built off to the side; the running one is kept until they fit.
     let candidate: Session | null = null;
@@ -554,7 +562,7 @@ async function main(): Promise<void> {
     loadPreset: (name) => {
       try {
         const { config: next, problems } = presetConfig(name, defaults);
-        for (const p of problems) hud.toast(`Preset: ${p}`, 'error');
+        reportProblems('Preset', problems);
         for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
         applyConfig(`Preset '${findPreset(name)?.label ?? name}'`);
       } catch (e) {

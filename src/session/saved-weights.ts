@@ -91,11 +91,21 @@ export function sessionNetworks(session: DiffusionSession | GanSession): Record<
  * action, not for the frame loop.
  */
 export async function saveWeights(session: DiffusionSession | GanSession, name: string): Promise<string> {
-  const networks: Record<string, WeightTensor[]> = {};
-  for (const [key, vars] of Object.entries(sessionNetworks(session))) {
-    networks[key] = await Promise.all(vars.map(async (v) => ({ shape: [...v.shape], values: (await v.data()) as Float32Array })));
+  // A snapshot first, all at the same step: training goes on while the reads are in flight, and an
+  // optimizer step replaces (and frees) a variable's data, which an async read of the variable itself
+  // would then miss (tfjs on WebGPU fails with "reading 'backend'"). Clones keep the data alive.
+  const trainSteps = session.trainSteps;
+  const config = cloneConfig(session.config);
+  const snapshot = Object.entries(sessionNetworks(session)).map(([key, vars]) => [key, vars.map((v) => tf.clone(v))] as const);
+  try {
+    const networks: Record<string, WeightTensor[]> = {};
+    for (const [key, copies] of snapshot) {
+      networks[key] = await Promise.all(copies.map(async (c) => ({ shape: [...c.shape], values: (await c.data()) as Float32Array })));
+    }
+    return encodeWeights({ name, trainSteps, config, networks });
+  } finally {
+    for (const [, copies] of snapshot) tf.dispose(copies);
   }
-  return encodeWeights({ name, trainSteps: session.trainSteps, config: cloneConfig(session.config), networks });
 }
 
 /** A weights file read and its config validated (see {@link decodeWeights} for what is checked). */

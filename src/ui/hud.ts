@@ -123,6 +123,7 @@ export class Hud {
     const el = document.createElement('div');
     el.className = `toast toast-${kind}`;
     el.textContent = message;
+    if (message.includes('\n')) el.style.whiteSpace = 'pre-line';
     el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     this.toasts.append(el);
     while (this.toasts.children.length > 5) this.toasts.firstElementChild?.remove();
