@@ -12,6 +12,8 @@ import { configFromHash, configToHash } from '../src/config/url-hash';
 import { decodeImage } from '../src/data/image-decode';
 import { DataLoadError, loadPointData, pointsFromPixels } from '../src/data/loaders';
 import { decodeWeights, encodeWeights, floatsToBase64, WeightsFileError } from '../src/models/weights-file';
+import { parseArgs, UsageError } from '../src/cli/options';
+import { runHeadless } from '../src/cli/run';
 
 const SCHEMA = CONFIG_SCHEMA as unknown as Record<string, Record<string, Field>>;
 const FIELDS = Object.entries(SCHEMA).flatMap(([g, fs]) => Object.entries(fs).map(([k, f]) => [g, k, f] as const));
@@ -267,5 +269,54 @@ describe('CSV and images', () => {
       fc.property(dim, dim, fc.uint8Array({ maxLength: 600 }), (width, height, data) => loads(() => pointsFromPixels({ width, height, data: new Uint8ClampedArray(data) }, { count: 50 }))),
       { seed: 92, numRuns: 300 },
     );
+  });
+});
+
+describe('the command line', () => {
+  const OPTIONS = ['model', 'data', 'train-steps', 'batch', 'lr', 'width', 'depth', 'seed', 'schedule', 'T', 'sampler', 'nfe', 'eta', 'field', 'samples'];
+
+  it('random options with hostile values: a valid config holding exactly what was given, or a one-line UsageError (never clamped)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...OPTIONS), hostileValue), { maxLength: 4 }), (pairs) => {
+        const argv = pairs.flatMap(([o, v]) => [`--${o}=${v}`]);
+        try {
+          const args = parseArgs(argv);
+          fullyValid(args.config);
+          // A number the CLI accepted is used as given: nothing out of range slips in by clamping.
+          const width = pairs.filter(([o]) => o === 'width').at(-1);
+          if (width) expect(args.config.model.width).toBe(Number(width[1]));
+        } catch (e) {
+          expect(e, String(e)).toBeInstanceOf(UsageError);
+          expect((e as Error).message.split('\n')).toHaveLength(1);
+          expect((e as Error).message.length).toBeLessThan(400);
+        }
+      }),
+      { seed: 101, numRuns: 300 },
+    );
+  });
+
+  it('out-of-range and malformed numbers exit 2 with the one-line error', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--samples', '1e9'], /^error: --samples 1e9: must be in \[1000, 200000\]\n$/],
+      [['--samples', '-5'], /^error: --samples -5: must be in/],
+      [['--width', '1e309'], /^error: --width 1e309: must be a finite number\n$/],
+      [['--lr', 'NaN'], /^error: --lr "NaN": not a number\n$/],
+      [['--seed', '-1'], /^error: --seed -1: must be in \[0, 2147483647\]\n$/],
+      [['--batch', '100.5'], /^error: --batch 100\.5: must be an integer\n$/],
+      [['--T', 'Infinity'], /^error: --T "Infinity": not a number\n$/],
+      [['--nfe', '0x10'], /^error: --nfe "0x10": not a number\n$/],
+      [['--train-steps', '-5'], /^error: --train-steps -5: must be an integer in/],
+      [['--depth', '<script>'], /^error: --depth "<script>": not a number\n$/],
+      [['--model', '__proto__'], /^error: --model __proto__: must be one of/],
+      [['--__proto__', '1'], /^error: unknown option --__proto__/],
+    ];
+    for (const [argv, message] of cases) {
+      let out = '';
+      let err = '';
+      const code = await runHeadless(argv, { out: (t) => void (out += t), err: { write: (t) => void (err += t), tty: false } });
+      expect(code, argv.join(' ')).toBe(2);
+      expect(err, argv.join(' ')).toMatch(message);
+      expect(out).toBe('');
+    }
   });
 });
