@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type ModelKind, type PlaygroundConfig } from '../src/config/playground-config';
 import { base64ToFloats, decodeWeights, encodeWeights, floatsToBase64, WeightsFileError } from '../src/models/weights-file';
+import { pointsFromCoordinates } from '../src/data/loaders';
 import { DiffusionSession } from '../src/session/diffusion-session';
 import { GanSession } from '../src/session/gan-session';
 import { adoptWeightsConfig, loadWeights, readWeights, saveWeights, sessionNetworks, weightDifferences } from '../src/session/saved-weights';
@@ -117,6 +118,28 @@ describe('weights files: save and load give the same field', () => {
     expect(weightDifferences(small('score'), small('score', (c) => (c.schedule.sigmaMax = 10))).map((d) => d.field)).toEqual(['schedule.sigmaMax']);
     expect(weightDifferences(small('gan'), small('gan', (c) => (c.gan.latentDim = 4))).map((d) => d.field)).toEqual(['gan.latentDim']);
     expect(weightDifferences(small('gan'), small('wgan')).map((d) => d.field)).toEqual(['model.kind']);
+  });
+
+  it('weights trained on custom points load into a built-in scene of the same dimension, with a note', async () => {
+    const raw = Array.from({ length: 400 }, (_, i) => [Math.cos(i / 10) * 3, Math.sin(i / 7)]).flat();
+    const custom = pointsFromCoordinates(raw, 2).set;
+    const trained = new DiffusionSession(small('flow', (c) => (c.data.source = 'custom')), 0, custom);
+    for (let i = 0; i < 5; i++) trained.trainStep();
+    const read = readWeights(await saveWeights(trained, 'mine'), defaultConfig());
+    expect(read.config.data.source).toBe('custom');
+    const scene = small('flow', (c) => (c.data.dataset = 'rings'));
+    const { config, changes, notes } = adoptWeightsConfig(scene, read.config, false);
+    expect(config.data.source).toBe('built-in');
+    expect(changes).toEqual([]);
+    expect(config.data.dataset).toBe('rings');
+    expect(notes).toEqual([expect.stringMatching(/own points, which a file does not carry: using the built-in data set/)]);
+    const other = new DiffusionSession(config);
+    loadWeights(other, read);
+    expect(fieldOnGrid(other)).toEqual(fieldOnGrid(trained));
+    // 3D data: the shapes do not fit, and the message says so.
+    const knot = new DiffusionSession(small('flow', (c) => (c.data.dataset = 'torus-knot')));
+    expect(() => loadWeights(knot, read)).toThrow(/tensor 0: 2 x 32 in the file, 3 x 32 here \(3D against 2D data/);
+    [trained, other, knot].forEach((s) => s.dispose());
   });
 
   it('a GAN file loaded into a diffusion scene names the missing networks', async () => {

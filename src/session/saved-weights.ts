@@ -45,9 +45,15 @@ export interface FieldDifference {
   readonly saved: unknown;
 }
 
-/** The weight fields (of the saved config's model) on which `scene` and `saved` differ. */
+/**
+ * The weight fields (of the saved config's model) on which `scene` and `saved` differ. The data fields
+ * are skipped for weights trained on custom points (a file never carries them; shapes still must fit).
+ */
 export function weightDifferences(scene: PlaygroundConfig, saved: PlaygroundConfig): FieldDifference[] {
+  // Weights trained on someone's own points fit any data of the same dimension (the tensor shapes decide).
+  const anyData = saved.data.source === 'custom';
   return weightFields(saved)
+    .filter((f) => !(anyData && f[0] === 'data'))
     .filter((f) => get(scene, f) !== get(saved, f))
     .map((f) => ({ field: `${f[0]}.${f[1]}`, scene: get(scene, f), saved: get(saved, f) }));
 }
@@ -56,13 +62,15 @@ export function weightDifferences(scene: PlaygroundConfig, saved: PlaygroundConf
  * `scene` with the weight fields of `saved` (everything else, e.g. the view, the sampler, the particle
  * count and the learning rate, stays as in the scene), and one line per field it changed, e.g.
  * "model.width 128 -> 64". A saved custom data source becomes the scene's data when it has its own
- * points (`customAvailable`), else the built-in set of the file, with a note: a file never carries points.
+ * points (`customAvailable`), else the scene's built-in set, with a note: a file never carries points.
  */
 export function adoptWeightsConfig(scene: PlaygroundConfig, saved: PlaygroundConfig, customAvailable: boolean): { config: PlaygroundConfig; changes: string[]; notes: string[] } {
   const out = cloneConfig(scene);
   const changes: string[] = [];
   const notes: string[] = [];
   for (const [g, k] of weightFields(saved)) {
+    // For weights trained on custom points the saved data set means nothing: the scene keeps its own.
+    if (g === 'data' && k === 'dataset' && saved.data.source === 'custom') continue;
     let value = get(saved, [g, k]);
     if (g === 'data' && k === 'source' && value === 'custom') {
       notes.push(customAvailable ? 'the weights were trained on someone\'s own points, which a file does not carry: they meet the data loaded here' : 'the weights were trained on someone\'s own points, which a file does not carry: using the built-in data set');
