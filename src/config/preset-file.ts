@@ -8,6 +8,7 @@
  * ({@link validateConfig}: out-of-range numbers clamped, malformed values replaced by defaults, unknown
  * keys reported and ignored, each with a message).
  */
+import { cleanName } from '../models/weights-file';
 import { cloneConfig, validateConfig, type PlaygroundConfig } from './playground-config';
 
 export const PRESET_FORMAT = 'generative-playground-preset';
@@ -32,14 +33,6 @@ export interface LoadedPreset {
   readonly name: string;
   readonly config: PlaygroundConfig;
   readonly problems: string[];
-}
-
-/** A label safe to show: at most 100 printable characters, else `fallback`. */
-function cleanName(value: unknown, fallback: string): string {
-  if (typeof value !== 'string') return fallback;
-  // eslint-disable-next-line no-control-regex
-  const s = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, 100);
-  return s.length > 0 ? s : fallback;
 }
 
 /** The preset file (pretty JSON text) of `config` under `name`. The whole config is written, so it does not depend on defaults. */

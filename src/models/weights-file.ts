@@ -95,7 +95,6 @@ export function base64ToFloats(text: string, expected: number, where: string): F
 /** A label safe to show: a string of at most 100 printable characters, else `fallback`. */
 export function cleanName(value: unknown, fallback: string): string {
   if (typeof value !== 'string') return fallback;
-  // eslint-disable-next-line no-control-regex
   const s = value.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim().slice(0, 100);
   return s.length > 0 ? s : fallback;
 }
