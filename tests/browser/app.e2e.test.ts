@@ -45,6 +45,28 @@ function collectErrors(page: Page): string[] {
   return errors;
 }
 
+/**
+ * Every toast the page shows, recorded as it appears (toasts expire after a few seconds, sooner than a
+ * slow machine gets through a test). Call before page.goto; read with {@link toastLog}.
+ */
+async function recordToasts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const log: string[] = [];
+    (window as unknown as { __toasts: string[] }).__toasts = log;
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLElement && n.classList.contains('toast')) log.push(n.textContent ?? '');
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+async function toastLog(page: Page, waitFor?: RegExp, timeoutMs = 30_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await page.evaluate(() => (window as unknown as { __toasts?: string[] }).__toasts ?? [])).join('\n');
+    if (waitFor === undefined || waitFor.test(text) || Date.now() > end) return text;
+    await page.waitForTimeout(250);
+  }
+}
+
 describe.skipIf(!available)('the app in headless Chromium', () => {
   let outDir = '';
   let server: PreviewServer;
@@ -125,6 +147,7 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {
       const errors = collectErrors(browser.page);
+      await recordToasts(browser.page);
       await browser.page.goto(`${url}#data.particles=1000&model.batchSize=64`);
       await until(browser.page, 'training to start', (s) => s.trainSteps >= 2, 60_000);
       // The file picker of "load your data" (a real drop goes through the same openFile; synthetic drops
@@ -136,8 +159,7 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       expect(custom.config.data.source).toBe('custom');
       expect(await browser.page.locator('.hud-title').innerText()).toMatch(/custom data \(400 points\)/);
       await load('evil.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]));
-      await browser.page.waitForTimeout(1000);
-      expect(await browser.page.locator('.toasts').innerText()).toMatch(/evil\.csv is a ZIP archive/);
+      expect(await toastLog(browser.page, /evil\.csv is a ZIP archive/)).toMatch(/evil\.csv is a ZIP archive/);
       const after = await until(browser.page, 'the scene to keep training', (s) => s.trainSteps >= custom.trainSteps + 2, 60_000);
       expect(after.config.data.source).toBe('custom');
       // A picture: a dark ring on white, decoded by the browser and sampled by darkness.
@@ -161,11 +183,12 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
   it('reports bad URL values in the page and keeps the scene running on defaults', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {
+      await recordToasts(browser.page);
       await browser.page.goto(`${url}?backend=nonsense#data.particles=2000&model.width=abc&data.dataset=%3Cscript%3E&evil=1`);
       const s = await until(browser.page, 'training to start', (x) => x.trainSteps >= 2, 60_000);
       expect(s.config.model.width).toBe(128);
       expect(s.config.data.dataset).toBe('two-moons');
-      const toasts = await browser.page.locator('.toasts').innerText();
+      const toasts = await toastLog(browser.page);
       expect(toasts).toMatch(/model\.width: must be a finite number/);
       expect(toasts).toMatch(/data\.dataset: must be one of/);
       expect(toasts).toMatch(/unknown URL setting 'evil'/);

@@ -33,14 +33,27 @@ async function watch(page: Page): Promise<{ errors: string[]; violations: () => 
     void d.dismiss();
   });
   await page.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
+    const w = window as unknown as { __csp: string[]; __toasts: string[] };
     w.__csp = [];
+    w.__toasts = [];
     document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    // Every toast as it appears: they expire sooner than a slow machine gets through a test.
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLElement && n.classList.contains('toast')) w.__toasts.push(n.textContent ?? '');
+    }).observe(document, { childList: true, subtree: true });
   });
   return { errors, violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp) };
 }
 
-const toasts = (page: Page): Promise<string> => page.locator('.toasts').innerText();
+/** All toasts shown so far (waiting up to 30 s for one matching `waitFor`, when given). */
+async function toasts(page: Page, waitFor?: RegExp): Promise<string> {
+  const end = Date.now() + 30_000;
+  for (;;) {
+    const text = (await page.evaluate(() => (window as unknown as { __toasts: string[] }).__toasts)).join('\n');
+    if (waitFor === undefined || waitFor.test(text) || Date.now() > end) return text;
+    await page.waitForTimeout(250);
+  }
+}
 const openSaved = (page: Page, name: string, text: string | Buffer): Promise<void> =>
   page.setInputFiles('input.saved-file', { name, mimeType: 'application/json', buffer: typeof text === 'string' ? Buffer.from(text) : text });
 
@@ -98,8 +111,7 @@ describe.skipIf(!chromiumAvailable())('sharing and bad input in headless Chromiu
       await openSaved(page, 'truncated.json', '{"format":"generative-playground-preset","version":1,"config":{"data":');
       await openSaved(page, 'bytes.json', Buffer.from([0x7b, 0xff, 0xfe, 0x00, 0x13, 0x37]));
       await openSaved(page, 'newer.json', JSON.stringify({ format: 'generative-playground-preset', version: 7, config: {} }));
-      await page.locator('.toasts', { hasText: 'newer.json' }).waitFor({ timeout: 20_000 });
-      const refused = await toasts(page);
+      const refused = await toasts(page, /newer\.json/);
       expect(refused).toMatch(/truncated\.json: not a JSON file .*; the scene is unchanged/);
       expect(refused).toMatch(/bytes\.json: not a JSON file/);
       expect(refused).toMatch(/newer\.json: the preset is version 7, written by a newer/);
@@ -112,7 +124,7 @@ describe.skipIf(!chromiumAvailable())('sharing and bad input in headless Chromiu
       const loaded = await until(page, 'the hostile preset to apply', (s) => s.config.data.dataset === 'rings' && s.trainSteps >= 1);
       expect(loaded.config.data.particles).toBe(1500);
       expect(loaded.config.model).toMatchObject({ width: 128, depth: 6 });
-      const reported = await toasts(page);
+      const reported = await toasts(page, /hostile\.json/);
       expect(reported).toMatch(/hostile\.json: \d+ settings fixed or ignored:[\s\S]*model\.depth: 99 is above the maximum 6; using 6/);
       expect(reported).toMatch(/unknown group "evil" ignored/);
       await until(page, 'frames after the preset', (s) => s.frames > loaded.frames + 3);
@@ -152,7 +164,7 @@ describe.skipIf(!chromiumAvailable())('sharing and bad input in headless Chromiu
       await openSaved(page, 'trained.json', weights);
       const back = await until(page, 'the weights to load', (s) => s.config.model.width === 32 && s.trainSteps >= savedSteps);
       expect(back.config.data.seed).toBe(9); // not a weight field: the scene keeps its own
-      expect(await toasts(page)).toMatch(/Weights '.*' loaded \(\d[\d,]* training steps\); the scene takes the settings they were trained under: model\.width 64 -> 32/);
+      expect(await toasts(page, /Weights '/)).toMatch(/Weights '.*' loaded \(\d[\d,]* training steps\); the scene takes the settings they were trained under: model\.width 64 -> 32/);
 
       // The preset file opens the saved scene again.
       await openSaved(page, 'scene.json', JSON.stringify(preset));
