@@ -28,6 +28,7 @@ import { GanViews, SURFACE_HEIGHT } from './app/gan-views';
 import { createConfigGui } from './ui/config-gui';
 import { watchFreeArea } from './ui/layout';
 import { Hud } from './ui/hud';
+import { h } from './ui/dom';
 import { SchedulePlots } from './ui/schedule-plots';
 import { TrainingChart } from './ui/training-chart';
 import { chartMetric, METRIC_LABELS, METRIC_POINTS } from './app/metric-tracker';
@@ -37,6 +38,9 @@ import { drawCaption, Presentation, type CaptionState } from './ui/presentation'
 import { captionFormula } from './ui/caption-text';
 import { setPaletteTheme, THEMES, type ThemeName } from './scene/palette';
 import type { RecordSettings } from './record/recording';
+import { downloadText, fileSlug, isSavedFile, readSavedFile, savedFileMessage, MAX_SAVED_FILE_BYTES } from './app/saved-files';
+import { presetToJson, type LoadedPreset } from './config/preset-file';
+import { adoptWeightsConfig, loadWeights, saveWeights, type ReadWeights } from './session/saved-weights';
 
 /** Short sampler names for the HUD title. */
 const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama', langevin: 'annealed Langevin' };
@@ -66,8 +70,7 @@ const HOLD_SECONDS = 0.6;
 function showFatal(overlay: HTMLElement, message: string): void {
   const box = document.createElement('div');
   box.className = 'fatal';
-  box.innerHTML = '<div><h2>Generative Playground could not start</h2><p></p></div>';
-  (box.querySelector('p') as HTMLElement).textContent = message;
+  box.append(h('div', {}, h('h2', {}, 'Generative Playground could not start'), h('p', {}, message)));
   overlay.append(box);
 }
 
@@ -99,8 +102,16 @@ async function main(): Promise<void> {
     const lighter = Object.entries(CPU_PROFILE).flatMap(([, f]) => Object.entries(f).map(([k, v]) => `${k} ${v}`));
     hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the scene starts lighter (${lighter.join(', ')}).`, 'info', 8);
   }
+  /** One message for all that a link or file had wrong (each problem on its own line, the first 12 of them). */
+  const reportProblems = (source: string, problems: readonly string[]): void => {
+    if (problems.length === 0) return;
+    if (problems.length === 1) return hud.toast(`${source}: ${problems[0]}`, 'error');
+    const lines = problems.slice(0, 12).map((p) => `• ${p}`);
+    if (problems.length > 12) lines.push(`… and ${problems.length - 12} more`);
+    hud.toast(`${source}: ${problems.length} settings fixed or ignored:\n${lines.join('\n')}`, 'error', 15);
+  };
   const fromUrl = configFromHash(location.hash, defaults);
-  for (const p of fromUrl.problems) hud.toast(`URL: ${p}`, 'error');
+  reportProblems('URL', fromUrl.problems);
   const config: PlaygroundConfig = fromUrl.config;
   config.sampling.sampler = effectiveSampler(config);
   if (choice.software && config.data.particles > 20_000) {
@@ -342,10 +353,7 @@ async function main(): Promise<void> {
         rebuilt = session.apply(config, customData);
       }
       if (rebuilt === 'data') {
-        stage.setDimension(session.dim);
-        buildParticleLayer();
-        buildDataLayer();
-        attachCharts();
+        showNewSession();
         hud.toast(`${what === 'Data set' ? `Data set: ${session.sceneData.label}` : what.startsWith('Preset') ? `${what} loaded` : `${what} changed`}. Retraining from scratch.`);
       } else if (rebuilt === 'model') {
         hud.toast(`${what} changed: new network, retraining from scratch.`);
@@ -360,6 +368,13 @@ async function main(): Promise<void> {
     applyLive();
     writeHash();
   };
+  /** Points the stage, layers and charts at a session that was just built (or rebuilt from its data up). */
+  function showNewSession(): void {
+    stage.setDimension(session.dim);
+    buildParticleLayer();
+    buildDataLayer();
+    attachCharts();
+  }
   const onConfigChange = (group: ConfigGroup, key: string): void => {
     // Moving the field-t slider pins the field views to that time.
     if (group === 'view' && key === 'fieldT') config.view.fieldFollow = false;
@@ -373,7 +388,7 @@ async function main(): Promise<void> {
   // A link pasted or edited by hand: same validation as at start, the running scene is kept on errors.
   addEventListener('hashchange', () => {
     const { config: next, problems } = configFromHash(location.hash, defaults);
-    for (const p of problems) hud.toast(`URL: ${p}`, 'error');
+    reportProblems('URL', problems);
     for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
     applyConfig('URL');
   });
@@ -402,13 +417,68 @@ async function main(): Promise<void> {
     writeHash();
     hud.toast(`${what}: ${loaded.set.count.toLocaleString('en')} points (${loaded.set.dim}D), centred and scaled to unit variance. Retraining from scratch.`, 'info', 6);
   };
+  // Presets and weights saved as files (JSON): refused as a whole with a message, or applied.
+  const usePreset = (preset: LoadedPreset, fileName: string): void => {
+    reportProblems(fileName, preset.problems);
+    for (const g of Object.keys(preset.config) as ConfigGroup[]) Object.assign(config[g], preset.config[g]);
+    applyConfig(`Preset '${preset.name}'`);
+  };
+  const useWeights = (read: ReadWeights, fileName: string): void => {
+    reportProblems(fileName, read.problems);
+    const { config: next, changes, notes } = adoptWeightsConfig(config, read.config, customData !== null);
+    // The weights go into a scene built off to the side; the running one is kept until they fit.
+    let candidate: Session | null = null;
+    try {
+      candidate = createSession(next, customData);
+      notes.push(...loadWeights(candidate, read));
+    } catch (e) {
+      candidate?.dispose();
+      hud.toast(savedFileMessage(fileName, e), 'error');
+      return;
+    }
+    session.dispose();
+    session = candidate;
+    for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
+    showNewSession();
+    syncStageView();
+    gui.refresh();
+    applyLive();
+    writeHash();
+    const steps = read.doc.trainSteps.toLocaleString('en');
+    hud.toast(`Weights '${read.doc.name}' loaded (${steps} training steps)${changes.length > 0 ? `; the scene takes the settings they were trained under: ${changes.join(', ')}` : ''}.`, 'info', 8);
+    for (const n of notes) hud.toast(`${fileName}: ${n}`, 'info', 8);
+  };
+  const openSaved = (file: File): void => {
+    readSavedFile(file, defaults)
+      .then((saved) => (saved.kind === 'preset' ? usePreset(saved.preset, file.name) : useWeights(saved.read, file.name)))
+      .catch((e: unknown) => hud.toast(savedFileMessage(file.name, e), 'error'));
+  };
+  const savedPicker = document.createElement('input');
+  savedPicker.type = 'file';
+  savedPicker.className = 'saved-file';
+  savedPicker.accept = '.json,application/json';
+  savedPicker.hidden = true;
+  savedPicker.addEventListener('change', () => {
+    const file = savedPicker.files?.[0];
+    if (file) openSaved(file);
+    savedPicker.value = '';
+  });
+  overlay.append(savedPicker);
   const openFile = (file: File): void => {
+    if (file.size <= MAX_SAVED_FILE_BYTES) {
+      void isSavedFile(file).then((saved) => (saved ? openSaved(file) : openData(file)), () => openData(file));
+    } else {
+      openData(file);
+    }
+  };
+  const openData = (file: File): void => {
     loadFile(file, config.data.seed)
       .then((loaded) => useData(loaded, file.name))
       .catch((e: unknown) => hud.toast(e instanceof DataLoadError || e instanceof RangeError ? e.message : `Could not read ${file.name}: ${String(e)}`, 'error'));
   };
   const filePicker = document.createElement('input');
   filePicker.type = 'file';
+  filePicker.className = 'data-file';
   filePicker.accept = '.csv,.tsv,.txt,.png,.jpg,.jpeg,text/csv,image/png,image/jpeg';
   filePicker.hidden = true;
   filePicker.addEventListener('change', () => {
@@ -419,7 +489,7 @@ async function main(): Promise<void> {
   overlay.append(filePicker);
   const dropHint = document.createElement('div');
   dropHint.className = 'drop-hint';
-  dropHint.textContent = 'Drop a CSV of points or an image to train on it';
+  dropHint.textContent = 'Drop a CSV of points or an image to train on it, or a preset / weights file';
   dropHint.hidden = true;
   overlay.append(dropHint);
   dragDrop(document.body, {
@@ -494,10 +564,33 @@ async function main(): Promise<void> {
       }
       drawing.start();
     },
+    copyLink: () => {
+      writeHash();
+      navigator.clipboard.writeText(location.href).then(
+        () => hud.toast('Link copied: it opens this scene, seed included (not your own data or the trained weights).'),
+        () => hud.toast('Could not copy: the address bar holds the link to this scene.', 'error'),
+      );
+    },
+    savePreset: () => {
+      const name = hudTitle(config, session);
+      downloadText(`gp-preset-${fileSlug(name)}.json`, presetToJson(name, config));
+      if (config.data.source === 'custom') hud.toast('The preset records the settings, not your own points: it opens on the built-in data set.', 'info', 6);
+    },
+    saveWeights: () => {
+      const s = session;
+      const name = `${hudTitle(config, s)} · ${s.trainSteps} steps`;
+      saveWeights(s, name)
+        .then((text) => {
+          downloadText(`gp-weights-${fileSlug(`${config.model.kind}-${s.sceneData.label}-${s.trainSteps}-steps`)}.json`, text);
+          hud.toast(`Saved the weights after ${s.trainSteps.toLocaleString('en')} steps (${(text.length / 2 ** 20).toFixed(1)} MiB) with the settings they were trained under.`);
+        })
+        .catch((e: unknown) => hud.toast(`Could not save the weights: ${(e as Error).message}`, 'error'));
+    },
+    openSaved: () => savedPicker.click(),
     loadPreset: (name) => {
       try {
         const { config: next, problems } = presetConfig(name, defaults);
-        for (const p of problems) hud.toast(`Preset: ${p}`, 'error');
+        reportProblems('Preset', problems);
         for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
         applyConfig(`Preset '${findPreset(name)?.label ?? name}'`);
       } catch (e) {

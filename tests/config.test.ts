@@ -134,7 +134,7 @@ describe('partial input', () => {
   });
 });
 
-describe('bad values are reported and replaced by the default', () => {
+describe('bad values are reported and replaced by the default (malformed) or clamped (out of range)', () => {
   /** Validates one bad value and checks it is replaced by the default with one message naming the field. */
   function rejects(group: string, key: string, value: unknown, message?: RegExp): string {
     // Plus one good value in another group that must survive.
@@ -163,25 +163,44 @@ describe('bad values are reported and replaced by the default', () => {
     rejects('schedule', 'T', { value: 100 }, /finite number/);
   });
 
-  it('NaN, Infinity, huge and tiny numbers', () => {
+  /** Validates one out-of-range or non-integer number and checks it is clamped (and rounded) with one message. */
+  function clamps(group: string, key: string, value: number, expected: number, message: RegExp): string {
+    const [sg, sk, sv] = group === 'view' ? ['data', 'seed', 9] : ['view', 'pointSize', 7];
+    const { config, problems } = validateConfig({ [group]: { [key]: value }, [sg]: { [sk]: sv } });
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(`${group}.${key}: `)).toBe(true);
+    expect(problems[0]).toMatch(message);
+    expect(problems[0]).toContain(`using ${expected}`);
+    expect(loose(config)[group][key]).toBe(expected);
+    expect(loose(config)[sg][sk]).toBe(sv);
+    expect(fullyValid(config)).toBe(true);
+    return problems[0];
+  }
+
+  it('NaN and Infinity take the default; huge and tiny finite numbers are clamped', () => {
     rejects('model', 'learningRate', Number.NaN, /finite number.*got NaN/);
     rejects('model', 'learningRate', Number.POSITIVE_INFINITY, /finite number.*got Infinity/);
     rejects('model', 'learningRate', Number.NEGATIVE_INFINITY, /finite number/);
-    rejects('data', 'particles', 1e308, /must be in \[1000, 200000\]/);
-    rejects('data', 'particles', Number.MAX_SAFE_INTEGER * 4, /must be in/);
-    rejects('model', 'learningRate', 1e-300, /must be in/);
-    rejects('data', 'seed', -1, /must be in \[0, 2147483647\]/);
-    rejects('data', 'seed', 2 ** 31, /must be in/);
+    rejects('data', 'particles', JSON.parse('1e309') as number, /finite number.*got Infinity/);
+    clamps('data', 'particles', 1e308, 200_000, /1e\+308 is above the maximum 200000/);
+    clamps('data', 'particles', 1e9, 200_000, /1000000000 is above the maximum 200000/);
+    clamps('data', 'particles', Number.MAX_SAFE_INTEGER * 4, 200_000, /above the maximum/);
+    clamps('model', 'learningRate', 1e-300, 1e-5, /below the minimum 0\.00001/);
+    clamps('data', 'seed', -1, 0, /-1 is below the minimum 0/);
+    clamps('data', 'seed', 2 ** 31, 2 ** 31 - 1, /above the maximum 2147483647/);
+    clamps('data', 'particles', -1e9, 1000, /below the minimum 1000/);
   });
 
-  it.each(NUMBER_FIELDS)('%s.%s: out of range on both sides', (g, k, f) => {
+  it.each(NUMBER_FIELDS)('%s.%s: out of range on both sides is clamped to the range', (g, k, f) => {
     const span = Math.max(1, f.max - f.min);
-    rejects(g, k, f.min - span, /must be in/);
-    rejects(g, k, f.max + span, /must be in/);
+    clamps(g, k, f.min - span, f.min, /below the minimum/);
+    clamps(g, k, f.max + span, f.max, /above the maximum/);
   });
 
-  it.each(INTEGER_FIELDS)('%s.%s: non-integers are rejected', (g, k, f) => {
-    rejects(g, k, f.min + 0.5, /must be an integer/);
+  it.each(INTEGER_FIELDS)('%s.%s: non-integers are rounded and stay integers', (g, k, f) => {
+    const msg = clamps(g, k, f.min + 0.75, f.min + 1, /is not an integer/);
+    expect(msg).not.toMatch(/minimum|maximum/);
+    clamps(g, k, f.max + 0.5, f.max, /not an integer and .* above the maximum/);
   });
 
   it.each(CHOICE_FIELDS)('%s.%s: unknown choices are rejected and not echoed raw', (g, k) => {
@@ -282,11 +301,15 @@ describe('cross-field rule', () => {
   });
 
   it('a valid betaStart above the default betaEnd that replaced a bad value is caught too', () => {
-    // betaEnd is rejected (out of range) and becomes 0.02; betaStart 0.01 stays: still ordered.
-    const { config, problems } = validateConfig({ schedule: { betaStart: 0.01, betaEnd: 5 } });
-    expect(problems).toHaveLength(1);
-    expect(config.schedule.betaEnd).toBe(0.02);
-    expect(config.schedule.betaStart).toBe(0.01);
+    // betaEnd 5 is clamped to its maximum 0.2; betaStart 0.01 stays: still ordered.
+    const high = validateConfig({ schedule: { betaStart: 0.01, betaEnd: 5 } });
+    expect(high.problems).toEqual([expect.stringMatching(/^schedule\.betaEnd: 5 is above the maximum 0\.2; using 0\.2$/)]);
+    expect([high.config.schedule.betaStart, high.config.schedule.betaEnd]).toEqual([0.01, 0.2]);
+    // betaEnd -1 is clamped to 0.001, below betaStart 0.01: the cross-field rule puts both back.
+    const { config, problems } = validateConfig({ schedule: { betaStart: 0.01, betaEnd: -1 } });
+    expect(problems).toHaveLength(2);
+    expect(problems[1]).toMatch(/is below betaStart/);
+    expect([config.schedule.betaStart, config.schedule.betaEnd]).toEqual([1e-4, 0.02]);
   });
 });
 

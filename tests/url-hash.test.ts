@@ -29,11 +29,11 @@ describe('config <-> URL hash', () => {
     const { config, problems } = configFromHash('#model.width=abc&data.particles=1e9&data.dataset=%3Cscript%3E&evil=1&sampling.phase=&sampling.paused=yes&model.depth=2');
     expect(config.model.depth).toBe(2);
     expect(config.model.width).toBe(128);
-    expect(config.data.particles).toBe(defaultConfig().data.particles);
+    expect(config.data.particles).toBe(200_000); // clamped to the slider's maximum
     expect(config.data.dataset).toBe('two-moons');
     expect(problems.join('\n')).toMatch(/unknown URL setting 'evil'/);
     expect(problems.join('\n')).toMatch(/model\.width: must be a finite number \(got "abc"\)/);
-    expect(problems.join('\n')).toMatch(/data\.particles: must be in \[1000, 200000\]/);
+    expect(problems.join('\n')).toMatch(/data\.particles: 1000000000 is above the maximum 200000; using 200000/);
     expect(problems.join('\n')).toMatch(/data\.dataset: must be one of/);
     expect(problems.join('\n')).toMatch(/sampling\.phase: must be one of/);
     expect(problems.join('\n')).toMatch(/sampling\.paused: must be true or false/);
@@ -69,9 +69,9 @@ describe('config <-> URL hash', () => {
 
   it('falls back on the given defaults (e.g. the CPU profile), and links record only what differs from them', () => {
     const cpu = withProfile(defaultConfig(), CPU_PROFILE);
-    const { config, problems } = configFromHash('#data.particles=1e9&data.dataset=rings', cpu);
+    const { config, problems } = configFromHash('#data.particles=1e999&data.dataset=rings', cpu);
     expect(config.data.particles).toBe(4000);
-    expect(problems[0]).toMatch(/using 4000$/);
+    expect(problems[0]).toMatch(/finite number \(got Infinity\); using 4000$/);
     expect(configToHash(config, cpu)).toBe('data.dataset=rings');
     expect(configFromHash('', cpu).config).toEqual(cpu);
   });

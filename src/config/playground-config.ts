@@ -312,18 +312,47 @@ export function fieldProblem(field: Field, value: unknown): string | null {
   }
 }
 
+/**
+ * A finite number brought into a number field's range: rounded to an integer for integer fields, then
+ * clamped to [min, max]. Returns the value and why it changed, or null for anything that is not a finite
+ * number (those take the default instead).
+ */
+export function clampToField(field: NumberField, value: unknown): { value: number; why: string } | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  let v = field.integer ? Math.round(value) : value;
+  const reasons: string[] = [];
+  if (v !== value) reasons.push(`${value} is not an integer`);
+  if (v < field.min) {
+    reasons.push(`${value} is below the minimum ${field.min}`);
+    v = field.min;
+  } else if (v > field.max) {
+    reasons.push(`${value} is above the maximum ${field.max}`);
+    v = field.max;
+  }
+  return { value: v, why: reasons.join(' and ') };
+}
+
 /** Result of validating untrusted input. */
 export interface ValidatedConfig {
   /** A complete, valid config: accepted values, defaults elsewhere. */
   readonly config: PlaygroundConfig;
-  /** One message per rejected or unknown value, e.g. "model.width: must be in [16, 512] (got 9999); using 128". */
+  /** One message per fixed, rejected or unknown value, e.g. "model.width: 9999 is above the maximum 512; using 512". */
   readonly problems: string[];
 }
 
 /**
- * Validates an untrusted, possibly partial config (from the URL, a preset file, the CLI). Missing
- * fields take their defaults silently; wrong, out-of-range and unknown fields are reported and
- * replaced by defaults. Cross-field rule: schedule.betaEnd >= schedule.betaStart. Never throws.
+ * Validates an untrusted, possibly partial config (from the URL, a preset file, a weights file, the
+ * GUI's typed fields). Never throws, never executes or keeps anything it does not know. The rules:
+ * - missing fields take `defaults` silently;
+ * - a finite number outside its field's range is **clamped** to the range the GUI allows, and a
+ *   non-integer for an integer field is rounded (then clamped), each with a message
+ *   ("data.particles: 1000000000 is above the maximum 200000; using 200000");
+ * - anything malformed (a wrong type, NaN, Infinity, a string where a number belongs, an unknown
+ *   choice) is reported and replaced by the default;
+ * - unknown groups and keys (`__proto__`, `constructor` included) are reported and ignored; only own
+ *   properties are read and values are copied into a fresh config, so the input cannot pollute prototypes;
+ * - cross-field rules (sigmaMin < sigmaMax, betaEnd >= betaStart) fall back on both defaults.
+ * The CLI is stricter: it rejects what this would fix (see cli/options).
  * @param defaults the values to fall back on (a valid config; e.g. {@link withProfile} of the CPU profile).
  */
 export function validateConfig(input: unknown, defaults: PlaygroundConfig = defaultConfig()): ValidatedConfig {
@@ -354,8 +383,17 @@ export function validateConfig(input: unknown, defaults: PlaygroundConfig = defa
         continue;
       }
       const problem = fieldProblem(field, value);
-      if (problem === null) target[group][key] = value;
-      else problems.push(`${group}.${key}: ${problem} (got ${show(value)}); using ${String(fallback[group][key])}`);
+      if (problem === null) {
+        target[group][key] = value;
+        continue;
+      }
+      const clamped = field.kind === 'number' ? clampToField(field, value) : null;
+      if (clamped !== null) {
+        target[group][key] = clamped.value;
+        problems.push(`${group}.${key}: ${clamped.why}; using ${clamped.value}`);
+      } else {
+        problems.push(`${group}.${key}: ${problem} (got ${show(value)}); using ${String(fallback[group][key])}`);
+      }
     }
   }
   if (config.schedule.sigmaMin >= config.schedule.sigmaMax) {

@@ -1,5 +1,5 @@
 /**
- * Built-in named scenes: one per model family, and the GAN problems of the seed's §3.4 set up so that
+ * Built-in named scenes: one per model (DDPM, score model, flow matching, GAN, WGAN, WGAN-GP), and the GAN problems of the seed's §3.4 set up so that
  * they happen (mode collapse, a vanishing generator gradient under a strong discriminator, oscillation
  * without convergence) with a WGAN-GP on the same data for contrast. A preset is a partial config laid
  * over the defaults and validated like any other input.
@@ -56,6 +56,12 @@ export const PRESETS: readonly Preset[] = [
     label: 'GAN on 8 Gaussians',
     description: 'A GAN with the non-saturating generator loss; the discriminator as a heat map, the generator manifold over it.',
     settings: { data: GAN_DATA, model: { kind: 'gan', ...GAN_NETS } },
+  },
+  {
+    name: 'wgan-8-gaussians',
+    label: 'WGAN (weight clipping) on 8 Gaussians',
+    description: 'The Wasserstein critic kept Lipschitz by clipping its weights to [-c, c], 5 critic steps per G step: compare its estimate of W1 with the exact W1 in the panel.',
+    settings: { data: { dataset: 'gaussians-8' }, model: { kind: 'wgan', ...GAN_NETS } },
   },
   {
     name: 'gan-mode-collapse',

@@ -56,7 +56,8 @@ export const DEFAULT_TRAINING: TrainingSpec = { learningRate: 1e-3, batchSize: 5
 export class WeightAverage {
   /** The averaged network (use it for sampling). */
   readonly net: EpsilonNetwork;
-  private updates = 0;
+  /** Updates folded in so far (sets the warm-up; restored with saved weights). */
+  updates = 0;
 
   /** @param decay in [0, 1). @throws RangeError otherwise. */
   constructor(source: EpsilonNetwork, public decay: number) {
@@ -130,6 +131,16 @@ export abstract class LiveTrainer {
     } else {
       this.average.decay = decay;
     }
+  }
+
+  /**
+   * Sets the step count after saved weights were loaded (session/saved-weights), so that the EMA's
+   * warm-up continues where the saved run stopped instead of restarting at d = 0.1.
+   * @param steps integer >= 0.
+   */
+  restoreSteps(steps: number): void {
+    this.steps = steps;
+    if (this.average !== null) this.average.updates = steps;
   }
 
   /** Changes learning rate, batch size and EMA decay in place (Adam's moments are kept). @throws RangeError if invalid. */

@@ -61,6 +61,14 @@ export interface GuiActions {
   readonly loadFile: () => void;
   /** Starts drawing points on the 2D stage. */
   readonly drawData: () => void;
+  /** Downloads the scene's config as a preset JSON file. */
+  readonly savePreset?: () => void;
+  /** Downloads the trained weights (with their config) as a weights file. */
+  readonly saveWeights?: () => void;
+  /** Opens a file picker for a preset or weights file. */
+  readonly openSaved?: () => void;
+  /** Copies the link to this scene (the URL with its hash). */
+  readonly copyLink?: () => void;
 }
 
 /** A built-in scene the panel offers (config/presets). */
@@ -105,6 +113,11 @@ export function createConfigGui(
         if (p) actions.loadPreset(p.name);
       });
     folder.$children.append(about);
+    // Sharing and saving: a link, a preset file, trained weights.
+    if (actions.copyLink) folder.add(actions, 'copyLink').name('copy link to this scene');
+    if (actions.savePreset) folder.add(actions, 'savePreset').name('save scene as preset (JSON)…');
+    if (actions.saveWeights) folder.add(actions, 'saveWeights').name('save trained weights…');
+    if (actions.openSaved) folder.add(actions, 'openSaved').name('open preset / weights file…');
   }
   const controllers: Controller[] = [];
   const placed: { group: ConfigGroup; key: string; controller: Controller }[] = [];

@@ -2,6 +2,7 @@
  * The heat map's legend: what is shown and when, a colour bar of its colour map, and the values at
  * both ends ("≤" / "≥" where the range clips the data). Plain DOM at the bottom of the overlay, left of the GUI panel.
  */
+import { h } from './dom';
 
 /** What the legend shows. */
 export interface LegendState {
@@ -38,12 +39,12 @@ export class FieldLegend {
   constructor(parent: HTMLElement) {
     this.root = document.createElement('div');
     this.root.className = 'field-legend';
-    this.root.innerHTML = '<div class="field-legend-title"><span></span> <span class="field-legend-time"></span></div><div class="field-legend-row"><span class="field-legend-lo"></span><div class="field-legend-bar"></div><span class="field-legend-hi"></span></div>';
-    this.title = this.root.querySelector('.field-legend-title span') as HTMLElement;
-    this.time = this.root.querySelector('.field-legend-time') as HTMLElement;
-    this.bar = this.root.querySelector('.field-legend-bar') as HTMLElement;
-    this.lo = this.root.querySelector('.field-legend-lo') as HTMLElement;
-    this.hi = this.root.querySelector('.field-legend-hi') as HTMLElement;
+    this.title = h('span');
+    this.time = h('span', { className: 'field-legend-time' });
+    this.lo = h('span', { className: 'field-legend-lo' });
+    this.bar = h('div', { className: 'field-legend-bar' });
+    this.hi = h('span', { className: 'field-legend-hi' });
+    this.root.append(h('div', { className: 'field-legend-title' }, this.title, ' ', this.time), h('div', { className: 'field-legend-row' }, this.lo, this.bar, this.hi));
     this.root.hidden = true;
     parent.append(this.root);
   }

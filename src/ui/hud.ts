@@ -3,6 +3,7 @@
  * train steps/s, steps so far, loss), plus short messages (toasts). Plain DOM, refreshed a few times
  * per second, never from inside the simulation.
  */
+import { h } from './dom';
 
 /** Everything the HUD shows; main.ts fills it from the loop, the session and the backend choice. */
 export interface HudState {
@@ -48,20 +49,32 @@ export class Hud {
   constructor(parent: HTMLElement) {
     this.root = document.createElement('div');
     this.root.className = 'hud';
-    this.root.innerHTML = `
-      <div class="hud-title" data-f="title"></div>
-      <div class="hud-phase"><span data-f="phase"></span> <span class="hud-t" data-f="t"></span></div>
-      <div class="hud-bar"><div class="hud-bar-fill"></div></div>
-      <table class="hud-stats">
-        <tr><th>tfjs</th><td data-f="backend"></td></tr>
-        <tr><th>draw</th><td data-f="renderer"></td></tr>
-        <tr><th>fps</th><td><span data-f="fps"></span> <span class="dim">· frame <span data-f="frameMs"></span> ms</span></td></tr>
-        <tr><th data-f="simLabel">diffusion</th><td><span data-f="simRate"></span> steps/s <span class="dim" data-f="simTarget"></span></td></tr>
-        <tr><th>train</th><td><span data-f="trainRate"></span> steps/s <span class="dim">· <span data-f="trainSteps"></span> steps</span></td></tr>
-        <tr><th>loss</th><td data-f="loss"></td></tr>
-        <tr data-row="straightness"><th>straightness</th><td><span data-f="straightness"></span> <span class="dim">chord / path length</span></td></tr>
-        <tr><th>particles</th><td data-f="particles"></td></tr>
-      </table>`;
+    const f = (name: string, className?: string): HTMLElement => h('span', { className, data: { f: name } });
+    const row = (label: string | HTMLElement, ...cells: (HTMLElement | string)[]): HTMLElement => h('tr', {}, typeof label === 'string' ? h('th', {}, label) : label, h('td', {}, ...cells));
+    const dim = (...children: (HTMLElement | string)[]): HTMLElement => h('span', { className: 'dim' }, ...children);
+    const straightness = row('straightness', f('straightness'), ' ', dim('chord / path length'));
+    straightness.dataset.row = 'straightness';
+    this.root.append(
+      h('div', { className: 'hud-title', data: { f: 'title' } }),
+      h('div', { className: 'hud-phase' }, f('phase'), ' ', f('t', 'hud-t')),
+      h('div', { className: 'hud-bar' }, h('div', { className: 'hud-bar-fill' })),
+      h(
+        'table',
+        { className: 'hud-stats' },
+        h(
+          'tbody',
+          {},
+          row('tfjs', f('backend')),
+          row('draw', f('renderer')),
+          row('fps', f('fps'), ' ', dim('· frame ', f('frameMs'), ' ms')),
+          row(h('th', { data: { f: 'simLabel' } }, 'diffusion'), f('simRate'), ' steps/s ', f('simTarget', 'dim')),
+          row('train', f('trainRate'), ' steps/s ', dim('· ', f('trainSteps'), ' steps')),
+          row('loss', f('loss')),
+          straightness,
+          row('particles', f('particles')),
+        ),
+      ),
+    );
     for (const el of this.root.querySelectorAll<HTMLElement>('[data-f]')) this.fields.set(el.dataset.f as string, el);
     this.set('title', 'Generative Playground');
     this.set('phase', 'starting: choosing a backend, building the scene…');
@@ -110,6 +123,7 @@ export class Hud {
     const el = document.createElement('div');
     el.className = `toast toast-${kind}`;
     el.textContent = message;
+    if (message.includes('\n')) el.style.whiteSpace = 'pre-line';
     el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
     this.toasts.append(el);
     while (this.toasts.children.length > 5) this.toasts.firstElementChild?.remove();

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, CHROMIUM_PATH, chromiumAvailable, collectErrors, launchChromium, serveApp, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
+import { buildApp, CHROMIUM_PATH, chromiumAvailable, collectErrors, launchChromium, recordToasts, serveApp, toastLog, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
 import { brightShare } from './pixels';
 import { PNG } from 'pngjs';
 
@@ -111,19 +111,19 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {
       const errors = collectErrors(browser.page);
+      await recordToasts(browser.page);
       await browser.page.goto(`${url}#data.particles=1000&model.batchSize=64`);
       await until(browser.page, 'training to start', (s) => s.trainSteps >= 2, 60_000);
       // The file picker of "load your data" (a real drop goes through the same openFile; synthetic drops
       // carry no FileSystem entries in Chromium, so the picker is what a test can drive).
-      const load = (name: string, buffer: Buffer): Promise<void> => browser.page.setInputFiles('input[type=file]', { name, mimeType: 'application/octet-stream', buffer });
+      const load = (name: string, buffer: Buffer): Promise<void> => browser.page.setInputFiles('input.data-file', { name, mimeType: 'application/octet-stream', buffer });
       const ring = ['x,y', ...Array.from({ length: 400 }, (_, i) => `${Math.cos(i / 20) * 5 + 10},${Math.sin(i / 20) * 5 - 3}`)].join('\n');
       await load('ring.csv', Buffer.from(ring));
       const custom = await until(browser.page, 'the loaded data to be used', (s) => s.config.data.source === 'custom' && s.trainSteps >= 2, 60_000);
       expect(custom.config.data.source).toBe('custom');
       expect(await browser.page.locator('.hud-title').innerText()).toMatch(/custom data \(400 points\)/);
       await load('evil.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]));
-      await browser.page.waitForTimeout(1000);
-      expect(await browser.page.locator('.toasts').innerText()).toMatch(/evil\.csv is a ZIP archive/);
+      expect(await toastLog(browser.page, /evil\.csv is a ZIP archive/)).toMatch(/evil\.csv is a ZIP archive/);
       const after = await until(browser.page, 'the scene to keep training', (s) => s.trainSteps >= custom.trainSteps + 2, 60_000);
       expect(after.config.data.source).toBe('custom');
       // A picture: a dark ring on white, decoded by the browser and sampled by darkness.
@@ -147,11 +147,12 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
   it('reports bad URL values in the page and keeps the scene running on defaults', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {
+      await recordToasts(browser.page);
       await browser.page.goto(`${url}?backend=nonsense#data.particles=2000&model.width=abc&data.dataset=%3Cscript%3E&evil=1`);
       const s = await until(browser.page, 'training to start', (x) => x.trainSteps >= 2, 60_000);
       expect(s.config.model.width).toBe(128);
       expect(s.config.data.dataset).toBe('two-moons');
-      const toasts = await browser.page.locator('.toasts').innerText();
+      const toasts = await toastLog(browser.page);
       expect(toasts).toMatch(/model\.width: must be a finite number/);
       expect(toasts).toMatch(/data\.dataset: must be one of/);
       expect(toasts).toMatch(/unknown URL setting 'evil'/);

@@ -84,7 +84,7 @@ export async function snapshot(page: Page): Promise<Snapshot | null> {
 }
 
 /** Polls the page's snapshot until `pred` holds. @throws Error naming `what` and the last snapshot after `timeoutMs`. */
-export async function until(page: Page, what: string, pred: (s: Snapshot) => boolean, timeoutMs: number): Promise<Snapshot> {
+export async function until(page: Page, what: string, pred: (s: Snapshot) => boolean, timeoutMs = 60_000): Promise<Snapshot> {
   const end = Date.now() + timeoutMs;
   let last: Snapshot | null = null;
   while (Date.now() < end) {
@@ -103,4 +103,27 @@ export function collectErrors(page: Page): string[] {
   });
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
+}
+
+/**
+ * Every toast the page shows, recorded as it appears (toasts expire after a few seconds, sooner than a
+ * slow machine gets through a test). Call before page.goto; read with {@link toastLog}.
+ */
+export async function recordToasts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const log: string[] = [];
+    (window as unknown as { __toasts: string[] }).__toasts = log;
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n instanceof HTMLElement && n.classList.contains('toast')) log.push(n.textContent ?? '');
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+/** The toasts recorded so far (see {@link recordToasts}), waiting up to `timeoutMs` for `waitFor` to appear. */
+export async function toastLog(page: Page, waitFor?: RegExp, timeoutMs = 30_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const text = (await page.evaluate(() => (window as unknown as { __toasts?: string[] }).__toasts ?? [])).join('\n');
+    if (waitFor === undefined || waitFor.test(text) || Date.now() > end) return text;
+    await page.waitForTimeout(250);
+  }
 }

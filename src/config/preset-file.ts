@@ -1,0 +1,79 @@
+/**
+ * User presets as JSON files: a scene saved to disk and opened again (or shared by mail). Versioned:
+ * ```
+ * { "format": "generative-playground-preset", "version": 1, "name": "my rings", "config": { ...whole config... } }
+ * ```
+ * Reading checks the size, that it is JSON, the format and the version (a {@link PresetFileError}
+ * refuses the whole file: the running scene is not touched), then validates the config like a link does
+ * ({@link validateConfig}: out-of-range numbers clamped, malformed values replaced by defaults, unknown
+ * keys reported and ignored, each with a message).
+ */
+import { cleanName } from '../models/weights-file';
+import { cloneConfig, validateConfig, type PlaygroundConfig } from './playground-config';
+
+export const PRESET_FORMAT = 'generative-playground-preset';
+/** The version this code writes and the newest it reads. */
+export const PRESET_VERSION = 1;
+/** Longest preset file read (characters); a preset is about 1.5 KB. */
+export const MAX_PRESET_CHARS = 256 * 1024;
+
+/** A preset file refused as a whole; the message names the problem. */
+export class PresetFileError extends Error {
+  override readonly name = 'PresetFileError';
+  constructor(
+    readonly code: 'too-large' | 'not-json' | 'not-preset' | 'version' | 'malformed',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A preset read from a file: its name, the validated config and what was fixed on the way. */
+export interface LoadedPreset {
+  readonly name: string;
+  readonly config: PlaygroundConfig;
+  readonly problems: string[];
+}
+
+/** The preset file (pretty JSON text) of `config` under `name`. The whole config is written, so it does not depend on defaults. */
+export function presetToJson(name: string, config: PlaygroundConfig): string {
+  return `${JSON.stringify({ format: PRESET_FORMAT, version: PRESET_VERSION, name: cleanName(name, 'preset'), config: cloneConfig(config) }, null, 2)}\n`;
+}
+
+/**
+ * Reads a preset file. Fields the file does not give take `defaults`.
+ * @throws PresetFileError when the text is too long, not JSON, not a preset, of a newer version, or has
+ *   no config object.
+ */
+export function presetFromJson(text: string, defaults: PlaygroundConfig): LoadedPreset {
+  if (typeof text !== 'string') throw new PresetFileError('malformed', 'a preset file is text');
+  if (text.length > MAX_PRESET_CHARS) throw new PresetFileError('too-large', `the file has ${text.length.toLocaleString('en')} characters; a preset has at most ${MAX_PRESET_CHARS.toLocaleString('en')}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new PresetFileError('not-json', `not a JSON file (${String((e as Error).message).slice(0, 80)})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PresetFileError('not-preset', 'not a preset file: the JSON is not an object');
+  const file = raw as Record<string, unknown>;
+  if (file.format !== PRESET_FORMAT) throw new PresetFileError('not-preset', `not a preset file of the Generative Playground (its "format" must be "${PRESET_FORMAT}")`);
+  const version = file.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new PresetFileError('version', '"version" must be a positive integer');
+  if (version > PRESET_VERSION) throw new PresetFileError('version', `the preset is version ${version}, written by a newer Generative Playground; this one reads version ${PRESET_VERSION}`);
+  if (typeof file.config !== 'object' || file.config === null || Array.isArray(file.config)) throw new PresetFileError('malformed', '"config" must be an object of settings');
+  const problems: string[] = [];
+  for (const key of Object.keys(file)) {
+    if (!['format', 'version', 'name', 'config'].includes(key)) problems.push(`unknown entry ${JSON.stringify(key.slice(0, 40))} ignored`);
+  }
+  const config = file.config as Record<string, unknown>;
+  // A preset names custom data but cannot carry its points: fall back on the built-in data set.
+  const data = config.data;
+  let input: unknown = config;
+  if (typeof data === 'object' && data !== null && Object.hasOwn(data, 'source') && (data as Record<string, unknown>).source === 'custom') {
+    const { source: _dropped, ...rest } = data as Record<string, unknown>;
+    input = { ...config, data: rest };
+    problems.push('data.source=custom: a preset cannot carry your own points; using the built-in data set');
+  }
+  const validated = validateConfig(input, defaults);
+  return { name: cleanName(file.name, 'preset'), config: validated.config, problems: [...problems, ...validated.problems] };
+}

@@ -1,0 +1,20 @@
+/**
+ * Building DOM without HTML strings: no markup is ever parsed from a string (no innerHTML), so no text
+ * that came from a link, a file or a user can become markup. Text goes in as text nodes.
+ */
+
+/** Children: elements, or strings that become text nodes. */
+export type Child = Node | string;
+
+/**
+ * A new element: `h('div', { className: 'x', data: { f: 'title' } }, 'text', h('span'))`.
+ * @param props className, title, and data-* attributes (`data: { f: 'x' }` sets data-f="x").
+ */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: { className?: string; title?: string; data?: Record<string, string> } = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  if (props.className !== undefined) el.className = props.className;
+  if (props.title !== undefined) el.title = props.title;
+  for (const [k, v] of Object.entries(props.data ?? {})) el.dataset[k] = v;
+  el.append(...children);
+  return el;
+}
