@@ -5,6 +5,7 @@
  * (onTheme).
  */
 import type { ThemeName } from '../scene/palette';
+import { h } from './dom';
 
 /** What the caption shows. */
 export interface CaptionState {
@@ -28,10 +29,14 @@ export class Presentation {
   private hintTimer = 0;
 
   constructor(overlay: HTMLElement, private readonly onTheme: (theme: ThemeName) => void, private readonly onToggle: (presenting: boolean) => void = () => undefined) {
-    this.root = document.createElement('div');
-    this.root.className = 'caption';
+    this.root = h(
+      'div',
+      { className: 'caption' },
+      h('div', { className: 'caption-title' }),
+      h('div', { className: 'caption-line' }, h('span', { className: 'caption-phase' }), ' ', h('span', { className: 'caption-time' })),
+      h('div', { className: 'caption-formula' }),
+    );
     this.root.hidden = true;
-    this.root.innerHTML = '<div class="caption-title"></div><div class="caption-line"><span class="caption-phase"></span> <span class="caption-time"></span></div><div class="caption-formula"></div>';
     overlay.append(this.root);
     this.hint = document.createElement('div');
     this.hint.className = 'presentation-hint';

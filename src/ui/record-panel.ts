@@ -11,6 +11,7 @@ import { download } from '../app/recorder';
 import { defaultRecordSettings, FORMAT_LABELS, frameSize, RECORD_FPS, RESOLUTION_LABELS, SCREENSHOT_SCALES, type RecordSettings, type ScreenshotScale } from '../record/recording';
 import { parseTimeline, planFrames, TimelineError } from '../record/timeline';
 import type { Presentation } from './presentation';
+import { h } from './dom';
 
 type Notify = (message: string, kind?: 'info' | 'error', seconds?: number) => void;
 
@@ -68,16 +69,16 @@ export class RecordPanel {
     folder.onOpenClose(() => this.placeFrame());
     folder.close();
 
-    this.bar = document.createElement('div');
-    this.bar.className = 'record-progress';
+    this.barText = h('div', { className: 'record-progress-text' });
+    this.barFill = h('div', { className: 'record-progress-fill' });
+    this.stopButton = h('button', { data: { a: 'stop' } }, 'stop & save');
+    const cancel = h('button', { data: { a: 'cancel' } }, 'cancel');
+    this.stopButton.type = cancel.type = 'button';
+    this.bar = h('div', { className: 'record-progress' }, this.barText, h('div', { className: 'record-progress-track' }, this.barFill), h('div', { className: 'record-progress-buttons' }, this.stopButton, cancel));
     this.bar.hidden = true;
-    this.bar.innerHTML = '<div class="record-progress-text"></div><div class="record-progress-track"><div class="record-progress-fill"></div></div><div class="record-progress-buttons"><button type="button" data-a="stop">stop &amp; save</button><button type="button" data-a="cancel">cancel</button></div>';
     overlay.append(this.bar);
-    this.barFill = this.bar.querySelector('.record-progress-fill') as HTMLElement;
-    this.barText = this.bar.querySelector('.record-progress-text') as HTMLElement;
-    this.stopButton = this.bar.querySelector('[data-a="stop"]') as HTMLButtonElement;
     this.stopButton.addEventListener('click', () => recorder.stop());
-    (this.bar.querySelector('[data-a="cancel"]') as HTMLButtonElement).addEventListener('click', () => recorder.cancel());
+    cancel.addEventListener('click', () => recorder.cancel());
     addEventListener('resize', () => this.placeFrame());
     this.refresh();
   }
