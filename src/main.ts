@@ -23,6 +23,7 @@ import { DiffusionSession } from './session/diffusion-session';
 import { GanSession } from './session/gan-session';
 import { createSession, type Session } from './session/create-session';
 import type { DivergenceEvent } from './models/divergence-guard';
+import { sessionNoteStorage, stashRecovery, takeRecovery, watchDeviceLoss } from './app/device-recovery';
 import { DiffusionViews } from './app/diffusion-views';
 import { GanViews, SURFACE_HEIGHT } from './app/gan-views';
 import { createConfigGui } from './ui/config-gui';
@@ -40,7 +41,7 @@ import { setPaletteTheme, THEMES, type ThemeName } from './scene/palette';
 import type { RecordSettings } from './record/recording';
 import { downloadText, fileSlug, isSavedFile, readSavedFile, savedFileMessage, MAX_SAVED_FILE_BYTES } from './app/saved-files';
 import { presetToJson, type LoadedPreset } from './config/preset-file';
-import { adoptWeightsConfig, loadWeights, saveWeights, type ReadWeights } from './session/saved-weights';
+import { adoptWeightsConfig, loadWeights, readWeights, saveWeights, type ReadWeights } from './session/saved-weights';
 
 /** Short sampler names for the HUD title. */
 const SAMPLER_TITLES: Record<SamplerKind, string> = { ancestral: 'ancestral', ddim: 'DDIM', euler: 'PF-ODE Euler', heun: 'PF-ODE Heun', rk4: 'PF-ODE RK4', 'euler-maruyama': 'Euler–Maruyama', langevin: 'annealed Langevin' };
@@ -64,6 +65,9 @@ function hudTitle(config: PlaygroundConfig, session: Session): string {
 }
 
 
+/** How often a copy of the trained weights is read back off the GPU for recovery from a lost device (ms). */
+const WEIGHTS_COPY_EVERY_MS = 5000;
+
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
 const HOLD_SECONDS = 0.6;
 
@@ -86,12 +90,15 @@ async function main(): Promise<void> {
   } catch (e) {
     hud.toast(`${(e as Error).message}; choosing automatically`, 'error');
   }
-  const choice: BackendChoice = await initTfBackend(override);
+  // After a lost GPU the page reloads with a note of the scene (app/device-recovery).
+  const notes = sessionNoteStorage();
+  const recovered = notes === null ? null : takeRecovery(notes, Date.now());
+  const choice: BackendChoice = await initTfBackend(override, recovered?.skip ?? []);
   // A backend that broke while starting (not merely absent) is worth a message: the scene runs slower than it should.
   for (const failure of choice.failed) hud.toast(`tfjs backend ${failure}; running on ${choice.name} instead.`, 'error', 10);
   const rendererParam = params.get('renderer');
   if (rendererParam !== null && rendererParam !== 'webgl') hud.toast(`unknown renderer '${rendererParam.slice(0, 20)}': the only choice is ?renderer=webgl; drawing with the default`, 'error');
-  const forceWebGL = rendererParam === 'webgl';
+  const forceWebGL = rendererParam === 'webgl' || (recovered?.skip.includes('webgpu') ?? false);
   const stage = await Stage.create({ canvas, device: forceWebGL ? null : choice.device, forceWebGL, antialias: !choice.software });
   const shared = choice.device !== null && stage.backendName === 'WebGPU' && !forceWebGL;
   const uploader = new TensorUploader(stage.renderer, shared ? choice.device : null);
@@ -774,6 +781,7 @@ async function main(): Promise<void> {
       t: session.particles.t,
       loss: session.loss,
       config: structuredClone(config),
+      recovered: recovered === null ? null : { reason: recovered.reason, lostBackend: recovered.lostBackend, skip: [...recovered.skip], weights: recovered.weights !== null },
     }),
     /** Records with the Record panel's settings changed by `settings` (tests); resolves with the file's bytes, base64. */
     record: async (settings: Partial<RecordSettings>, hashFrames = true) => {
@@ -796,7 +804,48 @@ async function main(): Promise<void> {
     },
   };
 
+  // A lost GPU takes every tensor and buffer with it: keep a recent copy of the weights off the GPU, and on
+  // a loss write the scene down and reload, so the normal start rebuilds device, renderer and tensors.
+  let weightsCopy: string | null = null;
+  let copying = false;
+  setInterval(() => {
+    if (copying || config.sampling.paused) return;
+    copying = true;
+    saveWeights(session, 'recovery')
+      .then((text) => (weightsCopy = text))
+      .catch(() => undefined)
+      .finally(() => (copying = false));
+  }, WEIGHTS_COPY_EVERY_MS);
+  const stopWatching = watchDeviceLoss(canvas, choice.device, (reason, lost) => {
+    loop.stop();
+    const kept = notes === null
+      ? { weightsKept: false, customKept: false, written: false }
+      : stashRecovery(notes, { hash: location.hash, weights: weightsCopy, custom: config.data.source === 'custom' && customData ? { dim: customData.dim, points: customData.points } : null, lostBackend: lost, reason, at: Date.now() }, recovered);
+    const what = kept.written ? `restarting with the same settings${kept.weightsKept ? ' and the trained weights' : ''}` : 'restarting (the settings are in the link)';
+    hud.toast(`GPU lost: ${reason}. ${what[0].toUpperCase()}${what.slice(1)}…`, 'error', 10);
+    setTimeout(() => location.reload(), 1500);
+  });
+  if (recovered !== null) {
+    if (recovered.custom !== null) {
+      try {
+        useData(pointsFromCoordinates(recovered.custom.points, recovered.custom.dim), 'Your points (kept across the restart)');
+      } catch (e) {
+        hud.toast(`Your points could not be restored: ${(e as Error).message}`, 'error');
+      }
+    }
+    if (recovered.weights !== null) {
+      try {
+        useWeights(readWeights(recovered.weights, defaults), 'the copy kept before the GPU was lost');
+      } catch (e) {
+        hud.toast(savedFileMessage('the weights kept before the GPU was lost', e), 'error');
+      }
+    }
+    const avoided = recovered.skip.length > 0 ? ` ${recovered.skip.join(', ')} was lost twice, so it is skipped now.` : '';
+    hud.toast(`Recovered after ${recovered.reason}: settings${recovered.weights !== null ? ' and trained weights' : ''} restored.${avoided}`, 'info', 10);
+  }
+
   addEventListener('beforeunload', () => {
+    stopWatching();
     loop.dispose();
     session.dispose();
     particleLayer.dispose();

@@ -111,11 +111,15 @@ export function parseBackendOverride(value: string | null): BackendName | null {
 /**
  * Starts the first backend that works, in the order webgpu, webgl, wasm, cpu (from `first` on when
  * given). A GPU backend whose adapter is software (SwiftShader, llvmpipe) is skipped in favour of
- * wasm, which is faster on a CPU, unless it is `first`. Never throws: cpu always works.
+ * wasm, which is faster on a CPU, unless it is `first`. Backends in `avoid` (lost twice in a row, see
+ * app/device-recovery) are skipped. Never throws: cpu always works.
  */
-export async function initTfBackend(first: BackendName | null = null): Promise<BackendChoice> {
-  const order = first === null ? BACKEND_ORDER : BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(first));
+export async function initTfBackend(first: BackendName | null = null, avoid: readonly string[] = []): Promise<BackendChoice> {
+  const fromFirst = first === null ? BACKEND_ORDER : BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(first));
+  // cpu is never avoided: it always works.
+  const order = fromFirst.filter((b) => b === 'cpu' || !avoid.includes(b));
   const skipped: string[] = first === null ? [] : BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(first)).map((b) => `${b}: skipped by ?backend=${first}`);
+  for (const b of fromFirst) if (!order.includes(b)) skipped.push(`${b}: lost twice in a row, skipped`);
   const failed: string[] = [];
   for (const name of order) {
     try {

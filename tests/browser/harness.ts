@@ -74,13 +74,21 @@ export interface Snapshot {
   t: number;
   loss: number;
   config: Record<string, Record<string, unknown>>;
+  /** Set after a restart that recovered from a lost GPU (app/device-recovery). */
+  recovered: { reason: string; lostBackend: string; skip: string[]; weights: boolean } | null;
 }
 
+/** The app's snapshot, or null before it exists or while the page is navigating (a reload). */
 export async function snapshot(page: Page): Promise<Snapshot | null> {
-  return page.evaluate(() => {
-    const p = (window as unknown as { __playground?: { snapshot(): unknown } }).__playground;
-    return p ? (p.snapshot() as never) : null;
-  });
+  try {
+    return await page.evaluate(() => {
+      const p = (window as unknown as { __playground?: { snapshot(): unknown } }).__playground;
+      return p ? (p.snapshot() as never) : null;
+    });
+  } catch (e) {
+    if (/context was destroyed|navigation|Target closed/i.test(String(e))) return null;
+    throw e;
+  }
 }
 
 /** Polls the page's snapshot until `pred` holds. @throws Error naming `what` and the last snapshot after `timeoutMs`. */
