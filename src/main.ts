@@ -3,6 +3,7 @@
  * (drawing) and UI (GUI, HUD). The only file that knows every part; it also disposes them.
  */
 import { Color } from 'three/webgpu';
+import { memory as tfMemory } from '@tensorflow/tfjs';
 import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, effectiveSampler, isAdversarialKind, isRelevant, MODEL_SAMPLERS, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
 import { configFromHash, configToHash } from './config/url-hash';
 import { findPreset, presetConfig, PRESETS } from './config/presets';
@@ -781,6 +782,7 @@ async function main(): Promise<void> {
       t: session.particles.t,
       loss: session.loss,
       config: structuredClone(config),
+      memory: { tensors: tfMemory().numTensors, bytes: tfMemory().numBytes },
       recovered: recovered === null ? null : { reason: recovered.reason, lostBackend: recovered.lostBackend, skip: [...recovered.skip], weights: recovered.weights !== null },
     }),
     /** Records with the Record panel's settings changed by `settings` (tests); resolves with the file's bytes, base64. */

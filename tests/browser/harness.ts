@@ -74,6 +74,8 @@ export interface Snapshot {
   t: number;
   loss: number;
   config: Record<string, Record<string, unknown>>;
+  /** tf.memory() of the page: live tensors and their bytes. */
+  memory: { tensors: number; bytes: number };
   /** Set after a restart that recovered from a lost GPU (app/device-recovery). */
   recovered: { reason: string; lostBackend: string; skip: string[]; weights: boolean } | null;
 }
