@@ -407,3 +407,109 @@ describe('simulation time budget', () => {
     expect(() => new GameLoop({ simulate() {}, trainStep: () => false, render() {} }, { clock, stepsPerSecond: 1, trainBudgetMs: 0, simBudgetMs: 0 })).toThrow(RangeError);
   });
 });
+
+describe('phase times', () => {
+  it('splits the tick into simulate, train and render ms per frame', () => {
+    const clock = new ManualClock(0);
+    const loop = new GameLoop(
+      {
+        simulate: () => clock.advance(5),
+        trainStep: () => {
+          clock.advance(3);
+          return true;
+        },
+        render: () => clock.advance(2),
+      },
+      // 60 steps/s at 50 ms frames: 3 steps a frame (15 ms); training until 15 + 9 >= 22 ms: 3 steps (9 ms).
+      { clock, stepsPerSecond: 60, trainBudgetMs: 22, maxSimStepsPerFrame: 8 },
+    );
+    loop.tick(); // no elapsed time: no simulation, 8 training steps (24 ms), render
+    for (let i = 0; i < 40; i++) {
+      clock.advance(50 - 26);
+      loop.tick();
+    }
+    const s = loop.stats;
+    expect(s.simMs).toBeCloseTo(15, 6);
+    expect(s.trainMs).toBeCloseTo(9, 6);
+    expect(s.renderMs).toBeCloseTo(2, 6);
+    expect(s.frameMs).toBeCloseTo(s.simMs + s.trainMs + s.renderMs, 9);
+  });
+});
+
+describe('amortized budgets', () => {
+  it('holds each phase to its budget on average when one step costs more than the budget', () => {
+    const clock = new ManualClock(0);
+    let sims = 0;
+    let trains = 0;
+    const loop = new GameLoop(
+      {
+        simulate: () => {
+          sims++;
+          clock.advance(25);
+        },
+        trainStep: () => {
+          trains++;
+          clock.advance(20);
+          return true;
+        },
+        render: () => clock.advance(1),
+      },
+      { clock, stepsPerSecond: 250, trainBudgetMs: 10, simBudgetMs: 10, amortize: true },
+    );
+    loop.tick();
+    const simsBefore = sims;
+    const trainsBefore = trains;
+    for (let i = 0; i < 100; i++) {
+      clock.advance(5);
+      loop.tick();
+    }
+    // 10 ms a frame: a 25 ms step every 2.5 frames, a 20 ms step every 2 frames.
+    expect(sims - simsBefore).toBeGreaterThanOrEqual(39);
+    expect(sims - simsBefore).toBeLessThanOrEqual(41);
+    expect(trains - trainsBefore).toBeGreaterThanOrEqual(49);
+    expect(trains - trainsBefore).toBeLessThanOrEqual(51);
+    const s = loop.stats;
+    expect(s.simMs).toBeGreaterThan(9);
+    expect(s.simMs).toBeLessThan(11);
+    expect(s.trainMs).toBeGreaterThan(9);
+    expect(s.trainMs).toBeLessThan(11);
+    expect(s.droppedMs).toBeGreaterThan(0);
+    expect(loop.alpha).toBeGreaterThanOrEqual(0);
+    expect(loop.alpha).toBeLessThan(1);
+  });
+
+  it('skips nothing when steps are cheaper than the budgets', () => {
+    const clock = new ManualClock(0);
+    let sims = 0;
+    const trainsPerFrame: number[] = [];
+    let trains = 0;
+    const loop = new GameLoop(
+      {
+        simulate: () => {
+          sims++;
+          clock.advance(1);
+        },
+        trainStep: () => {
+          trains++;
+          clock.advance(2);
+          return true;
+        },
+        render: () => {
+          trainsPerFrame.push(trains);
+          trains = 0;
+        },
+      },
+      { clock, stepsPerSecond: 60, trainBudgetMs: 8, simBudgetMs: 30, amortize: true },
+    );
+    loop.tick();
+    const start = clock.now();
+    for (let i = 0; i < 60; i++) {
+      clock.advance(16);
+      loop.tick();
+    }
+    expect(loop.stats.droppedMs).toBe(0);
+    expect(sims).toBe(Math.floor(((clock.now() - start) * 60) / 1000 - loop.alpha + 1e-9));
+    // Every frame trains for its 8 ms: four 2 ms steps.
+    expect(trainsPerFrame.every((n) => n === 4)).toBe(true);
+  });
+});
