@@ -113,8 +113,9 @@ async function main(): Promise<void> {
   // The user's own points (a file or a drawing), normalised; used while config.data.source is 'custom'.
   let customData: PointSet | null = null;
   let session: Session = createSession(config, null);
-  // SwiftShader draws an instanced draw one instance at a time (see ParticleLayer's `instanced`).
-  const instanced = !choice.software;
+  // SwiftShader draws an instanced draw one instance at a time (see ParticleLayer's `instanced`); the
+  // GPU-to-GPU copy of a shared device needs the instanced [N, D] layout.
+  const instanced = !choice.software || shared;
   let particleLayer!: ParticleLayer;
   let dataLayer!: ParticleLayer;
 
