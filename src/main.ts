@@ -93,6 +93,7 @@ async function main(): Promise<void> {
     antialias: !choice.software,
     pixelRatio: choice.software ? 1 : undefined,
     directOutput: choice.software,
+    eagerFlush: choice.software,
   });
   const shared = choice.device !== null && stage.backendName === 'WebGPU' && !forceWebGL;
   const uploader = new TensorUploader(stage.renderer, shared ? choice.device : null);

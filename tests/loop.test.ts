@@ -513,3 +513,41 @@ describe('amortized budgets', () => {
     expect(trainsPerFrame.every((n) => n === 4)).toBe(true);
   });
 });
+
+describe('render first', () => {
+  it('draws before simulating and training, with the owed fraction clamped to 1', () => {
+    const clock = new ManualClock(0);
+    const calls: string[] = [];
+    const alphas: number[] = [];
+    const loop = new GameLoop(
+      {
+        simulate: () => {
+          calls.push('sim');
+          clock.advance(4);
+        },
+        trainStep: () => {
+          calls.push('train');
+          clock.advance(3);
+          return true;
+        },
+        render: (alpha) => {
+          calls.push('render');
+          alphas.push(alpha);
+          clock.advance(2);
+        },
+      },
+      { clock, stepsPerSecond: 50, trainBudgetMs: 3, renderFirst: true },
+    );
+    loop.tick(); // no time owed: render (alpha 0), train
+    clock.advance(30); // 1.5 steps owed
+    loop.tick(); // render with alpha 1 (a step is owed), then one step, then training
+    expect(calls).toEqual(['render', 'train', 'render', 'sim', 'train']);
+    expect(alphas[0]).toBe(0);
+    expect(alphas[1]).toBe(1);
+    expect(loop.alpha).toBeCloseTo(0.5 + (5 * 50) / 1000, 9); // 0.5 left + the 5 ms of the first frame's work
+    const s = loop.stats;
+    expect(s.renderMs).toBeCloseTo(2, 9);
+    expect(s.simMs).toBeCloseTo(2, 9); // 0 and 4 ms over two frames
+    expect(s.trainMs).toBeCloseTo(3, 9);
+  });
+});

@@ -269,9 +269,10 @@ export const CPU_PROFILE = {
 /**
  * The loop's settings without a hardware GPU (GameLoop options): budgets held on average (`amortize`),
  * so a reverse step of thousands of particles (tens of ms of wasm) runs every few frames instead of
- * setting the frame rate, and 10 ms of simulation a frame on average.
+ * setting the frame rate, and 10 ms of simulation a frame on average; and the frame is drawn first
+ * (`renderFirst`), so that SwiftShader draws on the other core while the page simulates and trains.
  */
-export const CPU_LOOP = { simBudgetMs: 10, amortize: true } as const;
+export const CPU_LOOP = { simBudgetMs: 10, amortize: true, renderFirst: true } as const;
 
 /** `base` with the fields of `profile` overwritten (a new object). */
 export function withProfile(base: PlaygroundConfig, profile: { [G in ConfigGroup]?: Partial<PlaygroundConfig[G]> }): PlaygroundConfig {

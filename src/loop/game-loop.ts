@@ -31,7 +31,7 @@ export interface LoopHooks {
    * (e.g. GPU still busy). A call that returns false is not counted as a training step.
    */
   trainStep(): boolean;
-  /** Draw. alpha in [0, 1): how far real time is between the previous and the current simulation state (render interpolation). */
+  /** Draw. alpha in [0, 1) (in [0, 1] with renderFirst): how far real time is between the previous and the current simulation state (render interpolation). */
   render(alpha: number): void;
 }
 
@@ -68,6 +68,13 @@ export interface LoopOptions {
    * (alpha) still moves every frame.
    */
   amortize?: boolean;
+  /**
+   * Render at the start of the frame instead of the end (default false): render(alpha) draws the state
+   * the last frame left (alpha = the owed fraction, clamped to 1), then the frame simulates and trains.
+   * The drawing commands then reach the GPU (or a software renderer's threads) before the CPU work,
+   * instead of after it, so the two overlap. What is drawn lags the simulation by one frame.
+   */
+  renderFirst?: boolean;
 }
 
 /** Snapshot of loop statistics. Rates are averaged over about the last second of frames (injected clock). */
@@ -153,6 +160,7 @@ export class GameLoop {
   private readonly maxFrameDeltaMs: number;
   private readonly simBudgetMs: number;
   private readonly amortize: boolean;
+  private readonly renderFirst: boolean;
   /** With amortize: ms each phase may still spend (a budget per frame added, what it spends taken off). */
   private simBalance = 0;
   private trainBalance = 0;
@@ -197,6 +205,7 @@ export class GameLoop {
     if (!(simBudget > 0)) throw new RangeError(`simBudgetMs must be > 0 ms, got ${simBudget}`);
     this.simBudgetMs = simBudget;
     this.amortize = options.amortize ?? false;
+    this.renderFirst = options.renderFirst ?? false;
   }
 
   /** True between start() and stop() (also while hidden, when no frames are scheduled). */
@@ -369,13 +378,23 @@ export class GameLoop {
     if (!(delta > 0)) delta = 0; // first frame, clock went backwards, or NaN
 
     const simBefore = this.simTotal;
-    // 1. Fixed-step simulation.
     if (!this.paused) {
       if (delta > this.maxFrameDeltaMs) {
         this.droppedTotal += delta - this.maxFrameDeltaMs;
         delta = this.maxFrameDeltaMs;
       }
       this.acc += (delta * this.sps) / 1000;
+    }
+    // 0. renderFirst: draw the state as it is (alpha clamped to 1 while steps are owed), so that the
+    //    GPU (or a software renderer's own threads) draws while the CPU simulates and trains.
+    let renderMs = 0;
+    if (this.renderFirst) {
+      hooks.render(Math.min(this.acc, 1));
+      renderMs = this.clock.now() - frameStart;
+    }
+    const simStart = this.renderFirst ? this.clock.now() : frameStart;
+    // 1. Fixed-step simulation.
+    if (!this.paused) {
       let steps = Math.floor(this.acc);
       if (this.amortize) {
         this.simBalance = Math.min(this.simBalance + this.simBudgetMs, this.simBudgetMs);
@@ -397,7 +416,7 @@ export class GameLoop {
         this.acc -= 1;
         this.simTotal++;
         const left = steps - i - 1;
-        if (left > 0 && this.clock.now() - frameStart >= this.simBudgetMs) {
+        if (left > 0 && this.clock.now() - simStart >= this.simBudgetMs) {
           this.acc -= left; // over the frame's simulation budget: drop the rest, keep the fraction
           this.droppedTotal += (left * 1000) / this.sps;
           break;
@@ -406,7 +425,7 @@ export class GameLoop {
     }
 
     const simEnd = this.clock.now();
-    if (this.amortize && this.simTotal > simBefore) this.simBalance -= simEnd - frameStart;
+    if (this.amortize && this.simTotal > simBefore) this.simBalance -= simEnd - simStart;
 
     // 2. Training under the wall-time budget (deadline measured from the frame start; amortized: from
     //    the start of training, for as long as the balance allows).
@@ -414,7 +433,7 @@ export class GameLoop {
     if (this.amortize && this.budgetMs > 0) this.trainBalance = Math.min(this.trainBalance + this.budgetMs, this.budgetMs);
     const trainAllowed = this.amortize ? this.trainBalance > 0 : true;
     if (this.budgetMs > 0 && this.maxTrainSteps > 0 && trainAllowed) {
-      const deadline = this.amortize ? simEnd + this.trainBalance : frameStart + this.budgetMs;
+      const deadline = this.amortize ? simEnd + this.trainBalance : simStart + this.budgetMs;
       do {
         if (!hooks.trainStep()) break;
         trained++;
@@ -425,18 +444,19 @@ export class GameLoop {
 
     // 3. Render with the interpolation factor.
     const trainEnd = this.clock.now();
-    hooks.render(this.acc);
+    if (!this.renderFirst) hooks.render(this.acc);
 
     const end = this.clock.now();
+    if (!this.renderFirst) renderMs = end - trainEnd;
     this.frameTotal++;
     this.record({
       t: frameStart,
       train: trained,
       sim: this.simTotal - simBefore,
       work: Math.max(0, end - frameStart),
-      simMs: Math.max(0, simEnd - frameStart),
+      simMs: Math.max(0, simEnd - simStart),
       trainMs: Math.max(0, trainEnd - simEnd),
-      renderMs: Math.max(0, end - trainEnd),
+      renderMs: Math.max(0, renderMs),
     });
   }
 

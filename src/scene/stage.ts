@@ -52,6 +52,12 @@ export interface StageOptions {
    * happens in sRGB rather than in linear light: one full-screen pass less for a software renderer.
    */
   readonly directOutput?: boolean;
+  /**
+   * Flush the WebGL command buffer after each frame's draw (default false), so that the GPU process starts
+   * drawing at once instead of when the frame's JavaScript task ends: with the loop's renderFirst, a
+   * software renderer then draws while the page simulates and trains.
+   */
+  readonly eagerFlush?: boolean;
 }
 
 /** Renderer, scene, camera and controls. Call dispose(). */
@@ -61,6 +67,7 @@ export class Stage {
   private controls: OrbitControls;
   private grid: LineSegments;
   private view: StageView | null = null;
+  private eagerFlush = false;
 
   private constructor(readonly renderer: WebGPURenderer, readonly canvas: HTMLCanvasElement) {
     this.scene.background = new Color(THEME.background);
@@ -95,6 +102,7 @@ export class Stage {
       );
     }
     const stage = new Stage(renderer, options.canvas);
+    stage.eagerFlush = options.eagerFlush ?? false;
     stage.resize();
     return stage;
   }
@@ -196,6 +204,7 @@ export class Stage {
   render(): void {
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
+    if (this.eagerFlush) (this.renderer.backend as unknown as { gl?: WebGL2RenderingContext }).gl?.flush();
   }
 
   dispose(): void {
