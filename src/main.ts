@@ -2,9 +2,9 @@
  * Wires the playground together: backend -> session (models, particles) -> loop (time) -> stage
  * (drawing) and UI (GUI, HUD). The only file that knows every part; it also disposes them.
  */
-import { Color } from 'three/webgpu';
+import { Color, ColorManagement } from 'three/webgpu';
 import { memory as tfMemory } from '@tensorflow/tfjs';
-import { CONFIG_SCHEMA, CPU_PROFILE, defaultConfig, effectiveSampler, isAdversarialKind, isRelevant, MODEL_SAMPLERS, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
+import { CONFIG_SCHEMA, CPU_LOOP, CPU_PROFILE, defaultConfig, effectiveSampler, isAdversarialKind, isRelevant, MODEL_SAMPLERS, validateConfig, withProfile, type ConfigGroup, type Field, type PlaygroundConfig } from './config/playground-config';
 import { configFromHash, configToHash } from './config/url-hash';
 import { findPreset, presetConfig, PRESETS } from './config/presets';
 import type { PointSet } from './data/datasets';
@@ -100,7 +100,19 @@ async function main(): Promise<void> {
   const rendererParam = params.get('renderer');
   if (rendererParam !== null && rendererParam !== 'webgl') hud.toast(`unknown renderer '${rendererParam.slice(0, 20)}': the only choice is ?renderer=webgl; drawing with the default`, 'error');
   const forceWebGL = rendererParam === 'webgl' || (recovered?.skip.includes('webgpu') ?? false);
-  const stage = await Stage.create({ canvas, device: forceWebGL ? null : choice.device, forceWebGL, antialias: !choice.software });
+  // Software rendering (SwiftShader) pays for every pass and pixel on the CPU: one device pixel per CSS
+  // pixel, and no separate colour-space pass (colours are then given and blended in sRGB, so colour
+  // management is off before any colour is made).
+  if (choice.software) ColorManagement.enabled = false;
+  const stage = await Stage.create({
+    canvas,
+    device: forceWebGL ? null : choice.device,
+    forceWebGL,
+    antialias: !choice.software,
+    pixelRatio: choice.software ? 1 : undefined,
+    directOutput: choice.software,
+    eagerFlush: choice.software,
+  });
   const shared = choice.device !== null && stage.backendName === 'WebGPU' && !forceWebGL;
   const uploader = new TensorUploader(stage.renderer, shared ? choice.device : null);
 
@@ -128,6 +140,9 @@ async function main(): Promise<void> {
   // The user's own points (a file or a drawing), normalised; used while config.data.source is 'custom'.
   let customData: PointSet | null = null;
   let session: Session = createSession(config, null);
+  // SwiftShader draws an instanced draw one instance at a time (see ParticleLayer's `instanced`); the
+  // GPU-to-GPU copy of a shared device needs the instanced [N, D] layout.
+  const instanced = !choice.software || shared;
   let particleLayer!: ParticleLayer;
   let dataLayer!: ParticleLayer;
   // Presentation theme of the stage (the Record > Presentation controls change it).
@@ -148,6 +163,7 @@ async function main(): Promise<void> {
       pointSize: config.view.pointSize,
       additive: THEMES[stageTheme].additive,
       opacity: Math.min(0.9, 0.9 * Math.sqrt(20_000 / p.count) + 0.15),
+      instanced,
     });
     stage.scene.add(particleLayer.object);
     uploader.reset();
@@ -178,7 +194,7 @@ async function main(): Promise<void> {
       dataLayer.dispose();
     }
     const ref = session.reference;
-    dataLayer = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: 0.22 });
+    dataLayer = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: 0.22, instanced });
     dataLayer.setColoring('time', new Color(THEMES[stageTheme].data));
     dataLayer.object.renderOrder = -0.5;
     stage.scene.add(dataLayer.object);
@@ -289,6 +305,7 @@ async function main(): Promise<void> {
       scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy),
       stepsPerSecond: config.sampling.stepsPerSecond,
       trainBudgetMs: config.model.trainBudgetMs,
+      ...(choice.software ? CPU_LOOP : {}),
     },
   );
   /** Everything of a render but the draw: positions, heights and trails to the GPU, styles from the config. */
@@ -779,6 +796,7 @@ async function main(): Promise<void> {
       frames: loop.stats.frames,
       fps: loop.stats.fps,
       frameMs: loop.stats.frameMs,
+      phaseMs: { sim: loop.stats.simMs, train: loop.stats.trainMs, render: loop.stats.renderMs },
       t: session.particles.t,
       loss: session.loss,
       config: structuredClone(config),

@@ -488,3 +488,147 @@ describe('frame-exact stepping (recording)', () => {
     expect(() => loop.renderFrame()).toThrow(/dispose/);
   });
 });
+
+describe('phase times', () => {
+  it('splits the tick into simulate, train and render ms per frame', () => {
+    const clock = new ManualClock(0);
+    const loop = new GameLoop(
+      {
+        simulate: () => clock.advance(5),
+        trainStep: () => {
+          clock.advance(3);
+          return true;
+        },
+        render: () => clock.advance(2),
+      },
+      // 60 steps/s at 50 ms frames: 3 steps a frame (15 ms); training until 15 + 9 >= 22 ms: 3 steps (9 ms).
+      { clock, stepsPerSecond: 60, trainBudgetMs: 22, maxSimStepsPerFrame: 8 },
+    );
+    loop.tick(); // no elapsed time: no simulation, 8 training steps (24 ms), render
+    for (let i = 0; i < 40; i++) {
+      clock.advance(50 - 26);
+      loop.tick();
+    }
+    const s = loop.stats;
+    expect(s.simMs).toBeCloseTo(15, 6);
+    expect(s.trainMs).toBeCloseTo(9, 6);
+    expect(s.renderMs).toBeCloseTo(2, 6);
+    expect(s.frameMs).toBeCloseTo(s.simMs + s.trainMs + s.renderMs, 9);
+  });
+});
+
+describe('amortized budgets', () => {
+  it('holds each phase to its budget on average when one step costs more than the budget', () => {
+    const clock = new ManualClock(0);
+    let sims = 0;
+    let trains = 0;
+    const loop = new GameLoop(
+      {
+        simulate: () => {
+          sims++;
+          clock.advance(25);
+        },
+        trainStep: () => {
+          trains++;
+          clock.advance(20);
+          return true;
+        },
+        render: () => clock.advance(1),
+      },
+      { clock, stepsPerSecond: 250, trainBudgetMs: 10, simBudgetMs: 10, amortize: true },
+    );
+    loop.tick();
+    const simsBefore = sims;
+    const trainsBefore = trains;
+    for (let i = 0; i < 100; i++) {
+      clock.advance(5);
+      loop.tick();
+    }
+    // 10 ms a frame: a 25 ms step every 2.5 frames, a 20 ms step every 2 frames.
+    expect(sims - simsBefore).toBeGreaterThanOrEqual(39);
+    expect(sims - simsBefore).toBeLessThanOrEqual(41);
+    expect(trains - trainsBefore).toBeGreaterThanOrEqual(49);
+    expect(trains - trainsBefore).toBeLessThanOrEqual(51);
+    const s = loop.stats;
+    expect(s.simMs).toBeGreaterThan(9);
+    expect(s.simMs).toBeLessThan(11);
+    expect(s.trainMs).toBeGreaterThan(9);
+    expect(s.trainMs).toBeLessThan(11);
+    expect(s.droppedMs).toBeGreaterThan(0);
+    expect(loop.alpha).toBeGreaterThanOrEqual(0);
+    expect(loop.alpha).toBeLessThan(1);
+  });
+
+  it('skips nothing when steps are cheaper than the budgets', () => {
+    const clock = new ManualClock(0);
+    let sims = 0;
+    const trainsPerFrame: number[] = [];
+    let trains = 0;
+    const loop = new GameLoop(
+      {
+        simulate: () => {
+          sims++;
+          clock.advance(1);
+        },
+        trainStep: () => {
+          trains++;
+          clock.advance(2);
+          return true;
+        },
+        render: () => {
+          trainsPerFrame.push(trains);
+          trains = 0;
+        },
+      },
+      { clock, stepsPerSecond: 60, trainBudgetMs: 8, simBudgetMs: 30, amortize: true },
+    );
+    loop.tick();
+    const start = clock.now();
+    for (let i = 0; i < 60; i++) {
+      clock.advance(16);
+      loop.tick();
+    }
+    expect(loop.stats.droppedMs).toBe(0);
+    expect(sims).toBe(Math.floor(((clock.now() - start) * 60) / 1000 - loop.alpha + 1e-9));
+    // Every frame trains for its 8 ms: four 2 ms steps.
+    expect(trainsPerFrame.every((n) => n === 4)).toBe(true);
+  });
+});
+
+describe('render first', () => {
+  it('draws before simulating and training, with the owed fraction clamped to 1', () => {
+    const clock = new ManualClock(0);
+    const calls: string[] = [];
+    const alphas: number[] = [];
+    const loop = new GameLoop(
+      {
+        simulate: () => {
+          calls.push('sim');
+          clock.advance(4);
+        },
+        trainStep: () => {
+          calls.push('train');
+          clock.advance(3);
+          return true;
+        },
+        render: (alpha) => {
+          calls.push('render');
+          alphas.push(alpha);
+          clock.advance(2);
+        },
+      },
+      { clock, stepsPerSecond: 50, trainBudgetMs: 3, renderFirst: true },
+    );
+    loop.tick(); // no time owed: render (alpha 0), train
+    clock.advance(30); // 1.5 steps owed
+    loop.tick(); // render with alpha 1 (a step is owed), then one step, then training
+    expect(calls).toEqual(['render', 'train', 'render', 'sim', 'train']);
+    expect(alphas[0]).toBe(0);
+    expect(alphas[1]).toBe(1);
+    expect(loop.alpha).toBeCloseTo(0.5 + (5 * 50) / 1000, 9); // 0.5 left + the 5 ms of the first frame's work
+    const s = loop.stats;
+    expect(s.renderMs).toBeCloseTo(2, 9);
+    expect(s.simMs).toBeCloseTo(2, 9); // 0 and 4 ms over two frames
+    expect(s.trainMs).toBeCloseTo(3, 9);
+  });
+});

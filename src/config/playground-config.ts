@@ -271,14 +271,23 @@ export const CONFIG_SCHEMA = {
 } as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };
 
 /**
- * Settings for a machine without a hardware GPU, where the math runs on wasm: fewer particles, a smaller
- * batch, and more of each (slow, software-rendered) frame for training. Applied at start to the fields
- * that the URL does not set.
+ * Settings for a machine without a hardware GPU, where the math runs on wasm: fewer particles and a
+ * smaller batch. Applied at start to the fields that the URL does not set. The training budget is an
+ * average there (see {@link CPU_LOOP}): 10 ms a frame leaves room for about 30 frames a second while one
+ * training step at batch 256 costs 5 to 20 ms of wasm on these CPUs.
  */
 export const CPU_PROFILE = {
   data: { particles: 4_000 },
-  model: { batchSize: 256, trainBudgetMs: 60 },
+  model: { batchSize: 256, trainBudgetMs: 10 },
 } as const satisfies { [G in ConfigGroup]?: Partial<PlaygroundConfig[G]> };
+
+/**
+ * The loop's settings without a hardware GPU (GameLoop options): budgets held on average (`amortize`),
+ * so a reverse step of thousands of particles (tens of ms of wasm) runs every few frames instead of
+ * setting the frame rate, and 10 ms of simulation a frame on average; and the frame is drawn first
+ * (`renderFirst`), so that SwiftShader draws on the other core while the page simulates and trains.
+ */
+export const CPU_LOOP = { simBudgetMs: 10, amortize: true, renderFirst: true } as const;
 
 /** `base` with the fields of `profile` overwritten (a new object). */
 export function withProfile(base: PlaygroundConfig, profile: { [G in ConfigGroup]?: Partial<PlaygroundConfig[G]> }): PlaygroundConfig {

@@ -13,6 +13,10 @@
  *  3. **Render** with `alpha` = the accumulator's fraction in [0, 1), for interpolating between the
  *     previous and the current simulation state.
  *
+ * With `amortize` (software rendering, where one step can cost more than a frame should), the two
+ * budgets hold on average instead of per frame: a phase that overspent skips the next frames until
+ * its balance is positive again (see {@link LoopOptions.amortize}).
+ *
  * Ideas from "Fix Your Timestep" (G. Fiedler) and MainLoop.js; the code is our own. The loop knows no
  * tfjs, three.js or DOM: the clock, the frame scheduler and the hooks are injected.
  */
@@ -27,7 +31,7 @@ export interface LoopHooks {
    * (e.g. GPU still busy). A call that returns false is not counted as a training step.
    */
   trainStep(): boolean;
-  /** Draw. alpha in [0, 1): how far real time is between the previous and the current simulation state (render interpolation). */
+  /** Draw. alpha in [0, 1) (in [0, 1] with renderFirst): how far real time is between the previous and the current simulation state (render interpolation). */
   render(alpha: number): void;
 }
 
@@ -53,6 +57,24 @@ export interface LoopOptions {
    * At least one owed step always runs.
    */
   simBudgetMs?: number;
+  /**
+   * Budgets as averages (default false). A step that costs more than its budget (one reverse step of
+   * 10,000 particles on a CPU: about 25 ms) would otherwise run every frame and set the frame rate. With
+   * this on, each phase keeps a balance: every frame adds its budget (simBudgetMs, trainBudgetMs; the
+   * balance never exceeds one budget), the phase runs only while the balance is positive, and what it
+   * spends is taken off, so an expensive step is paid for by the next frames, which skip that phase.
+   * Over many frames each phase then takes about its budget per frame, and the frame rate follows.
+   * Skipped simulation time is dropped like any other (see droppedMs); the render interpolation
+   * (alpha) still moves every frame.
+   */
+  amortize?: boolean;
+  /**
+   * Render at the start of the frame instead of the end (default false): render(alpha) draws the state
+   * the last frame left (alpha = the owed fraction, clamped to 1), then the frame simulates and trains.
+   * The drawing commands then reach the GPU (or a software renderer's threads) before the CPU work,
+   * instead of after it, so the two overlap. What is drawn lags the simulation by one frame.
+   */
+  renderFirst?: boolean;
 }
 
 /** Snapshot of loop statistics. Rates are averaged over about the last second of frames (injected clock). */
@@ -61,6 +83,12 @@ export interface LoopStats {
   readonly fps: number;
   /** Mean ms spent inside tick() (simulate + train + render) over about the last second. */
   readonly frameMs: number;
+  /** Of {@link frameMs}: mean ms per frame in simulate() calls over about the last second. */
+  readonly simMs: number;
+  /** Of {@link frameMs}: mean ms per frame in trainStep() calls over about the last second. */
+  readonly trainMs: number;
+  /** Of {@link frameMs}: mean ms per frame in render() over about the last second. */
+  readonly renderMs: number;
   /** Training steps per second over about the last second. */
   readonly trainStepsPerSecond: number;
   /** Simulation steps per second actually taken over about the last second (below stepsPerSecond when the machine cannot keep up). */
@@ -101,6 +129,10 @@ interface FrameRecord {
   readonly sim: number;
   /** ms spent inside tick. */
   readonly work: number;
+  /** Of work: ms in simulate(), in trainStep() and in render(). */
+  readonly simMs: number;
+  readonly trainMs: number;
+  readonly renderMs: number;
 }
 
 function checkStepsPerSecond(n: number): number {
@@ -130,6 +162,11 @@ export class GameLoop {
   private readonly maxSimSteps: number;
   private readonly maxFrameDeltaMs: number;
   private readonly simBudgetMs: number;
+  private readonly amortize: boolean;
+  private readonly renderFirst: boolean;
+  /** With amortize: ms each phase may still spend (a budget per frame added, what it spends taken off). */
+  private simBalance = 0;
+  private trainBalance = 0;
   private sps: number;
   private budgetMs: number;
 
@@ -170,6 +207,8 @@ export class GameLoop {
     const simBudget = options.simBudgetMs ?? DEFAULT_SIM_BUDGET_MS;
     if (!(simBudget > 0)) throw new RangeError(`simBudgetMs must be > 0 ms, got ${simBudget}`);
     this.simBudgetMs = simBudget;
+    this.amortize = options.amortize ?? false;
+    this.renderFirst = options.renderFirst ?? false;
   }
 
   /** True between start() and stop() (also while hidden, when no frames are scheduled). */
@@ -343,7 +382,16 @@ export class GameLoop {
     let trainStepsPerSecond = 0;
     let simStepsPerSecond = 0;
     let work = 0;
-    for (const r of w) work += r.work;
+    let simMs = 0;
+    let trainMs = 0;
+    let renderMs = 0;
+    for (const r of w) {
+      work += r.work;
+      simMs += r.simMs;
+      trainMs += r.trainMs;
+      renderMs += r.renderMs;
+    }
+    const n = Math.max(1, w.length);
     if (w.length >= 2) {
       const span = w[w.length - 1].t - w[0].t;
       if (span > 0) {
@@ -360,7 +408,10 @@ export class GameLoop {
     }
     return {
       fps,
-      frameMs: w.length > 0 ? work / w.length : 0,
+      frameMs: work / n,
+      simMs: simMs / n,
+      trainMs: trainMs / n,
+      renderMs: renderMs / n,
       trainStepsPerSecond,
       simStepsPerSecond,
       trainSteps: this.trainTotal,
@@ -385,14 +436,33 @@ export class GameLoop {
     if (!(delta > 0)) delta = 0; // first frame, clock went backwards, or NaN
 
     const simBefore = this.simTotal;
-    // 1. Fixed-step simulation.
     if (!this.paused) {
       if (delta > this.maxFrameDeltaMs) {
         this.droppedTotal += delta - this.maxFrameDeltaMs;
         delta = this.maxFrameDeltaMs;
       }
       this.acc += (delta * this.sps) / 1000;
+    }
+    // 0. renderFirst: draw the state as it is (alpha clamped to 1 while steps are owed), so that the
+    //    GPU (or a software renderer's own threads) draws while the CPU simulates and trains.
+    let renderMs = 0;
+    if (this.renderFirst) {
+      hooks.render(Math.min(this.acc, 1));
+      renderMs = this.clock.now() - frameStart;
+    }
+    const simStart = this.renderFirst ? this.clock.now() : frameStart;
+    // 1. Fixed-step simulation.
+    if (!this.paused) {
       let steps = Math.floor(this.acc);
+      if (this.amortize) {
+        this.simBalance = Math.min(this.simBalance + this.simBudgetMs, this.simBudgetMs);
+        if (this.simBalance <= 0 && steps > 0) {
+          // In debt from an expensive step: this frame's owed steps are dropped (keep the fraction).
+          this.acc -= steps;
+          this.droppedTotal += (steps * 1000) / this.sps;
+          steps = 0;
+        }
+      }
       if (steps > this.maxSimSteps) {
         const drop = steps - this.maxSimSteps;
         this.acc -= drop; // keep the fraction: alpha stays meaningful
@@ -404,7 +474,7 @@ export class GameLoop {
         this.acc -= 1;
         this.simTotal++;
         const left = steps - i - 1;
-        if (left > 0 && this.clock.now() - frameStart >= this.simBudgetMs) {
+        if (left > 0 && this.clock.now() - simStart >= this.simBudgetMs) {
           this.acc -= left; // over the frame's simulation budget: drop the rest, keep the fraction
           this.droppedTotal += (left * 1000) / this.sps;
           break;
@@ -412,23 +482,40 @@ export class GameLoop {
       }
     }
 
-    // 2. Training under the wall-time budget (deadline measured from the frame start).
+    const simEnd = this.clock.now();
+    if (this.amortize && this.simTotal > simBefore) this.simBalance -= simEnd - simStart;
+
+    // 2. Training under the wall-time budget (deadline measured from the frame start; amortized: from
+    //    the start of training, for as long as the balance allows).
     let trained = 0;
-    if (this.budgetMs > 0 && this.maxTrainSteps > 0) {
-      const deadline = frameStart + this.budgetMs;
+    if (this.amortize && this.budgetMs > 0) this.trainBalance = Math.min(this.trainBalance + this.budgetMs, this.budgetMs);
+    const trainAllowed = this.amortize ? this.trainBalance > 0 : true;
+    if (this.budgetMs > 0 && this.maxTrainSteps > 0 && trainAllowed) {
+      const deadline = this.amortize ? simEnd + this.trainBalance : simStart + this.budgetMs;
       do {
         if (!hooks.trainStep()) break;
         trained++;
         this.trainTotal++;
       } while (trained < this.maxTrainSteps && this.clock.now() < deadline);
+      if (this.amortize) this.trainBalance -= this.clock.now() - simEnd;
     }
 
     // 3. Render with the interpolation factor.
-    hooks.render(this.acc);
+    const trainEnd = this.clock.now();
+    if (!this.renderFirst) hooks.render(this.acc);
 
     const end = this.clock.now();
+    if (!this.renderFirst) renderMs = end - trainEnd;
     this.frameTotal++;
-    this.record({ t: frameStart, train: trained, sim: this.simTotal - simBefore, work: Math.max(0, end - frameStart) });
+    this.record({
+      t: frameStart,
+      train: trained,
+      sim: this.simTotal - simBefore,
+      work: Math.max(0, end - frameStart),
+      simMs: Math.max(0, simEnd - simStart),
+      trainMs: Math.max(0, trainEnd - simEnd),
+      renderMs: Math.max(0, renderMs),
+    });
   }
 
   private record(r: FrameRecord): void {
@@ -442,6 +529,8 @@ export class GameLoop {
 
   private resetTiming(): void {
     this.lastTime = null;
+    this.simBalance = 0;
+    this.trainBalance = 0;
     this.window = [];
   }
 

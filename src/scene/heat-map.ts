@@ -5,7 +5,7 @@
  * out so it has no hard square edge. Works on three's WebGPU and
  * WebGL2 backends. It only draws what it is handed (values and their colour range).
  */
-import { DataTexture, LinearFilter, Mesh, MeshBasicNodeMaterial, PlaneGeometry, RGBAFormat, SRGBColorSpace, UnsignedByteType } from 'three/webgpu';
+import { ColorManagement, DataTexture, LinearFilter, Mesh, MeshBasicNodeMaterial, NoColorSpace, PlaneGeometry, RGBAFormat, SRGBColorSpace, UnsignedByteType } from 'three/webgpu';
 import { colormapLut } from './palette';
 
 /** Opacity of the heat map's top values over the background (the particles are drawn above it at full strength). */
@@ -35,7 +35,9 @@ export class HeatMapLayer {
   ) {
     this.pixels = new Uint8Array(n * n * 4);
     this.texture = new DataTexture(this.pixels, n, n, RGBAFormat, UnsignedByteType);
-    this.texture.colorSpace = SRGBColorSpace;
+    // sRGB texels, decoded to linear light when colour management is on; written as they are when it is
+    // off (software rendering draws straight into the canvas in sRGB, see Stage's directOutput).
+    this.texture.colorSpace = ColorManagement.enabled ? SRGBColorSpace : NoColorSpace;
     this.texture.magFilter = LinearFilter;
     this.texture.minFilter = LinearFilter;
     this.texture.generateMipmaps = false;

@@ -89,9 +89,8 @@ export function colormapLut(colormap: (t: number) => string): Uint8Array {
   return lut;
 }
 
-const CRITIC_LOW = new Color('#a8492a');
-const CRITIC_MID = new Color('#161b33');
-const CRITIC_HIGH = new Color('#2e9fd4');
+/** Made on first use, after main.ts has settled colour management (off on software rendering). */
+let critic: readonly [Color, Color, Color] | null = null;
 const scratch = new Color();
 
 /**
@@ -101,5 +100,7 @@ const scratch = new Color();
  */
 export function criticColor(t: number): string {
   const u = Math.min(1, Math.max(0, t));
-  return u < 0.5 ? scratch.lerpColors(CRITIC_LOW, CRITIC_MID, 2 * u).getStyle() : scratch.lerpColors(CRITIC_MID, CRITIC_HIGH, 2 * u - 1).getStyle();
+  critic ??= [new Color('#a8492a'), new Color('#161b33'), new Color('#2e9fd4')];
+  const [low, mid, high] = critic;
+  return u < 0.5 ? scratch.lerpColors(low, mid, 2 * u).getStyle() : scratch.lerpColors(mid, high, 2 * u - 1).getStyle();
 }

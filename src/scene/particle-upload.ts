@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BufferAttribute, WebGPURenderer } from 'three/webgpu';
+import { repeatRows, type ParticleLayer } from './particle-layer';
 
 /** three's GPUBuffer behind an attribute, once three has created it (after the first draw); else null. */
 function threeBufferOf(renderer: WebGPURenderer, attribute: BufferAttribute): GPUBuffer | null {
@@ -59,14 +60,17 @@ export class TensorUploader {
 
   /**
    * Copies each tensor (borrowed; it may be disposed as soon as this returns) into its attribute, whose
-   * array must hold exactly as many floats, if `version` changed. Never blocks; never reads back on the
+   * array must hold as many floats or a whole multiple r of them (each row of `itemSize` values is then
+   * written r times in a row: a {@link ParticleLayer} drawn without instancing), if `version` changed.
+   * Only exact sizes travel GPU-to-GPU. Never blocks; never reads back on the
    * shared-device path. On the readback path at most one readback is in flight; versions that arrive
    * meanwhile are skipped (the next one after it lands is uploaded).
    */
   upload(pairs: readonly (readonly [tf.Tensor, BufferAttribute])[], version: number): void {
     if (version === this.lastVersion) return;
     const targets = this.device ? pairs.map(([, attribute]) => threeBufferOf(this.renderer, attribute)) : [];
-    const fits = targets.length === pairs.length && targets.every((b, i) => b !== null && b.size >= pairs[i][1].array.byteLength);
+    const fits =
+      targets.length === pairs.length && targets.every((b, i) => b !== null && b.size >= pairs[i][1].array.byteLength && pairs[i][0].size === pairs[i][1].array.length);
     if (this.device && fits) {
       const encoder = this.device.createCommandEncoder({ label: 'tfjs -> three' });
       const refs = pairs.map(([tensor], i) => {
@@ -86,15 +90,17 @@ export class TensorUploader {
     this.readbacks++;
     const flat = tf.tidy(() => tf.concat(pairs.map(([tensor]) => tf.reshape(tensor, [-1])), 0));
     const attributes = pairs.map(([, attribute]) => attribute);
+    const sizes = pairs.map(([tensor]) => tensor.size);
     this.inflight = flat
       .data()
       .then((values) => {
         const v = values as Float32Array;
         let offset = 0;
-        for (const a of attributes) {
-          const n = a.array.length;
+        for (const [i, a] of attributes.entries()) {
+          const n = sizes[i];
           if (offset + n > v.length) return;
-          (a.array as Float32Array).set(v.subarray(offset, offset + n));
+          if (a.array.length === n) (a.array as Float32Array).set(v.subarray(offset, offset + n));
+          else repeatRows(v.subarray(offset, offset + n), a.itemSize, a.array.length / n, a.array as Float32Array);
           a.needsUpdate = true;
           offset += n;
         }

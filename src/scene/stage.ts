@@ -15,6 +15,7 @@ import {
   Scene,
   TOUCH,
   Color,
+  LinearSRGBColorSpace,
   Vector3,
   WebGPURenderer,
 } from 'three/webgpu';
@@ -53,6 +54,25 @@ export interface StageOptions {
   readonly forceWebGL: boolean;
   /** MSAA; off on software rendering, where it costs more than it shows. */
   readonly antialias: boolean;
+  /**
+   * Drawing-buffer pixels per CSS pixel, in (0, 2] (default: devicePixelRatio, at most 2). A software
+   * renderer (SwiftShader) pays for every pixel on the CPU, several times a frame: there a lower scale is
+   * the largest single saving, and the browser scales the canvas up to its CSS size.
+   */
+  readonly pixelRatio?: number;
+  /**
+   * Draw straight into the canvas without three's colour-space pass (default false). three renders into
+   * a half-float target and converts it to sRGB in a full-screen pass; with this on (and colour
+   * management off, see {@link Stage.create}) colours are written as they are given, in sRGB, and blending
+   * happens in sRGB rather than in linear light: one full-screen pass less for a software renderer.
+   */
+  readonly directOutput?: boolean;
+  /**
+   * Flush the WebGL command buffer after each frame's draw (default false), so that the GPU process starts
+   * drawing at once instead of when the frame's JavaScript task ends: with the loop's renderFirst, a
+   * software renderer then draws while the page simulates and trains.
+   */
+  readonly eagerFlush?: boolean;
 }
 
 /** Renderer, scene, camera and controls. Call dispose(). */
@@ -67,6 +87,7 @@ export class Stage {
   private fixedSize: { readonly width: number; readonly height: number } | null = null;
   private readonly pixelRatio: number;
   private theme: ThemeName = 'dark';
+  private eagerFlush = false;
 
   private constructor(readonly renderer: WebGPURenderer, readonly canvas: HTMLCanvasElement) {
     this.pixelRatio = renderer.getPixelRatio();
@@ -86,7 +107,10 @@ export class Stage {
     const params: ConstructorParameters<typeof WebGPURenderer>[0] = { canvas: options.canvas, antialias: options.antialias, forceWebGL: options.forceWebGL };
     if (options.device !== null) (params as Record<string, unknown>).device = options.device;
     const renderer = new WebGPURenderer(params);
-    renderer.setPixelRatio(Math.min(window.devicePixelRatio, 2));
+    const ratio = options.pixelRatio ?? Math.min(window.devicePixelRatio, 2);
+    if (!(ratio > 0 && ratio <= 2)) throw new RangeError(`pixelRatio must be in (0, 2], got ${ratio}`);
+    renderer.setPixelRatio(ratio);
+    if (options.directOutput) renderer.outputColorSpace = LinearSRGBColorSpace;
     try {
       await renderer.init();
     } catch (e) {
@@ -99,6 +123,7 @@ export class Stage {
       );
     }
     const stage = new Stage(renderer, options.canvas);
+    stage.eagerFlush = options.eagerFlush ?? false;
     stage.resize();
     return stage;
   }
@@ -263,6 +288,7 @@ export class Stage {
   render(): void {
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
+    if (this.eagerFlush) (this.renderer.backend as unknown as { gl?: WebGL2RenderingContext }).gl?.flush();
   }
 
   dispose(): void {

@@ -71,6 +71,8 @@ export interface Snapshot {
   fps: number;
   /** Mean ms inside the loop's tick (simulate + train + render calls). */
   frameMs: number;
+  /** Mean ms per frame in the loop's phases (simulate, train, render calls) over the last second. */
+  phaseMs?: { sim: number; train: number; render: number };
   t: number;
   loss: number;
   config: Record<string, Record<string, unknown>>;
