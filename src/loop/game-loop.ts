@@ -65,7 +65,8 @@ export interface LoopOptions {
    * spends is taken off, so an expensive step is paid for by the next frames, which skip that phase.
    * Over many frames each phase then takes about its budget per frame, and the frame rate follows.
    * Skipped simulation time is dropped like any other (see droppedMs); the render interpolation
-   * (alpha) still moves every frame.
+   * (alpha) still moves every frame. The debt is capped at {@link AMORTIZE_MAX_DEBT} budgets, so a
+   * one-off slow step (the first one compiles kernels: seconds) costs a few frames, not hundreds.
    */
   amortize?: boolean;
   /**
@@ -105,6 +106,9 @@ export interface LoopStats {
 
 /** Tolerance of {@link GameLoop.advanceExact} when it counts whole owed steps. */
 const EXACT_EPSILON = 1e-9;
+
+/** With amortize: the most a phase can owe, in budgets (frames it may skip after one very slow step). */
+export const AMORTIZE_MAX_DEBT = 4;
 
 /** Default simulation wall-time budget per frame (ms). */
 export const DEFAULT_SIM_BUDGET_MS = 30;
@@ -483,7 +487,7 @@ export class GameLoop {
     }
 
     const simEnd = this.clock.now();
-    if (this.amortize && this.simTotal > simBefore) this.simBalance -= simEnd - simStart;
+    if (this.amortize && this.simTotal > simBefore) this.simBalance = Math.max(this.simBalance - (simEnd - simStart), -AMORTIZE_MAX_DEBT * this.simBudgetMs);
 
     // 2. Training under the wall-time budget (deadline measured from the frame start; amortized: from
     //    the start of training, for as long as the balance allows).
@@ -497,7 +501,7 @@ export class GameLoop {
         trained++;
         this.trainTotal++;
       } while (trained < this.maxTrainSteps && this.clock.now() < deadline);
-      if (this.amortize) this.trainBalance -= this.clock.now() - simEnd;
+      if (this.amortize) this.trainBalance = Math.max(this.trainBalance - (this.clock.now() - simEnd), -AMORTIZE_MAX_DEBT * this.budgetMs);
     }
 
     // 3. Render with the interpolation factor.
