@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const defaults = choice.software ? withProfile(defaultConfig(), CPU_PROFILE) : defaultConfig();
   if (choice.software) {
     const lighter = Object.entries(CPU_PROFILE).flatMap(([, f]) => Object.entries(f).map(([k, v]) => `${k} ${v}`));
-    hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the scene starts lighter (${lighter.join(', ')}).`, 'info', 8);
+    hud.toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the defaults are lighter (${lighter.join(', ')}; a link's settings win).`, 'info', 8);
   }
   /** One message for all that a link or file had wrong (each problem on its own line, the first 12 of them). */
   const reportProblems = (source: string, problems: readonly string[]): void => {
@@ -443,10 +443,17 @@ async function main(): Promise<void> {
     hud.toast(`${what}: ${loaded.set.count.toLocaleString('en')} points (${loaded.set.dim}D), centred and scaled to unit variance. Retraining from scratch.`, 'info', 6);
   };
   // Presets and weights saved as files (JSON): refused as a whole with a message, or applied.
+  /** A preset is a scene from its start: its settings, then fresh weights even where the network's shape did not change. */
+  function startPreset(what: string): void {
+    applyConfig(what);
+    session.resetWeights();
+    attachCharts();
+    hud.toast(`${what}: training from scratch.`);
+  }
   const usePreset = (preset: LoadedPreset, fileName: string): void => {
     reportProblems(fileName, preset.problems);
     for (const g of Object.keys(preset.config) as ConfigGroup[]) Object.assign(config[g], preset.config[g]);
-    applyConfig(`Preset '${preset.name}'`);
+    startPreset(`Preset '${preset.name}'`);
   };
   const useWeights = (read: ReadWeights, fileName: string): void => {
     reportProblems(fileName, read.problems);
@@ -617,7 +624,7 @@ async function main(): Promise<void> {
         const { config: next, problems } = presetConfig(name, defaults);
         reportProblems('Preset', problems);
         for (const g of Object.keys(next) as ConfigGroup[]) Object.assign(config[g], next[g]);
-        applyConfig(`Preset '${findPreset(name)?.label ?? name}'`);
+        startPreset(`Preset '${findPreset(name)?.label ?? name}'`);
       } catch (e) {
         hud.toast((e as Error).message, 'error');
       }

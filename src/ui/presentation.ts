@@ -52,7 +52,8 @@ export class Presentation {
         e.preventDefault();
       }
     };
-    addEventListener('keydown', this.onKey);
+    // Capture phase: the key works even while a GUI control (a checkbox just clicked) has the focus.
+    addEventListener('keydown', this.onKey, { capture: true });
   }
 
   /** Whether presentation mode is on. */
@@ -96,7 +97,7 @@ export class Presentation {
   }
 
   dispose(): void {
-    removeEventListener('keydown', this.onKey);
+    removeEventListener('keydown', this.onKey, { capture: true });
     clearTimeout(this.hintTimer);
     this.root.remove();
     this.hint.remove();
