@@ -4,27 +4,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, defaultConfig, validateConfig, type ModelKind, type PlaygroundConfig } from '../src/config/playground-config';
+import { CONFIG_SCHEMA, type ModelKind, type PlaygroundConfig } from '../src/config/playground-config';
 import { allFinite, DIVERGED_LOSS, DivergenceGuard, type DivergenceEvent } from '../src/models/divergence-guard';
 import { DiffusionSession } from '../src/session/diffusion-session';
 import { GanSession } from '../src/session/gan-session';
+import { settle, smallConfig as small } from './session-helpers';
 
-function smallConfig(kind: ModelKind): PlaygroundConfig {
-  const c = defaultConfig();
-  c.model.kind = kind;
-  c.data.particles = 1000;
-  c.schedule.T = 50;
-  c.model.width = 16;
-  c.model.depth = 1;
-  c.model.batchSize = 64;
-  const { config, problems } = validateConfig(c);
-  expect(problems).toEqual([]);
-  return config;
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
-}
+const smallConfig = (kind: ModelKind): PlaygroundConfig => small({ model: { kind } });
 
 /** Trains (and simulates) until `done()` or `steps` steps, letting the asynchronous loss readbacks land. */
 async function train(s: DiffusionSession | GanSession, steps: number, done: () => boolean = () => false): Promise<void> {

@@ -1,35 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
-import { cloneConfig, defaultConfig, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { cloneConfig, type PlaygroundConfig } from '../src/config/playground-config';
 import { EpsilonNetwork } from '../src/models/epsilon-network';
 import { createRng } from '../src/models/random';
 import { DiffusionSession, diffInvalidation, LOSS_READBACK_EVERY, REFERENCE_POINTS } from '../src/session/diffusion-session';
-
-/** The default scene, shrunk so a session builds and trains in milliseconds (then validated like user input). */
-function smallConfig(overrides: Record<string, Record<string, unknown>> = {}): PlaygroundConfig {
-  const c = defaultConfig();
-  c.data.particles = 1000;
-  c.schedule.T = 50;
-  c.model.width = 16;
-  c.model.depth = 1;
-  c.model.batchSize = 64;
-  const loose = c as unknown as Record<string, Record<string, unknown>>;
-  for (const [g, v] of Object.entries(overrides)) loose[g] = { ...loose[g], ...v };
-  const { config, problems } = validateConfig(c);
-  expect(problems).toEqual([]);
-  return config;
-}
+import { settle, smallConfig } from './session-helpers';
 
 /** A copy of `c` with `edit` applied. */
 function edited(c: PlaygroundConfig, edit: (c: PlaygroundConfig) => void): PlaygroundConfig {
   const out = cloneConfig(c);
   edit(out);
   return out;
-}
-
-/** Lets pending promise chains (the asynchronous loss readback) run to the end. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
 }
 
 const positions = (s: DiffusionSession): Float32Array => s.particles.current.dataSync() as Float32Array;

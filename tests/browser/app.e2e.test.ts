@@ -4,12 +4,8 @@
  * and trains (the step counter advances), on WebGL2 and on software WebGPU with one shared device.
  * Skipped, with a message saying how to enable it, where Chromium is missing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, CHROMIUM_PATH, chromiumAvailable, collectErrors, launchChromium, recordToasts, serveApp, toastLog, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
+import { CHROMIUM_PATH, chromiumAvailable, collectErrors, launchChromium, recordToasts, serveBuiltApp, toastLog, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
 import { brightShare } from './pixels';
 import { PNG } from 'pngjs';
 
@@ -25,19 +21,12 @@ if (!available) {
 const STAGE_REGION = { x: 560, y: 40, width: 400, height: 450 };
 
 describe.skipIf(!available)('the app in headless Chromium', () => {
-  let outDir = '';
-  let server: PreviewServer;
   let url = '';
-
+  let close = async (): Promise<void> => undefined;
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'gp-dist-'));
-    await buildApp(outDir);
-    ({ server, url } = await serveApp(outDir));
+    ({ url, close } = await serveBuiltApp());
   });
-  afterAll(async () => {
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   it('boots on WebGL2 (no WebGPU adapter), draws particles and trains live', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);

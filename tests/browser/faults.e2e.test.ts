@@ -4,30 +4,19 @@
  * plain explanation instead of a stack trace; a lost WebGL context or WebGPU device restarts the page
  * with the same settings and the trained weights.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, chromiumAvailable, collectErrors, launchChromium, serveApp, snapshot, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
+import { chromiumAvailable, collectErrors, launchChromium, serveBuiltApp, snapshot, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
 
 /** No GPU process, no WebGL, no WebGPU: nothing to draw with. */
 const NO_GRAPHICS_FLAGS = ['--disable-gpu', '--disable-webgl', '--disable-3d-apis'];
 
 describe.skipIf(!chromiumAvailable())('faults at start, in headless Chromium', () => {
-  let outDir = '';
-  let server: PreviewServer;
   let url = '';
-
+  let close = async (): Promise<void> => undefined;
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'gp-dist-'));
-    await buildApp(outDir);
-    ({ server, url } = await serveApp(outDir));
+    ({ url, close } = await serveBuiltApp());
   });
-  afterAll(async () => {
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   it('falls through to the cpu backend with a message when the wasm files cannot be loaded, and keeps training', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);

@@ -36,6 +36,28 @@ export async function serveApp(outDir = 'dist'): Promise<{ server: PreviewServer
   return { server, url };
 }
 
+/**
+ * Builds the app into a fresh temporary folder and serves it there (each browser test file's set-up).
+ * @returns the page URL and close(), which stops the server and removes the folder.
+ */
+export async function serveBuiltApp(): Promise<{ url: string; close: () => Promise<void> }> {
+  const outDir = mkdtempSync(join(tmpdir(), 'gp-dist-'));
+  try {
+    await buildApp(outDir);
+    const { server, url } = await serveApp(outDir);
+    return {
+      url,
+      close: async () => {
+        await server.close();
+        rmSync(outDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    rmSync(outDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
 /** A headless Chromium with its own throw-away profile. Call close(). */
 export async function launchChromium(flags: string[], viewport = { width: 1280, height: 720 }): Promise<{ context: BrowserContext; page: Page; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'gp-chromium-'));

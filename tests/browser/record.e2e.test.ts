@@ -6,17 +6,15 @@
  * Skipped where Chromium is missing.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fnv1a, gifDelayMs, type RecordSettings } from '../../src/record/recording';
-import { buildApp, chromiumAvailable, launchChromium, serveApp, WEBGL_FLAGS } from './harness';
+import { chromiumAvailable, launchChromium, serveBuiltApp, WEBGL_FLAGS } from './harness';
 
 interface Recorded {
   base64: string;
@@ -94,18 +92,12 @@ function parseGif(b: Buffer): { width: number; height: number; frames: number; d
 const exact: Partial<RecordSettings> = { mode: 'frame-exact', useTimeline: false, untilStopped: false, trainStepsPerFrame: 1, freshStart: true };
 
 describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
-  let outDir = '';
-  let server: PreviewServer;
   let url = '';
+  let close = async (): Promise<void> => undefined;
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'gp-rec-dist-'));
-    await buildApp(outDir);
-    ({ server, url } = await serveApp(outDir));
+    ({ url, close } = await serveBuiltApp());
   }, 240_000);
-  afterAll(async () => {
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   it('a frame-exact 2 s clip at 30 fps, 1280x720, is 60 frames of H.264 (or VP9), and reproducible', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);

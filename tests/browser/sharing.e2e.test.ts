@@ -4,13 +4,10 @@
  * error, no CSP violation, no dialog, no polluted prototype); a preset and trained weights saved from
  * the GUI open again. Skipped where Chromium is missing (see app.e2e.test.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, chromiumAvailable, launchChromium, serveApp, snapshot, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
+import { chromiumAvailable, launchChromium, serveBuiltApp, snapshot, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
 
 /** Console errors, page errors, dialogs (an alert would mean injected script ran) and CSP violations. */
 async function watch(page: Page): Promise<{ errors: string[]; violations: () => Promise<string[]> }> {
@@ -47,19 +44,12 @@ const openSaved = (page: Page, name: string, text: string | Buffer): Promise<voi
   page.setInputFiles('input.saved-file', { name, mimeType: 'application/json', buffer: typeof text === 'string' ? Buffer.from(text) : text });
 
 describe.skipIf(!chromiumAvailable())('sharing and bad input in headless Chromium', () => {
-  let outDir = '';
-  let server: PreviewServer;
   let url = '';
-
+  let close = async (): Promise<void> => undefined;
   beforeAll(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'gp-dist-'));
-    await buildApp(outDir);
-    ({ server, url } = await serveApp(outDir));
+    ({ url, close } = await serveBuiltApp());
   });
-  afterAll(async () => {
-    await server?.close();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
+  afterAll(() => close());
 
   it('a malicious link and malformed presets: messages, values clamped, the scene keeps running', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);
