@@ -30,7 +30,7 @@ import { GanViews, SURFACE_HEIGHT } from './app/gan-views';
 import { createConfigGui } from './ui/config-gui';
 import { watchFreeArea } from './ui/layout';
 import { Hud } from './ui/hud';
-import { h } from './ui/dom';
+import { h, hiddenFilePicker } from './ui/dom';
 import { SchedulePlots } from './ui/schedule-plots';
 import { TrainingChart } from './ui/training-chart';
 import { chartMetric, METRIC_LABELS, METRIC_POINTS } from './app/metric-tracker';
@@ -485,16 +485,7 @@ async function main(): Promise<void> {
       .then((saved) => (saved.kind === 'preset' ? usePreset(saved.preset, file.name) : useWeights(saved.read, file.name)))
       .catch((e: unknown) => hud.toast(savedFileMessage(file.name, e), 'error'));
   };
-  const savedPicker = document.createElement('input');
-  savedPicker.type = 'file';
-  savedPicker.className = 'saved-file';
-  savedPicker.accept = '.json,application/json';
-  savedPicker.hidden = true;
-  savedPicker.addEventListener('change', () => {
-    const file = savedPicker.files?.[0];
-    if (file) openSaved(file);
-    savedPicker.value = '';
-  });
+  const savedPicker = hiddenFilePicker('saved-file', '.json,application/json', openSaved);
   overlay.append(savedPicker);
   const openFile = (file: File): void => {
     if (file.size <= MAX_SAVED_FILE_BYTES) {
@@ -508,16 +499,7 @@ async function main(): Promise<void> {
       .then((loaded) => useData(loaded, file.name))
       .catch((e: unknown) => hud.toast(e instanceof DataLoadError || e instanceof RangeError ? e.message : `Could not read ${file.name}: ${String(e)}`, 'error'));
   };
-  const filePicker = document.createElement('input');
-  filePicker.type = 'file';
-  filePicker.className = 'data-file';
-  filePicker.accept = '.csv,.tsv,.txt,.png,.jpg,.jpeg,text/csv,image/png,image/jpeg';
-  filePicker.hidden = true;
-  filePicker.addEventListener('change', () => {
-    const file = filePicker.files?.[0];
-    if (file) openFile(file);
-    filePicker.value = '';
-  });
+  const filePicker = hiddenFilePicker('data-file', '.csv,.tsv,.txt,.png,.jpg,.jpeg,text/csv,image/png,image/jpeg', (file) => openFile(file));
   overlay.append(filePicker);
   const dropHint = document.createElement('div');
   dropHint.className = 'drop-hint';

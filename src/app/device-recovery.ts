@@ -58,8 +58,8 @@ export interface StashResult {
  * full, the note is retried without the custom points, then without the weights.
  */
 export function stashRecovery(storage: NoteStorage, note: Omit<RecoveryNote, 'skip'>, previous: RecoveryNote | null): StashResult {
-  const repeated = previous !== null && previous.lostBackend === note.lostBackend && note.at - previous.at < REPEATED_LOSS_MS;
-  const skip = [...new Set([...(previous && note.at - previous.at < REPEATED_LOSS_MS ? previous.skip : []), ...(repeated ? [note.lostBackend] : [])])];
+  const recent = previous !== null && note.at - previous.at < REPEATED_LOSS_MS;
+  const skip = recent ? [...new Set([...previous.skip, ...(previous.lostBackend === note.lostBackend ? [note.lostBackend] : [])])] : [];
   const custom = note.custom !== null && note.custom.points.length <= MAX_CARRIED_COORDINATES ? note.custom : null;
   const attempts: [string | null, RecoveryNote['custom']][] = [
     [note.weights, custom],

@@ -18,3 +18,21 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: { classN
   el.append(...children);
   return el;
 }
+
+/**
+ * A hidden file input: `.click()` it to open the browser's picker; `onFile` gets the chosen file, and
+ * the input is cleared so the same file can be picked again.
+ * @param accept the input's accept list (extensions and MIME types).
+ */
+export function hiddenFilePicker(className: string, accept: string, onFile: (file: File) => void): HTMLInputElement {
+  const input = h('input', { className });
+  input.type = 'file';
+  input.accept = accept;
+  input.hidden = true;
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    if (file) onFile(file);
+    input.value = '';
+  });
+  return input;
+}
