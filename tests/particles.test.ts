@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ancestralStep } from '../src/models/ddpm';
-import { EpsilonNetwork } from '../src/models/epsilon-network';
+import { FieldNetwork } from '../src/models/field-network';
 import { forwardStep } from '../src/models/forward-process';
 import { GaussianNoisePool, SeededGaussianNoise, type NoiseSource } from '../src/models/noise-source';
 import { createRng } from '../src/models/random';
@@ -11,7 +11,7 @@ import { DiffusionParticles, type Phase } from '../src/particles/diffusion-parti
 // A short schedule whose alphaBar_T is small enough to see "noise", big enough to measure.
 const T = 20;
 const schedule = makeSchedule({ kind: 'linear', T, betaStart: 0.01, betaEnd: 0.2 });
-const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(42));
+const net = new FieldNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(42));
 afterAll(() => net.dispose());
 
 /** A small, seeded data cloud [n, 2]. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, effectiveSampler, MODEL_SAMPLERS, type PlaygroundConfig } from '../src/config/playground-config';
 import { sampleDataset, type DatasetName } from '../src/data/datasets';
 import { energyDistance } from '../src/models/metrics';
-import { EpsilonNetwork } from '../src/models/epsilon-network';
+import { FieldNetwork } from '../src/models/field-network';
 import { createRng } from '../src/models/random';
 import { makeSchedule } from '../src/models/schedules';
 import { makeReverseSampler, SAMPLER_KINDS, type SamplerSpec } from '../src/particles/reverse-samplers';
@@ -49,7 +49,7 @@ describe('reverse samplers on a DDPM schedule', () => {
   });
 
   it('every sampler takes finite steps without leaking tensors', () => {
-    const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(1));
+    const net = new FieldNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(1));
     const x = tf.randomNormal([16, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
     const z = tf.randomNormal([16, 2], 0, 1, 'float32', 3) as tf.Tensor2D;
     expect(SAMPLER_KINDS).toEqual(expect.arrayContaining([...MODEL_SAMPLERS.ddpm]));

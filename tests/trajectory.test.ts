@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { EpsilonModel } from '../src/models/epsilon-network';
+import type { FieldModel } from '../src/models/field';
 import { geometricSigmas } from '../src/models/ncsn';
 import { SeededGaussianNoise } from '../src/models/noise-source';
 import { createRng } from '../src/models/random';
@@ -66,7 +66,7 @@ describe('particle trails', () => {
 });
 
 /** A constant field: every particle moves along the same straight line. */
-const constant: EpsilonModel = { dim: 2, predict: (x) => tf.tidy(() => tf.add(tf.zerosLike(x), tf.tensor1d([0.3, -0.4])) as tf.Tensor2D) };
+const constant: FieldModel = { dim: 2, predict: (x) => tf.tidy(() => tf.add(tf.zerosLike(x), tf.tensor1d([0.3, -0.4])) as tf.Tensor2D) };
 
 describe('particles measure the straightness of each reverse pass', () => {
   const schedule = makeSchedule({ kind: 'linear', T: 20, betaStart: 0.01, betaEnd: 0.2 });
@@ -97,7 +97,7 @@ describe('particles measure the straightness of each reverse pass', () => {
     p.setFlow(null);
     // Pure noise steps (a zero score): the path, sampled once per level, is a random walk.
     p.setScore({ sigmas: geometricSigmas(3, 1, 21), reverse: { kind: 'langevin', steps: 1, delta: 1e-2 } });
-    const zero: EpsilonModel = { dim: 2, predict: (x) => tf.zerosLike(x) };
+    const zero: FieldModel = { dim: 2, predict: (x) => tf.zerosLike(x) };
     for (let i = 0; i < 21; i++) p.step('reverse', zero, 'beta');
     const wander = p.takeStraightness() as tf.Scalar;
     expect(wander.dataSync()[0]).toBeLessThan(0.5);

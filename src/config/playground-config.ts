@@ -8,8 +8,7 @@
 import type { DatasetName } from '../data/datasets';
 import { DATASET_NAMES, datasetInfo } from '../data/datasets';
 import type { PosteriorVariance } from '../models/ddpm';
-import type { Activation } from '../models/epsilon-network';
-import { ACTIVATIONS } from '../models/epsilon-network';
+import { ACTIVATIONS, type Activation } from '../models/mlp';
 import type { ScheduleKind } from '../models/schedules';
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';

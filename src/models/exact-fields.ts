@@ -14,7 +14,7 @@
  * These let a user separate solver error (exact field) from learning error (learned field).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpsilonModel } from './epsilon-network';
+import type { FieldModel } from './field';
 import type { GaussianPath } from './gaussian-path';
 import type { NoiseSchedule } from './schedules';
 
@@ -210,12 +210,12 @@ export function exactVelocity(path: GaussianPath, denoiser: ExactDenoiser): (x: 
 }
 
 /**
- * The exact epsilon of a DDPM schedule's noised data, as an {@link EpsilonModel}: at relative time
+ * The exact epsilon of a DDPM schedule's noised data, as an {@link FieldModel}: at relative time
  * tau (t = tau T, alphaBar interpolated linearly between steps), epsilon = (x - a D) / s with
  * a = sqrt(alphaBar_t), s = sqrt(1 - alphaBar_t) and D the exact denoiser. Swapping it for the network
  * separates solver error from learning error. Does not own the denoiser.
  */
-export class ExactEpsilon implements EpsilonModel {
+export class ExactEpsilon implements FieldModel {
   readonly dim: number;
 
   constructor(private readonly denoiser: ExactDenoiser, private readonly schedule: NoiseSchedule) {

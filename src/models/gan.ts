@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DenseNetwork, type LayerGain } from './dense-network';
-import type { MlpSpec } from './epsilon-network';
+import type { MlpSpec } from './mlp';
 import { TunableAdam } from './live-trainer';
 import type { Rng } from './random';
 

@@ -9,7 +9,7 @@
  * counted by {@link countEvaluations}, and the straightness of the sampling paths
  * ({@link pathStraightness} on the CPU; {@link StraightnessMeter} on the GPU while a pass runs).
  */
-import type { EpsilonModel } from './epsilon-network';
+import type { FieldModel } from './field';
 import { otPermutation } from './flow-matching';
 import { createRng, type Rng } from './random';
 
@@ -316,7 +316,7 @@ export function modeCoverage(samples: Float32Array, dim: number, modes: MixtureM
 }
 
 /** A field wrapped by {@link countEvaluations}. */
-export interface CountedModel extends EpsilonModel {
+export interface CountedModel extends FieldModel {
   /** Calls of predict so far (network / field evaluations on a whole batch each). */
   readonly evaluations: number;
   /** Sets the count back to 0. */
@@ -328,7 +328,7 @@ export interface CountedModel extends EpsilonModel {
  * predict(x, tau) on a batch counts 1 (the usual NFE of a solver: the network runs once per evaluation
  * point, however many particles the batch has).
  */
-export function countEvaluations(model: EpsilonModel): CountedModel {
+export function countEvaluations(model: FieldModel): CountedModel {
   let evaluations = 0;
   return {
     dim: model.dim,

@@ -13,7 +13,7 @@
  * annealed Langevin on the L levels and the VE reverse SDE / probability-flow ODE in continuous time.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpsilonNetwork } from './epsilon-network';
+import type { FieldNetwork } from './field-network';
 import { LiveTrainer, type RegressionBatch, type TrainingSpec } from './live-trainer';
 import type { Rng } from './random';
 
@@ -45,7 +45,7 @@ export function sigmaAtTau(sigmaMax: number, sigmaMin: number, tau: number): num
  * s_theta(x, sigma_i) = net(x, tau_i) / sigma_i, [N, D]; caller owns the result.
  * @param level 0-based index into `sigmas`.
  */
-export function ncsnScore(net: EpsilonNetwork, sigmas: Float64Array, level: number, x: tf.Tensor2D): tf.Tensor2D {
+export function ncsnScore(net: FieldNetwork, sigmas: Float64Array, level: number, x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.div(net.predict(x, levelTau(level, sigmas.length)), sigmas[level]) as tf.Tensor2D);
 }
 
@@ -63,7 +63,7 @@ export function annealedStepSize(sigmas: Float64Array, level: number, epsilon: n
  */
 export class NcsnTrainer extends LiveTrainer {
   /** @throws RangeError on invalid settings, data or fewer than 2 levels. */
-  constructor(net: EpsilonNetwork, readonly sigmas: Float64Array, data: Float32Array, rng: Rng, spec: TrainingSpec) {
+  constructor(net: FieldNetwork, readonly sigmas: Float64Array, data: Float32Array, rng: Rng, spec: TrainingSpec) {
     super(net, data, rng, spec);
     if (sigmas.length < 2) throw new RangeError('NCSN needs at least 2 noise levels');
   }

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ancestralStep, type PosteriorVariance } from '../models/ddpm';
-import type { EpsilonModel } from '../models/epsilon-network';
+import type { FieldModel } from '../models/field';
 import { forwardStep } from '../models/forward-process';
 import type { NoiseSource } from '../models/noise-source';
 import { odeStep, type OdeMethod } from '../models/ode-solvers';
@@ -204,7 +204,7 @@ export class DiffusionParticles {
    * with the live model, or one step of rest at an end. At t = T the forward phase restarts from the
    * data, the loop turns around; at t = 0 the reverse phase restarts from fresh noise, the loop turns around.
    */
-  step(phase: Phase, net: EpsilonModel, variance: PosteriorVariance): void {
+  step(phase: Phase, net: FieldModel, variance: PosteriorVariance): void {
     if (this.disposed) throw new Error('DiffusionParticles used after dispose()');
     if (this.motion !== 'hold') {
       if (phase === 'forward') this.motion = 'forward';
@@ -246,7 +246,7 @@ export class DiffusionParticles {
     this.resting = false;
   }
 
-  private stepMotion(net: EpsilonModel, variance: PosteriorVariance): void {
+  private stepMotion(net: FieldModel, variance: PosteriorVariance): void {
     // A reverse pass is measured from x_T to the data; anything else in between drops the measure.
     if (this.motion !== 'reverse') this.meter.cancel();
     else if (this.t === this.T && !this.meter.active) this.meter.begin(this.cur);
@@ -257,7 +257,7 @@ export class DiffusionParticles {
     }
   }
 
-  private stepProcess(net: EpsilonModel, variance: PosteriorVariance): void {
+  private stepProcess(net: FieldModel, variance: PosteriorVariance): void {
     if (this.flow !== null) return this.stepFlow(net, this.flow);
     if (this.score !== null) return this.stepScore(net, this.score);
     if (this.motion === 'forward' && this.t < this.schedule.T) {
@@ -287,7 +287,7 @@ export class DiffusionParticles {
    * with x_0 the positions at the start of the pass and x_1 fresh noise; reverse one ODE step of the
    * learned velocity from k/K to (k-1)/K.
    */
-  private stepFlow(net: EpsilonModel, flow: FlowProcess): void {
+  private stepFlow(net: FieldModel, flow: FlowProcess): void {
     const K = flow.steps;
     if (this.motion === 'forward' && this.t < K) {
       if (this.flowEnds === null) {
@@ -309,7 +309,7 @@ export class DiffusionParticles {
   }
 
   /** One grid step of the score model's process (see {@link ScoreProcess}). */
-  private stepScore(net: EpsilonModel, proc: ScoreProcess): void {
+  private stepScore(net: FieldModel, proc: ScoreProcess): void {
     const L = proc.sigmas.length;
     // Ascending scale of grid step k (k = 0 is the data): s_k = sigmas[L - k].
     const scaleAt = (k: number): number => (k === 0 ? 0 : proc.sigmas[L - k]);
@@ -326,7 +326,7 @@ export class DiffusionParticles {
   }
 
   /** x at level index `level` (of the descending sigmas) -> x at level + 1, by the process's rule. */
-  private scoreReverseStep(net: EpsilonModel, proc: ScoreProcess, level: number): tf.Tensor2D {
+  private scoreReverseStep(net: FieldModel, proc: ScoreProcess, level: number): tf.Tensor2D {
     const L = proc.sigmas.length;
     const rule = proc.reverse;
     if (rule.kind === 'langevin') {
@@ -416,13 +416,13 @@ export class DiffusionParticles {
  * The score model's score at level coordinate tau in [0, 1]: net(x, tau) / sigma(tau), with
  * sigma(tau) = sigmas[0] (sigmas[L - 1] / sigmas[0])^tau (ncsn.sigmaAtTau). [N, D], owned by the caller.
  */
-function veScore(net: EpsilonModel, proc: ScoreProcess, tau: number, x: tf.Tensor2D): tf.Tensor2D {
+function veScore(net: FieldModel, proc: ScoreProcess, tau: number, x: tf.Tensor2D): tf.Tensor2D {
   const sigma = sigmaAtTau(proc.sigmas[0], proc.sigmas[proc.sigmas.length - 1], tau);
   return tf.tidy(() => tf.div(net.predict(x, tau), sigma) as tf.Tensor2D);
 }
 
 /** Tweedie's denoising at the smallest level: E[x_0 | x] = x + s^2 grad log p_s(x) (Efron 2011; seed §4). */
-function tweedie(net: EpsilonModel, proc: ScoreProcess, x: tf.Tensor2D): tf.Tensor2D {
+function tweedie(net: FieldModel, proc: ScoreProcess, x: tf.Tensor2D): tf.Tensor2D {
   const s = proc.sigmas[proc.sigmas.length - 1];
   return tf.tidy(() => tf.add(x, tf.mul(veScore(net, proc, 1, x), s * s)) as tf.Tensor2D);
 }

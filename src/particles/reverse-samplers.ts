@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ancestralStep, type PosteriorVariance } from '../models/ddpm';
-import type { EpsilonModel } from '../models/epsilon-network';
+import type { FieldModel } from '../models/field';
 import { convertField, vpPath } from '../models/gaussian-path';
 import { EVALS_PER_STEP, odeStep, type OdeMethod } from '../models/ode-solvers';
 import { ddimStep, ddimTimesteps, reverseSdeStep } from '../models/samplers';
@@ -41,7 +41,7 @@ export interface ReverseSampler {
   /** Whether step(t) uses fresh noise z. */
   needsNoise(t: number): boolean;
   /** x_t -> x_next, [N, D]; caller owns the result. */
-  step(net: EpsilonModel, x: tf.Tensor2D, t: number, next: number, z: tf.Tensor2D | null): tf.Tensor2D;
+  step(net: FieldModel, x: tf.Tensor2D, t: number, next: number, z: tf.Tensor2D | null): tf.Tensor2D;
   /** Network evaluations for one pass from T to 0. */
   readonly nfe: number;
 }
@@ -67,7 +67,7 @@ export function makeReverseSampler(spec: SamplerSpec, schedule: NoiseSchedule): 
   for (let i = 0; i + 1 < grid.length; i++) nextOf.set(grid[i], grid[i + 1]);
   /** The grid point below t (t itself may be off the grid after a phase switch). */
   const next = (t: number): number => nextOf.get(t) ?? grid.find((g) => g < t) ?? 0;
-  const ddimToZero = (net: EpsilonModel, x: tf.Tensor2D, t: number): tf.Tensor2D =>
+  const ddimToZero = (net: FieldModel, x: tf.Tensor2D, t: number): tf.Tensor2D =>
     tf.tidy(() => ddimStep(x, net.predict(x, t / T), t, 0, schedule, 0, null));
   if (spec.kind === 'ddim') {
     if (!(spec.eta >= 0 && spec.eta <= 1)) throw new RangeError(`eta must be in [0, 1], got ${spec.eta}`);
@@ -97,7 +97,7 @@ export function makeReverseSampler(spec: SamplerSpec, schedule: NoiseSchedule): 
   }
   const method: OdeMethod = spec.kind;
   // Probability-flow ODE velocity from the epsilon-network (seed §5.1), in continuous time tau = t / T.
-  const velocity = (net: EpsilonModel) => (x: tf.Tensor2D, tau: number) => tf.tidy(() => convertField(path, x, tau, net.predict(x, tau), 'epsilon', 'velocity'));
+  const velocity = (net: FieldModel) => (x: tf.Tensor2D, tau: number) => tf.tidy(() => convertField(path, x, tau, net.predict(x, tau), 'epsilon', 'velocity'));
   return {
     nfe: (grid.length - 2) * EVALS_PER_STEP[method] + 1,
     next,

@@ -13,11 +13,11 @@ import { geometricSigmas, NcsnTrainer, sigmaAtTau } from '../models/ncsn';
 import * as tf from '@tensorflow/tfjs';
 import { allFinite, DivergenceGuard, type DivergenceEvent } from '../models/divergence-guard';
 import { EVALS_PER_STEP, integrate, type OdeMethod } from '../models/ode-solvers';
-import type { EpsilonModel } from '../models/epsilon-network';
+import type { FieldModel } from '../models/field';
 import type { SamplerKind } from '../particles/reverse-samplers';
 import { linearFlowPath, vePath, vpPath, type GaussianPath } from '../models/gaussian-path';
 import { DdpmTrainer } from '../models/ddpm';
-import { EpsilonNetwork } from '../models/epsilon-network';
+import { FieldNetwork } from '../models/field-network';
 import { GaussianNoisePool } from '../models/noise-source';
 import { createRng, type Rng } from '../models/random';
 import { makeSchedule, type NoiseSchedule } from '../models/schedules';
@@ -84,7 +84,7 @@ export class DiffusionSession {
   readonly family = 'diffusion' as const;
   config: PlaygroundConfig;
   schedule!: NoiseSchedule;
-  net!: EpsilonNetwork;
+  net!: FieldNetwork;
   trainer!: DdpmTrainer | FlowMatchingTrainer | NcsnTrainer;
   /** Noise levels of the score model, descending (empty for the other models). */
   sigmas: Float64Array = new Float64Array(0);
@@ -212,7 +212,7 @@ export class DiffusionSession {
   }
 
   /** The model's field in its own parametrisation (epsilon, sigma times the score, or velocity): the network's EMA copy, or the exact one. */
-  private modelField(source: 'learned' | 'exact'): EpsilonModel {
+  private modelField(source: 'learned' | 'exact'): FieldModel {
     if (source === 'learned') return this.trainer.samplingNet;
     const kind = this.config.model.kind;
     return kind === 'flow' ? this.exactVelocity : kind === 'score' ? this.exactScore : this.exactEpsilon;
@@ -487,9 +487,9 @@ export class DiffusionSession {
   /** The exact epsilon of the data on the current schedule (the oracle field). */
   exactEpsilon!: ExactEpsilon;
   /** The exact velocity of the data on flow matching's straight path (the oracle of the flow model). */
-  exactVelocity!: EpsilonModel;
+  exactVelocity!: FieldModel;
   /** sigma times the exact score of the data noised at the score model's level tau (its network's output). */
-  exactScore!: EpsilonModel;
+  exactScore!: FieldModel;
 
   private buildModel(): void {
     const { schedule, model, data } = this.config;
@@ -511,14 +511,14 @@ export class DiffusionSession {
     const rng = createRng(data.seed ^ 0x5eed);
     this.sigmas = model.kind === 'score' ? geometricSigmas(schedule.sigmaMax, schedule.sigmaMin, schedule.levels) : new Float64Array(0);
     if (model.kind === 'score') {
-      this.net = new EpsilonNetwork(this.dim, { ...model, timeScale: 50 }, rng.fork());
+      this.net = new FieldNetwork(this.dim, { ...model, timeScale: 50 }, rng.fork());
       this.trainer = new NcsnTrainer(this.net, this.sigmas, this.trainingData, rng.fork(), model);
     } else if (model.kind === 'flow') {
       // A continuous-time model: a smoother time embedding (see MlpSpec.timeScale).
-      this.net = new EpsilonNetwork(this.dim, { ...model, timeScale: 50 }, rng.fork());
+      this.net = new FieldNetwork(this.dim, { ...model, timeScale: 50 }, rng.fork());
       this.trainer = new FlowMatchingTrainer(this.net, this.trainingData, rng.fork(), model, model.coupling);
     } else {
-      this.net = new EpsilonNetwork(this.dim, model, rng.fork());
+      this.net = new FieldNetwork(this.dim, model, rng.fork());
       this.trainer = new DdpmTrainer(this.net, this.schedule, this.trainingData, rng.fork(), model);
     }
   }

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { HeatMap, ModelKind } from '../config/playground-config';
-import type { EpsilonModel } from '../models/epsilon-network';
+import type { FieldModel } from '../models/field';
 import type { ExactDenoiser } from '../models/exact-fields';
 import { convertField, linearFlowPath, vePath } from '../models/gaussian-path';
 import type { NoiseSchedule } from '../models/schedules';
@@ -73,7 +73,7 @@ export function fieldTime(kind: ModelKind, tau: number, schedule: NoiseSchedule,
  * sigma times the score), or minus the velocity (flow matching: the direction of the reverse motion).
  * Caller owns the result.
  */
-export function arrowField(model: EpsilonModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
+export function arrowField(model: FieldModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
   return tf.tidy(() => {
     const out = model.predict(x, time.modelTau);
     if (time.kind === 'flow') return tf.neg(out);
@@ -86,7 +86,7 @@ export function arrowField(model: EpsilonModel, x: tf.Tensor2D, time: FieldTime)
  * straight path (convertField, evaluated at t clamped to [1e-3, 1 - 1e-3] where the conversion is
  * defined). Caller owns the result.
  */
-export function scoreField(model: EpsilonModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
+export function scoreField(model: FieldModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
   if (time.kind !== 'flow') return arrowField(model, x, time);
   return tf.tidy(() => {
     const t = Math.min(1 - 1e-3, Math.max(1e-3, time.modelTau));
@@ -97,11 +97,11 @@ export function scoreField(model: EpsilonModel, x: tf.Tensor2D, time: FieldTime)
 /** The fields a heat map reads (the session's; tests may pass others). */
 export interface HeatFields {
   /** The field the particles use (learned or exact, per `sampling.field`), in the model's parametrisation. */
-  readonly inUse: EpsilonModel;
+  readonly inUse: FieldModel;
   /** The network's field (its EMA weights). */
-  readonly learned: EpsilonModel;
+  readonly learned: FieldModel;
   /** The exact field of the data in the same parametrisation. */
-  readonly exact: EpsilonModel;
+  readonly exact: FieldModel;
   /** The exact noised data law (for log p_t). */
   readonly density: ExactDenoiser;
 }
