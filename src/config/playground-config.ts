@@ -13,15 +13,11 @@ import type { ScheduleKind } from '../models/schedules';
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';
 import type { Phase } from '../particles/diffusion-particles';
-import { SAMPLER_KINDS, type SamplerKind } from '../particles/reverse-samplers';
+import { isAdversarialKind, MODEL_KIND, MODEL_KINDS, SAMPLER_KINDS, SAMPLER_NAMES, samplerOf, type ModelKind, type SamplerKind } from '../models/kinds';
 
 export type { Phase };
-/**
- * Which generative model the scene trains: DDPM (seed §4), the NCSN score model (seed §4), flow matching
- * (seed §5.2), or one of the adversarial games of seed §3: GAN, WGAN (weight clipping), WGAN-GP.
- */
-export type ModelKind = 'ddpm' | 'score' | 'flow' | 'gan' | 'wgan' | 'wgan-gp';
-export const MODEL_KINDS: readonly ModelKind[] = ['ddpm', 'score', 'flow', 'gan', 'wgan', 'wgan-gp'];
+export type { ModelKind };
+export { isAdversarialKind, MODEL_KINDS };
 /** The quality metric the training chart follows (samples against the data; models/metrics), or the straightness of reverse passes. */
 export type ChartMetric = 'energy-distance' | 'sliced-w1' | 'mmd' | 'w1' | 'mode-coverage' | 'straightness' | 'off';
 export const CHART_METRICS: readonly ChartMetric[] = ['energy-distance', 'sliced-w1', 'mmd', 'w1', 'mode-coverage', 'straightness', 'off'];
@@ -75,24 +71,14 @@ export interface PlaygroundConfig {
 
 export type ConfigGroup = keyof PlaygroundConfig;
 
-/**
- * The samplers each model can use, its default first: DDPM ancestral, DDIM, the VP probability-flow ODE
- * and reverse SDE; the score model's annealed Langevin and the VE probability-flow ODE and reverse SDE;
- * flow matching's ODE solvers.
- */
-export const MODEL_SAMPLERS: Record<ModelKind, readonly SamplerKind[]> = {
-  ddpm: ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama'],
-  score: ['langevin', 'euler', 'heun', 'rk4', 'euler-maruyama'],
-  flow: ['rk4', 'heun', 'euler'],
-  gan: [],
-  wgan: [],
-  'wgan-gp': [],
-};
+/** The samplers each model can use, its default first (from the registry, models/kinds). */
+export const MODEL_SAMPLERS: Readonly<Record<ModelKind, readonly SamplerKind[]>> = Object.fromEntries(MODEL_KINDS.map((k) => [k, MODEL_KIND[k].samplers])) as Record<ModelKind, readonly SamplerKind[]>;
 
-/** Whether a model kind is one of the adversarial games (GAN, WGAN, WGAN-GP) rather than a diffusion-family model. */
-export function isAdversarialKind(kind: ModelKind): kind is 'gan' | 'wgan' | 'wgan-gp' {
-  return kind === 'gan' || kind === 'wgan' || kind === 'wgan-gp';
-}
+/** Menu labels of the model kinds and the samplers (value -> label), from the registry. */
+export const KIND_LABELS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(MODEL_KINDS.map((k) => [k, MODEL_KIND[k].label])),
+  ...Object.fromEntries(SAMPLER_KINDS.map((k) => [k, SAMPLER_NAMES[k].label])),
+};
 
 /** Settings only some models read (the GUI hides the others). */
 const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
@@ -154,12 +140,8 @@ export function isRelevant(group: ConfigGroup, key: string, config: PlaygroundCo
   return ONLY_FOR[`${group}.${key}`]?.(config) ?? true;
 }
 
-/** The sampler a scene actually uses: the configured one if its model has it, else the model's default. */
-export function effectiveSampler(config: PlaygroundConfig): SamplerKind {
-  const allowed = MODEL_SAMPLERS[config.model.kind];
-  if (allowed.length === 0) return config.sampling.sampler; // a GAN does not sample by a solver
-  return allowed.includes(config.sampling.sampler) ? config.sampling.sampler : allowed[0];
-}
+/** The sampler a scene actually uses: the configured one if its model has it, else the model's default (models/kinds.samplerOf). */
+export const effectiveSampler: (config: PlaygroundConfig) => SamplerKind = samplerOf;
 
 /**
  * What a change invalidates, from most to least costly:
@@ -171,7 +153,6 @@ export type Invalidates = 'data' | 'model' | 'particles' | 'training' | 'live';
 interface FieldBase {
   readonly label: string;
   readonly invalidates: Invalidates;
-  readonly help?: string;
 }
 /** A numeric field; `log` asks the GUI for a logarithmic slider. */
 export interface NumberField extends FieldBase {

@@ -6,7 +6,7 @@
  * (particles, model, data) apply when the slider is released, so dragging never stalls the page.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { CONFIG_SCHEMA, type ChoiceField, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
+import { CONFIG_SCHEMA, KIND_LABELS, type ChoiceField, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
 import { DATASETS } from '../data/datasets';
 
 const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Schedule', model: 'Model', gan: 'GAN game', sampling: 'Sampling', view: 'View' };
@@ -14,15 +14,10 @@ const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Sch
 /** Display names for choice options (value -> label). */
 const OPTION_LABELS: Record<string, string> = {
   ...Object.fromEntries(DATASETS.map((d) => [d.name, d.label])),
+  ...KIND_LABELS,
   beta: 'beta_t',
   betaTilde: 'betaTilde_t (posterior)',
   time: 'time t',
-  ddpm: 'DDPM (diffusion)',
-  score: 'score model (NCSN)',
-  flow: 'flow matching',
-  gan: 'GAN',
-  wgan: 'WGAN (weight clipping)',
-  'wgan-gp': 'WGAN-GP (gradient penalty)',
   minimax: 'minimax log(1 - D(G(z)))',
   'non-saturating': 'non-saturating -log D(G(z))',
   'heat-map': 'heat map',
@@ -32,13 +27,6 @@ const OPTION_LABELS: Record<string, string> = {
   'minibatch-ot': 'minibatch optimal transport',
   learned: 'learned (the network)',
   exact: 'exact (oracle of the data)',
-  ancestral: 'DDPM ancestral (T steps)',
-  ddim: 'DDIM',
-  euler: 'ODE Euler',
-  heun: 'ODE Heun',
-  rk4: 'ODE RK4 (classic)',
-  'euler-maruyama': 'reverse SDE (Euler–Maruyama)',
-  langevin: 'annealed Langevin (score model)',
   cluster: 'data cluster',
   off: 'off',
   arrows: 'arrows',
