@@ -29,7 +29,7 @@ const read = (x: tf.Tensor): number[] => {
 };
 
 /** The exact field of a session in its model's parametrisation (what the particles use with field = exact). */
-const exactOf = (s: DiffusionSession): FieldModel => (s.config.model.kind === 'flow' ? s.exactVelocity : s.config.model.kind === 'score' ? s.exactScore : s.exactEpsilon);
+const exactOf = (s: DiffusionSession): FieldModel => s.exactField;
 
 /** A tiny point set: 40 points of two moons. */
 const moons = sampleDataset('two-moons', 40, createRng(3)).points;

@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { cloneConfig, type PlaygroundConfig } from '../src/config/playground-config';
 import { FieldNetwork } from '../src/models/field-network';
 import { createRng } from '../src/models/random';
-import { DiffusionSession, diffInvalidation, LOSS_READBACK_EVERY, REFERENCE_POINTS } from '../src/session/diffusion-session';
+import { DiffusionSession } from '../src/session/diffusion-session';
+import { diffInvalidation, LOSS_READBACK_EVERY, REFERENCE_POINTS } from '../src/session/session';
 import { settle, smallConfig } from './session-helpers';
 
 /** A copy of `c` with `edit` applied. */

@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 
 /** What a field's output means: epsilon, sigma grad log p_sigma(x), or the velocity v(x, t). */
-export type Parametrisation = 'epsilon' | 'sigma-score' | 'velocity';
+export type FieldParametrisation = 'epsilon' | 'sigma-score' | 'velocity';
 
 /** A model's field: f(x, tau) for x [N, D] and relative time tau (a number, or [N]). */
 export interface FieldModel {

@@ -11,7 +11,7 @@
  */
 import { DdpmTrainer, type PosteriorVariance } from './ddpm';
 import { ExactEpsilon, exactSigmaScore, exactVelocityField, type ExactDenoiser } from './exact-fields';
-import type { FieldModel } from './field';
+import type { FieldModel, FieldParametrisation } from './field';
 import { FieldNetwork } from './field-network';
 import { FlowMatchingTrainer, type Coupling } from './flow-matching';
 import type { GanLoss, GeneratorObjective } from './gan';
@@ -126,7 +126,7 @@ export interface Learner {
 export interface DiffusionKindEntry extends KindBase<DiffusionKind> {
   readonly family: 'diffusion';
   /** What the network (and the exact field) outputs. */
-  readonly parametrisation: 'epsilon' | 'sigma-score' | 'velocity';
+  readonly parametrisation: FieldParametrisation;
   readonly process: ProcessKind;
   /** The samplers the model can use, its default first. */
   readonly samplers: readonly SamplerKind[];
@@ -148,6 +148,8 @@ export interface AdversarialKindEntry extends KindBase<AdversarialKind> {
   readonly samplers: readonly SamplerKind[];
   /** Whether the critic's weights are clipped (WGAN; models/gan.clippedCriticGains). */
   readonly clippedCritic: boolean;
+  /** The GAN's discriminator D(x) in (0, 1), or a WGAN's critic f (only Lipschitz-bounded; seed §3.5). */
+  readonly critic: 'discriminator' | 'wasserstein';
   /** Critic updates per generator update (k for the GAN, n_critic for the WGANs). */
   criticSteps(s: KindSettings): number;
   /** The game's settings for the HUD title. */
@@ -272,6 +274,7 @@ const gan: AdversarialKindEntry = {
   title: 'GAN',
   samplers: [],
   clippedCritic: false,
+  critic: 'discriminator',
   criticSteps: (s) => s.gan.dSteps,
   detail: (s) => `${s.gan.objective} G loss, k = ${s.gan.dSteps}`,
   caption: () => GAN_OBJECTIVE,
@@ -284,6 +287,7 @@ const wgan: AdversarialKindEntry = {
   title: 'WGAN',
   samplers: [],
   clippedCritic: true,
+  critic: 'wasserstein',
   criticSteps: (s) => s.gan.nCritic,
   detail: (s) => `n_critic = ${s.gan.nCritic}`,
   caption: () => WGAN_OBJECTIVE,

@@ -8,8 +8,8 @@
  * point (i, j) = (-extent + (j + 0.5) h, -extent + (i + 0.5) h), h = 2 extent / n.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { HeatMap, ModelKind } from '../config/playground-config';
-import type { FieldModel } from '../models/field';
+import type { HeatMap } from '../config/playground-config';
+import type { FieldModel, FieldParametrisation } from '../models/field';
 import type { ExactDenoiser } from '../models/exact-fields';
 import { convertField, linearFlowPath, vePath } from '../models/gaussian-path';
 import type { NoiseSchedule } from '../models/schedules';
@@ -33,7 +33,8 @@ export function gridPoints(n: number, extent: number): Float32Array {
  * seed §4.1; score model: alpha = 1, sigma = sigma(t) of the VE path; flow matching: alpha = 1 - t, sigma = t, seed §5.2).
  */
 export interface FieldTime {
-  readonly kind: ModelKind;
+  /** What the model's field outputs (the arrows divide by sigma, or negate a velocity). */
+  readonly parametrisation: FieldParametrisation;
   /** The relative time asked for, t / T in [0, 1] (0 = data, 1 = noise). */
   readonly tau: number;
   /** The relative time the model's `predict` is called with. */
@@ -45,26 +46,30 @@ export interface FieldTime {
 }
 
 /**
- * The field time of relative time tau (clamped to [0, 1]) for a model kind, as the particles step:
- * DDPM at step t = round(tau T) in [1, T]; the score model at t = tau on its VE path, sigma(t) =
- * sigma_min (sigma_max / sigma_min)^t (models/gaussian-path.vePath; the network sees level coordinate
- * 1 - t); flow matching at t = tau in [1e-3, 1] (its exact velocity is singular at t = 0).
- * @param sigmas the score model's levels, descending: sigma_max first, sigma_min last (kind 'score' only).
+ * The field time of relative time tau (clamped to [0, 1]) for a model's parametrisation, as the particles
+ * step: DDPM (epsilon) at step t = round(tau T) in [1, T]; the score model (sigma-score) at t = tau on its VE
+ * path, sigma(t) = sigma_min (sigma_max / sigma_min)^t (models/gaussian-path.vePath; the network sees level
+ * coordinate 1 - t); flow matching (velocity) at t = tau in [1e-3, 1] (its exact velocity is singular at t = 0).
+ * @param sigmas the score model's levels, descending: sigma_max first, sigma_min last (sigma-score only).
  */
-export function fieldTime(kind: ModelKind, tau: number, schedule: NoiseSchedule, sigmas: Float64Array): FieldTime {
+export function fieldTime(parametrisation: FieldParametrisation, tau: number, schedule: NoiseSchedule, sigmas: Float64Array): FieldTime {
   const r = Number.isFinite(tau) ? Math.min(1, Math.max(0, tau)) : 0;
-  if (kind === 'flow') {
-    const t = Math.max(1e-3, r);
-    return { kind, tau: r, modelTau: t, alpha: 1 - t, sigma: t, label: `t = ${t.toFixed(2)}` };
+  switch (parametrisation) {
+    case 'velocity': {
+      const t = Math.max(1e-3, r);
+      return { parametrisation, tau: r, modelTau: t, alpha: 1 - t, sigma: t, label: `t = ${t.toFixed(2)}` };
+    }
+    case 'sigma-score': {
+      const sigma = vePath(sigmas[sigmas.length - 1], sigmas[0]).sigma(r);
+      return { parametrisation, tau: r, modelTau: 1 - r, alpha: 1, sigma, label: `sigma = ${sigma.toPrecision(2)} (t = ${r.toFixed(2)})` };
+    }
+    case 'epsilon': {
+      const T = schedule.T;
+      const t = Math.min(T, Math.max(1, Math.round(r * T)));
+      const ab = schedule.alphaBar[t];
+      return { parametrisation, tau: r, modelTau: t / T, alpha: Math.sqrt(ab), sigma: Math.sqrt(1 - ab), label: `t = ${t} / ${T}` };
+    }
   }
-  if (kind === 'score') {
-    const sigma = vePath(sigmas[sigmas.length - 1], sigmas[0]).sigma(r);
-    return { kind, tau: r, modelTau: 1 - r, alpha: 1, sigma, label: `sigma = ${sigma.toPrecision(2)} (t = ${r.toFixed(2)})` };
-  }
-  const T = schedule.T;
-  const t = Math.min(T, Math.max(1, Math.round(r * T)));
-  const ab = schedule.alphaBar[t];
-  return { kind, tau: r, modelTau: t / T, alpha: Math.sqrt(ab), sigma: Math.sqrt(1 - ab), label: `t = ${t} / ${T}` };
 }
 
 /**
@@ -76,8 +81,14 @@ export function fieldTime(kind: ModelKind, tau: number, schedule: NoiseSchedule,
 export function arrowField(model: FieldModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
   return tf.tidy(() => {
     const out = model.predict(x, time.modelTau);
-    if (time.kind === 'flow') return tf.neg(out);
-    return tf.div(out, time.kind === 'score' ? time.sigma : -time.sigma);
+    switch (time.parametrisation) {
+      case 'velocity':
+        return tf.neg(out);
+      case 'sigma-score':
+        return tf.div(out, time.sigma);
+      case 'epsilon':
+        return tf.div(out, -time.sigma);
+    }
   });
 }
 
@@ -87,7 +98,7 @@ export function arrowField(model: FieldModel, x: tf.Tensor2D, time: FieldTime): 
  * defined). Caller owns the result.
  */
 export function scoreField(model: FieldModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
-  if (time.kind !== 'flow') return arrowField(model, x, time);
+  if (time.parametrisation !== 'velocity') return arrowField(model, x, time);
   return tf.tidy(() => {
     const t = Math.min(1 - 1e-3, Math.max(1e-3, time.modelTau));
     return convertField(linearFlowPath(), x, t, model.predict(x, time.modelTau), 'velocity', 'score');
