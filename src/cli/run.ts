@@ -229,7 +229,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (args.report !== null) checkWritable('report', args.report);
   const config = args.config;
 
-  const loaded = args.data.kind === 'file' ? loadFile(args.data.path, config.data.seed) : null;
+  const loaded = 'path' in args.data ? loadFile(args.data.path, config.data.seed) : null;
   const custom: PointSet | null = loaded?.set ?? null;
   const tLoaded = performance.now();
 
@@ -362,7 +362,7 @@ function writeOut(option: string, path: string, text: string): void {
 }
 
 function dataDescription(args: CliArgs, loaded: LoadedData | null, label: string, dim: number): Record<string, unknown> {
-  if (args.data.kind === 'built-in' || loaded === null) return { source: 'built-in', name: args.config.data.dataset, label, dim, units: 'the playground units of the built-in set' };
+  if (!('path' in args.data) || loaded === null) return { source: 'built-in', name: args.config.data.dataset, label, dim, units: 'the playground units of the built-in set' };
   return {
     source: 'file',
     file: args.data.path,

@@ -103,8 +103,17 @@ export function vePassLength(L: number, reverse: ScoreReverse): PassLength {
 /** What the particles are doing, for the caption's formula. */
 export type CaptionMotion = 'forward' | 'reverse' | 'hold';
 
+/** A config setting as [group, key] (the groups a kind's weights may depend on). */
+export type SettingPath = readonly ['schedule' | 'gan', string];
+
 interface KindBase<K extends ModelKind> {
   readonly id: K;
+  /**
+   * Settings besides the network's shape and the data that the trained weights depend on: the DDPM's
+   * schedule, the score model's sigma range (its network's time means a noise level through them), a
+   * GAN's latent dimension.
+   */
+  readonly weightSettings: readonly SettingPath[];
   /** The GUI menu's name. */
   readonly label: string;
   /** The short name of the HUD title. */
@@ -184,6 +193,7 @@ const ddpm: DiffusionKindEntry = {
   family: 'diffusion',
   label: 'DDPM (diffusion)',
   title: 'DDPM',
+  weightSettings: [['schedule', 'kind'], ['schedule', 'T'], ['schedule', 'betaStart'], ['schedule', 'betaEnd']],
   parametrisation: 'epsilon',
   process: 'vp-chain',
   samplers: ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama'],
@@ -218,6 +228,7 @@ const score: DiffusionKindEntry = {
   family: 'diffusion',
   label: 'score model (NCSN)',
   title: 'Score model (VE)',
+  weightSettings: [['schedule', 'sigmaMax'], ['schedule', 'sigmaMin']],
   parametrisation: 'sigma-score',
   process: 've-levels',
   samplers: ['langevin', 'euler', 'heun', 'rk4', 'euler-maruyama'],
@@ -246,6 +257,7 @@ const flow: DiffusionKindEntry = {
   family: 'diffusion',
   label: 'flow matching',
   title: 'Flow matching',
+  weightSettings: [],
   parametrisation: 'velocity',
   process: 'straight',
   samplers: ['rk4', 'heun', 'euler'],
@@ -272,6 +284,7 @@ const gan: AdversarialKindEntry = {
   family: 'adversarial',
   label: 'GAN',
   title: 'GAN',
+  weightSettings: [['gan', 'latentDim']],
   samplers: [],
   clippedCritic: false,
   critic: 'discriminator',
@@ -285,6 +298,7 @@ const wgan: AdversarialKindEntry = {
   family: 'adversarial',
   label: 'WGAN (weight clipping)',
   title: 'WGAN',
+  weightSettings: [['gan', 'latentDim']],
   samplers: [],
   clippedCritic: true,
   critic: 'wasserstein',

@@ -98,29 +98,37 @@ export function tweedieDenoise(field: FieldModel, sigmas: Float64Array, x: tf.Te
  */
 export function veReverseStep(field: FieldModel, x: tf.Tensor2D, sigmas: Float64Array, level: number, rule: ScoreReverse, noise: () => tf.Tensor2D): tf.Tensor2D {
   const L = sigmas.length;
-  if (rule.kind === 'langevin') {
-    const alpha = annealedStepSize(sigmas, level, rule.delta);
-    let y = tf.clone(x);
-    for (let i = 0; i < rule.steps; i++) {
-      const z = noise();
-      const s = veScore(field, sigmas, levelTau(level, L), y);
-      const next = langevinStep(y, s, alpha, z);
-      tf.dispose([y, z, s]);
-      y = next;
-    }
-    return y;
-  }
   const path = vePath(sigmas[L - 1], sigmas[0]);
   const t = 1 - levelTau(level, L);
   const h = 1 / (L - 1);
-  if (rule.kind === 'ode') {
-    const velocity = (y: tf.Tensor2D, time: number): tf.Tensor2D => tf.tidy(() => convertField(path, y, time, veScore(field, sigmas, 1 - time, y), 'score', 'velocity'));
-    return odeStep(rule.method, velocity, x, t, -h);
+  switch (rule.kind) {
+    case 'langevin':
+      return annealedLangevin(field, x, sigmas, level, rule, noise);
+    case 'ode': {
+      const velocity = (y: tf.Tensor2D, time: number): tf.Tensor2D => tf.tidy(() => convertField(path, y, time, veScore(field, sigmas, 1 - time, y), 'score', 'velocity'));
+      return odeStep(rule.method, velocity, x, t, -h);
+    }
+    case 'sde': {
+      const z = rule.lambda > 0 ? noise() : null;
+      const out = tf.tidy(() => reverseSdeStep(path, x, veScore(field, sigmas, 1 - t, x), t, h, rule.lambda, z));
+      z?.dispose();
+      return out;
+    }
   }
-  const z = rule.lambda > 0 ? noise() : null;
-  const out = tf.tidy(() => reverseSdeStep(path, x, veScore(field, sigmas, 1 - t, x), t, h, rule.lambda, z));
-  z?.dispose();
-  return out;
+}
+
+/** `rule.steps` Langevin updates at level `level` with the annealed step size (Song & Ermon 2019, Algorithm 1). Caller owns the result. */
+function annealedLangevin(field: FieldModel, x: tf.Tensor2D, sigmas: Float64Array, level: number, rule: { readonly steps: number; readonly delta: number }, noise: () => tf.Tensor2D): tf.Tensor2D {
+  const alpha = annealedStepSize(sigmas, level, rule.delta);
+  let y = tf.clone(x);
+  for (let i = 0; i < rule.steps; i++) {
+    const z = noise();
+    const s = veScore(field, sigmas, levelTau(level, sigmas.length), y);
+    const next = langevinStep(y, s, alpha, z);
+    tf.dispose([y, z, s]);
+    y = next;
+  }
+  return y;
 }
 
 /**

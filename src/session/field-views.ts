@@ -124,13 +124,17 @@ export interface HeatFields {
  * - 'error': |arrowField(learned) - arrowField(exact)| (score, or minus velocity for flow).
  * @throws RangeError for 'off'.
  */
-export function heatValues(kind: HeatMap, x: tf.Tensor2D, time: FieldTime, fields: HeatFields): tf.Tensor1D {
-  if (kind === 'off') throw new RangeError("heatValues needs a heat map kind other than 'off'");
-  if (kind === 'log-density') return fields.density.logDensityAt(x, time.alpha, time.sigma);
-  return tf.tidy(() => {
-    const v = kind === 'score-norm' ? scoreField(fields.inUse, x, time) : tf.sub(arrowField(fields.learned, x, time), arrowField(fields.exact, x, time));
-    return tf.norm(v, 'euclidean', 1) as tf.Tensor1D;
-  });
+export function heatValues(heat: HeatMap, x: tf.Tensor2D, time: FieldTime, fields: HeatFields): tf.Tensor1D {
+  switch (heat) {
+    case 'off':
+      throw new RangeError("heatValues needs a heat map kind other than 'off'");
+    case 'log-density':
+      return fields.density.logDensityAt(x, time.alpha, time.sigma);
+    case 'score-norm':
+      return tf.tidy(() => tf.norm(scoreField(fields.inUse, x, time), 'euclidean', 1) as tf.Tensor1D);
+    case 'error':
+      return tf.tidy(() => tf.norm(tf.sub(arrowField(fields.learned, x, time), arrowField(fields.exact, x, time)), 'euclidean', 1) as tf.Tensor1D);
+  }
 }
 
 /** What a heat map's colours span, and whether values beyond either end were clipped. */
@@ -151,13 +155,13 @@ export const NORM_QUANTILE = 0.98;
  * [max - LOG_DENSITY_RANGE, max] (clipped below); norms span [0, the NORM_QUANTILE quantile] (clipped above).
  * Always hi > lo. @throws RangeError for 'off'.
  */
-export function heatRange(kind: HeatMap, values: Float32Array): HeatRange {
-  if (kind === 'off') throw new RangeError("heatRange needs a heat map kind other than 'off'");
+export function heatRange(heat: HeatMap, values: Float32Array): HeatRange {
+  if (heat === 'off') throw new RangeError("heatRange needs a heat map kind other than 'off'");
   const finite = Float64Array.from(values.filter((v) => Number.isFinite(v))).sort();
   if (finite.length === 0) return { lo: 0, hi: 1, clippedLo: false, clippedHi: false };
   const min = finite[0];
   const max = finite[finite.length - 1];
-  if (kind === 'log-density') {
+  if (heat === 'log-density') {
     const lo = Math.max(min, max - LOG_DENSITY_RANGE);
     return { lo, hi: Math.max(max, lo + 1e-6), clippedLo: min < lo, clippedHi: false };
   }

@@ -117,13 +117,15 @@ export function createConfigGui(
     const target = config[group] as Record<string, unknown>;
     for (const [key, f] of Object.entries(CONFIG_SCHEMA[group])) {
       const field = f as Field;
-      const c = field.kind === 'number' && field.log ? addExactNumber(folder, target, key, field) : addControl(folder, target, key, field);
+      const c = addControl(folder, target, key, field);
       const heavy = field.invalidates !== 'live' && field.invalidates !== 'training';
-      if (heavy || field.kind === 'choice') c.onFinishChange(() => onChange(group, key));
+      // A choice applies once picked (its menu may rebuild what it offers), like the heavy fields.
+      const choice = 'options' in field ? field : null;
+      if (heavy || choice !== null) c.onFinishChange(() => onChange(group, key));
       else c.onChange(() => onChange(group, key));
       controllers.push(c);
       placed.push({ group, key, controller: c });
-      if (field.kind === 'choice') filtered.push({ group, key, field, controller: c, shown: '' });
+      if (choice !== null) filtered.push({ group, key, field: choice, controller: c, shown: '' });
     }
     if (group === 'data') {
       folder.add(actions, 'loadFile').name('load your data (CSV / image)…');
@@ -166,6 +168,7 @@ const optionMap = (options: readonly string[]): Record<string, string> => Object
 function addControl(folder: GUI, target: Record<string, unknown>, key: string, field: Field): Controller {
   switch (field.kind) {
     case 'number':
+      if (field.log) return addExactNumber(folder, target, key, field);
       return folder.add(target, key, field.min, field.max, field.step).name(field.label);
     case 'boolean':
       return folder.add(target, key).name(field.label);
