@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
 import { gaussianMixtureOf, sampleDataset } from '../src/data/datasets';
 import {
-  countEvaluations,
   energyDistance,
   medianHeuristic,
   mmdRbf,
@@ -15,6 +14,7 @@ import {
   wasserstein2,
 } from '../src/models/metrics';
 import { createRng } from '../src/models/random';
+import { countEvaluations } from '../src/models/field';
 import { DiffusionSession } from '../src/session/diffusion-session';
 
 /** n standard-normal points in 2D shifted by (sx, sy). */

@@ -13,7 +13,7 @@ import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'no
 import { basename, dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { effectiveSampler, isAdversarialKind, type PlaygroundConfig } from '../config/playground-config';
+import { effectiveSampler, type PlaygroundConfig } from '../config/playground-config';
 import { DATASET_NAMES, type PointSet } from '../data/datasets';
 import { decodeImage } from '../data/image-decode';
 import { DataLoadError, denormalizePoints, loadPointData, MAX_DATA_BYTES, type LoadedData } from '../data/loaders';
@@ -23,6 +23,7 @@ import { StraightnessMeter } from '../models/trajectory';
 import { sampleFromNoise } from '../particles/process';
 import { DiffusionSession } from '../session/diffusion-session';
 import { LOSS_READBACK_EVERY } from '../session/session';
+import { createSession } from '../session/create-session';
 import { GanSession } from '../session/gan-session';
 import { DATA_ALIASES, parseArgs, usage, UsageError, type CliArgs } from './options';
 import { formatSeconds, ProgressBar, type ProgressSink } from './progress';
@@ -234,8 +235,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const tLoaded = performance.now();
 
   const backend = await startBackend();
-  const adversarial = isAdversarialKind(config.model.kind);
-  const session: DiffusionSession | GanSession = adversarial ? new GanSession(config, custom) : new DiffusionSession(config, 0, custom);
+  const session = createSession(config, custom);
+  const adversarial = session.family === 'adversarial';
   try {
     const tBuilt = performance.now();
     const dim = session.dim;

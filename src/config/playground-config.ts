@@ -80,39 +80,34 @@ export const KIND_LABELS: Readonly<Record<string, string>> = {
   ...Object.fromEntries(SAMPLER_KINDS.map((k) => [k, SAMPLER_NAMES[k].label])),
 };
 
+/** A relevance rule: whether the config's model kind is one of `kinds`. */
+const only = (...kinds: ModelKind[]) => (c: PlaygroundConfig): boolean => kinds.includes(c.model.kind);
+/** A relevance rule: the diffusion-family models. */
+const diffusion = (c: PlaygroundConfig): boolean => !isAdversarialKind(c.model.kind);
+/** A relevance rule: the model kind is one of `kinds` and its effective sampler one of `samplers`. */
+const sampledBy = (kinds: readonly ModelKind[], ...samplers: SamplerKind[]) => (c: PlaygroundConfig): boolean => kinds.includes(c.model.kind) && samplers.includes(effectiveSampler(c));
+
 /** Settings only some models read (the GUI hides the others). */
 const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   // Custom data is chosen by loading it, not from a menu; while it is in use, this switches back.
   'data.dataset': (c) => c.data.source === 'built-in',
   'data.source': (c) => c.data.source === 'custom',
-  'schedule.kind': (c) => c.model.kind === 'ddpm',
-  'schedule.T': (c) => c.model.kind === 'ddpm',
-  'schedule.betaStart': (c) => c.model.kind === 'ddpm',
-  'schedule.betaEnd': (c) => c.model.kind === 'ddpm',
-  'schedule.sigmaMax': (c) => c.model.kind === 'score',
-  'schedule.sigmaMin': (c) => c.model.kind === 'score',
-  'schedule.levels': (c) => c.model.kind === 'score',
-  'model.coupling': (c) => c.model.kind === 'flow',
-  'model.learningRate': (c) => !isAdversarialKind(c.model.kind),
-  'model.emaDecay': (c) => !isAdversarialKind(c.model.kind),
-  'gan.objective': (c) => c.model.kind === 'gan',
-  'gan.dSteps': (c) => c.model.kind === 'gan',
-  'gan.nCritic': (c) => c.model.kind === 'wgan' || c.model.kind === 'wgan-gp',
-  'gan.clip': (c) => c.model.kind === 'wgan',
-  'gan.gpLambda': (c) => c.model.kind === 'wgan-gp',
-  'sampling.phase': (c) => !isAdversarialKind(c.model.kind),
-  'sampling.field': (c) => !isAdversarialKind(c.model.kind),
-  'sampling.sampler': (c) => !isAdversarialKind(c.model.kind),
-  'sampling.nfe': (c) => (c.model.kind === 'ddpm' ? effectiveSampler(c) !== 'ancestral' : c.model.kind === 'score' ? effectiveSampler(c) !== 'langevin' : c.model.kind === 'flow'),
-  'sampling.variance': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ancestral',
-  'sampling.eta': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ddim',
-  'sampling.stochasticity': (c) => effectiveSampler(c) === 'euler-maruyama' && (c.model.kind === 'ddpm' || c.model.kind === 'score'),
-  'sampling.langevinSteps': (c) => c.model.kind === 'score' && effectiveSampler(c) === 'langevin',
-  'sampling.langevinDelta': (c) => c.model.kind === 'score' && effectiveSampler(c) === 'langevin',
-  'view.fieldLines': (c) => !isAdversarialKind(c.model.kind),
-  'view.heatMap': (c) => !isAdversarialKind(c.model.kind),
-  'view.fieldFollow': (c) => !isAdversarialKind(c.model.kind),
-  'view.fieldT': (c) => !isAdversarialKind(c.model.kind),
+  ...Object.fromEntries(['kind', 'T', 'betaStart', 'betaEnd'].map((k) => [`schedule.${k}`, only('ddpm')])),
+  ...Object.fromEntries(['sigmaMax', 'sigmaMin', 'levels'].map((k) => [`schedule.${k}`, only('score')])),
+  'model.coupling': only('flow'),
+  'gan.objective': only('gan'),
+  'gan.dSteps': only('gan'),
+  'gan.nCritic': only('wgan', 'wgan-gp'),
+  'gan.clip': only('wgan'),
+  'gan.gpLambda': only('wgan-gp'),
+  ...Object.fromEntries(['model.learningRate', 'model.emaDecay', 'sampling.phase', 'sampling.field', 'sampling.sampler', 'view.fieldLines', 'view.heatMap', 'view.fieldFollow', 'view.fieldT'].map((k) => [k, diffusion])),
+  // The NFE sets the grid of every sampler but DDPM's ancestral one and the score model's Langevin (on its own levels).
+  'sampling.nfe': (c) => diffusion(c) && !['ancestral', 'langevin'].includes(effectiveSampler(c)),
+  'sampling.variance': sampledBy(['ddpm'], 'ancestral'),
+  'sampling.eta': sampledBy(['ddpm'], 'ddim'),
+  'sampling.stochasticity': sampledBy(['ddpm', 'score'], 'euler-maruyama'),
+  'sampling.langevinSteps': sampledBy(['score'], 'langevin'),
+  'sampling.langevinDelta': sampledBy(['score'], 'langevin'),
   'view.metric': (c) => c.view.showSchedule,
 };
 

@@ -16,3 +16,33 @@ export interface FieldModel {
   /** The field [N, D] at x [N, D]; the caller owns the result. */
   predict(x: tf.Tensor2D, tau: number | tf.Tensor1D): tf.Tensor2D;
 }
+
+/** A field wrapped by {@link countEvaluations}. */
+export interface CountedModel extends FieldModel {
+  /** Calls of predict so far (network / field evaluations on a whole batch each). */
+  readonly evaluations: number;
+  /** Sets the count back to 0. */
+  reset(): void;
+}
+
+/**
+ * Counts the number of function evaluations (NFE) a sampler makes: wraps a field so that every
+ * predict(x, tau) on a batch counts 1 (the usual NFE of a solver: the network runs once per evaluation
+ * point, however many particles the batch has).
+ */
+export function countEvaluations(model: FieldModel): CountedModel {
+  let evaluations = 0;
+  return {
+    dim: model.dim,
+    predict: (x, tau) => {
+      evaluations++;
+      return model.predict(x, tau);
+    },
+    get evaluations() {
+      return evaluations;
+    },
+    reset: () => {
+      evaluations = 0;
+    },
+  };
+}

@@ -49,16 +49,6 @@ export interface GanNetworkSpec {
 }
 
 /**
- * 3 hidden layers of 128 for both (Gulrajani et al. 2017 use 3 x 512 ReLU on their toy sets; 128 is
- * ample in 2D and 4x cheaper live). leakyRelu(0.2) is the usual GAN discriminator nonlinearity
- * (Radford et al. 2016) and keeps the generator from dead units.
- */
-export const DEFAULT_GAN_NETWORKS: GanNetworkSpec = {
-  generator: { width: 128, depth: 3, activation: 'leakyRelu' },
-  critic: { width: 128, depth: 3, activation: 'leakyRelu' },
-};
-
-/**
  * A regular grid in latent space for drawing the generator manifold G(grid): over the first
  * m = min(k, 2) latent coordinates, `resolution` points per axis from -extent to +extent (both ends
  * included), the other k - m coordinates 0. Row i * resolution + j has z_1 at step j and z_2 at step i

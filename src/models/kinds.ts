@@ -279,13 +279,14 @@ const flow: DiffusionKindEntry = {
 const GAN_OBJECTIVE = 'min_G max_D  E[log D(x)] + E[log(1 − D(G(z)))]';
 const WGAN_OBJECTIVE = 'min_G max_{‖D‖_L ≤ 1}  E[D(x)] − E[D(G(z))]';
 
+/** What every game shares: no sampler (G(z) in one pass), weights that depend on the latent dimension. */
+const GAME = { family: 'adversarial', samplers: [], weightSettings: [['gan', 'latentDim']] } as const;
+
 const gan: AdversarialKindEntry = {
+  ...GAME,
   id: 'gan',
-  family: 'adversarial',
   label: 'GAN',
   title: 'GAN',
-  weightSettings: [['gan', 'latentDim']],
-  samplers: [],
   clippedCritic: false,
   critic: 'discriminator',
   criticSteps: (s) => s.gan.dSteps,
@@ -294,12 +295,10 @@ const gan: AdversarialKindEntry = {
 };
 
 const wgan: AdversarialKindEntry = {
+  ...GAME,
   id: 'wgan',
-  family: 'adversarial',
   label: 'WGAN (weight clipping)',
   title: 'WGAN',
-  weightSettings: [['gan', 'latentDim']],
-  samplers: [],
   clippedCritic: true,
   critic: 'wasserstein',
   criticSteps: (s) => s.gan.nCritic,
