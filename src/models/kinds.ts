@@ -326,7 +326,7 @@ export const MODEL_KIND: { readonly [K in DiffusionKind]: DiffusionKindEntry } &
 };
 
 /** The kinds in menu order. */
-export const MODEL_KINDS: readonly ModelKind[] = ['ddpm', 'score', 'flow', 'gan', 'wgan', 'wgan-gp'];
+export const MODEL_KINDS: readonly ModelKind[] = Object.keys(MODEL_KIND) as ModelKind[];
 
 /** The entry of the settings' model kind. */
 export function modelKind(s: { readonly model: { readonly kind: ModelKind } }): KindEntry {

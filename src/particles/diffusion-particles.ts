@@ -1,6 +1,7 @@
 /**
- * The particle cloud of a diffusion scene: N points in R^D that walk the forward process q(x_t | x_{t-1})
- * into noise and the learned reverse process p_theta(x_{t-1} | x_t) back to data (seed §4.1–4.2).
+ * The particle cloud of a diffusion scene: N points in R^D that walk their particle process
+ * (particles/process: the DDPM chain, the VE noise levels or the straight path) forward into noise and
+ * back to data with a field (seed §4–5). Only state lives here: positions, phases, trails, straightness.
  *
  * Positions are GPU-resident tensors ([N, D]); nothing here reads them back. The class keeps the
  * previous and the current state so the renderer can interpolate between simulation steps, and a
@@ -146,7 +147,7 @@ export class DiffusionParticles {
     this.replace(fixed, true);
   }
 
-  /** Draws fresh x_T ~ N(0, I), t = T, moving in reverse. */
+  /** Draws fresh x_T ~ N(0, priorScale^2 I) of the process (sigma_max for the VE levels, else 1), t = T, moving in reverse. */
   resetToNoise(): void {
     const scale = this.process.priorScale;
     this.replace(tf.randomNormal([this.count, this.dim], 0, scale, 'float32', this.options.rng.nextSeed()) as tf.Tensor2D, true);
@@ -156,8 +157,8 @@ export class DiffusionParticles {
   }
 
   /**
-   * One fixed simulation step under `phase`: a forward step t -> t+1, an ancestral step t -> t-1
-   * with the live model, or one step of rest at an end. At t = T the forward phase restarts from the
+   * One fixed simulation step under `phase`: a forward step t -> t+1, a reverse step of the process with
+   * `field` (t -> the grid step below), or one step of rest at an end. At t = T the forward phase restarts from the
    * data, the loop turns around; at t = 0 the reverse phase restarts from fresh noise, the loop turns around.
    */
   step(phase: Phase, field: FieldModel): void {
