@@ -22,7 +22,8 @@ import { timeToQuality } from '../src/bench/quality-cell';
 import { nodePlan, timingNote } from '../src/bench/plans';
 import { sampleDataset } from '../src/data/datasets';
 import { DdpmTrainer } from '../src/models/ddpm';
-import { DEFAULT_MLP, EpsilonNetwork } from '../src/models/epsilon-network';
+import { FieldNetwork } from '../src/models/field-network';
+import { DEFAULT_MLP } from '../src/models/mlp';
 import { createRng } from '../src/models/random';
 import { DEFAULT_SCHEDULE, makeSchedule } from '../src/models/schedules';
 import { benchBrowser, parseBoxArg } from './bench-browser';
@@ -74,7 +75,7 @@ const figures: Record<string, number | null> = {
 /** Median CPU ms (user + system, this process) per DDPM training step of the default network on two moons. */
 function cpuMsPerTrainStep(batch: number, autograd: boolean, steps: number): number {
   const rng = createRng(5);
-  const net = new EpsilonNetwork(2, DEFAULT_MLP, rng.fork());
+  const net = new FieldNetwork(2, DEFAULT_MLP, rng.fork());
   const trainer = new DdpmTrainer(net, makeSchedule(DEFAULT_SCHEDULE), sampleDataset('two-moons', 20_000, rng.fork()).points, rng.fork(), { learningRate: 1e-3, batchSize: batch });
   trainer.fastGradients = !autograd;
   const samples: number[] = [];

@@ -57,7 +57,7 @@ function hudTitle(config: PlaygroundConfig, session: Session): string {
     const detail = kind === 'gan' ? `${config.gan.objective} G loss, k = ${config.gan.dSteps}` : `n_critic = ${config.gan.nCritic}`;
     return `${GAME_TITLES[kind]} · ${data} · ${detail}`;
   }
-  const nfe = session instanceof DiffusionSession ? session.reverseNfe : 0;
+  const nfe = session instanceof DiffusionSession ? session.pass.nfe : 0;
   const model = kind === 'flow' ? 'Flow matching' : kind === 'score' ? 'Score model (VE)' : 'DDPM';
   const used = effectiveSampler(config);
   const sampler = kind === 'flow' ? SAMPLER_TITLES[used].replace('PF-', '') : SAMPLER_TITLES[used];
@@ -632,7 +632,7 @@ async function main(): Promise<void> {
   const recordHost: RecordHost = {
     canvas,
     isAdversarial: () => session instanceof GanSession,
-    passSteps: () => (session instanceof DiffusionSession ? { forward: session.particles.T, reverse: session.reversePassSteps } : null),
+    passSteps: () => (session instanceof DiffusionSession ? { forward: session.particles.T, reverse: session.pass.steps } : null),
     labels: () => ({ model: config.model.kind, data: session.sceneData.label }),
     setRenderSize: (size) => stage.setFixedSize(size),
     beginExact: (fresh) => {
@@ -767,7 +767,7 @@ async function main(): Promise<void> {
       targetStepsPerSecond: config.sampling.paused || diffusion === null ? 0 : config.sampling.stepsPerSecond,
       trainSteps: session.trainSteps,
       loss: session.loss,
-      straightness: session.straightness,
+      straightness: session instanceof DiffusionSession ? session.straightness : Number.NaN,
       particles: p.count,
     });
   }, 250);

@@ -11,7 +11,7 @@ import {
 } from '../src/config/playground-config';
 import { DATASET_NAMES } from '../src/data/datasets';
 import { trainingProblems } from '../src/models/live-trainer';
-import { mlpProblems } from '../src/models/epsilon-network';
+import { mlpProblems } from '../src/models/mlp';
 import { createRng, type Rng } from '../src/models/random';
 import { scheduleProblems } from '../src/models/schedules';
 

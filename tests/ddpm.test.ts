@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
 import { ancestralStep, DdpmTrainer } from '../src/models/ddpm';
 import { WeightAverage } from '../src/models/live-trainer';
-import { EpsilonNetwork, timeEmbedding } from '../src/models/epsilon-network';
+import { FieldNetwork, timeEmbedding } from '../src/models/field-network';
 import { energyDistance, slicedWasserstein } from '../src/models/metrics';
 import { SeededGaussianNoise } from '../src/models/noise-source';
 import { createRng } from '../src/models/random';
@@ -13,7 +13,7 @@ import { makeSchedule } from '../src/models/schedules';
 const schedule = makeSchedule({ kind: 'linear', T: 200, betaStart: 5e-4, betaEnd: 0.1 });
 
 /** Runs the full ancestral chain from x_T ~ N(0, I) and returns x_0 (read back). */
-function sample(net: EpsilonNetwork, n: number, seed: number, variance: 'beta' | 'betaTilde'): Float32Array {
+function sample(net: FieldNetwork, n: number, seed: number, variance: 'beta' | 'betaTilde'): Float32Array {
   const noise = new SeededGaussianNoise(2, createRng(seed));
   let x = noise.sample(n);
   for (let t = schedule.T; t >= 1; t--) {
@@ -37,14 +37,14 @@ describe('epsilon-network', () => {
     expect(e[3]).toBeCloseTo(Math.cos(2.5), 4);
   });
   it('is seeded and shaped [N, D]; rejects bad specs', () => {
-    const a = new EpsilonNetwork(3, { width: 16, depth: 2, activation: 'relu' }, createRng(5));
-    const b = new EpsilonNetwork(3, { width: 16, depth: 2, activation: 'relu' }, createRng(5));
+    const a = new FieldNetwork(3, { width: 16, depth: 2, activation: 'relu' }, createRng(5));
+    const b = new FieldNetwork(3, { width: 16, depth: 2, activation: 'relu' }, createRng(5));
     const x = tf.randomNormal([7, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
     const ya = a.predict(x, 0.3);
     expect(ya.shape).toEqual([7, 3]);
     expect(Array.from(ya.dataSync())).toEqual(Array.from(b.predict(x, 0.3).dataSync()));
     expect(a.parameterCount).toBe(3 * 16 + 32 * 16 + 16 + 16 * 16 + 16 + 16 * 3 + 3);
-    expect(() => new EpsilonNetwork(2, { width: 2, depth: 0, activation: 'silu' }, createRng(1))).toThrow(/width.*depth/s);
+    expect(() => new FieldNetwork(2, { width: 2, depth: 0, activation: 'silu' }, createRng(1))).toThrow(/width.*depth/s);
     a.dispose();
     b.dispose();
   });
@@ -54,7 +54,7 @@ describe('DDPM on 8 gaussians', () => {
   it('loss falls and ancestral samples match the data by energy distance', () => {
     const rng = createRng(11);
     const data = sampleDataset('gaussians-8', 8000, rng.fork());
-    const net = new EpsilonNetwork(2, { width: 64, depth: 3, activation: 'silu' }, rng.fork());
+    const net = new FieldNetwork(2, { width: 64, depth: 3, activation: 'silu' }, rng.fork());
     const trainer = new DdpmTrainer(net, schedule, data.points, rng.fork(), { learningRate: 2e-3, batchSize: 256 });
     const losses: number[] = [];
     for (let i = 0; i < 3000; i++) {
@@ -87,7 +87,7 @@ describe('no tensor leaks', () => {
   it('training step and sampler step leave numTensors unchanged', () => {
     const rng = createRng(3);
     const data = sampleDataset('two-moons', 500, rng.fork());
-    const net = new EpsilonNetwork(2, { width: 32, depth: 2, activation: 'silu' }, rng.fork());
+    const net = new FieldNetwork(2, { width: 32, depth: 2, activation: 'silu' }, rng.fork());
     const trainer = new DdpmTrainer(net, schedule, data.points, rng.fork(), { learningRate: 1e-3, batchSize: 64 });
     trainer.step().dispose(); // Adam creates its moment variables on the first step
     const x = tf.randomNormal([100, 2]) as tf.Tensor2D;
@@ -106,7 +106,7 @@ describe('no tensor leaks', () => {
 
 describe('weight average (EMA)', () => {
   it('avg <- d avg + (1 - d) w with the warm-up d_n = min(decay, (1 + n) / (10 + n))', () => {
-    const net = new EpsilonNetwork(2, { width: 4, depth: 1, activation: 'relu' }, createRng(1));
+    const net = new FieldNetwork(2, { width: 4, depth: 1, activation: 'relu' }, createRng(1));
     const avg = new WeightAverage(net, 0.5);
     const w0 = net.variables[0].dataSync()[0];
     expect(avg.net.variables[0].dataSync()[0]).toBe(w0); // starts as a copy
@@ -133,7 +133,7 @@ describe('weight average (EMA)', () => {
   it('the trainer samples with the average when emaDecay > 0, and can switch it off', () => {
     const rng = createRng(4);
     const data = sampleDataset('two-moons', 200, rng.fork());
-    const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'silu' }, rng.fork());
+    const net = new FieldNetwork(2, { width: 8, depth: 1, activation: 'silu' }, rng.fork());
     const before = tf.memory().numTensors;
     const trainer = new DdpmTrainer(net, schedule, data.points, rng.fork(), { learningRate: 1e-2, batchSize: 16, emaDecay: 0.9 });
     expect(trainer.samplingNet).not.toBe(net);

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
 import { DdpmTrainer } from '../src/models/ddpm';
-import { ACTIVATIONS, EpsilonNetwork, type MlpSpec } from '../src/models/epsilon-network';
+import { FieldNetwork } from '../src/models/field-network';
+import { ACTIVATIONS, type MlpSpec } from '../src/models/mlp';
 import { FlowMatchingTrainer } from '../src/models/flow-matching';
 import { LiveTrainer, regressionLoss } from '../src/models/live-trainer';
 import { geometricSigmas, NcsnTrainer } from '../src/models/ncsn';
@@ -19,7 +20,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** The loss and gradients of the hand-written path and of tfjs autograd on the same batch, read back. */
-function bothPaths(net: EpsilonNetwork, x: tf.Tensor2D, tau: number | tf.Tensor1D, target: tf.Tensor2D) {
+function bothPaths(net: FieldNetwork, x: tf.Tensor2D, tau: number | tf.Tensor1D, target: tf.Tensor2D) {
   const fast = net.regressionGradients(x, tau, target);
   const tauT = typeof tau === 'number' ? tf.fill([x.shape[0]], tau) as tf.Tensor1D : tau;
   const ref = tf.variableGrads(() => regressionLoss(net, { x, tau: tauT, target }), net.variables);
@@ -39,7 +40,7 @@ describe('hand-written MLP gradients (the fast path) against tfjs autograd', () 
   for (const activation of ACTIVATIONS) {
     it(`${activation}: same loss and gradient for every variable to 1e-5`, () => {
       const spec: MlpSpec = { width: 32, depth: 3, activation, timeEmbeddingDim: 8 };
-      const net = new EpsilonNetwork(2, spec, createRng(11));
+      const net = new FieldNetwork(2, spec, createRng(11));
       const rng = createRng(12);
       const x = tf.randomNormal([64, 2], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
       const tau = tf.randomUniform([64], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor1D;
@@ -62,7 +63,7 @@ describe('hand-written MLP gradients (the fast path) against tfjs autograd', () 
   }
 
   it('default network (3 x 128 SiLU, E = 32), batch 512, 3D, and one shared time: same to 1e-5', () => {
-    const net = new EpsilonNetwork(3, { width: 128, depth: 3, activation: 'silu' }, createRng(3));
+    const net = new FieldNetwork(3, { width: 128, depth: 3, activation: 'silu' }, createRng(3));
     const rng = createRng(4);
     const x = tf.randomNormal([512, 3], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
     const target = tf.randomNormal([512, 3], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
@@ -77,7 +78,7 @@ describe('hand-written MLP gradients (the fast path) against tfjs autograd', () 
   });
 
   it('rejects mismatched shapes and use after dispose', () => {
-    const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'relu' }, createRng(1));
+    const net = new FieldNetwork(2, { width: 8, depth: 1, activation: 'relu' }, createRng(1));
     const x = tf.zeros([4, 2]) as tf.Tensor2D;
     const bad = tf.zeros([4, 3]) as tf.Tensor2D;
     expect(() => net.regressionGradients(x, 0.5, bad)).toThrow(RangeError);
@@ -91,7 +92,7 @@ describe('live trainers: fast steps equal autograd steps', () => {
   const data = sampleDataset('two-moons', 2000, createRng(7)).points;
   const spec = { width: 32, depth: 2, activation: 'silu' } as const;
   const training = { learningRate: 1e-2, batchSize: 128, emaDecay: 0.9 };
-  const makers: [string, (net: EpsilonNetwork, seed: number) => LiveTrainer][] = [
+  const makers: [string, (net: FieldNetwork, seed: number) => LiveTrainer][] = [
     ['DDPM', (net, seed) => new DdpmTrainer(net, makeSchedule({ kind: 'linear', T: 100, betaStart: 1e-3, betaEnd: 0.2 }), data, createRng(seed), training)],
     ['score model (NCSN)', (net, seed) => new NcsnTrainer(net, geometricSigmas(1, 0.01, 10), data, createRng(seed), training)],
     ['flow matching, independent', (net, seed) => new FlowMatchingTrainer(net, data, createRng(seed), training)],
@@ -99,7 +100,7 @@ describe('live trainers: fast steps equal autograd steps', () => {
   ];
   for (const [name, make] of makers) {
     it(`${name}: five steps give the same losses and weights (to 1e-5) and leak nothing`, async () => {
-      const nets = [new EpsilonNetwork(2, spec, createRng(2)), new EpsilonNetwork(2, spec, createRng(2))];
+      const nets = [new FieldNetwork(2, spec, createRng(2)), new FieldNetwork(2, spec, createRng(2))];
       const trainers = nets.map((n) => make(n, 9));
       trainers[1].fastGradients = false;
       const before = tf.memory().numTensors;
@@ -151,7 +152,7 @@ describe('wasm matMul with a transposed operand (wasm-matmul.ts)', () => {
 
 describe('predict with one shared time (the time term folded into the first fused bias)', () => {
   it('equals predict with the same time given per row', () => {
-    const net = new EpsilonNetwork(2, { width: 32, depth: 2, activation: 'silu' }, createRng(8));
+    const net = new FieldNetwork(2, { width: 32, depth: 2, activation: 'silu' }, createRng(8));
     const x = tf.randomNormal([50, 2], 0, 1, 'float32', 3) as tf.Tensor2D;
     const tau = tf.fill([50], 0.42) as tf.Tensor1D;
     const before = tf.memory().numTensors;

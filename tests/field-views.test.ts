@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, HEAT_MAPS, type HeatMap, type ModelKind, type PlaygroundConfig } from '../src/config/playground-config';
 import { sampleDataset } from '../src/data/datasets';
-import type { EpsilonModel } from '../src/models/epsilon-network';
+import type { FieldModel } from '../src/models/field';
 import { EmpiricalField, exactVelocity, MixtureField } from '../src/models/exact-fields';
 import { linearFlowPath, vpPath } from '../src/models/gaussian-path';
 import { createRng } from '../src/models/random';
@@ -29,7 +29,7 @@ const read = (x: tf.Tensor): number[] => {
 };
 
 /** The exact field of a session in its model's parametrisation (what the particles use with field = exact). */
-const exactOf = (s: DiffusionSession): EpsilonModel => (s.config.model.kind === 'flow' ? s.exactVelocity : s.config.model.kind === 'score' ? s.exactScore : s.exactEpsilon);
+const exactOf = (s: DiffusionSession): FieldModel => s.exactField;
 
 /** A tiny point set: 40 points of two moons. */
 const moons = sampleDataset('two-moons', 40, createRng(3)).points;

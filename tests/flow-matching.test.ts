@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { StraightnessMeter } from '../src/models/trajectory';
 import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
-import { EpsilonNetwork } from '../src/models/epsilon-network';
+import { FieldNetwork } from '../src/models/field-network';
 import { FlowMatchingTrainer, learnedVelocity, otPermutation, type Coupling } from '../src/models/flow-matching';
 import { energyDistance } from '../src/models/metrics';
 import { integrate, odeStep } from '../src/models/ode-solvers';
@@ -40,7 +40,7 @@ describe('minibatch optimal transport pairing', () => {
 });
 
 /** Mean over 600 noise draws of |x(0) - x(1)| / path length of 40-step Euler paths (1 = straight lines). */
-function straightnessOf(net: EpsilonNetwork): number {
+function straightnessOf(net: FieldNetwork): number {
   const n = 600;
   const steps = 40;
   const v = learnedVelocity(net);
@@ -63,7 +63,7 @@ function straightnessOf(net: EpsilonNetwork): number {
 function trainAndSample(coupling: Coupling): { samples: Float32Array; straightness: number; leak: number } {
   const rng = createRng(21);
   const data = sampleDataset('two-moons', 4000, rng.fork());
-  const net = new EpsilonNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
+  const net = new FieldNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
   const trainer = new FlowMatchingTrainer(net, data.points, rng.fork(), { learningRate: 5e-3, batchSize: 128, emaDecay: 0.99 }, coupling);
   trainer.step().dispose(); // Adam moments
   const before = tf.memory().numTensors;
@@ -98,7 +98,7 @@ describe('flow matching on two moons', () => {
   });
 
   it('RK4 with the learned field is a VectorField like any other', () => {
-    const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'tanh' }, createRng(1));
+    const net = new FieldNetwork(2, { width: 8, depth: 1, activation: 'tanh' }, createRng(1));
     const x = tf.randomNormal([5, 2], 0, 1, 'float32', 1) as tf.Tensor2D;
     const before = tf.memory().numTensors;
     integrate('rk4', learnedVelocity(net), x, 1, 0, 4).dispose();
@@ -112,7 +112,7 @@ describe('rectified-flow reflow', () => {
   it('retraining on the model\'s own (sample, noise) pairs straightens its paths', () => {
     const rng = createRng(5);
     const data = sampleDataset('two-moons', 4000, rng.fork());
-    const net = new EpsilonNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
+    const net = new FieldNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
     const trainer = new FlowMatchingTrainer(net, data.points, rng.fork(), { learningRate: 5e-3, batchSize: 128, emaDecay: 0.99 });
     for (let i = 0; i < 600; i++) trainer.step().dispose();
     const before = straightnessOf(trainer.samplingNet);

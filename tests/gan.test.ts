@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
 import { DenseNetwork } from '../src/models/dense-network';
-import { ACTIVATIONS, type MlpSpec } from '../src/models/epsilon-network';
+import { ACTIVATIONS, type MlpSpec } from '../src/models/mlp';
 import {
   CLIP_REFERENCE,
   clippedCriticGains,

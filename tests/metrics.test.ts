@@ -2,9 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
 import { gaussianMixtureOf, sampleDataset } from '../src/data/datasets';
-import type { ExactEpsilon } from '../src/models/exact-fields';
 import {
-  countEvaluations,
   energyDistance,
   medianHeuristic,
   mmdRbf,
@@ -16,6 +14,7 @@ import {
   wasserstein2,
 } from '../src/models/metrics';
 import { createRng } from '../src/models/random';
+import { countEvaluations } from '../src/models/field';
 import { DiffusionSession } from '../src/session/diffusion-session';
 
 /** n standard-normal points in 2D shifted by (sx, sy). */
@@ -201,13 +200,11 @@ describe('straightness and NFE', () => {
     ];
     for (const [kind, sampler, nfe] of cases) {
       const s = new DiffusionSession(scene(kind, sampler, nfe));
-      const counted = countEvaluations(kind === 'flow' ? s.exactVelocity : kind === 'score' ? s.exactScore : s.exactEpsilon);
-      if (kind === 'flow') s.exactVelocity = counted;
-      else if (kind === 'score') s.exactScore = counted;
-      else s.exactEpsilon = counted as unknown as ExactEpsilon;
+      const counted = countEvaluations(s.exactField);
+      s.exactField = counted;
       do s.simulate();
       while (s.particles.t > 0);
-      expect(counted.evaluations, `${kind} ${sampler}`).toBe(s.reverseNfe);
+      expect(counted.evaluations, `${kind} ${sampler}`).toBe(s.pass.nfe);
       s.dispose();
     }
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
-import { EpsilonNetwork } from '../src/models/epsilon-network';
+import { FieldNetwork } from '../src/models/field-network';
 import { energyDistance } from '../src/models/metrics';
 import { convertField, vePath } from '../src/models/gaussian-path';
 import { annealedStepSize, geometricSigmas, ncsnScore, NcsnTrainer, sigmaAtTau } from '../src/models/ncsn';
@@ -44,7 +44,7 @@ describe('NCSN on 8 gaussians', () => {
     const rng = createRng(31);
     const data = sampleDataset('gaussians-8', 4000, rng.fork());
     const sigmas = geometricSigmas(3, 0.05, 10);
-    const net = new EpsilonNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
+    const net = new FieldNetwork(2, { width: 64, depth: 3, activation: 'silu', timeScale: 50 }, rng.fork());
     const trainer = new NcsnTrainer(net, sigmas, data.points, rng.fork(), { learningRate: 5e-3, batchSize: 256, emaDecay: 0.99 });
     trainer.step().dispose();
     const before = tf.memory().numTensors;

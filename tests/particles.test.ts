@@ -1,17 +1,18 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ancestralStep } from '../src/models/ddpm';
-import { EpsilonNetwork } from '../src/models/epsilon-network';
+import { ancestralStep, type PosteriorVariance } from '../src/models/ddpm';
+import { FieldNetwork } from '../src/models/field-network';
 import { forwardStep } from '../src/models/forward-process';
 import { GaussianNoisePool, SeededGaussianNoise, type NoiseSource } from '../src/models/noise-source';
-import { createRng } from '../src/models/random';
+import { createRng, type Rng } from '../src/models/random';
 import { makeSchedule } from '../src/models/schedules';
 import { DiffusionParticles, type Phase } from '../src/particles/diffusion-particles';
+import { VpChainProcess } from '../src/particles/process';
 
 // A short schedule whose alphaBar_T is small enough to see "noise", big enough to measure.
 const T = 20;
 const schedule = makeSchedule({ kind: 'linear', T, betaStart: 0.01, betaEnd: 0.2 });
-const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(42));
+const net = new FieldNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(42));
 afterAll(() => net.dispose());
 
 /** A small, seeded data cloud [n, 2]. */
@@ -22,14 +23,19 @@ function dataPoints(n: number, seed = 1): Float32Array {
   return x;
 }
 
-function make(opts: { n?: number; holdSteps?: number; noise?: NoiseSource; x0?: Float32Array; seed?: number } = {}): {
+/** The DDPM chain on `schedule` with the ancestral sampler and posterior variance `variance`. */
+const chain = (noise: NoiseSource, rng: Rng, variance: PosteriorVariance = 'betaTilde', on = schedule): VpChainProcess =>
+  new VpChainProcess(on, { kind: 'ancestral', variance, nfe: on.T, eta: 0, stochasticity: 1 }, { noise, rng });
+
+function make(opts: { n?: number; holdSteps?: number; noise?: NoiseSource; x0?: Float32Array; seed?: number; variance?: PosteriorVariance } = {}): {
   p: DiffusionParticles;
   x0: Float32Array;
   noise: NoiseSource;
 } {
   const x0 = opts.x0 ?? dataPoints(opts.n ?? 64);
   const noise = opts.noise ?? new SeededGaussianNoise(2, createRng(opts.seed ?? 7));
-  const p = new DiffusionParticles({ x0, dim: 2, schedule, noise, rng: createRng(opts.seed ?? 9), holdSteps: opts.holdSteps ?? 0 });
+  const rng = createRng(opts.seed ?? 9);
+  const p = new DiffusionParticles({ x0, dim: 2, process: chain(noise, rng, opts.variance), rng, holdSteps: opts.holdSteps ?? 0 });
   return { p, x0, noise };
 }
 
@@ -61,7 +67,7 @@ function stats(a: Float32Array): { mean: number; variance: number } {
 function run(p: DiffusionParticles, phase: Phase, steps: number): number[] {
   const ts: number[] = [];
   for (let i = 0; i < steps; i++) {
-    p.step(phase, net, 'betaTilde');
+    p.step(phase, net);
     ts.push(p.t);
   }
   return ts;
@@ -90,15 +96,15 @@ describe('DiffusionParticles: construction', () => {
 
   it('rejects empty or ragged input', () => {
     const noise = new SeededGaussianNoise(2, createRng(1));
-    expect(() => new DiffusionParticles({ x0: new Float32Array(0), dim: 2, schedule, noise, rng: createRng(1) })).toThrow(RangeError);
-    expect(() => new DiffusionParticles({ x0: new Float32Array(5), dim: 2, schedule, noise, rng: createRng(1) })).toThrow(RangeError);
+    expect(() => new DiffusionParticles({ x0: new Float32Array(0), dim: 2, process: chain(noise, createRng(1)), rng: createRng(1) })).toThrow(RangeError);
+    expect(() => new DiffusionParticles({ x0: new Float32Array(5), dim: 2, process: chain(noise, createRng(1)), rng: createRng(1) })).toThrow(RangeError);
   });
 
   it('throws when used after dispose (and dispose is idempotent)', () => {
     const { p } = make();
     p.dispose();
     p.dispose();
-    expect(() => p.step('forward', net, 'beta')).toThrow(/dispose/);
+    expect(() => p.step('forward', net)).toThrow(/dispose/);
   });
 });
 
@@ -110,7 +116,7 @@ describe('DiffusionParticles: forward phase', () => {
     const atT = read(p.current).slice();
 
     for (let h = 0; h < hold; h++) {
-      p.step('forward', net, 'beta');
+      p.step('forward', net);
       expect(p.t).toBe(T);
       expect(p.motion).toBe('hold');
       // Resting: positions unchanged and no interpolation (previous == current).
@@ -119,7 +125,7 @@ describe('DiffusionParticles: forward phase', () => {
     }
 
     // The step after the hold restarts from the data and takes the first forward step at once.
-    p.step('forward', net, 'beta');
+    p.step('forward', net);
     expect(p.t).toBe(1);
     expect(p.motion).toBe('forward');
     expect(maxDiff(read(p.previous), x0)).toBe(0); // exactly x0: no interpolation across the reset
@@ -136,7 +142,7 @@ describe('DiffusionParticles: forward phase', () => {
     const replica = new SeededGaussianNoise(2, createRng(5)); // draws the same eps as the particles' noise
     let expected = tf.tensor2d(x0, [n, 2]);
     for (let t = 1; t <= 4; t++) {
-      p.step('forward', net, 'beta');
+      p.step('forward', net);
       const eps = replica.sample(n);
       const next = forwardStep(expected, t, schedule, eps);
       tf.dispose([expected, eps]);
@@ -187,7 +193,7 @@ describe('DiffusionParticles: forward phase', () => {
 describe('DiffusionParticles: reverse phase', () => {
   it.each([0, 2])('from the data (t = 0) it starts at once from fresh noise at T (hold %i only at the end)', (hold) => {
     const { p, x0 } = make({ n: 2000, holdSteps: hold });
-    p.step('reverse', net, 'betaTilde');
+    p.step('reverse', net);
     // Reset to x_T ~ N(0, I) (previous, no interpolation across the jump) and one ancestral step T -> T-1.
     expect(p.motion).toBe('reverse');
     expect(p.t).toBe(T - 1);
@@ -209,13 +215,13 @@ describe('DiffusionParticles: reverse phase', () => {
 
   it('each step is exactly ancestralStep with the live network and the injected noise (none at t = 1)', () => {
     const n = 16;
-    const { p } = make({ n, seed: 11 });
+    const { p } = make({ n, seed: 11, variance: 'beta' });
     const replica = new SeededGaussianNoise(2, createRng(11));
-    p.step('reverse', net, 'beta'); // restart from noise (holdSteps 0) and step T -> T-1
+    p.step('reverse', net); // restart from noise (holdSteps 0) and step T -> T-1
     const xT = tf.tensor2d(read(p.previous).slice(), [n, 2]);
     let expected: tf.Tensor2D = xT;
     for (let t = T; t >= 1; t--) {
-      if (t < T) p.step('reverse', net, 'beta');
+      if (t < T) p.step('reverse', net);
       expect(p.t).toBe(t - 1);
       const z = t > 1 ? replica.sample(n) : null;
       const next = ancestralStep(net, expected, t, schedule, 'beta', z);
@@ -259,7 +265,7 @@ describe('DiffusionParticles: loop phase', () => {
     const { p } = make({ holdSteps: 1 });
     run(p, 'loop', T + 1); // to T, then one hold step
     const atT = read(p.current).slice();
-    p.step('loop', net, 'betaTilde'); // end of hold: first reverse step T -> T-1
+    p.step('loop', net); // end of hold: first reverse step T -> T-1
     expect(p.t).toBe(T - 1);
     expect(p.motion).toBe('reverse');
     expect(maxDiff(read(p.previous), atT)).toBe(0);
@@ -275,7 +281,7 @@ describe('DiffusionParticles: previous / current / version', () => {
         const before = read(p.current).slice();
         const v = p.version;
         const t0 = p.t;
-        p.step(phase, net, 'betaTilde');
+        p.step(phase, net);
         // version moves with every change of positions; a hold changes them once (previous := current), then rests.
         if (p.t !== t0) expect(p.version).toBeGreaterThan(v);
         else expect(p.version - v).toBeLessThanOrEqual(1);
@@ -291,12 +297,12 @@ describe('DiffusionParticles: previous / current / version', () => {
     p.dispose();
   });
 
-  it('setSchedule restarts from the data with the new T', () => {
-    const { p, x0 } = make();
+  it('setProcess with a new schedule restarts from the data with the new T', () => {
+    const { p, x0, noise } = make();
     run(p, 'forward', 5);
     const v = p.version;
     const s2 = makeSchedule({ kind: 'cosine', T: 7, betaStart: 0, betaEnd: 0 });
-    p.setSchedule(s2);
+    p.setProcess(chain(noise, createRng(2), 'betaTilde', s2));
     expect(p.T).toBe(7);
     expect(p.t).toBe(0);
     expect(p.version).toBeGreaterThan(v);
@@ -314,7 +320,7 @@ describe('DiffusionParticles: no tensor leaks', () => {
     const start = tf.memory().numTensors;
     const noise = makeNoise();
     const { p } = make({ n: 100, holdSteps: 2, noise });
-    p.step('forward', net, 'beta'); // warm-up: the pool draws lazily on first use
+    p.step('forward', net); // warm-up: the pool draws lazily on first use
     const base = tf.memory().numTensors;
     // A reverse pass in progress holds its start and arc length; a finished pass's straightness is taken here.
     const check = (): void => {
@@ -323,22 +329,22 @@ describe('DiffusionParticles: no tensor leaks', () => {
     };
 
     for (let i = 0; i < T + 4; i++) {
-      p.step('forward', net, 'beta'); // forward steps, hold steps, restart from data
+      p.step('forward', net); // forward steps, hold steps, restart from data
       check();
     }
     for (let i = 0; i < T + 4; i++) {
-      p.step('reverse', net, 'betaTilde'); // reverse steps (incl. t = 1 without noise), hold, restart from noise
+      p.step('reverse', net); // reverse steps (incl. t = 1 without noise), hold, restart from noise
       check();
     }
     for (let i = 0; i < 2 * T + 8; i++) {
-      p.step('loop', net, 'beta');
+      p.step('loop', net);
       check();
     }
     p.resetToData();
     check();
     p.resetToNoise();
     check();
-    p.setSchedule(schedule);
+    p.setProcess(chain(noise, createRng(2)));
     check();
     p.dispose();
     noise.dispose();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, effectiveSampler, MODEL_SAMPLERS, type PlaygroundConfig } from '../src/config/playground-config';
 import { sampleDataset, type DatasetName } from '../src/data/datasets';
 import { energyDistance } from '../src/models/metrics';
-import { EpsilonNetwork } from '../src/models/epsilon-network';
+import { FieldNetwork } from '../src/models/field-network';
 import { createRng } from '../src/models/random';
 import { makeSchedule } from '../src/models/schedules';
 import { makeReverseSampler, SAMPLER_KINDS, type SamplerSpec } from '../src/particles/reverse-samplers';
@@ -49,7 +49,7 @@ describe('reverse samplers on a DDPM schedule', () => {
   });
 
   it('every sampler takes finite steps without leaking tensors', () => {
-    const net = new EpsilonNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(1));
+    const net = new FieldNetwork(2, { width: 8, depth: 1, activation: 'silu' }, createRng(1));
     const x = tf.randomNormal([16, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
     const z = tf.randomNormal([16, 2], 0, 1, 'float32', 3) as tf.Tensor2D;
     expect(SAMPLER_KINDS).toEqual(expect.arrayContaining([...MODEL_SAMPLERS.ddpm]));
@@ -80,7 +80,7 @@ describe('reverse samplers on a DDPM schedule', () => {
     next.sampling.sampler = 'heun';
     next.sampling.nfe = 5;
     expect(session.apply(next)).toBe('live');
-    expect(session.reverseNfe).toBe(4 * 2 + 1);
+    expect(session.pass.nfe).toBe(4 * 2 + 1);
     const ts: number[] = [];
     for (let i = 0; i < 6; i++) {
       session.simulate();
@@ -122,7 +122,7 @@ describe('flow matching in a session', () => {
     const session = new DiffusionSession(c);
     session.trainStep(); // the flow-matching trainer trains like any other
     expect(session.particles.T).toBe(20);
-    expect(session.reverseNfe).toBe(19 * 2 + 1); // Heun, and one Euler step at the end
+    expect(session.pass.nfe).toBe(19 * 2 + 1); // Heun, and one Euler step at the end
     const x0 = session.particles.current.dataSync().slice();
     for (let i = 0; i < 10; i++) session.simulate();
     expect(session.particles.t).toBe(10);
@@ -163,7 +163,7 @@ describe('the score model (NCSN) in a session', () => {
     const session = new DiffusionSession(c);
     session.trainStep();
     expect(session.particles.T).toBe(10);
-    expect(session.reverseNfe).toBe(9 * 30 + 1);
+    expect(session.pass.nfe).toBe(9 * 30 + 1);
     for (let i = 0; i < 10; i++) session.simulate(); // from sigma_max noise down the 10 levels
     expect(session.particles.t).toBe(0);
     const samples = session.particles.current.dataSync() as Float32Array;
@@ -197,7 +197,7 @@ describe('the score model on the VE SDE in a session', () => {
       });
       const session = new DiffusionSession(c);
       expect(session.particles.T).toBe(nfe);
-      expect(session.reverseNfe).toBe(expectedNfe);
+      expect(session.pass.nfe).toBe(expectedNfe);
       for (let i = 0; i < nfe; i++) session.simulate();
       expect(session.particles.t).toBe(0);
       const { d, baseline } = distanceToData(session.particles.current.dataSync() as Float32Array, 'gaussians-8');

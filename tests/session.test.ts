@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it, vi } from 'vitest';
 import { cloneConfig, type PlaygroundConfig } from '../src/config/playground-config';
-import { EpsilonNetwork } from '../src/models/epsilon-network';
+import { FieldNetwork } from '../src/models/field-network';
 import { createRng } from '../src/models/random';
-import { DiffusionSession, diffInvalidation, LOSS_READBACK_EVERY, REFERENCE_POINTS } from '../src/session/diffusion-session';
+import { DiffusionSession } from '../src/session/diffusion-session';
+import { diffInvalidation, LOSS_READBACK_EVERY, REFERENCE_POINTS } from '../src/session/session';
 import { settle, smallConfig } from './session-helpers';
 
 /** A copy of `c` with `edit` applied. */
@@ -15,15 +16,15 @@ function edited(c: PlaygroundConfig, edit: (c: PlaygroundConfig) => void): Playg
 
 const positions = (s: DiffusionSession): Float32Array => s.particles.current.dataSync() as Float32Array;
 
-/** Tensors that constructing and disposing one EpsilonNetwork of this depth leaves behind (must be 0). */
+/** Tensors that constructing and disposing one FieldNetwork of this depth leaves behind (must be 0). */
 function networkLeak(depth: number): number {
   const before = tf.memory().numTensors;
-  new EpsilonNetwork(2, { width: 16, depth, activation: 'silu' }, createRng(1)).dispose();
+  new FieldNetwork(2, { width: 16, depth, activation: 'silu' }, createRng(1)).dispose();
   return tf.memory().numTensors - before;
 }
 
 describe('DiffusionSession: no tensor leaks', () => {
-  it('EpsilonNetwork construction + dispose leaves no tensor behind', () => {
+  it('FieldNetwork construction + dispose leaves no tensor behind', () => {
     expect(networkLeak(1)).toBe(0);
   });
 

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { EpsilonModel } from '../src/models/epsilon-network';
+import type { FieldModel } from '../src/models/field';
 import { geometricSigmas } from '../src/models/ncsn';
 import { SeededGaussianNoise } from '../src/models/noise-source';
 import { createRng } from '../src/models/random';
 import { makeSchedule } from '../src/models/schedules';
 import { StraightnessMeter } from '../src/models/trajectory';
 import { DiffusionParticles } from '../src/particles/diffusion-particles';
+import { StraightProcess, VeLevelsProcess, VpChainProcess } from '../src/particles/process';
 import { ParticleTrails } from '../src/particles/particle-trails';
 
 const t2 = (rows: number[][]): tf.Tensor2D => tf.tensor2d(rows);
@@ -66,22 +67,25 @@ describe('particle trails', () => {
 });
 
 /** A constant field: every particle moves along the same straight line. */
-const constant: EpsilonModel = { dim: 2, predict: (x) => tf.tidy(() => tf.add(tf.zerosLike(x), tf.tensor1d([0.3, -0.4])) as tf.Tensor2D) };
+const constant: FieldModel = { dim: 2, predict: (x) => tf.tidy(() => tf.add(tf.zerosLike(x), tf.tensor1d([0.3, -0.4])) as tf.Tensor2D) };
 
 describe('particles measure the straightness of each reverse pass', () => {
   const schedule = makeSchedule({ kind: 'linear', T: 20, betaStart: 0.01, betaEnd: 0.2 });
+  const sources = { noise: new SeededGaussianNoise(2, createRng(3)), rng: createRng(4) };
+  const ancestral = { kind: 'ancestral', variance: 'beta', nfe: 20, eta: 0, stochasticity: 1 } as const;
   const make = (): DiffusionParticles => {
     const x0 = new Float32Array(200).map((_, i) => Math.sin(i));
-    return new DiffusionParticles({ x0, dim: 2, schedule, noise: new SeededGaussianNoise(2, createRng(3)), rng: createRng(4) });
+    const rng = createRng(4);
+    return new DiffusionParticles({ x0, dim: 2, process: new VpChainProcess(schedule, ancestral, { noise: sources.noise, rng }), rng });
   };
 
   it('a flow under a constant velocity has straight paths (1); annealed Langevin paths wander (well below 1); trails follow', () => {
     const before = tf.memory().numTensors;
     const p = make();
-    p.setFlow({ steps: 10, method: 'rk4' });
+    p.setProcess(new StraightProcess(10, 'rk4', sources));
     p.setTrails(4, 30);
     expect(p.takeStraightness()).toBeNull();
-    for (let i = 0; i < 10; i++) p.step('reverse', constant, 'beta');
+    for (let i = 0; i < 10; i++) p.step('reverse', constant);
     expect(p.t).toBe(0);
     const s = p.takeStraightness() as tf.Scalar;
     expect(s.dataSync()[0]).toBeCloseTo(1, 5);
@@ -94,11 +98,11 @@ describe('particles measure the straightness of each reverse pass', () => {
     expect(newest).toEqual(head);
     tf.dispose(trail);
 
-    p.setFlow(null);
+    p.setProcess(new VpChainProcess(schedule, ancestral, sources));
     // Pure noise steps (a zero score): the path, sampled once per level, is a random walk.
-    p.setScore({ sigmas: geometricSigmas(3, 1, 21), reverse: { kind: 'langevin', steps: 1, delta: 1e-2 } });
-    const zero: EpsilonModel = { dim: 2, predict: (x) => tf.zerosLike(x) };
-    for (let i = 0; i < 21; i++) p.step('reverse', zero, 'beta');
+    p.setProcess(new VeLevelsProcess(geometricSigmas(3, 1, 21), { kind: 'langevin', steps: 1, delta: 1e-2 }, sources));
+    const zero: FieldModel = { dim: 2, predict: (x) => tf.zerosLike(x) };
+    for (let i = 0; i < 21; i++) p.step('reverse', zero);
     const wander = p.takeStraightness() as tf.Scalar;
     expect(wander.dataSync()[0]).toBeLessThan(0.5);
     wander.dispose();
@@ -110,9 +114,9 @@ describe('particles measure the straightness of each reverse pass', () => {
 
   it('a pass that does not start at x_T is not measured', () => {
     const p = make();
-    p.setFlow({ steps: 10, method: 'euler' });
-    for (let i = 0; i < 4; i++) p.step('forward', constant, 'beta');
-    for (let i = 0; i < 4; i++) p.step('reverse', constant, 'beta');
+    p.setProcess(new StraightProcess(10, 'euler', sources));
+    for (let i = 0; i < 4; i++) p.step('forward', constant);
+    for (let i = 0; i < 4; i++) p.step('reverse', constant);
     expect(p.t).toBe(0);
     expect(p.takeStraightness()).toBeNull();
     p.dispose();

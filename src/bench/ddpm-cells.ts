@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { sampleDataset } from '../data/datasets';
 import { ancestralStep, DdpmTrainer } from '../models/ddpm';
-import { DEFAULT_MLP, EpsilonNetwork } from '../models/epsilon-network';
+import { FieldNetwork } from '../models/field-network';
+import { DEFAULT_MLP } from '../models/mlp';
 import { createRng } from '../models/random';
 import { DEFAULT_SCHEDULE, makeSchedule } from '../models/schedules';
 import { timeIterations, type Timing, type TimingOptions } from './timing';
@@ -87,7 +88,7 @@ export async function benchDdpm(backend: string, plan: CellPlan, progress: (msg:
   const schedule = makeSchedule(DEFAULT_SCHEDULE);
   const rng = createRng(1);
   const data = sampleDataset('two-moons', 20_000, rng.fork());
-  const net = new EpsilonNetwork(2, DEFAULT_MLP, rng.fork());
+  const net = new FieldNetwork(2, DEFAULT_MLP, rng.fork());
   const trainer = new DdpmTrainer(net, schedule, data.points, rng.fork(), { learningRate: 1e-3, batchSize: plan.batch });
   /** Set once a cell was abandoned with its work still queued: later timings would include that work. */
   let queueBusy = false;
@@ -112,7 +113,7 @@ export async function benchDdpm(backend: string, plan: CellPlan, progress: (msg:
       const trainName = `train step, batch ${cell.batch}, ${NETWORK_LABEL}${cell.autograd ? ', autograd (reference)' : ''}`;
       const key = `train_ms_b${cell.batch}${cell.autograd ? '_autograd' : ''}`;
       progress(`[${backend}] training, batch ${cell.batch}${cell.autograd ? ', autograd' : ''} ...`);
-      const cellNet = cell === trainCells[0] ? net : new EpsilonNetwork(2, DEFAULT_MLP, createRng(2));
+      const cellNet = cell === trainCells[0] ? net : new FieldNetwork(2, DEFAULT_MLP, createRng(2));
       const cellTrainer =
         cell === trainCells[0] ? trainer : new DdpmTrainer(cellNet, schedule, data.points, createRng(3), { learningRate: 1e-3, batchSize: cell.batch });
       cellTrainer.fastGradients = !cell.autograd;

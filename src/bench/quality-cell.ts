@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { sampleDataset } from '../data/datasets';
 import { ancestralStep, DdpmTrainer } from '../models/ddpm';
-import { DEFAULT_MLP, EpsilonNetwork } from '../models/epsilon-network';
+import { FieldNetwork } from '../models/field-network';
+import { DEFAULT_MLP } from '../models/mlp';
 import { energyDistance } from '../models/metrics';
 import { SeededGaussianNoise } from '../models/noise-source';
 import { createRng } from '../models/random';
@@ -51,7 +52,7 @@ export async function timeToQuality(opts: QualityOptions = {}, progress: (msg: s
   const rng = createRng(7);
   const data = sampleDataset('two-moons', 20_000, rng.fork()).points;
   const reference = sampleDataset('two-moons', n, rng.fork()).points;
-  const net = new EpsilonNetwork(2, DEFAULT_MLP, rng.fork());
+  const net = new FieldNetwork(2, DEFAULT_MLP, rng.fork());
   const trainer = new DdpmTrainer(net, schedule, data, rng.fork(), { learningRate: 5e-3, batchSize: opts.batchSize ?? 256, emaDecay: 0.99 });
   const noise = new SeededGaussianNoise(2, rng.fork());
   const curve: [number, number][] = [];

@@ -195,7 +195,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const adversarial = isAdversarialKind(kind);
 
   const data = dataArg(given.get('data') ?? 'two-moons');
-  if (data.kind === 'built-in') set('data', 'dataset', data.name);
+  if ('name' in data) set('data', 'dataset', data.name);
   else set('data', 'source', 'custom');
 
   let trainSteps = DEFAULT_TRAIN_STEPS;
@@ -212,7 +212,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
     const [group, key] = spec.field;
     const field = (CONFIG_SCHEMA as unknown as Record<string, Record<string, Field>>)[group][key];
     let value: unknown = text;
-    if (field.kind === 'number') value = numberOf(name, text);
+    if ('min' in field) value = numberOf(name, text); // a number field
     if (name === 'sampler') {
       const sampler = SAMPLER_ALIASES[text];
       if (sampler === undefined) throw new UsageError(`--sampler ${text}: must be one of ${Object.keys(SAMPLER_ALIASES).filter((s) => s !== 'ancestral').join(', ')}`);

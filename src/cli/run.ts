@@ -13,13 +13,17 @@ import { accessSync, constants, readFileSync, statSync, writeFileSync } from 'no
 import { basename, dirname, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { effectiveSampler, isAdversarialKind, type PlaygroundConfig } from '../config/playground-config';
+import { effectiveSampler, type PlaygroundConfig } from '../config/playground-config';
 import { DATASET_NAMES, type PointSet } from '../data/datasets';
 import { decodeImage } from '../data/image-decode';
 import { DataLoadError, denormalizePoints, loadPointData, MAX_DATA_BYTES, type LoadedData } from '../data/loaders';
 import { compareToData, type SampleMetrics } from '../models/metrics';
 import { createRng } from '../models/random';
-import { DiffusionSession, LOSS_READBACK_EVERY } from '../session/diffusion-session';
+import { StraightnessMeter } from '../models/trajectory';
+import { sampleFromNoise } from '../particles/process';
+import { DiffusionSession } from '../session/diffusion-session';
+import { LOSS_READBACK_EVERY } from '../session/session';
+import { createSession } from '../session/create-session';
 import { GanSession } from '../session/gan-session';
 import { DATA_ALIASES, parseArgs, usage, UsageError, type CliArgs } from './options';
 import { formatSeconds, ProgressBar, type ProgressSink } from './progress';
@@ -226,13 +230,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (args.report !== null) checkWritable('report', args.report);
   const config = args.config;
 
-  const loaded = args.data.kind === 'file' ? loadFile(args.data.path, config.data.seed) : null;
+  const loaded = 'path' in args.data ? loadFile(args.data.path, config.data.seed) : null;
   const custom: PointSet | null = loaded?.set ?? null;
   const tLoaded = performance.now();
 
   const backend = await startBackend();
-  const adversarial = isAdversarialKind(config.model.kind);
-  const session: DiffusionSession | GanSession = adversarial ? new GanSession(config, custom) : new DiffusionSession(config, 0, custom);
+  const session = createSession(config, custom);
+  const adversarial = session.family === 'adversarial';
   try {
     const tBuilt = performance.now();
     const dim = session.dim;
@@ -258,29 +262,32 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     const tTrained = performance.now();
 
-    // Sampling: one reverse pass of the particles from fresh noise (or G(z)).
+    // Sampling: one reverse pass of the scene's process from fresh noise (particles/process.sampleFromNoise), or G(z).
     let straightness: number | null = null;
     let nfe = 1;
+    let samples: Float32Array;
     if (session instanceof DiffusionSession) {
-      const measured = new Promise<number>((done) => {
-        session.onStraightness = (_step, v) => done(v);
-      });
-      const bar = new ProgressBar(io.err, 'sampling', passSteps(config), 'steps');
+      const pass = session.pass;
+      nfe = pass.nfe;
+      const bar = new ProgressBar(io.err, 'sampling', pass.steps, 'steps');
+      const meter = new StraightnessMeter();
       let taken = 0;
-      do {
-        session.simulate();
+      const x = sampleFromNoise(session.particles.currentProcess, session.modelField(config.sampling.field), config.data.particles, session.particleRng, (from, to) => {
+        if (!meter.active) meter.begin(from);
+        meter.record(from, to);
         bar.update(++taken);
-      } while (session.particles.t > 0);
-      // The session reads the pass's straightness back asynchronously; it arrives within a few ticks.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      straightness = await Promise.race([measured, new Promise<number>((r) => (timer = setTimeout(() => r(Number.NaN), 10_000)))]);
-      clearTimeout(timer);
-      nfe = session.reverseNfe;
+      });
+      const measured = meter.finish(x);
+      meter.dispose();
+      straightness = measured === null ? null : (await measured.data())[0];
+      measured?.dispose();
+      samples = (await x.data()) as Float32Array;
+      x.dispose();
       bar.finish(`${config.data.particles} samples, ${taken} steps, ${nfe} evaluations in ${formatSeconds((performance.now() - tTrained) / 1000)}`);
     } else {
       session.simulate();
+      samples = (await session.particles.current.data()) as Float32Array;
     }
-    const samples = (await session.particles.current.data()) as Float32Array;
     const tSampled = performance.now();
 
     // Metrics against the data, with two baselines.
@@ -347,14 +354,6 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-/** Simulation steps of one reverse pass: T for the ancestral sampler, the NFE grid for the others, the levels for Langevin. */
-function passSteps(config: PlaygroundConfig): number {
-  const sampler = effectiveSampler(config);
-  if (config.model.kind === 'ddpm') return sampler === 'ancestral' ? config.schedule.T : Math.min(config.sampling.nfe, config.schedule.T);
-  if (config.model.kind === 'score' && sampler === 'langevin') return config.schedule.levels;
-  return config.sampling.nfe;
-}
-
 function writeOut(option: string, path: string, text: string): void {
   try {
     writeFileSync(path, text);
@@ -364,7 +363,7 @@ function writeOut(option: string, path: string, text: string): void {
 }
 
 function dataDescription(args: CliArgs, loaded: LoadedData | null, label: string, dim: number): Record<string, unknown> {
-  if (args.data.kind === 'built-in' || loaded === null) return { source: 'built-in', name: args.config.data.dataset, label, dim, units: 'the playground units of the built-in set' };
+  if (!('path' in args.data) || loaded === null) return { source: 'built-in', name: args.config.data.dataset, label, dim, units: 'the playground units of the built-in set' };
   return {
     source: 'file',
     file: args.data.path,

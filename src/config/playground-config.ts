@@ -8,21 +8,16 @@
 import type { DatasetName } from '../data/datasets';
 import { DATASET_NAMES, datasetInfo } from '../data/datasets';
 import type { PosteriorVariance } from '../models/ddpm';
-import type { Activation } from '../models/epsilon-network';
-import { ACTIVATIONS } from '../models/epsilon-network';
+import { ACTIVATIONS, type Activation } from '../models/mlp';
 import type { ScheduleKind } from '../models/schedules';
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';
 import type { Phase } from '../particles/diffusion-particles';
-import { SAMPLER_KINDS, type SamplerKind } from '../particles/reverse-samplers';
+import { isAdversarialKind, MODEL_KIND, MODEL_KINDS, SAMPLER_KINDS, SAMPLER_NAMES, samplerOf, type ModelKind, type SamplerKind } from '../models/kinds';
 
 export type { Phase };
-/**
- * Which generative model the scene trains: DDPM (seed §4), the NCSN score model (seed §4), flow matching
- * (seed §5.2), or one of the adversarial games of seed §3: GAN, WGAN (weight clipping), WGAN-GP.
- */
-export type ModelKind = 'ddpm' | 'score' | 'flow' | 'gan' | 'wgan' | 'wgan-gp';
-export const MODEL_KINDS: readonly ModelKind[] = ['ddpm', 'score', 'flow', 'gan', 'wgan', 'wgan-gp'];
+export type { ModelKind };
+export { isAdversarialKind, MODEL_KINDS };
 /** The quality metric the training chart follows (samples against the data; models/metrics), or the straightness of reverse passes. */
 export type ChartMetric = 'energy-distance' | 'sliced-w1' | 'mmd' | 'w1' | 'mode-coverage' | 'straightness' | 'off';
 export const CHART_METRICS: readonly ChartMetric[] = ['energy-distance', 'sliced-w1', 'mmd', 'w1', 'mode-coverage', 'straightness', 'off'];
@@ -76,58 +71,43 @@ export interface PlaygroundConfig {
 
 export type ConfigGroup = keyof PlaygroundConfig;
 
-/**
- * The samplers each model can use, its default first: DDPM ancestral, DDIM, the VP probability-flow ODE
- * and reverse SDE; the score model's annealed Langevin and the VE probability-flow ODE and reverse SDE;
- * flow matching's ODE solvers.
- */
-export const MODEL_SAMPLERS: Record<ModelKind, readonly SamplerKind[]> = {
-  ddpm: ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama'],
-  score: ['langevin', 'euler', 'heun', 'rk4', 'euler-maruyama'],
-  flow: ['rk4', 'heun', 'euler'],
-  gan: [],
-  wgan: [],
-  'wgan-gp': [],
+/** The samplers each model can use, its default first (from the registry, models/kinds). */
+export const MODEL_SAMPLERS: Readonly<Record<ModelKind, readonly SamplerKind[]>> = Object.fromEntries(MODEL_KINDS.map((k) => [k, MODEL_KIND[k].samplers])) as Record<ModelKind, readonly SamplerKind[]>;
+
+/** Menu labels of the model kinds and the samplers (value -> label), from the registry. */
+export const KIND_LABELS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(MODEL_KINDS.map((k) => [k, MODEL_KIND[k].label])),
+  ...Object.fromEntries(SAMPLER_KINDS.map((k) => [k, SAMPLER_NAMES[k].label])),
 };
 
-/** Whether a model kind is one of the adversarial games (GAN, WGAN, WGAN-GP) rather than a diffusion-family model. */
-export function isAdversarialKind(kind: ModelKind): kind is 'gan' | 'wgan' | 'wgan-gp' {
-  return kind === 'gan' || kind === 'wgan' || kind === 'wgan-gp';
-}
+/** A relevance rule: whether the config's model kind is one of `kinds`. */
+const only = (...kinds: ModelKind[]) => (c: PlaygroundConfig): boolean => kinds.includes(c.model.kind);
+/** A relevance rule: the diffusion-family models. */
+const diffusion = (c: PlaygroundConfig): boolean => !isAdversarialKind(c.model.kind);
+/** A relevance rule: the model kind is one of `kinds` and its effective sampler one of `samplers`. */
+const sampledBy = (kinds: readonly ModelKind[], ...samplers: SamplerKind[]) => (c: PlaygroundConfig): boolean => kinds.includes(c.model.kind) && samplers.includes(effectiveSampler(c));
 
 /** Settings only some models read (the GUI hides the others). */
 const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   // Custom data is chosen by loading it, not from a menu; while it is in use, this switches back.
   'data.dataset': (c) => c.data.source === 'built-in',
   'data.source': (c) => c.data.source === 'custom',
-  'schedule.kind': (c) => c.model.kind === 'ddpm',
-  'schedule.T': (c) => c.model.kind === 'ddpm',
-  'schedule.betaStart': (c) => c.model.kind === 'ddpm',
-  'schedule.betaEnd': (c) => c.model.kind === 'ddpm',
-  'schedule.sigmaMax': (c) => c.model.kind === 'score',
-  'schedule.sigmaMin': (c) => c.model.kind === 'score',
-  'schedule.levels': (c) => c.model.kind === 'score',
-  'model.coupling': (c) => c.model.kind === 'flow',
-  'model.learningRate': (c) => !isAdversarialKind(c.model.kind),
-  'model.emaDecay': (c) => !isAdversarialKind(c.model.kind),
-  'gan.objective': (c) => c.model.kind === 'gan',
-  'gan.dSteps': (c) => c.model.kind === 'gan',
-  'gan.nCritic': (c) => c.model.kind === 'wgan' || c.model.kind === 'wgan-gp',
-  'gan.clip': (c) => c.model.kind === 'wgan',
-  'gan.gpLambda': (c) => c.model.kind === 'wgan-gp',
-  'sampling.phase': (c) => !isAdversarialKind(c.model.kind),
-  'sampling.field': (c) => !isAdversarialKind(c.model.kind),
-  'sampling.sampler': (c) => !isAdversarialKind(c.model.kind),
-  'sampling.nfe': (c) => (c.model.kind === 'ddpm' ? effectiveSampler(c) !== 'ancestral' : c.model.kind === 'score' ? effectiveSampler(c) !== 'langevin' : c.model.kind === 'flow'),
-  'sampling.variance': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ancestral',
-  'sampling.eta': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ddim',
-  'sampling.stochasticity': (c) => effectiveSampler(c) === 'euler-maruyama' && (c.model.kind === 'ddpm' || c.model.kind === 'score'),
-  'sampling.langevinSteps': (c) => c.model.kind === 'score' && effectiveSampler(c) === 'langevin',
-  'sampling.langevinDelta': (c) => c.model.kind === 'score' && effectiveSampler(c) === 'langevin',
-  'view.fieldLines': (c) => !isAdversarialKind(c.model.kind),
-  'view.heatMap': (c) => !isAdversarialKind(c.model.kind),
-  'view.fieldFollow': (c) => !isAdversarialKind(c.model.kind),
-  'view.fieldT': (c) => !isAdversarialKind(c.model.kind),
+  ...Object.fromEntries(['kind', 'T', 'betaStart', 'betaEnd'].map((k) => [`schedule.${k}`, only('ddpm')])),
+  ...Object.fromEntries(['sigmaMax', 'sigmaMin', 'levels'].map((k) => [`schedule.${k}`, only('score')])),
+  'model.coupling': only('flow'),
+  'gan.objective': only('gan'),
+  'gan.dSteps': only('gan'),
+  'gan.nCritic': only('wgan', 'wgan-gp'),
+  'gan.clip': only('wgan'),
+  'gan.gpLambda': only('wgan-gp'),
+  ...Object.fromEntries(['model.learningRate', 'model.emaDecay', 'sampling.phase', 'sampling.field', 'sampling.sampler', 'view.fieldLines', 'view.heatMap', 'view.fieldFollow', 'view.fieldT'].map((k) => [k, diffusion])),
+  // The NFE sets the grid of every sampler but DDPM's ancestral one and the score model's Langevin (on its own levels).
+  'sampling.nfe': (c) => diffusion(c) && !['ancestral', 'langevin'].includes(effectiveSampler(c)),
+  'sampling.variance': sampledBy(['ddpm'], 'ancestral'),
+  'sampling.eta': sampledBy(['ddpm'], 'ddim'),
+  'sampling.stochasticity': sampledBy(['ddpm', 'score'], 'euler-maruyama'),
+  'sampling.langevinSteps': sampledBy(['score'], 'langevin'),
+  'sampling.langevinDelta': sampledBy(['score'], 'langevin'),
   'view.metric': (c) => c.view.showSchedule,
 };
 
@@ -155,12 +135,8 @@ export function isRelevant(group: ConfigGroup, key: string, config: PlaygroundCo
   return ONLY_FOR[`${group}.${key}`]?.(config) ?? true;
 }
 
-/** The sampler a scene actually uses: the configured one if its model has it, else the model's default. */
-export function effectiveSampler(config: PlaygroundConfig): SamplerKind {
-  const allowed = MODEL_SAMPLERS[config.model.kind];
-  if (allowed.length === 0) return config.sampling.sampler; // a GAN does not sample by a solver
-  return allowed.includes(config.sampling.sampler) ? config.sampling.sampler : allowed[0];
-}
+/** The sampler a scene actually uses: the configured one if its model has it, else the model's default (models/kinds.samplerOf). */
+export const effectiveSampler: (config: PlaygroundConfig) => SamplerKind = samplerOf;
 
 /**
  * What a change invalidates, from most to least costly:
@@ -172,7 +148,6 @@ export type Invalidates = 'data' | 'model' | 'particles' | 'training' | 'live';
 interface FieldBase {
   readonly label: string;
   readonly invalidates: Invalidates;
-  readonly help?: string;
 }
 /** A numeric field; `log` asks the GUI for a logarithmic slider. */
 export interface NumberField extends FieldBase {

@@ -1,9 +1,10 @@
 /**
  * DDPM (Ho et al. 2020): the training objective L_DDPM of the seed's §4.3 and the ancestral sampler
- * p_theta(x_{t-1} | x_t) of §4.2, on top of an {@link EpsilonNetwork} and a {@link NoiseSchedule}.
+ * p_theta(x_{t-1} | x_t) of §4.2, on top of an {@link FieldNetwork} and a {@link NoiseSchedule}.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpsilonModel, EpsilonNetwork } from './epsilon-network';
+import type { FieldModel } from './field';
+import type { FieldNetwork } from './field-network';
 import { scheduleTables } from './forward-process';
 import { DEFAULT_TRAINING, LiveTrainer, regressionLoss, type RegressionBatch, type TrainingSpec } from './live-trainer';
 import type { Rng } from './random';
@@ -20,7 +21,7 @@ export type ScheduleTables = { signal: tf.Tensor1D; noise: tf.Tensor1D };
  * @returns scalar: the batch mean over rows of the squared norm over D. Not tidied (use inside tidy/minimize).
  */
 export function ddpmLoss(
-  net: EpsilonNetwork,
+  net: FieldNetwork,
   T: number,
   tables: ScheduleTables,
   x0: tf.Tensor2D,
@@ -57,7 +58,7 @@ export class DdpmTrainer extends LiveTrainer {
    * @param rng seeded source of batch indices, t and epsilon.
    * @throws RangeError on invalid settings or data of the wrong size.
    */
-  constructor(net: EpsilonNetwork, readonly schedule: NoiseSchedule, data: Float32Array, rng: Rng, spec: TrainingSpec = DEFAULT_TRAINING) {
+  constructor(net: FieldNetwork, readonly schedule: NoiseSchedule, data: Float32Array, rng: Rng, spec: TrainingSpec = DEFAULT_TRAINING) {
     super(net, data, rng, spec);
     this.tables = scheduleTables(schedule);
   }
@@ -88,7 +89,7 @@ export type PosteriorVariance = 'beta' | 'betaTilde';
  * @throws RangeError if t is out of range.
  */
 export function ancestralStep(
-  net: EpsilonModel,
+  net: FieldModel,
   x: tf.Tensor2D,
   t: number,
   schedule: NoiseSchedule,

@@ -1,6 +1,6 @@
 /**
  * A plain MLP R^in -> R^out without a time input: the generator G(z) and the discriminator / critic D(x)
- * of the GAN scenes (seed §3). It shares the building blocks of {@link EpsilonNetwork} (the spec and its
+ * of the GAN scenes (seed §3). It shares the building blocks of {@link FieldNetwork} (the spec and its
  * validation, the activations, the seeded uniform initialisation) and, like it, keeps its weights as
  * plain `tf.Variable`s.
  *
@@ -13,31 +13,9 @@
  * up to 10% for SiLU against finite differences.
  */
 import * as tf from '@tensorflow/tfjs';
-import { activate, initWeights, mlpProblems, type Activation, type MlpSpec } from './epsilon-network';
+import { ACTIVATION, initWeights, mlpProblems, type MlpSpec } from './mlp';
 import type { Rng } from './random';
 import { useFastWasmTransposedMatMul } from './wasm-matmul';
-
-/** act'(h) elementwise, from first-order-differentiable ops (see the file comment). Not tidied. */
-function activationSlope(h: tf.Tensor2D, activation: Activation): tf.Tensor2D {
-  switch (activation) {
-    case 'relu':
-      return tf.step(h, 0);
-    case 'leakyRelu':
-      return tf.add(tf.mul(tf.step(h, 0), 0.8), 0.2);
-    case 'elu': {
-      // 1 for h > 0, exp(h) = elu(h) + 1 otherwise.
-      const pos = tf.step(h, 0);
-      return tf.add(pos, tf.mul(tf.sub(1, pos), tf.add(tf.elu(h), 1)));
-    }
-    case 'tanh':
-      return tf.sub(1, tf.square(tf.tanh(h)));
-    case 'silu': {
-      // d/dh [h s(h)] = s(h) (1 + h (1 - s(h))).
-      const s = tf.sigmoid(h);
-      return tf.mul(s, tf.add(1, tf.mul(h, tf.sub(1, s))));
-    }
-  }
-}
 
 /** One affine layer h W + b. */
 interface Layer {
@@ -139,7 +117,7 @@ export class DenseNetwork {
     for (let l = 0; l < last; l++) {
       const a = tf.fused.matMul({ a: h, b: this.weight(l), bias: this.bias(l) }) as tf.Tensor2D;
       pre.push(a);
-      h = activate(a, this.spec.activation);
+      h = ACTIVATION[this.spec.activation].apply(a);
     }
     const out = tf.fused.matMul({ a: h, b: this.weight(last), bias: this.bias(last) }) as tf.Tensor2D;
     return { pre, out };
@@ -176,7 +154,8 @@ export class DenseNetwork {
       // With v = 1 the first product is the same row W_out^T for every input: broadcast it.
       let g = (v === undefined ? tf.transpose(tf.sum(wOut, 1, true)) : tf.matMul(v, wOut, false, true)) as tf.Tensor2D;
       for (let l = last - 1; l >= 0; l--) {
-        g = tf.matMul(tf.mul(g, activationSlope(pre[l], this.spec.activation)), this.weight(l), false, true);
+        const act = ACTIVATION[this.spec.activation];
+        g = tf.matMul(tf.mul(g, act.slope(pre[l], act.apply(pre[l]))), this.weight(l), false, true);
       }
       return g;
     });

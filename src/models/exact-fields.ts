@@ -14,8 +14,9 @@
  * These let a user separate solver error (exact field) from learning error (learned field).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpsilonModel } from './epsilon-network';
-import type { GaussianPath } from './gaussian-path';
+import type { FieldModel } from './field';
+import { linearFlowPath, type GaussianPath } from './gaussian-path';
+import { sigmaAtTau } from './ncsn';
 import type { NoiseSchedule } from './schedules';
 
 /** Something whose ideal denoiser is known in closed form. Owns tensors: call dispose(). */
@@ -210,12 +211,12 @@ export function exactVelocity(path: GaussianPath, denoiser: ExactDenoiser): (x: 
 }
 
 /**
- * The exact epsilon of a DDPM schedule's noised data, as an {@link EpsilonModel}: at relative time
+ * The exact epsilon of a DDPM schedule's noised data, as an {@link FieldModel}: at relative time
  * tau (t = tau T, alphaBar interpolated linearly between steps), epsilon = (x - a D) / s with
  * a = sqrt(alphaBar_t), s = sqrt(1 - alphaBar_t) and D the exact denoiser. Swapping it for the network
  * separates solver error from learning error. Does not own the denoiser.
  */
-export class ExactEpsilon implements EpsilonModel {
+export class ExactEpsilon implements FieldModel {
   readonly dim: number;
 
   constructor(private readonly denoiser: ExactDenoiser, private readonly schedule: NoiseSchedule) {
@@ -241,4 +242,29 @@ export class ExactEpsilon implements EpsilonModel {
     if (!(s > 0)) throw new RangeError(`the exact epsilon needs t > 0, got tau = ${tau}`);
     return tf.tidy(() => tf.div(tf.sub(x, tf.mul(this.denoiser.denoiseAt(x, a, s), a)), s) as tf.Tensor2D);
   }
+}
+
+/**
+ * The exact velocity of the data on flow matching's straight path (seed §5.2) as a {@link FieldModel}.
+ * tau is kept inside [1e-3, 1]: the straight path's exact velocity is singular at the data end (a tensor
+ * tau reads as 0.5). Does not own the denoiser.
+ */
+export function exactVelocityField(denoiser: ExactDenoiser): FieldModel {
+  const velocity = exactVelocity(linearFlowPath(), denoiser);
+  return { dim: denoiser.dim, predict: (x, tau) => velocity(x, Math.max(1e-3, typeof tau === 'number' ? tau : 0.5)) };
+}
+
+/**
+ * sigma times the exact score of the data noised at the score model's level coordinate tau (its network's
+ * output, models/ncsn): sigma grad log p_sigma(x) = (D(x) - x) / sigma with sigma = sigmaAtTau(tau)
+ * (a tensor tau reads as 0). Does not own the denoiser.
+ */
+export function exactSigmaScore(denoiser: ExactDenoiser, sigmaMax: number, sigmaMin: number): FieldModel {
+  return {
+    dim: denoiser.dim,
+    predict: (x, tau) => {
+      const sigma = sigmaAtTau(sigmaMax, sigmaMin, typeof tau === 'number' ? tau : 0);
+      return tf.tidy(() => tf.div(tf.sub(denoiser.denoiseAt(x, 1, sigma), x), sigma) as tf.Tensor2D);
+    },
+  };
 }

@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { munkres } from 'munkres';
-import type { EpsilonNetwork } from './epsilon-network';
+import type { FieldNetwork } from './field-network';
 import { LiveTrainer, regressionLoss, type RegressionBatch, type TrainingSpec } from './live-trainer';
 import type { VectorField } from './ode-solvers';
 import type { Rng } from './random';
@@ -52,7 +52,7 @@ export function otPermutation(x0: Float32Array, x1: Float32Array, dim: number, p
  * x_t = (1 - t) x_0 + t x_1 (seed §5.2). Not tidied (use inside minimize or tidy).
  * @param x0 data [B, D]; @param x1 noise [B, D]; @param t times [B] in [0, 1].
  */
-export function flowMatchingLoss(net: EpsilonNetwork, x0: tf.Tensor2D, x1: tf.Tensor2D, t: tf.Tensor1D): tf.Scalar {
+export function flowMatchingLoss(net: FieldNetwork, x0: tf.Tensor2D, x1: tf.Tensor2D, t: tf.Tensor1D): tf.Scalar {
   return regressionLoss(net, flowMatchingBatch(x0, x1, t));
 }
 
@@ -64,7 +64,7 @@ export function flowMatchingBatch(x0: tf.Tensor2D, x1: tf.Tensor2D, t: tf.Tensor
 }
 
 /** The learned velocity as a solver field (t in [0, 1], 1 = noise). */
-export function learnedVelocity(net: EpsilonNetwork): VectorField {
+export function learnedVelocity(net: FieldNetwork): VectorField {
   return (x, t) => net.predict(x, t);
 }
 
@@ -80,7 +80,7 @@ export class FlowMatchingTrainer extends LiveTrainer {
    * @param data training points [M, D] row-major. @param rng seeded source of batches, t and x_1.
    * @throws RangeError on invalid settings or data.
    */
-  constructor(net: EpsilonNetwork, data: Float32Array, private readonly rng2: Rng, spec: TrainingSpec, public coupling: Coupling = 'independent') {
+  constructor(net: FieldNetwork, data: Float32Array, private readonly rng2: Rng, spec: TrainingSpec, public coupling: Coupling = 'independent') {
     super(net, data, rng2, spec);
     this.hostData = data.slice();
   }

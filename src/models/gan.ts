@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DenseNetwork, type LayerGain } from './dense-network';
-import type { MlpSpec } from './epsilon-network';
+import type { MlpSpec } from './mlp';
 import { TunableAdam } from './live-trainer';
 import type { Rng } from './random';
 
@@ -47,16 +47,6 @@ export interface GanNetworkSpec {
   readonly generator: MlpSpec;
   readonly critic: MlpSpec;
 }
-
-/**
- * 3 hidden layers of 128 for both (Gulrajani et al. 2017 use 3 x 512 ReLU on their toy sets; 128 is
- * ample in 2D and 4x cheaper live). leakyRelu(0.2) is the usual GAN discriminator nonlinearity
- * (Radford et al. 2016) and keeps the generator from dead units.
- */
-export const DEFAULT_GAN_NETWORKS: GanNetworkSpec = {
-  generator: { width: 128, depth: 3, activation: 'leakyRelu' },
-  critic: { width: 128, depth: 3, activation: 'leakyRelu' },
-};
 
 /**
  * A regular grid in latent space for drawing the generator manifold G(grid): over the first

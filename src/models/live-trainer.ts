@@ -4,7 +4,7 @@
  * seeded draws. A model supplies only its batch loss ({@link LiveTrainer.batchLoss}).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpsilonNetwork } from './epsilon-network';
+import type { FieldNetwork } from './field-network';
 import type { Rng } from './random';
 
 /** Adam whose learning rate can change without losing its moment estimates. */
@@ -29,7 +29,7 @@ export interface RegressionBatch {
 }
 
 /** The plain (autograd) form of the regression loss of a {@link RegressionBatch}. Not tidied. */
-export function regressionLoss(net: EpsilonNetwork, batch: RegressionBatch): tf.Scalar {
+export function regressionLoss(net: FieldNetwork, batch: RegressionBatch): tf.Scalar {
   return tf.mean(tf.sum(tf.square(tf.sub(net.predict(batch.x, batch.tau), batch.target)), 1)) as tf.Scalar;
 }
 
@@ -55,18 +55,18 @@ export const DEFAULT_TRAINING: TrainingSpec = { learningRate: 1e-3, batchSize: 5
  */
 export class WeightAverage {
   /** The averaged network (use it for sampling). */
-  readonly net: EpsilonNetwork;
+  readonly net: FieldNetwork;
   /** Updates folded in so far (sets the warm-up; restored with saved weights). */
   updates = 0;
 
   /** @param decay in [0, 1). @throws RangeError otherwise. */
-  constructor(source: EpsilonNetwork, public decay: number) {
+  constructor(source: FieldNetwork, public decay: number) {
     if (!(decay >= 0 && decay < 1)) throw new RangeError(`emaDecay must be in [0, 1), got ${decay}`);
     this.net = source.clone();
   }
 
   /** Folds the current weights of `source` into the average. */
-  update(source: EpsilonNetwork): void {
+  update(source: FieldNetwork): void {
     const n = this.updates++;
     const d = Math.min(this.decay, (1 + n) / (10 + n));
     tf.tidy(() => {
@@ -102,7 +102,7 @@ export abstract class LiveTrainer {
   steps = 0;
 
   /** @throws RangeError on invalid settings or data that is not a non-empty multiple of D. */
-  constructor(readonly net: EpsilonNetwork, data: Float32Array, private readonly rng: Rng, spec: TrainingSpec) {
+  constructor(readonly net: FieldNetwork, data: Float32Array, private readonly rng: Rng, spec: TrainingSpec) {
     const problems = trainingProblems(spec);
     if (data.length === 0 || data.length % net.dim !== 0) problems.push(`data length ${data.length} is not a positive multiple of D = ${net.dim}`);
     if (problems.length > 0) throw new RangeError(`invalid training: ${problems.join('; ')}`);
@@ -118,7 +118,7 @@ export abstract class LiveTrainer {
   }
 
   /** The network to sample with: the weight average when emaDecay > 0, else the trained network itself. */
-  get samplingNet(): EpsilonNetwork {
+  get samplingNet(): FieldNetwork {
     return this.average?.net ?? this.net;
   }
 
@@ -171,7 +171,7 @@ export abstract class LiveTrainer {
   protected abstract batchTargets(x0: tf.Tensor2D, seeds: readonly number[]): RegressionBatch;
 
   /**
-   * Whether steps take the network's hand-written gradients ({@link EpsilonNetwork.regressionGradients},
+   * Whether steps take the network's hand-written gradients ({@link FieldNetwork.regressionGradients},
    * about 5x faster on wasm) or tfjs autograd over {@link regressionLoss} (the reference; same loss and
    * gradients to float rounding). Default true.
    */

@@ -9,7 +9,6 @@
  * counted by {@link countEvaluations}, and the straightness of the sampling paths
  * ({@link pathStraightness} on the CPU; {@link StraightnessMeter} on the GPU while a pass runs).
  */
-import type { EpsilonModel } from './epsilon-network';
 import { otPermutation } from './flow-matching';
 import { createRng, type Rng } from './random';
 
@@ -313,36 +312,6 @@ export function modeCoverage(samples: Float32Array, dim: number, modes: MixtureM
   let tv = offMode;
   for (let c = 0; c < k; c++) tv += Math.abs(shares[c] - weights[c]);
   return { shares, weights, offMode, covered: shares.filter((s, c) => s >= coveredAt * weights[c]).length, modes: k, tv: tv / 2 };
-}
-
-/** A field wrapped by {@link countEvaluations}. */
-export interface CountedModel extends EpsilonModel {
-  /** Calls of predict so far (network / field evaluations on a whole batch each). */
-  readonly evaluations: number;
-  /** Sets the count back to 0. */
-  reset(): void;
-}
-
-/**
- * Counts the number of function evaluations (NFE) a sampler makes: wraps a field so that every
- * predict(x, tau) on a batch counts 1 (the usual NFE of a solver: the network runs once per evaluation
- * point, however many particles the batch has).
- */
-export function countEvaluations(model: EpsilonModel): CountedModel {
-  let evaluations = 0;
-  return {
-    dim: model.dim,
-    predict: (x, tau) => {
-      evaluations++;
-      return model.predict(x, tau);
-    },
-    get evaluations() {
-      return evaluations;
-    },
-    reset: () => {
-      evaluations = 0;
-    },
-  };
 }
 
 /**

@@ -13,9 +13,13 @@
  * annealed Langevin on the L levels and the VE reverse SDE / probability-flow ODE in continuous time.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EpsilonNetwork } from './epsilon-network';
+import type { FieldModel } from './field';
+import type { FieldNetwork } from './field-network';
+import { convertField, vePath } from './gaussian-path';
 import { LiveTrainer, type RegressionBatch, type TrainingSpec } from './live-trainer';
+import { odeStep, type OdeMethod } from './ode-solvers';
 import type { Rng } from './random';
+import { langevinStep, reverseSdeStep } from './samplers';
 
 /**
  * sigma_i = sigmaMax (sigmaMin / sigmaMax)^((i - 1) / (L - 1)), i = 1..L, returned 0-based and descending.
@@ -45,7 +49,7 @@ export function sigmaAtTau(sigmaMax: number, sigmaMin: number, tau: number): num
  * s_theta(x, sigma_i) = net(x, tau_i) / sigma_i, [N, D]; caller owns the result.
  * @param level 0-based index into `sigmas`.
  */
-export function ncsnScore(net: EpsilonNetwork, sigmas: Float64Array, level: number, x: tf.Tensor2D): tf.Tensor2D {
+export function ncsnScore(net: FieldModel, sigmas: Float64Array, level: number, x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.div(net.predict(x, levelTau(level, sigmas.length)), sigmas[level]) as tf.Tensor2D);
 }
 
@@ -58,12 +62,82 @@ export function annealedStepSize(sigmas: Float64Array, level: number, epsilon: n
 }
 
 /**
+ * How the score model's samples come back from noise, one level per grid step:
+ * - 'langevin': `steps` Langevin updates at level sigma_i with the annealed step size
+ *   alpha_i = delta sigma_i^2 / sigma_L^2 (seed §4.1, Algorithm 1 of Song & Ermon 2019; {@link annealedStepSize});
+ * - 'ode': one step of the VE probability-flow ODE dx/dt = -(1/2) d(sigma^2)/dt score by `method`;
+ * - 'sde': one Euler–Maruyama step of the VE reverse SDE with stochasticity lambda in [0, 1]
+ *   (0 is the probability-flow ODE; seed §5.1, samplers.reverseSdeStep).
+ */
+export type ScoreReverse =
+  | { readonly kind: 'langevin'; readonly steps: number; readonly delta: number }
+  | { readonly kind: 'ode'; readonly method: OdeMethod }
+  | { readonly kind: 'sde'; readonly lambda: number };
+
+/**
+ * The score at level coordinate tau in [0, 1] from the network's output sigma(tau) grad log p:
+ * net(x, tau) / sigma(tau), sigma(tau) = sigmas[0] (sigmas[L - 1] / sigmas[0])^tau ({@link sigmaAtTau}).
+ * [N, D] from x [N, D]; caller owns it. @param sigmas the levels, descending.
+ */
+export function veScore(field: FieldModel, sigmas: Float64Array, tau: number, x: tf.Tensor2D): tf.Tensor2D {
+  const sigma = sigmaAtTau(sigmas[0], sigmas[sigmas.length - 1], tau);
+  return tf.tidy(() => tf.div(field.predict(x, tau), sigma) as tf.Tensor2D);
+}
+
+/** Tweedie's denoising at the smallest level: E[x_0 | x] = x + s^2 grad log p_s(x), s = sigma_L (Efron 2011; seed §4). [N, D]; caller owns it. */
+export function tweedieDenoise(field: FieldModel, sigmas: Float64Array, x: tf.Tensor2D): tf.Tensor2D {
+  const s = sigmas[sigmas.length - 1];
+  return tf.tidy(() => tf.add(x, tf.mul(veScore(field, sigmas, 1, x), s * s)) as tf.Tensor2D);
+}
+
+/**
+ * One reverse step of the VE process from level index `level` to `level + 1` of the descending `sigmas`
+ * (0 <= level < L - 1) by `rule` (see {@link ScoreReverse}); the VE path runs from sigma_L at t = 0 to
+ * sigma_1 at t = 1, level i at t = 1 - i / (L - 1). `noise()` draws z ~ N(0, I) [N, D] (owned here).
+ * @returns x at the next level, [N, D]; the caller owns it.
+ */
+export function veReverseStep(field: FieldModel, x: tf.Tensor2D, sigmas: Float64Array, level: number, rule: ScoreReverse, noise: () => tf.Tensor2D): tf.Tensor2D {
+  const L = sigmas.length;
+  const path = vePath(sigmas[L - 1], sigmas[0]);
+  const t = 1 - levelTau(level, L);
+  const h = 1 / (L - 1);
+  switch (rule.kind) {
+    case 'langevin':
+      return annealedLangevin(field, x, sigmas, level, rule, noise);
+    case 'ode': {
+      const velocity = (y: tf.Tensor2D, time: number): tf.Tensor2D => tf.tidy(() => convertField(path, y, time, veScore(field, sigmas, 1 - time, y), 'score', 'velocity'));
+      return odeStep(rule.method, velocity, x, t, -h);
+    }
+    case 'sde': {
+      const z = rule.lambda > 0 ? noise() : null;
+      const out = tf.tidy(() => reverseSdeStep(path, x, veScore(field, sigmas, 1 - t, x), t, h, rule.lambda, z));
+      z?.dispose();
+      return out;
+    }
+  }
+}
+
+/** `rule.steps` Langevin updates at level `level` with the annealed step size (Song & Ermon 2019, Algorithm 1). Caller owns the result. */
+function annealedLangevin(field: FieldModel, x: tf.Tensor2D, sigmas: Float64Array, level: number, rule: { readonly steps: number; readonly delta: number }, noise: () => tf.Tensor2D): tf.Tensor2D {
+  const alpha = annealedStepSize(sigmas, level, rule.delta);
+  let y = tf.clone(x);
+  for (let i = 0; i < rule.steps; i++) {
+    const z = noise();
+    const s = veScore(field, sigmas, levelTau(level, sigmas.length), y);
+    const next = langevinStep(y, s, alpha, z);
+    tf.dispose([y, z, s]);
+    y = next;
+  }
+  return y;
+}
+
+/**
  * Trains the score network by denoising score matching over the noise scales between the first and the
  * last of `sigmas` (sigma log-uniform; see the module comment).
  */
 export class NcsnTrainer extends LiveTrainer {
   /** @throws RangeError on invalid settings, data or fewer than 2 levels. */
-  constructor(net: EpsilonNetwork, readonly sigmas: Float64Array, data: Float32Array, rng: Rng, spec: TrainingSpec) {
+  constructor(net: FieldNetwork, readonly sigmas: Float64Array, data: Float32Array, rng: Rng, spec: TrainingSpec) {
     super(net, data, rng, spec);
     if (sigmas.length < 2) throw new RangeError('NCSN needs at least 2 noise levels');
   }

@@ -10,7 +10,7 @@
  *   "networks": { "net": [ { "shape": [2, 128], "data": "<base64 of little-endian float32>" }, ... ],
  *                 "ema": [ ... ] } }
  * ```
- * Each network is its variables in their fixed order (EpsilonNetwork.variables, DenseNetwork.variables);
+ * Each network is its variables in their fixed order (FieldNetwork.variables, DenseNetwork.variables);
  * `data` is the raw IEEE-754 float32 bytes, little-endian, base64 (so values round-trip exactly).
  * The config is kept as untrusted JSON here; the session layer validates it (session/saved-weights).
  */

@@ -8,18 +8,14 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ancestralStep, type PosteriorVariance } from '../models/ddpm';
-import type { EpsilonModel } from '../models/epsilon-network';
+import type { FieldModel } from '../models/field';
 import { convertField, vpPath } from '../models/gaussian-path';
-import { EVALS_PER_STEP, odeStep, type OdeMethod } from '../models/ode-solvers';
+import { odeStep, type OdeMethod } from '../models/ode-solvers';
 import { ddimStep, ddimTimesteps, reverseSdeStep } from '../models/samplers';
+import { odeMethodOf, SAMPLER_KINDS, vpPassLength, type SamplerKind } from '../models/kinds';
 import type { NoiseSchedule } from '../models/schedules';
 
-/**
- * The reverse samplers a user can pick. 'langevin' (annealed Langevin over the noise levels) belongs to
- * the score model; the DDPM uses the others (see config.samplersFor).
- */
-export type SamplerKind = 'ancestral' | 'ddim' | 'euler' | 'heun' | 'rk4' | 'euler-maruyama' | 'langevin';
-export const SAMPLER_KINDS: readonly SamplerKind[] = ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama', 'langevin'];
+export { SAMPLER_KINDS, type SamplerKind };
 
 /** Settings of a reverse sampler. */
 export interface SamplerSpec {
@@ -41,9 +37,11 @@ export interface ReverseSampler {
   /** Whether step(t) uses fresh noise z. */
   needsNoise(t: number): boolean;
   /** x_t -> x_next, [N, D]; caller owns the result. */
-  step(net: EpsilonModel, x: tf.Tensor2D, t: number, next: number, z: tf.Tensor2D | null): tf.Tensor2D;
-  /** Network evaluations for one pass from T to 0. */
+  step(net: FieldModel, x: tf.Tensor2D, t: number, next: number, z: tf.Tensor2D | null): tf.Tensor2D;
+  /** Network evaluations for one pass from T to 0 (models/kinds.vpPassLength). */
   readonly nfe: number;
+  /** Grid steps of one pass from T to 0. */
+  readonly passSteps: number;
 }
 
 /**
@@ -53,55 +51,70 @@ export interface ReverseSampler {
  */
 export function makeReverseSampler(spec: SamplerSpec, schedule: NoiseSchedule): ReverseSampler {
   const T = schedule.T;
-  if (spec.kind === 'langevin') throw new RangeError('annealed Langevin samples the score model, not a DDPM');
-  if (spec.kind === 'ancestral') {
-    return {
-      nfe: T,
-      next: (t) => t - 1,
-      needsNoise: (t) => t > 1,
-      step: (net, x, t, _next, z) => ancestralStep(net, x, t, schedule, spec.variance, z),
-    };
+  const { steps: passSteps, nfe } = vpPassLength(T, spec.kind, spec.nfe);
+  switch (spec.kind) {
+    case 'langevin':
+      throw new RangeError('annealed Langevin samples the score model, not a DDPM');
+    case 'ancestral':
+      return {
+        nfe,
+        passSteps,
+        next: (t) => t - 1,
+        needsNoise: (t) => t > 1,
+        step: (net, x, t, _next, z) => ancestralStep(net, x, t, schedule, spec.variance, z),
+      };
+    default:
+      return gridSampler(spec, schedule, { nfe, passSteps });
   }
+}
+
+/** The samplers on the DDIM grid of min(nfe, T) steps (every kind but ancestral and Langevin). */
+function gridSampler(spec: SamplerSpec, schedule: NoiseSchedule, length: { nfe: number; passSteps: number }): ReverseSampler {
+  const T = schedule.T;
   const grid = ddimTimesteps(T, Math.min(spec.nfe, T));
   const nextOf = new Map<number, number>();
   for (let i = 0; i + 1 < grid.length; i++) nextOf.set(grid[i], grid[i + 1]);
   /** The grid point below t (t itself may be off the grid after a phase switch). */
   const next = (t: number): number => nextOf.get(t) ?? grid.find((g) => g < t) ?? 0;
-  const ddimToZero = (net: EpsilonModel, x: tf.Tensor2D, t: number): tf.Tensor2D =>
+  const ddimToZero = (net: FieldModel, x: tf.Tensor2D, t: number): tf.Tensor2D =>
     tf.tidy(() => ddimStep(x, net.predict(x, t / T), t, 0, schedule, 0, null));
-  if (spec.kind === 'ddim') {
-    if (!(spec.eta >= 0 && spec.eta <= 1)) throw new RangeError(`eta must be in [0, 1], got ${spec.eta}`);
-    return {
-      nfe: grid.length - 1,
-      next,
-      needsNoise: (t) => spec.eta > 0 && next(t) > 0,
-      step: (net, x, t, s, z) => tf.tidy(() => ddimStep(x, net.predict(x, t / T), t, s, schedule, spec.eta, z)),
-    };
-  }
   const path = vpPath(schedule.spec);
-  if (spec.kind === 'euler-maruyama') {
-    const lambda = spec.stochasticity;
-    if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`stochasticity must be in [0, 1], got ${lambda}`);
-    return {
-      nfe: grid.length - 1,
-      next,
-      needsNoise: (t) => lambda > 0 && next(t) > 0,
-      step: (net, x, t, s, z) => {
-        if (s === 0) return ddimToZero(net, x, t);
-        return tf.tidy(() => {
-          const score = convertField(path, x, t / T, net.predict(x, t / T), 'epsilon', 'score');
-          return reverseSdeStep(path, x, score, t / T, (t - s) / T, lambda, z);
-        });
-      },
-    };
+  switch (spec.kind) {
+    case 'ddim': {
+      if (!(spec.eta >= 0 && spec.eta <= 1)) throw new RangeError(`eta must be in [0, 1], got ${spec.eta}`);
+      return {
+        ...length,
+        next,
+        needsNoise: (t) => spec.eta > 0 && next(t) > 0,
+        step: (net, x, t, s, z) => tf.tidy(() => ddimStep(x, net.predict(x, t / T), t, s, schedule, spec.eta, z)),
+      };
+    }
+    case 'euler-maruyama': {
+      const lambda = spec.stochasticity;
+      if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`stochasticity must be in [0, 1], got ${lambda}`);
+      return {
+        ...length,
+        next,
+        needsNoise: (t) => lambda > 0 && next(t) > 0,
+        step: (net, x, t, s, z) => {
+          if (s === 0) return ddimToZero(net, x, t);
+          return tf.tidy(() => {
+            const score = convertField(path, x, t / T, net.predict(x, t / T), 'epsilon', 'score');
+            return reverseSdeStep(path, x, score, t / T, (t - s) / T, lambda, z);
+          });
+        },
+      };
+    }
+    default: {
+      const method: OdeMethod = odeMethodOf(spec.kind);
+      // Probability-flow ODE velocity from the epsilon-network (seed §5.1), in continuous time tau = t / T.
+      const velocity = (net: FieldModel) => (x: tf.Tensor2D, tau: number) => tf.tidy(() => convertField(path, x, tau, net.predict(x, tau), 'epsilon', 'velocity'));
+      return {
+        ...length,
+        next,
+        needsNoise: () => false,
+        step: (net, x, t, s) => (s === 0 ? ddimToZero(net, x, t) : odeStep(method, velocity(net), x, t / T, (s - t) / T)),
+      };
+    }
   }
-  const method: OdeMethod = spec.kind;
-  // Probability-flow ODE velocity from the epsilon-network (seed §5.1), in continuous time tau = t / T.
-  const velocity = (net: EpsilonModel) => (x: tf.Tensor2D, tau: number) => tf.tidy(() => convertField(path, x, tau, net.predict(x, tau), 'epsilon', 'velocity'));
-  return {
-    nfe: (grid.length - 2) * EVALS_PER_STEP[method] + 1,
-    next,
-    needsNoise: () => false,
-    step: (net, x, t, s) => (s === 0 ? ddimToZero(net, x, t) : odeStep(method, velocity(net), x, t / T, (s - t) / T)),
-  };
 }

@@ -30,8 +30,8 @@ export const MAX_SEGMENT_SECONDS = 600;
 export const MAX_SEGMENTS = 16;
 /** Longest timeline text accepted, characters. */
 export const MAX_TIMELINE_CHARS = 400;
-/** Kinds a GAN's timeline may use. */
-export const ADVERSARIAL_KINDS: readonly SegmentKind[] = ['train', 'play', 'hold'];
+/** Segment kinds a GAN's timeline may use (it has no forward or reverse process). */
+export const GAN_SEGMENT_KINDS: readonly SegmentKind[] = ['train', 'play', 'hold'];
 
 /** A timeline that cannot be used; the message says which segment and why. */
 export class TimelineError extends Error {
@@ -62,8 +62,8 @@ export function parseTimeline(text: string, adversarial = false): Segment[] {
     if (!m) throw new TimelineError(`${where}: write a kind and seconds, ${EXAMPLE}`);
     const kind = m[1].toLowerCase() as SegmentKind;
     if (!SEGMENT_KINDS.includes(kind)) throw new TimelineError(`${where}: unknown kind '${m[1].slice(0, 16)}' (one of ${SEGMENT_KINDS.join(', ')})`);
-    if (adversarial && !ADVERSARIAL_KINDS.includes(kind)) {
-      throw new TimelineError(`${where}: a GAN has no forward or reverse process; use ${ADVERSARIAL_KINDS.join(', ')}`);
+    if (adversarial && !GAN_SEGMENT_KINDS.includes(kind)) {
+      throw new TimelineError(`${where}: a GAN has no forward or reverse process; use ${GAN_SEGMENT_KINDS.join(', ')}`);
     }
     if (!/^(\d+(\.\d*)?|\.\d+)$/.test(m[2])) throw new TimelineError(`${where}: '${m[2].slice(0, 16)}' is not a duration in seconds`);
     const seconds = Number(m[2]);
@@ -71,7 +71,7 @@ export function parseTimeline(text: string, adversarial = false): Segment[] {
     if (seconds > MAX_SEGMENT_SECONDS) throw new TimelineError(`${where}: ${seconds} s is longer than ${MAX_SEGMENT_SECONDS} s`);
     return { kind, seconds };
   });
-  if (!segments.some((s) => s.kind !== 'train')) throw new TimelineError('timeline records nothing: add a play, forward, reverse, loop or hold segment');
+  if (!segments.some((s) => isRecorded(s.kind))) throw new TimelineError('timeline records nothing: add a play, forward, reverse, loop or hold segment');
   return segments;
 }
 
@@ -82,8 +82,14 @@ export function formatTimeline(segments: readonly Segment[]): string {
 
 /** Whether a segment's frames go into the clip. */
 export function isRecorded(kind: SegmentKind): boolean {
-  return kind !== 'train';
+  return RECORDED[kind];
 }
+
+/** Which segments go into the clip: all but training without drawing. */
+const RECORDED: Readonly<Record<SegmentKind, boolean>> = { train: false, play: true, forward: true, reverse: true, loop: true, hold: true };
+
+/** Where a pass segment must start, unless the particles are there already: forward from the data, reverse from noise. */
+const PASS_START = { forward: 'data', reverse: 'noise' } as const;
 
 /** One segment of a frame plan. */
 export interface PlannedSegment extends Segment {
@@ -174,7 +180,7 @@ export function segmentControls(segment: Pick<PlannedSegment, 'kind' | 'frames'>
         train: true,
         stepsPerSecond: (steps * fps) / segment.frames,
         holdSteps: 0,
-        restartUnlessAt: segment.kind === 'forward' ? 'data' : 'noise',
+        restartUnlessAt: PASS_START[segment.kind],
       };
     }
   }

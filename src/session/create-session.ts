@@ -1,12 +1,16 @@
 /**
  * The one place that picks the session class for a config's model family (the app, the soak script).
  */
-import { isAdversarialKind, type PlaygroundConfig } from '../config/playground-config';
+import type { PlaygroundConfig } from '../config/playground-config';
+import { modelKind } from '../models/kinds';
 import type { PointSet } from '../data/datasets';
 import { DiffusionSession } from './diffusion-session';
 import { GanSession } from './gan-session';
 
-/** The live scene: a diffusion-family model (DDPM, score model, flow matching) or an adversarial game (GAN, WGAN, WGAN-GP). */
+/**
+ * The live scene: a diffusion-family model (DDPM, score model, flow matching) or an adversarial game (GAN,
+ * WGAN, WGAN-GP). Both meet the one contract of session.ts (LiveSession); `family` tells them apart.
+ */
 export type Session = DiffusionSession | GanSession;
 
 /**
@@ -15,5 +19,10 @@ export type Session = DiffusionSession | GanSession;
  * @throws RangeError on settings the model rejects.
  */
 export function createSession(config: PlaygroundConfig, customData: PointSet | null = null): Session {
-  return isAdversarialKind(config.model.kind) ? new GanSession(config, customData) : new DiffusionSession(config, 0, customData);
+  switch (modelKind(config).family) {
+    case 'adversarial':
+      return new GanSession(config, customData);
+    case 'diffusion':
+      return new DiffusionSession(config, 0, customData);
+  }
 }

@@ -8,8 +8,8 @@
  * point (i, j) = (-extent + (j + 0.5) h, -extent + (i + 0.5) h), h = 2 extent / n.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { HeatMap, ModelKind } from '../config/playground-config';
-import type { EpsilonModel } from '../models/epsilon-network';
+import type { HeatMap } from '../config/playground-config';
+import type { FieldModel, FieldParametrisation } from '../models/field';
 import type { ExactDenoiser } from '../models/exact-fields';
 import { convertField, linearFlowPath, vePath } from '../models/gaussian-path';
 import type { NoiseSchedule } from '../models/schedules';
@@ -33,7 +33,8 @@ export function gridPoints(n: number, extent: number): Float32Array {
  * seed §4.1; score model: alpha = 1, sigma = sigma(t) of the VE path; flow matching: alpha = 1 - t, sigma = t, seed §5.2).
  */
 export interface FieldTime {
-  readonly kind: ModelKind;
+  /** What the model's field outputs (the arrows divide by sigma, or negate a velocity). */
+  readonly parametrisation: FieldParametrisation;
   /** The relative time asked for, t / T in [0, 1] (0 = data, 1 = noise). */
   readonly tau: number;
   /** The relative time the model's `predict` is called with. */
@@ -45,26 +46,30 @@ export interface FieldTime {
 }
 
 /**
- * The field time of relative time tau (clamped to [0, 1]) for a model kind, as the particles step:
- * DDPM at step t = round(tau T) in [1, T]; the score model at t = tau on its VE path, sigma(t) =
- * sigma_min (sigma_max / sigma_min)^t (models/gaussian-path.vePath; the network sees level coordinate
- * 1 - t); flow matching at t = tau in [1e-3, 1] (its exact velocity is singular at t = 0).
- * @param sigmas the score model's levels, descending: sigma_max first, sigma_min last (kind 'score' only).
+ * The field time of relative time tau (clamped to [0, 1]) for a model's parametrisation, as the particles
+ * step: DDPM (epsilon) at step t = round(tau T) in [1, T]; the score model (sigma-score) at t = tau on its VE
+ * path, sigma(t) = sigma_min (sigma_max / sigma_min)^t (models/gaussian-path.vePath; the network sees level
+ * coordinate 1 - t); flow matching (velocity) at t = tau in [1e-3, 1] (its exact velocity is singular at t = 0).
+ * @param sigmas the score model's levels, descending: sigma_max first, sigma_min last (sigma-score only).
  */
-export function fieldTime(kind: ModelKind, tau: number, schedule: NoiseSchedule, sigmas: Float64Array): FieldTime {
+export function fieldTime(parametrisation: FieldParametrisation, tau: number, schedule: NoiseSchedule, sigmas: Float64Array): FieldTime {
   const r = Number.isFinite(tau) ? Math.min(1, Math.max(0, tau)) : 0;
-  if (kind === 'flow') {
-    const t = Math.max(1e-3, r);
-    return { kind, tau: r, modelTau: t, alpha: 1 - t, sigma: t, label: `t = ${t.toFixed(2)}` };
+  switch (parametrisation) {
+    case 'velocity': {
+      const t = Math.max(1e-3, r);
+      return { parametrisation, tau: r, modelTau: t, alpha: 1 - t, sigma: t, label: `t = ${t.toFixed(2)}` };
+    }
+    case 'sigma-score': {
+      const sigma = vePath(sigmas[sigmas.length - 1], sigmas[0]).sigma(r);
+      return { parametrisation, tau: r, modelTau: 1 - r, alpha: 1, sigma, label: `sigma = ${sigma.toPrecision(2)} (t = ${r.toFixed(2)})` };
+    }
+    case 'epsilon': {
+      const T = schedule.T;
+      const t = Math.min(T, Math.max(1, Math.round(r * T)));
+      const ab = schedule.alphaBar[t];
+      return { parametrisation, tau: r, modelTau: t / T, alpha: Math.sqrt(ab), sigma: Math.sqrt(1 - ab), label: `t = ${t} / ${T}` };
+    }
   }
-  if (kind === 'score') {
-    const sigma = vePath(sigmas[sigmas.length - 1], sigmas[0]).sigma(r);
-    return { kind, tau: r, modelTau: 1 - r, alpha: 1, sigma, label: `sigma = ${sigma.toPrecision(2)} (t = ${r.toFixed(2)})` };
-  }
-  const T = schedule.T;
-  const t = Math.min(T, Math.max(1, Math.round(r * T)));
-  const ab = schedule.alphaBar[t];
-  return { kind, tau: r, modelTau: t / T, alpha: Math.sqrt(ab), sigma: Math.sqrt(1 - ab), label: `t = ${t} / ${T}` };
 }
 
 /**
@@ -73,11 +78,17 @@ export function fieldTime(kind: ModelKind, tau: number, schedule: NoiseSchedule,
  * sigma times the score), or minus the velocity (flow matching: the direction of the reverse motion).
  * Caller owns the result.
  */
-export function arrowField(model: EpsilonModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
+export function arrowField(model: FieldModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
   return tf.tidy(() => {
     const out = model.predict(x, time.modelTau);
-    if (time.kind === 'flow') return tf.neg(out);
-    return tf.div(out, time.kind === 'score' ? time.sigma : -time.sigma);
+    switch (time.parametrisation) {
+      case 'velocity':
+        return tf.neg(out);
+      case 'sigma-score':
+        return tf.div(out, time.sigma);
+      case 'epsilon':
+        return tf.div(out, -time.sigma);
+    }
   });
 }
 
@@ -86,8 +97,8 @@ export function arrowField(model: EpsilonModel, x: tf.Tensor2D, time: FieldTime)
  * straight path (convertField, evaluated at t clamped to [1e-3, 1 - 1e-3] where the conversion is
  * defined). Caller owns the result.
  */
-export function scoreField(model: EpsilonModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
-  if (time.kind !== 'flow') return arrowField(model, x, time);
+export function scoreField(model: FieldModel, x: tf.Tensor2D, time: FieldTime): tf.Tensor2D {
+  if (time.parametrisation !== 'velocity') return arrowField(model, x, time);
   return tf.tidy(() => {
     const t = Math.min(1 - 1e-3, Math.max(1e-3, time.modelTau));
     return convertField(linearFlowPath(), x, t, model.predict(x, time.modelTau), 'velocity', 'score');
@@ -97,11 +108,11 @@ export function scoreField(model: EpsilonModel, x: tf.Tensor2D, time: FieldTime)
 /** The fields a heat map reads (the session's; tests may pass others). */
 export interface HeatFields {
   /** The field the particles use (learned or exact, per `sampling.field`), in the model's parametrisation. */
-  readonly inUse: EpsilonModel;
+  readonly inUse: FieldModel;
   /** The network's field (its EMA weights). */
-  readonly learned: EpsilonModel;
+  readonly learned: FieldModel;
   /** The exact field of the data in the same parametrisation. */
-  readonly exact: EpsilonModel;
+  readonly exact: FieldModel;
   /** The exact noised data law (for log p_t). */
   readonly density: ExactDenoiser;
 }
@@ -113,13 +124,17 @@ export interface HeatFields {
  * - 'error': |arrowField(learned) - arrowField(exact)| (score, or minus velocity for flow).
  * @throws RangeError for 'off'.
  */
-export function heatValues(kind: HeatMap, x: tf.Tensor2D, time: FieldTime, fields: HeatFields): tf.Tensor1D {
-  if (kind === 'off') throw new RangeError("heatValues needs a heat map kind other than 'off'");
-  if (kind === 'log-density') return fields.density.logDensityAt(x, time.alpha, time.sigma);
-  return tf.tidy(() => {
-    const v = kind === 'score-norm' ? scoreField(fields.inUse, x, time) : tf.sub(arrowField(fields.learned, x, time), arrowField(fields.exact, x, time));
-    return tf.norm(v, 'euclidean', 1) as tf.Tensor1D;
-  });
+export function heatValues(heat: HeatMap, x: tf.Tensor2D, time: FieldTime, fields: HeatFields): tf.Tensor1D {
+  switch (heat) {
+    case 'off':
+      throw new RangeError("heatValues needs a heat map kind other than 'off'");
+    case 'log-density':
+      return fields.density.logDensityAt(x, time.alpha, time.sigma);
+    case 'score-norm':
+      return tf.tidy(() => tf.norm(scoreField(fields.inUse, x, time), 'euclidean', 1) as tf.Tensor1D);
+    case 'error':
+      return tf.tidy(() => tf.norm(tf.sub(arrowField(fields.learned, x, time), arrowField(fields.exact, x, time)), 'euclidean', 1) as tf.Tensor1D);
+  }
 }
 
 /** What a heat map's colours span, and whether values beyond either end were clipped. */
@@ -140,13 +155,13 @@ export const NORM_QUANTILE = 0.98;
  * [max - LOG_DENSITY_RANGE, max] (clipped below); norms span [0, the NORM_QUANTILE quantile] (clipped above).
  * Always hi > lo. @throws RangeError for 'off'.
  */
-export function heatRange(kind: HeatMap, values: Float32Array): HeatRange {
-  if (kind === 'off') throw new RangeError("heatRange needs a heat map kind other than 'off'");
+export function heatRange(heat: HeatMap, values: Float32Array): HeatRange {
+  if (heat === 'off') throw new RangeError("heatRange needs a heat map kind other than 'off'");
   const finite = Float64Array.from(values.filter((v) => Number.isFinite(v))).sort();
   if (finite.length === 0) return { lo: 0, hi: 1, clippedLo: false, clippedHi: false };
   const min = finite[0];
   const max = finite[finite.length - 1];
-  if (kind === 'log-density') {
+  if (heat === 'log-density') {
     const lo = Math.max(min, max - LOG_DENSITY_RANGE);
     return { lo, hi: Math.max(max, lo + 1e-6), clippedLo: min < lo, clippedHi: false };
   }

@@ -13,7 +13,8 @@
  * makes a scene's config agree and says what it changed.
  */
 import * as tf from '@tensorflow/tfjs';
-import { cloneConfig, isAdversarialKind, validateConfig, type ConfigGroup, type PlaygroundConfig } from '../config/playground-config';
+import { modelKind } from '../models/kinds';
+import { cloneConfig, validateConfig, type ConfigGroup, type PlaygroundConfig } from '../config/playground-config';
 import { decodeWeights, encodeWeights, WeightsFileError, type WeightsDocument, type WeightTensor } from '../models/weights-file';
 import { DiffusionSession } from './diffusion-session';
 import { GanSession } from './gan-session';
@@ -29,11 +30,7 @@ export type FieldPath = readonly [ConfigGroup, string];
  */
 export function weightFields(config: PlaygroundConfig): FieldPath[] {
   const fields: FieldPath[] = [['model', 'kind'], ['model', 'width'], ['model', 'depth'], ['model', 'activation'], ['data', 'source'], ['data', 'dataset']];
-  const kind = config.model.kind;
-  if (isAdversarialKind(kind)) fields.push(['gan', 'latentDim']);
-  if (kind === 'ddpm') fields.push(['schedule', 'kind'], ['schedule', 'T'], ['schedule', 'betaStart'], ['schedule', 'betaEnd']);
-  if (kind === 'score') fields.push(['schedule', 'sigmaMax'], ['schedule', 'sigmaMin']);
-  return fields;
+  return [...fields, ...modelKind(config).weightSettings];
 }
 
 const get = (c: PlaygroundConfig, [g, k]: FieldPath): unknown => (c as unknown as Record<string, Record<string, unknown>>)[g][k];

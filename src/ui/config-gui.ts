@@ -6,7 +6,7 @@
  * (particles, model, data) apply when the slider is released, so dragging never stalls the page.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { CONFIG_SCHEMA, type ChoiceField, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
+import { CONFIG_SCHEMA, KIND_LABELS, type ChoiceField, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
 import { DATASETS } from '../data/datasets';
 
 const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Schedule', model: 'Model', gan: 'GAN game', sampling: 'Sampling', view: 'View' };
@@ -14,15 +14,10 @@ const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Sch
 /** Display names for choice options (value -> label). */
 const OPTION_LABELS: Record<string, string> = {
   ...Object.fromEntries(DATASETS.map((d) => [d.name, d.label])),
+  ...KIND_LABELS,
   beta: 'beta_t',
   betaTilde: 'betaTilde_t (posterior)',
   time: 'time t',
-  ddpm: 'DDPM (diffusion)',
-  score: 'score model (NCSN)',
-  flow: 'flow matching',
-  gan: 'GAN',
-  wgan: 'WGAN (weight clipping)',
-  'wgan-gp': 'WGAN-GP (gradient penalty)',
   minimax: 'minimax log(1 - D(G(z)))',
   'non-saturating': 'non-saturating -log D(G(z))',
   'heat-map': 'heat map',
@@ -32,13 +27,6 @@ const OPTION_LABELS: Record<string, string> = {
   'minibatch-ot': 'minibatch optimal transport',
   learned: 'learned (the network)',
   exact: 'exact (oracle of the data)',
-  ancestral: 'DDPM ancestral (T steps)',
-  ddim: 'DDIM',
-  euler: 'ODE Euler',
-  heun: 'ODE Heun',
-  rk4: 'ODE RK4 (classic)',
-  'euler-maruyama': 'reverse SDE (Euler–Maruyama)',
-  langevin: 'annealed Langevin (score model)',
   cluster: 'data cluster',
   off: 'off',
   arrows: 'arrows',
@@ -129,13 +117,15 @@ export function createConfigGui(
     const target = config[group] as Record<string, unknown>;
     for (const [key, f] of Object.entries(CONFIG_SCHEMA[group])) {
       const field = f as Field;
-      const c = field.kind === 'number' && field.log ? addExactNumber(folder, target, key, field) : addControl(folder, target, key, field);
+      const c = addControl(folder, target, key, field);
       const heavy = field.invalidates !== 'live' && field.invalidates !== 'training';
-      if (heavy || field.kind === 'choice') c.onFinishChange(() => onChange(group, key));
+      // A choice applies once picked (its menu may rebuild what it offers), like the heavy fields.
+      const choice = 'options' in field ? field : null;
+      if (heavy || choice !== null) c.onFinishChange(() => onChange(group, key));
       else c.onChange(() => onChange(group, key));
       controllers.push(c);
       placed.push({ group, key, controller: c });
-      if (field.kind === 'choice') filtered.push({ group, key, field, controller: c, shown: '' });
+      if (choice !== null) filtered.push({ group, key, field: choice, controller: c, shown: '' });
     }
     if (group === 'data') {
       folder.add(actions, 'loadFile').name('load your data (CSV / image)…');
@@ -178,6 +168,7 @@ const optionMap = (options: readonly string[]): Record<string, string> => Object
 function addControl(folder: GUI, target: Record<string, unknown>, key: string, field: Field): Controller {
   switch (field.kind) {
     case 'number':
+      if (field.log) return addExactNumber(folder, target, key, field);
       return folder.add(target, key, field.min, field.max, field.step).name(field.label);
     case 'boolean':
       return folder.add(target, key).name(field.label);

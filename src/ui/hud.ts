@@ -40,6 +40,9 @@ const rate = (x: number): string => fmt(x, x < 10 ? 1 : 0);
 const big = (x: number): string => (x >= 10_000 ? `${(x / 1000).toFixed(x >= 100_000 ? 0 : 1)}k` : String(Math.round(x)));
 
 /** The HUD overlay. */
+/** How long each tone of toast stays (s) and its ARIA role. */
+const TOASTS = { info: { seconds: 4, role: 'status' }, error: { seconds: 10, role: 'alert' } } as const;
+
 export class Hud {
   private readonly root: HTMLElement;
   private readonly fields = new Map<string, HTMLElement>();
@@ -116,15 +119,15 @@ export class Hud {
   }
 
   /**
-   * Shows a message for a few seconds. kind 'error' stays longer and is red.
+   * Shows a message for a few seconds. tone 'error' stays longer and is red (an alert for screen readers).
    * @param seconds display time in seconds.
    */
-  toast(message: string, kind: 'info' | 'error' = 'info', seconds = kind === 'error' ? 10 : 4): void {
+  toast(message: string, tone: 'info' | 'error' = 'info', seconds: number = TOASTS[tone].seconds): void {
     const el = document.createElement('div');
-    el.className = `toast toast-${kind}`;
+    el.className = `toast toast-${tone}`;
     el.textContent = message;
     if (message.includes('\n')) el.style.whiteSpace = 'pre-line';
-    el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+    el.setAttribute('role', TOASTS[tone].role);
     this.toasts.append(el);
     while (this.toasts.children.length > 5) this.toasts.firstElementChild?.remove();
     setTimeout(() => el.remove(), seconds * 1000);

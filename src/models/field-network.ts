@@ -1,6 +1,7 @@
 /**
- * The epsilon-network epsilon_theta(x_t, t) of DDPM (seed §4.2–4.3): an MLP with a sinusoidal time
- * embedding. Weights are plain `tf.Variable`s (no layers API: it spends most of its time outside the
+ * The field network f_theta(x_t, t) (models/field.ts): an MLP with a sinusoidal time embedding whose
+ * output is the model's parametrisation: epsilon_theta for DDPM (seed §4.2–4.3), sigma times the score
+ * for the score model, v_theta for flow matching (seed §5.2). Weights are plain `tf.Variable`s (no layers API: it spends most of its time outside the
  * matrix products), initialised from the seeded {@link Rng}, so the same seed gives the same network.
  *
  * Architecture: h_1 = act(x W_x + emb(t) W_t + b_1), h_{k+1} = act(h_k W_k + b_k), out = h_L W_out + b_out.
@@ -8,42 +9,10 @@
  * time embedding of shape [1, E] broadcast over all particles when every particle shares t.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { FieldModel } from './field';
+import { ACTIVATION, initWeights, mlpProblems, type MlpSpec } from './mlp';
 import type { Rng } from './random';
 import { useFastWasmTransposedMatMul } from './wasm-matmul';
-
-/**
- * The one contract every epsilon-predictor meets, learned or exact: epsilon(x_t, tau) for x [N, D] and
- * relative time tau = t / T (a number, or [N]). Samplers depend on this, never on a network class.
- */
-export interface EpsilonModel {
-  readonly dim: number;
-  /** Predicted noise [N, D]; the caller owns the result. */
-  predict(x: tf.Tensor2D, tau: number | tf.Tensor1D): tf.Tensor2D;
-}
-
-/** Hidden-layer nonlinearity. */
-export type Activation = 'silu' | 'relu' | 'leakyRelu' | 'elu' | 'tanh';
-export const ACTIVATIONS: readonly Activation[] = ['silu', 'relu', 'leakyRelu', 'elu', 'tanh'];
-
-/** Shape of an MLP. */
-export interface MlpSpec {
-  /** Units per hidden layer, integer in [4, 1024]. */
-  readonly width: number;
-  /** Number of hidden layers, integer in [1, 8]. */
-  readonly depth: number;
-  readonly activation: Activation;
-  /** Size E of the sinusoidal time embedding (even, default 32). */
-  readonly timeEmbeddingDim?: number;
-  /**
-   * Position of relative time tau in the embedding, p = timeScale tau (default 1000, as DDPM's integer
-   * steps). Continuous-time models (flow matching, ODE samplers) want a smoother embedding, e.g. 50:
-   * with 1000 the fastest feature turns 25 rad between two steps of a 40-step solver.
-   */
-  readonly timeScale?: number;
-}
-
-/** The default of the issue: 3 hidden layers of 128, SiLU. */
-export const DEFAULT_MLP: MlpSpec = { width: 128, depth: 3, activation: 'silu', timeEmbeddingDim: 32 };
 
 /**
  * Sinusoidal embedding (Vaswani et al. 2017, §3.5; as used by Ho et al. 2020) of the relative time
@@ -70,75 +39,10 @@ export function embeddingFrequencies(dim: number): tf.Tensor2D {
   });
 }
 
-/** The hidden-layer nonlinearity act(h), elementwise (leakyRelu has slope 0.2 below 0). Not tidied. */
-export function activate(h: tf.Tensor2D, activation: Activation): tf.Tensor2D {
-  switch (activation) {
-    case 'silu':
-      return tf.mul(h, tf.sigmoid(h));
-    case 'relu':
-      return tf.relu(h);
-    case 'leakyRelu':
-      return tf.leakyRelu(h, 0.2);
-    case 'elu':
-      return tf.elu(h);
-    case 'tanh':
-      return tf.tanh(h);
-  }
-}
-
-/**
- * act(a) and its slope act'(a), elementwise, from first-order ops only (so a loss may contain the slope
- * and still be differentiated once; see dense-network.ts). SiLU shares its sigmoid between the two:
- * h = a s(a), act'(a) = s(a) (1 + a (1 - s(a))) = s + h (1 - s). Not tidied.
- */
-export function activateWithSlope(a: tf.Tensor2D, activation: Activation): { h: tf.Tensor2D; slope: tf.Tensor2D } {
-  switch (activation) {
-    case 'silu': {
-      const s = tf.sigmoid(a);
-      const h = tf.mul(a, s) as tf.Tensor2D;
-      return { h, slope: tf.add(s, tf.mul(h, tf.sub(1, s))) as tf.Tensor2D };
-    }
-    case 'relu':
-      return { h: tf.relu(a), slope: tf.step(a, 0) };
-    case 'leakyRelu':
-      return { h: tf.leakyRelu(a, 0.2), slope: tf.add(tf.mul(tf.step(a, 0), 0.8), 0.2) };
-    case 'elu': {
-      // 1 for a > 0, exp(a) = elu(a) + 1 otherwise.
-      const h = tf.elu(a);
-      const pos = tf.step(a, 0);
-      return { h, slope: tf.add(pos, tf.mul(tf.sub(1, pos), tf.add(h, 1))) as tf.Tensor2D };
-    }
-    case 'tanh': {
-      const h = tf.tanh(a);
-      return { h, slope: tf.sub(1, tf.square(h)) as tf.Tensor2D };
-    }
-  }
-}
-
-/** Checks an MLP spec; returns human-readable problems (empty when valid). */
-export function mlpProblems(spec: MlpSpec): string[] {
-  const p: string[] = [];
-  if (!Number.isInteger(spec.width) || spec.width < 4 || spec.width > 1024) p.push(`width must be an integer in [4, 1024], got ${spec.width}`);
-  if (!Number.isInteger(spec.depth) || spec.depth < 1 || spec.depth > 8) p.push(`depth must be an integer in [1, 8], got ${spec.depth}`);
-  if (!ACTIVATIONS.includes(spec.activation)) p.push(`unknown activation '${spec.activation}'`);
-  const e = spec.timeEmbeddingDim ?? 32;
-  if (!Number.isInteger(e) || e < 2 || e % 2 !== 0 || e > 512) p.push(`timeEmbeddingDim must be an even integer in [2, 512], got ${e}`);
-  const ts = spec.timeScale ?? 1000;
-  if (!(ts > 0 && ts <= 1e5)) p.push(`timeScale must be in (0, 100000], got ${ts}`);
-  return p;
-}
-
-/** Uniform(-limit, limit) weights of shape [fanIn, fanOut] from the seeded rng (Glorot/He style). */
-export function initWeights(rng: Rng, fanIn: number, fanOut: number, limit: number): tf.Tensor2D {
-  const w = new Float32Array(fanIn * fanOut);
-  for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * limit;
-  return tf.tensor2d(w, [fanIn, fanOut]);
-}
-
 /**
  * epsilon_theta: R^D x [0, 1] -> R^D. Owns its variables: call {@link dispose}.
  */
-export class EpsilonNetwork implements EpsilonModel {
+export class FieldNetwork implements FieldModel {
   readonly dim: number;
   readonly spec: Required<MlpSpec>;
   /** All trainable variables, in a fixed order (for optimizers and weight files). */
@@ -202,7 +106,7 @@ export class EpsilonNetwork implements EpsilonModel {
    * @returns predicted noise, shape [N, D]. Not tidied: call inside `tf.tidy` or dispose the result.
    */
   predict(x: tf.Tensor2D, tau: number | tf.Tensor1D): tf.Tensor2D {
-    if (this.disposed) throw new Error('EpsilonNetwork used after dispose()');
+    if (this.disposed) throw new Error('FieldNetwork used after dispose()');
     return tf.tidy(() => {
       const emb = timeEmbedding(tau, this.spec.timeEmbeddingDim, this.spec.timeScale, this.freqs);
       // One time for all rows (a sampler step): emb W_t + b_1 is one [1, width] row, folded into the
@@ -213,9 +117,10 @@ export class EpsilonNetwork implements EpsilonModel {
         emb.shape[0] === 1
           ? (tf.fused.matMul({ a: x, b: this.wx as tf.Tensor2D, bias: tf.add(this.b1, timeProduct.reshape([-1])) }) as tf.Tensor2D)
           : (tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.add(timeProduct, this.b1)) as tf.Tensor2D);
-      h = activate(h, this.spec.activation);
+      const act = ACTIVATION[this.spec.activation];
+      h = act.apply(h);
       for (const layer of this.hidden) {
-        h = activate(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D, this.spec.activation);
+        h = act.apply(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D);
       }
       return tf.fused.matMul({ a: h, b: this.wOut as tf.Tensor2D, bias: this.bOut }) as tf.Tensor2D;
     });
@@ -235,12 +140,12 @@ export class EpsilonNetwork implements EpsilonModel {
    * @throws RangeError on mismatched shapes; Error after dispose().
    */
   regressionGradients(x: tf.Tensor2D, tau: number | tf.Tensor1D, target: tf.Tensor2D): { loss: tf.Scalar; grads: tf.Tensor[] } {
-    if (this.disposed) throw new Error('EpsilonNetwork used after dispose()');
+    if (this.disposed) throw new Error('FieldNetwork used after dispose()');
     const n = x.shape[0];
     if (x.rank !== 2 || x.shape[1] !== this.dim || target.shape[0] !== n || target.shape[1] !== this.dim) {
       throw new RangeError(`expected x and target [N, ${this.dim}], got [${x.shape.join(', ')}] and [${target.shape.join(', ')}]`);
     }
-    const act = this.spec.activation;
+    const act = ACTIVATION[this.spec.activation];
     return tf.tidy(() => {
       const ones = tf.ones([1, n]) as tf.Tensor2D;
       const colSum = (g: tf.Tensor2D): tf.Tensor1D => tf.matMul(ones, g).reshape([-1]) as tf.Tensor1D;
@@ -251,11 +156,15 @@ export class EpsilonNetwork implements EpsilonModel {
       const a1 = tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.add(tf.matMul(emb, this.wt as tf.Tensor2D), this.b1)) as tf.Tensor2D;
       const hs: tf.Tensor2D[] = [];
       const slopes: tf.Tensor2D[] = [];
-      let { h, slope } = activateWithSlope(a1, act);
+      const withSlope = (a: tf.Tensor2D): { h: tf.Tensor2D; slope: tf.Tensor2D } => {
+        const h = act.apply(a);
+        return { h, slope: act.slope(a, h) };
+      };
+      let { h, slope } = withSlope(a1);
       hs.push(h);
       slopes.push(slope);
       for (const layer of this.hidden) {
-        ({ h, slope } = activateWithSlope(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D, act));
+        ({ h, slope } = withSlope(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D));
         hs.push(h);
         slopes.push(slope);
       }
@@ -281,14 +190,14 @@ export class EpsilonNetwork implements EpsilonModel {
   }
 
   /** A new network with the same shape and a copy of these weights (owns its own variables). */
-  clone(): EpsilonNetwork {
-    const copy = new EpsilonNetwork(this.dim, this.spec, { uniform: () => 0.5 } as Rng);
+  clone(): FieldNetwork {
+    const copy = new FieldNetwork(this.dim, this.spec, { uniform: () => 0.5 } as Rng);
     copy.assignFrom(this);
     return copy;
   }
 
   /** Overwrites these weights with `other`'s. @throws RangeError if the shapes differ. */
-  assignFrom(other: EpsilonNetwork): void {
+  assignFrom(other: FieldNetwork): void {
     if (other.variables.length !== this.variables.length || other.variables.some((v, i) => v.size !== this.variables[i].size)) {
       throw new RangeError('assignFrom: networks have different shapes');
     }
