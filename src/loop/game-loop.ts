@@ -12,6 +12,8 @@
  *     frame means an expensive simulation eats into the training time rather than into the frame rate.
  *  3. **Render** with `alpha` = the accumulator's fraction in [0, 1), for interpolating between the
  *     previous and the current simulation state.
+ *  4. **Scheduled work** ({@link GameLoop.every}): periodic jobs (HUD, views, metrics) whose period is
+ *     complete run, on the frame's clock time (scene time in {@link GameLoop.advanceExact}).
  *
  * With `amortize` (software rendering, where one step can cost more than a frame should), the two
  * budgets hold on average instead of per frame: a phase that overspent skips the next frames until
@@ -20,6 +22,7 @@
  * Ideas from "Fix Your Timestep" (G. Fiedler) and MainLoop.js; the code is our own. The loop knows no
  * tfjs, three.js or DOM: the clock, the frame scheduler and the hooks are injected.
  */
+import { Cadence, type EveryOptions } from './cadence';
 import type { Clock, FrameScheduler } from './clock';
 
 /** Callbacks the loop drives. Exceptions thrown by a hook propagate out of tick() (and stop a scheduled loop). */
@@ -191,6 +194,7 @@ export class GameLoop {
   private droppedTotal = 0;
   private frameTotal = 0;
   private window: FrameRecord[] = [];
+  private readonly cadence = new Cadence();
 
   /**
    * @throws RangeError if stepsPerSecond is not finite and > 0, trainBudgetMs is negative or NaN,
@@ -213,6 +217,22 @@ export class GameLoop {
     this.simBudgetMs = simBudget;
     this.amortize = options.amortize ?? false;
     this.renderFirst = options.renderFirst ?? false;
+  }
+
+  /**
+   * Runs `job` once every `periodMs` of loop time, at the end of a frame: by the injected clock's elapsed
+   * time between frames, by the scene time `dtMs` in {@link advanceExact}. No frames run while the tab is
+   * hidden, so neither does the job; with `when: 'running'` (the default) the job's time also stands
+   * still while the loop is paused, with 'always' it runs paused too. See {@link Cadence.every}.
+   * @returns a function that cancels the job. @throws RangeError if periodMs is not finite and > 0.
+   */
+  every(periodMs: number, job: () => void, options: EveryOptions = {}): () => void {
+    return this.cadence.every(periodMs, job, options);
+  }
+
+  /** Makes every scheduled job due at the end of the next frame (a frame-exact recording starts with fresh views). */
+  makeScheduledWorkDue(): void {
+    this.cadence.makeDue();
   }
 
   /** True between start() and stop() (also while hidden, when no frames are scheduled). */
@@ -294,7 +314,8 @@ export class GameLoop {
    * Frame-exact stepping, for recordings that must be smooth and reproducible however slow the machine:
    * advances simulation time by exactly `dtMs` (no frame-delta clamp, no panic cap, no simulation
    * budget: every owed step runs), then runs exactly `trainSteps` training steps (fewer only if a
-   * trainStep() returns false), then renders unless `render` is false. The clock is not read, so the
+   * trainStep() returns false), then renders unless `render` is false, then moves the scheduled work
+   * ({@link every}) on by `dtMs` of scene time (a hidden tab does not stop it here). The clock is not read, so the
    * same calls give the same hook calls whatever the wall time. Owed fractions carry over between calls
    * (see {@link resetAccumulator}); while paused no simulation time accrues. The loop must be stopped
    * (a scheduled tick would interleave with the recording).
@@ -327,6 +348,7 @@ export class GameLoop {
       this.trainTotal += trained;
       this.frameTotal++;
       if (render) this.hooks.render(this.acc);
+      this.cadence.advance(dtMs, this.paused);
       return { simSteps: sims, trainSteps: trained };
     } finally {
       this.inTick = false;
@@ -430,6 +452,7 @@ export class GameLoop {
     this.stop();
     this.disposed = true;
     this.window = [];
+    this.cadence.clear();
   }
 
   private runFrame(): void {
@@ -438,6 +461,7 @@ export class GameLoop {
     let delta = this.lastTime === null ? 0 : frameStart - this.lastTime;
     this.lastTime = frameStart;
     if (!(delta > 0)) delta = 0; // first frame, clock went backwards, or NaN
+    const elapsed = delta; // before the clamp: scheduled work follows the clock
 
     const simBefore = this.simTotal;
     if (!this.paused) {
@@ -520,6 +544,9 @@ export class GameLoop {
       trainMs: Math.max(0, trainEnd - simEnd),
       renderMs: Math.max(0, renderMs),
     });
+    // 4. Scheduled work, on the clock's elapsed time (stands still while paused for 'running' jobs).
+    // A frame ticked by hand while hidden runs none (the time a tab is hidden never counts).
+    if (!this._hidden) this.cadence.advance(elapsed, this.paused);
   }
 
   private record(r: FrameRecord): void {
