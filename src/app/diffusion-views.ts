@@ -12,6 +12,7 @@ import { StreamlineLayer } from '../scene/streamlines';
 import type { DiffusionSession } from '../session/diffusion-session';
 import { heatRange, traceStreamlines } from '../session/field-views';
 import { FieldLegend } from '../ui/field-legend';
+import { PendingWork } from './pending-work';
 
 const ARROWS = 24;
 const ARROW_EXTENT = 3;
@@ -38,6 +39,7 @@ export class DiffusionViews {
   private readonly heatGrid: number;
   private linesPending = false;
   private heatPending = false;
+  private readonly inflight = new PendingWork();
 
   /**
    * @param panels the DOM column that holds the legend. @param software true on a CPU backend: the heat
@@ -73,7 +75,7 @@ export class DiffusionViews {
       this.linesPending = true;
       const n = lines === 'arrows' ? ARROWS : STREAM_GRID;
       const extent = lines === 'arrows' ? ARROW_EXTENT : STREAM_EXTENT;
-      session
+      void this.inflight.track(session
         .fieldGrid(n, extent, tau)
         .then((grid) => {
           if (grid === null) return;
@@ -86,11 +88,11 @@ export class DiffusionViews {
           }
         })
         .catch(() => undefined)
-        .finally(() => (this.linesPending = false));
+        .finally(() => (this.linesPending = false)));
     }
     if (kind !== 'off' && !this.heatPending) {
       this.heatPending = true;
-      session
+      void this.inflight.track(session
         .heatMapGrid(kind, this.heatGrid, HEAT_EXTENT, tau)
         .then((grid) => {
           if (grid === null || config.view.heatMap !== kind || session.dim !== 2) return;
@@ -100,8 +102,13 @@ export class DiffusionViews {
           this.legend.show({ ...range, colormap, title: heatTitle(kind, config), time: `${grid.time.label}${config.view.fieldFollow ? '' : ' (fixed)'}` });
         })
         .catch(() => undefined)
-        .finally(() => (this.heatPending = false));
+        .finally(() => (this.heatPending = false)));
     }
+  }
+
+  /** Resolves once the readbacks in flight have landed in the layers (a frame-exact recording waits for them). */
+  whenIdle(): Promise<void> {
+    return this.inflight.whenIdle();
   }
 
   dispose(): void {
