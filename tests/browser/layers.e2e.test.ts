@@ -49,7 +49,7 @@ describe.skipIf(!chromiumAvailable())('particle layers after rebuilds', () => {
       await until(browser.page, 'training to start', (s) => s.trainSteps >= 1 && s.frames >= 3, 90_000);
       // The case of the issue: the session reports a model change and rebuilt particles of a new count.
       const grown = await changeTo(browser.page, 'data.particles=4000&model.width=64&model.batchSize=64', 4000);
-      expect(grown.renderer).toBe('WebGL');
+      expect(grown.renderer).toBe('WebGL2');
       let settled: Snapshot | null = null;
       for (let i = 0; i < 20; i++) {
         const n = i % 2 === 0 ? 1000 : 3000;
