@@ -86,8 +86,8 @@ async function main(): Promise<void> {
   // GPU back-pressure: with a shared WebGPU device the next frame waits for the previous frame's GPU work.
   let gpuBusy = false;
   let recorder: Recorder | null = null;
-  const draw = (): void => {
-    view.upload(scene.session, config, loop.alpha, views.surface(scene.session, config));
+  const draw = (alpha: number): void => {
+    view.upload(scene.session, config, alpha, views.surface(scene.session, config));
     stage.render();
   };
   const loop = new GameLoop(
@@ -99,8 +99,8 @@ async function main(): Promise<void> {
         scene.session.trainStep();
         return true;
       },
-      render: () => {
-        draw();
+      render: (alpha) => {
+        draw(alpha);
         if (sharedDevice !== null && !gpuBusy) {
           gpuBusy = true;
           sharedDevice.queue.onSubmittedWorkDone().then(() => (gpuBusy = false), () => (gpuBusy = false));
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
     // Moving the field-t slider pins the field views to that time.
     if (group === 'view' && key === 'fieldT') config.view.fieldFollow = false;
     if (group === 'view' && key === 'metric') charts.attach();
-    scene.apply({ kind: 'field', group, key });
+    scene.apply({ cause: 'field', group, key });
     if (group === 'data' && key === 'particles') crawlNote(config, '');
   }, guiActions({ scene, loop, stage, charts, intake, toast, report }), undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), (group, key, c) => isRelevant(group, key, c, scene.customData?.dim), PRESETS);
   // A link pasted or edited by hand: same validation as at start, the running scene is kept on errors.
@@ -142,11 +142,11 @@ async function main(): Promise<void> {
     const { config: next, problems } = configFromHash(location.hash, defaults);
     report('URL', problems);
     scene.adopt(next);
-    scene.apply({ kind: 'url' });
+    scene.apply({ cause: 'url' });
   });
 
   // Recording (issue 6): the recorder drives the scene through the record host; presentation mode and themes.
-  const recordHost = createRecordHost({ canvas, scene, loop, stage, view, views, sharedDevice, applyLive, draw });
+  const recordHost = createRecordHost({ canvas, scene, loop, stage, view, views, sharedDevice, applyLive, draw: () => draw(loop.alpha) });
   recorder = new Recorder(recordHost);
   const presentation = new Presentation(overlay, (theme) => {
     setPaletteTheme(theme);

@@ -31,7 +31,7 @@ export interface ActionParts {
 export function stepOnce(scene: SceneController, loop: GameLoop, pauseFirst: boolean): void {
   if (pauseFirst && !scene.config.sampling.paused) {
     scene.config.sampling.paused = true;
-    scene.apply({ kind: 'pause' });
+    scene.apply({ cause: 'pause' });
   }
   const gan = asGan(scene.session);
   if (gan !== null && scene.config.sampling.paused) gan.trainStep(); // one generator step, then G(z) is redrawn

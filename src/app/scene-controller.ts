@@ -16,10 +16,10 @@ import { savedFileMessage } from './saved-files';
 
 /** Why the config is applied: a GUI field, a preset, an edited link, the pause key. Never a display label. */
 export type ApplyReason =
-  | { readonly kind: 'field'; readonly group: ConfigGroup; readonly key: string }
-  | { readonly kind: 'preset'; readonly name: string }
-  | { readonly kind: 'url' }
-  | { readonly kind: 'pause' };
+  | { readonly cause: 'field'; readonly group: ConfigGroup; readonly key: string }
+  | { readonly cause: 'preset'; readonly name: string }
+  | { readonly cause: 'url' }
+  | { readonly cause: 'pause' };
 
 /** A toast's kind and how long it stays (s). */
 export type Toast = (message: string, kind?: 'info' | 'error', seconds?: number) => void;
@@ -43,9 +43,9 @@ export type ConfigPatch = { readonly [G in ConfigGroup]?: Partial<PlaygroundConf
 
 /** The reason as the messages name it: the field's label, "Preset 'x'", "URL", "Pause". */
 export function reasonLabel(reason: ApplyReason): string {
-  if (reason.kind === 'preset') return `Preset '${reason.name}'`;
-  if (reason.kind === 'url') return 'URL';
-  if (reason.kind === 'pause') return 'Pause';
+  if (reason.cause === 'preset') return `Preset '${reason.name}'`;
+  if (reason.cause === 'url') return 'URL';
+  if (reason.cause === 'pause') return 'Pause';
   const label = (CONFIG_SCHEMA as unknown as Record<string, Record<string, Field>>)[reason.group][reason.key].label;
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
@@ -116,8 +116,8 @@ export class SceneController {
         this.hooks.repoint(this.current, rebuilt === 'data' || rebuilt === 'model');
       }
       if (rebuilt === 'data') {
-        const dataSet = reason.kind === 'field' && reason.group === 'data' && reason.key === 'dataset';
-        this.hooks.toast(`${dataSet ? `Data set: ${this.current.sceneData.label}` : reason.kind === 'preset' ? `${what} loaded` : `${what} changed`}. Retraining from scratch.`);
+        const dataSet = reason.cause === 'field' && reason.group === 'data' && reason.key === 'dataset';
+        this.hooks.toast(`${dataSet ? `Data set: ${this.current.sceneData.label}` : reason.cause === 'preset' ? `${what} loaded` : `${what} changed`}. Retraining from scratch.`);
       } else if (rebuilt === 'model') {
         this.hooks.toast(`${what} changed: new network, retraining from scratch.`);
       }
@@ -139,10 +139,10 @@ export class SceneController {
   /** A preset is a scene from its start: its settings, then fresh weights even where the network's shape did not change. */
   startPreset(patch: ConfigPatch, name: string): void {
     this.adopt(patch);
-    this.apply({ kind: 'preset', name });
+    this.apply({ cause: 'preset', name });
     this.current.resetWeights();
     this.hooks.repoint(this.current, true);
-    this.hooks.toast(`${reasonLabel({ kind: 'preset', name })}: training from scratch.`);
+    this.hooks.toast(`${reasonLabel({ cause: 'preset', name })}: training from scratch.`);
   }
 
   /**

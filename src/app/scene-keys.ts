@@ -14,7 +14,7 @@ export function listenForSceneKeys(scene: SceneController, loop: GameLoop): () =
     if (t instanceof HTMLTextAreaElement || e.ctrlKey || e.metaKey || e.altKey) return;
     if (e.key === ' ') {
       scene.config.sampling.paused = !scene.config.sampling.paused;
-      scene.apply({ kind: 'pause' });
+      scene.apply({ cause: 'pause' });
     } else if (e.key === '.' || e.key === 'ArrowRight') {
       stepOnce(scene, loop, false);
     } else {
