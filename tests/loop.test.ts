@@ -663,3 +663,112 @@ describe('render first', () => {
     expect(s.trainMs).toBeCloseTo(3, 9);
   });
 });
+
+describe('scheduled work (loop.every)', () => {
+  it('runs a job once per period of clock time, at the end of a frame, keeping the remainder', () => {
+    const { clock, loop, hooks } = setup();
+    const at: number[] = [];
+    loop.every(500, () => at.push(hooks.alphas.length));
+    loop.tick(); // first frame: no elapsed time
+    run(loop, clock, 100, 12); // 1200 ms
+    // Runs after the frames that complete 500 and 1000 ms (frames 5 and 10 after the first), after their render.
+    expect(at).toEqual([6, 11]);
+  });
+
+  it('a paused loop skips the running jobs (their time stands still) and runs the always jobs', () => {
+    const { clock, loop } = setup();
+    let running = 0;
+    let always = 0;
+    loop.every(250, () => running++);
+    loop.every(250, () => always++, { when: 'always' });
+    loop.tick();
+    loop.paused = true;
+    run(loop, clock, 50, 20); // 1000 ms paused
+    expect(running).toBe(0);
+    expect(always).toBe(4);
+    loop.paused = false;
+    run(loop, clock, 50, 5); // 250 ms running
+    expect(running).toBe(1);
+    expect(always).toBe(5);
+  });
+
+  it('a hidden tab skips it, and the hidden time does not count once visible', () => {
+    const clock = new ManualClock(0);
+    const scheduler = new FakeScheduler();
+    const { loop } = setup({ clock, scheduler });
+    let runs = 0;
+    loop.every(100, () => runs++, { when: 'always' });
+    loop.start();
+    for (let i = 0; i < 3; i++) {
+      clock.advance(40);
+      scheduler.fire();
+    }
+    expect(runs).toBe(0); // 80 ms counted (the first frame counts none)
+    loop.setHidden(true);
+    clock.advance(10_000);
+    expect(scheduler.fire()).toBe(0);
+    loop.tick(); // a frame ticked by hand while hidden runs nothing either
+    expect(runs).toBe(0);
+    loop.setHidden(false);
+    scheduler.fire(); // first visible frame: no elapsed time
+    expect(runs).toBe(0);
+    clock.advance(20);
+    scheduler.fire(); // 80 + 20 = 100 ms
+    expect(runs).toBe(1);
+    loop.dispose();
+  });
+
+  it('frame-exact stepping advances it by scene time, not by the clock, so a clip runs it on the same frames', () => {
+    const frames = (): number[] => {
+      const clock = new ManualClock(0);
+      const { loop } = setup({ clock });
+      const at: number[] = [];
+      let frame = 0;
+      loop.every(500, () => at.push(frame), { when: 'always' });
+      for (frame = 1; frame <= 40; frame++) {
+        clock.advance(frame * 37); // the wall clock moves anyhow: ignored
+        loop.advanceExact(1000 / 30, 0);
+      }
+      return at;
+    };
+    const a = frames();
+    expect(a).toEqual([15, 30]); // 500 ms of scene time = 15 frames at 30 fps
+    expect(frames()).toEqual(a);
+  });
+
+  it('makeScheduledWorkDue runs every job at the end of the next frame; a paused exact frame skips running jobs', () => {
+    const { loop } = setup();
+    let running = 0;
+    let always = 0;
+    loop.every(10_000, () => running++);
+    loop.every(10_000, () => always++, { when: 'always' });
+    loop.makeScheduledWorkDue();
+    loop.paused = true;
+    loop.advanceExact(10, 0);
+    expect([running, always]).toEqual([0, 1]);
+    loop.paused = false;
+    loop.advanceExact(10, 0);
+    expect([running, always]).toEqual([1, 1]);
+  });
+
+  it('cancel removes a job (also from inside a job), at most one run per frame, bad periods throw', () => {
+    const { clock, loop } = setup();
+    let a = 0;
+    let b = 0;
+    const cancelA = loop.every(100, () => a++);
+    const cancelB: () => void = loop.every(100, () => {
+      b++;
+      cancelB();
+    });
+    loop.tick();
+    clock.advance(1000); // one long frame: one run, not ten
+    loop.tick();
+    expect([a, b]).toEqual([1, 1]);
+    cancelA();
+    cancelA();
+    run(loop, clock, 100, 5);
+    expect([a, b]).toEqual([1, 1]);
+    expect(() => loop.every(0, () => undefined)).toThrow(RangeError);
+    expect(() => loop.every(Number.NaN, () => undefined)).toThrow(RangeError);
+  });
+});

@@ -6,12 +6,14 @@
 import type { HeatMap, PlaygroundConfig } from '../config/playground-config';
 import { ArrowField } from '../scene/arrow-field';
 import { HeatMapLayer } from '../scene/heat-map';
+import { diffusionKind } from '../models/kinds';
 import { HEAT_COLORMAPS } from '../scene/palette';
 import type { Stage } from '../scene/stage';
 import { StreamlineLayer } from '../scene/streamlines';
 import type { DiffusionSession } from '../session/diffusion-session';
 import { heatRange, traceStreamlines } from '../session/field-views';
 import { FieldLegend } from '../ui/field-legend';
+import { PendingWork } from './pending-work';
 
 const ARROWS = 24;
 const ARROW_EXTENT = 3;
@@ -22,11 +24,16 @@ const STREAM_STEPS = 14;
 const HEAT_EXTENT = 4.2;
 
 /** What the heat-map legend says for a kind. */
-function heatTitle(kind: Exclude<HeatMap, 'off'>, config: PlaygroundConfig): string {
-  const arrowField = config.model.kind === 'flow' ? '−velocity' : 'score';
-  if (kind === 'log-density') return 'log p_t(x) of the noised data (exact)';
-  if (kind === 'score-norm') return `|score| of the ${config.sampling.field} field`;
-  return `|learned − exact| of the ${arrowField}`;
+function heatTitle(map: Exclude<HeatMap, 'off'>, config: PlaygroundConfig): string {
+  const arrowField = diffusionKind(config.model.kind).parametrisation === 'velocity' ? '−velocity' : 'score';
+  switch (map) {
+    case 'log-density':
+      return 'log p_t(x) of the noised data (exact)';
+    case 'score-norm':
+      return `|score| of the ${config.sampling.field} field`;
+    case 'error':
+      return `|learned − exact| of the ${arrowField}`;
+  }
 }
 
 /** The field layers and the legend. Call {@link dispose}. */
@@ -38,6 +45,7 @@ export class DiffusionViews {
   private readonly heatGrid: number;
   private linesPending = false;
   private heatPending = false;
+  private readonly inflight = new PendingWork();
 
   /**
    * @param panels the DOM column that holds the legend. @param software true on a CPU backend: the heat
@@ -62,18 +70,18 @@ export class DiffusionViews {
   refresh(session: DiffusionSession | null, config: PlaygroundConfig): void {
     const flat = session !== null && session.dim === 2;
     const lines = flat ? config.view.fieldLines : 'off';
-    const kind = flat ? config.view.heatMap : 'off';
+    const heatMap = flat ? config.view.heatMap : 'off';
     this.arrows.object.visible = lines === 'arrows';
     this.streams.object.visible = lines === 'streamlines';
-    this.heat.object.visible = kind !== 'off';
-    if (kind === 'off') this.legend.hide();
+    this.heat.object.visible = heatMap !== 'off';
+    if (heatMap === 'off') this.legend.hide();
     if (session === null) return;
     const tau = config.view.fieldFollow ? undefined : config.view.fieldT;
     if (lines !== 'off' && !this.linesPending) {
       this.linesPending = true;
       const n = lines === 'arrows' ? ARROWS : STREAM_GRID;
       const extent = lines === 'arrows' ? ARROW_EXTENT : STREAM_EXTENT;
-      session
+      void this.inflight.track(session
         .fieldGrid(n, extent, tau)
         .then((grid) => {
           if (grid === null) return;
@@ -86,22 +94,27 @@ export class DiffusionViews {
           }
         })
         .catch(() => undefined)
-        .finally(() => (this.linesPending = false));
+        .finally(() => (this.linesPending = false)));
     }
-    if (kind !== 'off' && !this.heatPending) {
+    if (heatMap !== 'off' && !this.heatPending) {
       this.heatPending = true;
-      session
-        .heatMapGrid(kind, this.heatGrid, HEAT_EXTENT, tau)
+      void this.inflight.track(session
+        .heatMapGrid(heatMap, this.heatGrid, HEAT_EXTENT, tau)
         .then((grid) => {
-          if (grid === null || config.view.heatMap !== kind || session.dim !== 2) return;
-          const range = heatRange(kind, grid.values);
-          const colormap = HEAT_COLORMAPS[kind];
+          if (grid === null || config.view.heatMap !== heatMap || session.dim !== 2) return;
+          const range = heatRange(heatMap, grid.values);
+          const colormap = HEAT_COLORMAPS[heatMap];
           this.heat.update(grid.values, range.lo, range.hi, colormap);
-          this.legend.show({ ...range, colormap, title: heatTitle(kind, config), time: `${grid.time.label}${config.view.fieldFollow ? '' : ' (fixed)'}` });
+          this.legend.show({ ...range, colormap, title: heatTitle(heatMap, config), time: `${grid.time.label}${config.view.fieldFollow ? '' : ' (fixed)'}` });
         })
         .catch(() => undefined)
-        .finally(() => (this.heatPending = false));
+        .finally(() => (this.heatPending = false)));
     }
+  }
+
+  /** Resolves once the readbacks in flight have landed in the layers (a frame-exact recording waits for them). */
+  whenIdle(): Promise<void> {
+    return this.inflight.whenIdle();
   }
 
   dispose(): void {

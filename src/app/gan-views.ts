@@ -17,6 +17,7 @@ import type { Stage } from '../scene/stage';
 import type { GanSession, GanTheory } from '../session/gan-session';
 import { FieldLegend } from '../ui/field-legend';
 import { GanPanel } from '../ui/gan-panel';
+import { PendingWork } from './pending-work';
 
 const EXTENT = 4.2;
 const SURFACE_GRID = 48;
@@ -47,6 +48,7 @@ export class GanViews {
   /** The session the theory figures belong to (a new scene starts with none). */
   private theoryOf: GanSession | null = null;
   private lastRange = '';
+  private readonly inflight = new PendingWork();
 
   /**
    * @param panels the DOM column for the legend; @param sidePanels the one for the GAN panel.
@@ -111,7 +113,7 @@ export class GanViews {
     if ((heat || surface) && !this.pending.landscape) {
       this.pending.landscape = true;
       const optimal = g.landscapeOf === 'optimal';
-      session
+      void this.inflight.track(session
         .landscape(surface ? SURFACE_GRID : this.heatGrid, EXTENT, optimal)
         .then((land) => {
           if (land === null) return;
@@ -124,12 +126,12 @@ export class GanViews {
             this.lastRange = key;
             this.landscapeVersion++;
           }
-          const wgan = config.model.kind !== 'gan';
+          const wgan = session.critic === 'wasserstein';
           const title = `${optimal ? 'optimal D*(x) = p_r / (p_r + p_g) (KDE)' : wgan ? 'critic f_w(x)' : 'discriminator D(x)'}: blue looks real, orange generated`;
           this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: land.clippedLo, clippedHi: false, colormap: criticColor });
         })
         .catch(() => undefined)
-        .finally(() => (this.pending.landscape = false));
+        .finally(() => (this.pending.landscape = false)));
     }
     // On the learned surface the manifold, the arrows and the faint data ride it with the particles
     // (heights from the same D and the same range); elsewhere they lie in the plane.
@@ -138,34 +140,34 @@ export class GanViews {
     if (g.manifold && !this.pending.manifold) {
       this.pending.manifold = true;
       const r = latent2 ? MANIFOLD_RESOLUTION : MANIFOLD_RESOLUTION * 4;
-      session
+      void this.inflight.track(session
         .manifold(r)
         .then(async (points) => (latent2 ? this.manifold : this.manifold1d).update(points, 0.01, await lift(points), SURFACE_HEIGHT))
         .catch(() => undefined)
-        .finally(() => (this.pending.manifold = false));
+        .finally(() => (this.pending.manifold = false)));
     }
     if (g.pushArrows && !this.pending.arrows) {
       this.pending.arrows = true;
-      session
+      void this.inflight.track(session
         .pushArrows(PUSH_ARROWS)
         .then(async ({ points, vectors }) => {
           // A fixed scale (not the longest arrow): a vanishing generator gradient must look like one.
           if (points.length === PUSH_ARROWS * 2) this.arrows.update(points, vectors, 0.45, PUSH_SCALE, await lift(points), SURFACE_HEIGHT);
         })
         .catch(() => undefined)
-        .finally(() => (this.pending.arrows = false));
+        .finally(() => (this.pending.arrows = false)));
     }
     const layer = dataLayer;
     if (ride && layer !== null && layer.dim === 2 && layer.count === session.reference.count && !this.pending.data) {
       this.pending.data = true;
-      session
+      void this.inflight.track(session
         .heightsAt(session.reference.points)
         .then((h) => {
           (layer.height.array as Float32Array).set(h.subarray(0, layer.count));
           layer.height.needsUpdate = true;
         })
         .catch(() => undefined)
-        .finally(() => (this.pending.data = false));
+        .finally(() => (this.pending.data = false)));
     }
   }
 
@@ -190,7 +192,7 @@ export class GanViews {
     }
     const l = session.losses;
     const th = this.theory;
-    const game = config.model.kind === 'wgan' || config.model.kind === 'wgan-gp' ? config.model.kind : 'gan';
+    const game = session.game.id;
     this.panel.update({
       game,
       objective: config.gan.objective,
@@ -206,6 +208,11 @@ export class GanViews {
       fakeD: th?.fakeD ?? Number.NaN,
       generatorSteps: session.trainSteps,
     });
+  }
+
+  /** Resolves once the readbacks in flight (landscape, manifold, arrows, the data's heights) have landed (a frame-exact recording waits for them). */
+  whenIdle(): Promise<void> {
+    return this.inflight.whenIdle();
   }
 
   dispose(): void {

@@ -197,16 +197,6 @@ class PngZipSink implements FrameSink {
   }
 }
 
-/** Downloads a blob under a file name. */
-export function download(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /** A frame-exact or live recording in progress (one at a time). */
 export class Recorder {
   private running = false;

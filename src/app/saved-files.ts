@@ -1,7 +1,8 @@
 /**
  * Browser glue for the files a user saves and opens: preset JSON (config/preset-file) and weights
  * (models/weights-file via session/saved-weights). Reading checks the size before anything is read
- * and tells the two kinds apart; writing downloads a Blob. Nothing here touches the running scene.
+ * and tells the two kinds apart; a saved file downloads through ui/dom download(). Nothing here touches
+ * the running scene.
  */
 import { PresetFileError, presetFromJson, type LoadedPreset } from '../config/preset-file';
 import type { PlaygroundConfig } from '../config/playground-config';
@@ -44,17 +45,4 @@ export function savedFileMessage(name: string, e: unknown): string {
 /** A file name from free text: lower-case letters, digits and dashes, at most 60 characters. */
 export function fileSlug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'scene';
-}
-
-/** Offers `text` as a download named `name`. */
-export function downloadText(name: string, text: string, type = 'application/json'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.hidden = true;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

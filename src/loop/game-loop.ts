@@ -12,6 +12,8 @@
  *     frame means an expensive simulation eats into the training time rather than into the frame rate.
  *  3. **Render** with `alpha` = the accumulator's fraction in [0, 1), for interpolating between the
  *     previous and the current simulation state.
+ *  4. **Scheduled work** ({@link GameLoop.every}): periodic jobs (HUD, views, metrics) whose period is
+ *     complete run, on the frame's clock time (scene time in {@link GameLoop.advanceExact}).
  *
  * With `amortize` (software rendering, where one step can cost more than a frame should), the two
  * budgets hold on average instead of per frame: a phase that overspent skips the next frames until
@@ -20,139 +22,26 @@
  * Ideas from "Fix Your Timestep" (G. Fiedler) and MainLoop.js; the code is our own. The loop knows no
  * tfjs, three.js or DOM: the clock, the frame scheduler and the hooks are injected.
  */
+import { Cadence, type EveryOptions } from './cadence';
 import type { Clock, FrameScheduler } from './clock';
+import { FrameWindow } from './frame-stats';
+import {
+  AMORTIZE_MAX_DEBT,
+  checkInt,
+  checkStepsPerSecond,
+  checkTrainBudget,
+  DEFAULT_MAX_FRAME_DELTA_MS,
+  DEFAULT_MAX_SIM_STEPS_PER_FRAME,
+  DEFAULT_MAX_TRAIN_STEPS_PER_FRAME,
+  DEFAULT_SIM_BUDGET_MS,
+  EXACT_EPSILON,
+  type LoopHooks,
+  type LoopOptions,
+  type LoopStats,
+} from './loop-options';
 
-/** Callbacks the loop drives. Exceptions thrown by a hook propagate out of tick() (and stop a scheduled loop). */
-export interface LoopHooks {
-  /** Advance the simulation by exactly one fixed step (one diffusion step). */
-  simulate(): void;
-  /**
-   * Take one training step if there is one to take; return false to end training for this frame early
-   * (e.g. GPU still busy). A call that returns false is not counted as a training step.
-   */
-  trainStep(): boolean;
-  /** Draw. alpha in [0, 1) (in [0, 1] with renderFirst): how far real time is between the previous and the current simulation state (render interpolation). */
-  render(alpha: number): void;
-}
-
-/** Construction options for {@link GameLoop}. All times in ms. */
-export interface LoopOptions {
-  /** Time source (ms). */
-  clock: Clock;
-  /** Frame scheduler; omitted: drive with tick() manually (tests, frame-exact rendering). */
-  scheduler?: FrameScheduler;
-  /** Simulation rate in steps per second, finite and > 0, e.g. 60 diffusion steps per second. */
-  stepsPerSecond: number;
-  /** Wall time per frame given to training in ms, >= 0 (0 disables training; Infinity: only the step cap limits it). */
-  trainBudgetMs: number;
-  /** Cap on training steps per frame, integer >= 0 (default 64). */
-  maxTrainStepsPerFrame?: number;
-  /** Panic threshold, integer >= 1 (default 8): whole steps owed beyond it are dropped (no spiral of death). */
-  maxSimStepsPerFrame?: number;
-  /** Clamp of one frame's elapsed time in ms, > 0 (default 250); the excess is dropped. */
-  maxFrameDeltaMs?: number;
-  /**
-   * Wall time per frame for simulation in ms, > 0 (default 30): once a frame has spent this long, the
-   * remaining owed steps are dropped, so a slow machine runs the simulation slower instead of stalling.
-   * At least one owed step always runs.
-   */
-  simBudgetMs?: number;
-  /**
-   * Budgets as averages (default false). A step that costs more than its budget (one reverse step of
-   * 10,000 particles on a CPU: about 25 ms) would otherwise run every frame and set the frame rate. With
-   * this on, each phase keeps a balance: every frame adds its budget (simBudgetMs, trainBudgetMs; the
-   * balance never exceeds one budget), the phase runs only while the balance is positive, and what it
-   * spends is taken off, so an expensive step is paid for by the next frames, which skip that phase.
-   * Over many frames each phase then takes about its budget per frame, and the frame rate follows.
-   * Skipped simulation time is dropped like any other (see droppedMs); the render interpolation
-   * (alpha) still moves every frame. The debt is capped at {@link AMORTIZE_MAX_DEBT} budgets, so a
-   * one-off slow step (the first one compiles kernels: seconds) costs a few frames, not hundreds.
-   */
-  amortize?: boolean;
-  /**
-   * Render at the start of the frame instead of the end (default false): render(alpha) draws the state
-   * the last frame left (alpha = the owed fraction, clamped to 1), then the frame simulates and trains.
-   * The drawing commands then reach the GPU (or a software renderer's threads) before the CPU work,
-   * instead of after it, so the two overlap. What is drawn lags the simulation by one frame.
-   */
-  renderFirst?: boolean;
-}
-
-/** Snapshot of loop statistics. Rates are averaged over about the last second of frames (injected clock). */
-export interface LoopStats {
-  /** Frames per second over about the last second; 0 until two frames have been timed. */
-  readonly fps: number;
-  /** Mean ms spent inside tick() (simulate + train + render) over about the last second. */
-  readonly frameMs: number;
-  /** Of {@link frameMs}: mean ms per frame in simulate() calls over about the last second. */
-  readonly simMs: number;
-  /** Of {@link frameMs}: mean ms per frame in trainStep() calls over about the last second. */
-  readonly trainMs: number;
-  /** Of {@link frameMs}: mean ms per frame in render() over about the last second. */
-  readonly renderMs: number;
-  /** Training steps per second over about the last second. */
-  readonly trainStepsPerSecond: number;
-  /** Simulation steps per second actually taken over about the last second (below stepsPerSecond when the machine cannot keep up). */
-  readonly simStepsPerSecond: number;
-  /** Total training steps taken (calls to trainStep() that returned true). */
-  readonly trainSteps: number;
-  /** Total simulate() calls, including those from stepOnce(). */
-  readonly simSteps: number;
-  /** Total ms of simulation time dropped: the frame-delta clamp, backlog dropped by panic, and steps over the simulation budget. */
-  readonly droppedMs: number;
-  /** Total frames (tick() calls that completed). */
-  readonly frames: number;
-}
-
-/** Tolerance of {@link GameLoop.advanceExact} when it counts whole owed steps. */
-const EXACT_EPSILON = 1e-9;
-
-/** With amortize: the most a phase can owe, in budgets (frames it may skip after one very slow step). */
-export const AMORTIZE_MAX_DEBT = 4;
-
-/** Default simulation wall-time budget per frame (ms). */
-export const DEFAULT_SIM_BUDGET_MS = 30;
-
-/** Default cap on training steps per frame. */
-export const DEFAULT_MAX_TRAIN_STEPS_PER_FRAME = 64;
-/** Default panic threshold: simulation steps per frame. */
-export const DEFAULT_MAX_SIM_STEPS_PER_FRAME = 8;
-/** Default clamp of one frame's elapsed time, ms. */
-export const DEFAULT_MAX_FRAME_DELTA_MS = 250;
-/** Length of the window the rate statistics average over, ms. */
-export const STATS_WINDOW_MS = 1000;
-/** Most frames kept in the statistics window (bounds memory when tick() is called with no time passing). */
-const STATS_MAX_FRAMES = 1024;
-
-interface FrameRecord {
-  /** Frame start, ms (clock time). */
-  readonly t: number;
-  /** Training steps taken in the frame. */
-  readonly train: number;
-  /** Simulation steps taken in this frame. */
-  readonly sim: number;
-  /** ms spent inside tick. */
-  readonly work: number;
-  /** Of work: ms in simulate(), in trainStep() and in render(). */
-  readonly simMs: number;
-  readonly trainMs: number;
-  readonly renderMs: number;
-}
-
-function checkStepsPerSecond(n: number): number {
-  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`stepsPerSecond must be a finite number > 0, got ${n}`);
-  return n;
-}
-
-function checkTrainBudget(ms: number): number {
-  if (!(ms >= 0)) throw new RangeError(`trainBudgetMs must be >= 0 ms, got ${ms}`);
-  return ms;
-}
-
-function checkInt(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
-  return value;
-}
+export { AMORTIZE_MAX_DEBT, DEFAULT_MAX_FRAME_DELTA_MS, DEFAULT_MAX_SIM_STEPS_PER_FRAME, DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, DEFAULT_SIM_BUDGET_MS, type LoopHooks, type LoopOptions, type LoopStats } from './loop-options';
+export { STATS_WINDOW_MS } from './frame-stats';
 
 /** Fixed-timestep game loop with budgeted training and interpolated rendering. */
 export class GameLoop {
@@ -190,7 +79,8 @@ export class GameLoop {
   private simTotal = 0;
   private droppedTotal = 0;
   private frameTotal = 0;
-  private window: FrameRecord[] = [];
+  private readonly window = new FrameWindow();
+  private readonly cadence = new Cadence();
 
   /**
    * @throws RangeError if stepsPerSecond is not finite and > 0, trainBudgetMs is negative or NaN,
@@ -213,6 +103,22 @@ export class GameLoop {
     this.simBudgetMs = simBudget;
     this.amortize = options.amortize ?? false;
     this.renderFirst = options.renderFirst ?? false;
+  }
+
+  /**
+   * Runs `job` once every `periodMs` of loop time, at the end of a frame: by the injected clock's elapsed
+   * time between frames, by the scene time `dtMs` in {@link advanceExact}. No frames run while the tab is
+   * hidden, so neither does the job; with `when: 'running'` (the default) the job's time also stands
+   * still while the loop is paused, with 'always' it runs paused too. See {@link Cadence.every}.
+   * @returns a function that cancels the job. @throws RangeError if periodMs is not finite and > 0.
+   */
+  every(periodMs: number, job: () => void, options: EveryOptions = {}): () => void {
+    return this.cadence.every(periodMs, job, options);
+  }
+
+  /** Makes every scheduled job due at the end of the next frame (a frame-exact recording starts with fresh views). */
+  makeScheduledWorkDue(): void {
+    this.cadence.makeDue();
   }
 
   /** True between start() and stop() (also while hidden, when no frames are scheduled). */
@@ -294,7 +200,8 @@ export class GameLoop {
    * Frame-exact stepping, for recordings that must be smooth and reproducible however slow the machine:
    * advances simulation time by exactly `dtMs` (no frame-delta clamp, no panic cap, no simulation
    * budget: every owed step runs), then runs exactly `trainSteps` training steps (fewer only if a
-   * trainStep() returns false), then renders unless `render` is false. The clock is not read, so the
+   * trainStep() returns false), then renders unless `render` is false, then moves the scheduled work
+   * ({@link every}) on by `dtMs` of scene time (a hidden tab does not stop it here). The clock is not read, so the
    * same calls give the same hook calls whatever the wall time. Owed fractions carry over between calls
    * (see {@link resetAccumulator}); while paused no simulation time accrues. The loop must be stopped
    * (a scheduled tick would interleave with the recording).
@@ -327,6 +234,7 @@ export class GameLoop {
       this.trainTotal += trained;
       this.frameTotal++;
       if (render) this.hooks.render(this.acc);
+      this.cadence.advance(dtMs, this.paused);
       return { simSteps: sims, trainSteps: trained };
     } finally {
       this.inTick = false;
@@ -381,55 +289,15 @@ export class GameLoop {
 
   /** Statistics snapshot (a new object on each read). */
   get stats(): LoopStats {
-    const w = this.window;
-    let fps = 0;
-    let trainStepsPerSecond = 0;
-    let simStepsPerSecond = 0;
-    let work = 0;
-    let simMs = 0;
-    let trainMs = 0;
-    let renderMs = 0;
-    for (const r of w) {
-      work += r.work;
-      simMs += r.simMs;
-      trainMs += r.trainMs;
-      renderMs += r.renderMs;
-    }
-    const n = Math.max(1, w.length);
-    if (w.length >= 2) {
-      const span = w[w.length - 1].t - w[0].t;
-      if (span > 0) {
-        let train = 0;
-        let sim = 0;
-        for (let i = 1; i < w.length; i++) {
-          train += w[i].train;
-          sim += w[i].sim;
-        }
-        fps = ((w.length - 1) * 1000) / span;
-        trainStepsPerSecond = (train * 1000) / span;
-        simStepsPerSecond = (sim * 1000) / span;
-      }
-    }
-    return {
-      fps,
-      frameMs: work / n,
-      simMs: simMs / n,
-      trainMs: trainMs / n,
-      renderMs: renderMs / n,
-      trainStepsPerSecond,
-      simStepsPerSecond,
-      trainSteps: this.trainTotal,
-      simSteps: this.simTotal,
-      droppedMs: this.droppedTotal,
-      frames: this.frameTotal,
-    };
+    return this.window.stats({ trainSteps: this.trainTotal, simSteps: this.simTotal, droppedMs: this.droppedTotal, frames: this.frameTotal });
   }
 
   /** Stops the loop and releases the hooks for good; later start()/tick()/stepOnce() throw. Idempotent. */
   dispose(): void {
     this.stop();
     this.disposed = true;
-    this.window = [];
+    this.window.clear();
+    this.cadence.clear();
   }
 
   private runFrame(): void {
@@ -438,6 +306,7 @@ export class GameLoop {
     let delta = this.lastTime === null ? 0 : frameStart - this.lastTime;
     this.lastTime = frameStart;
     if (!(delta > 0)) delta = 0; // first frame, clock went backwards, or NaN
+    const elapsed = delta; // before the clamp: scheduled work follows the clock
 
     const simBefore = this.simTotal;
     if (!this.paused) {
@@ -511,7 +380,7 @@ export class GameLoop {
     const end = this.clock.now();
     if (!this.renderFirst) renderMs = end - trainEnd;
     this.frameTotal++;
-    this.record({
+    this.window.record({
       t: frameStart,
       train: trained,
       sim: this.simTotal - simBefore,
@@ -520,22 +389,16 @@ export class GameLoop {
       trainMs: Math.max(0, trainEnd - simEnd),
       renderMs: Math.max(0, renderMs),
     });
-  }
-
-  private record(r: FrameRecord): void {
-    const w = this.window;
-    w.push(r);
-    // Keep one frame at or before the window's start so the span covers the whole window.
-    const cutoff = r.t - STATS_WINDOW_MS;
-    while (w.length > 2 && w[1].t <= cutoff) w.shift();
-    while (w.length > STATS_MAX_FRAMES) w.shift();
+    // 4. Scheduled work, on the clock's elapsed time (stands still while paused for 'running' jobs).
+    // A frame ticked by hand while hidden runs none (the time a tab is hidden never counts).
+    if (!this._hidden) this.cadence.advance(elapsed, this.paused);
   }
 
   private resetTiming(): void {
     this.lastTime = null;
     this.simBalance = 0;
     this.trainBalance = 0;
-    this.window = [];
+    this.window.clear();
   }
 
   private schedule(): void {

@@ -2,3 +2,4 @@
 export * from './clock';
 export * from './game-loop';
 export * from './gated-scheduler';
+export * from './cadence';

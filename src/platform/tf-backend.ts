@@ -18,8 +18,12 @@ export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 /** The outcome of backend selection. */
 export interface BackendChoice {
   readonly name: BackendName;
-  /** One line for the HUD, e.g. "webgpu (NVIDIA, shared device with three.js)" or "webgl: WebGPU unavailable (no adapter)". */
+  /** The whole story for the HUD's tooltip: the backend, its detail, then why each earlier one was skipped ("; "-separated). */
   readonly reason: string;
+  /** A few words for the HUD: the backend and what it runs on, e.g. "webgpu (nvidia hopper)" or "wasm (WebAssembly SIMD on the CPU)". */
+  readonly short: string;
+  /** The backends that broke while starting (the names of {@link failed}, in order). */
+  readonly failedNames: readonly BackendName[];
   /** The shared device when name is 'webgpu', else null. */
   readonly device: GPUDevice | null;
   /** Why each earlier backend was skipped. */
@@ -64,7 +68,7 @@ async function createSharedDevice(): Promise<{ device: GPUDevice; info: GPUAdapt
   return { device, info, fallback };
 }
 
-async function tryBackend(name: BackendName, forced: boolean): Promise<{ device: GPUDevice | null; detail: string; software: boolean }> {
+async function tryBackend(name: BackendName, forced: boolean): Promise<{ device: GPUDevice | null; detail: string; brief: string; software: boolean }> {
   if (name === 'webgpu') {
     const { device, info, fallback } = await createSharedDevice();
     if (fallback && !forced) {
@@ -77,7 +81,8 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
     tf.env().set('WEBGPU_CPU_FORWARD', false);
     if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs could not start webgpu');
     const vendor = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown GPU';
-    return { device, detail: `${vendor}${fallback ? ', software adapter' : ''}; one device shared with three.js`, software: fallback };
+    const brief = `${vendor}${fallback ? ', software adapter' : ''}`;
+    return { device, detail: `${brief}; one device shared with three.js`, brief, software: fallback };
   }
   if (name === 'webgl') {
     const renderer = webglRenderer();
@@ -98,7 +103,8 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
   // tfjs reports a failed initialisation (e.g. the .wasm files missing) as false, with the cause only in the console.
   if (!started) throw new Error(name === 'wasm' ? 'its WebAssembly files could not be loaded' : `tfjs could not start ${name}`);
   const software = name !== 'webgl' || SOFTWARE_GL.test(webglRenderer() ?? '');
-  return { device: null, detail: name === 'webgl' ? 'WebGL2 textures' : name === 'wasm' ? 'WebAssembly SIMD on the CPU' : 'plain JavaScript', software };
+  const detail = name === 'webgl' ? 'WebGL2 textures' : name === 'wasm' ? 'WebAssembly SIMD on the CPU' : 'plain JavaScript';
+  return { device: null, detail, brief: detail, software };
 }
 
 /** Parses a `?backend=` override; returns null for absent, throws RangeError naming the allowed values. */
@@ -121,18 +127,22 @@ export async function initTfBackend(first: BackendName | null = null, avoid: rea
   const skipped: string[] = first === null ? [] : BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(first)).map((b) => `${b}: skipped by ?backend=${first}`);
   for (const b of fromFirst) if (!order.includes(b)) skipped.push(`${b}: lost twice in a row, skipped`);
   const failed: string[] = [];
+  const failedNames: BackendName[] = [];
   for (const name of order) {
     try {
-      const { device, detail, software } = await tryBackend(name, name === first);
+      const { device, detail, brief, software } = await tryBackend(name, name === first);
       await tf.ready();
       const why = skipped.length > 0 ? `; ${skipped.join('; ')}` : '';
-      return { name, device, skipped, failed, software, reason: `${name} (${detail})${why}` };
+      return { name, device, skipped, failed, failedNames, software, short: `${name} (${brief})`, reason: `${name} (${detail})${why}` };
     } catch (e) {
       const line = `${name}: ${e instanceof Error ? e.message : String(e)}`;
       skipped.push(line);
-      if (!(e instanceof Unavailable)) failed.push(line);
+      if (!(e instanceof Unavailable)) {
+        failed.push(line);
+        failedNames.push(name);
+      }
     }
   }
   await tf.setBackend('cpu');
-  return { name: 'cpu', device: null, skipped, failed, software: true, reason: `cpu (${skipped.join('; ')})` };
+  return { name: 'cpu', device: null, skipped, failed, failedNames, software: true, short: 'cpu (plain JavaScript)', reason: `cpu (${skipped.join('; ')})` };
 }

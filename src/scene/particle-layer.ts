@@ -100,6 +100,9 @@ export class ParticleLayer {
     this.material = material;
     this.object = new Sprite(material);
     if (instanced) {
+      // A geometry of its own (three's Sprite shares one among all sprites): disposing it frees this
+      // layer's instanced attributes in the renderer without touching the other sprites' buffers.
+      this.object.geometry = this.object.geometry.clone();
       this.object.count = count;
     } else {
       // One quad per particle in a single geometry: corners and uvs per vertex, two triangles per quad.
@@ -174,8 +177,12 @@ export class ParticleLayer {
     this.material.needsUpdate = true;
   }
 
+  /**
+   * Frees the GPU buffers: the geometry first (three then drops the attributes its render objects read
+   * through nodes, the instanced ones included), then the material (which drops the render objects).
+   */
   dispose(): void {
-    this.material.dispose();
     this.object.geometry.dispose();
+    this.material.dispose();
   }
 }

@@ -20,6 +20,22 @@ function threeBufferOf(renderer: WebGPURenderer, attribute: BufferAttribute): GP
   return backend.get(attribute).buffer ?? null;
 }
 
+/**
+ * The repeat r of each pair: `repeat` when given, else the attribute's whole multiple of its tensor.
+ * @throws RangeError unless every attribute holds r >= 1 times its tensor's values (see {@link TensorUploader.upload}).
+ */
+function repeatsOf(pairs: readonly (readonly [tf.Tensor, BufferAttribute])[], repeat: number | undefined): number[] {
+  if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1)) throw new RangeError(`TensorUploader: repeat must be an integer >= 1, got ${repeat}`);
+  return pairs.map(([tensor, attribute]) => {
+    const r = repeat ?? attribute.array.length / Math.max(1, tensor.size);
+    if (tensor.size > 0 && Number.isInteger(r) && r >= 1 && attribute.array.length === tensor.size * r) return r;
+    throw new RangeError(
+      `TensorUploader: a tensor of shape [${tensor.shape.join(', ')}] (${tensor.size} values) does not fit an attribute of ${attribute.array.length} values` +
+        `${repeat === undefined ? '' : ` (${repeat} per value expected)`}: the layer was not rebuilt for the new particles`,
+    );
+  });
+}
+
 /** Copies tensors into vertex-buffer attributes; one instance per drawn layer. */
 export class TensorUploader {
   private pending = false;
@@ -59,18 +75,23 @@ export class TensorUploader {
   }
 
   /**
-   * Copies each tensor (borrowed; it may be disposed as soon as this returns) into its attribute, whose
-   * array must hold as many floats or a whole multiple r of them (each row of `itemSize` values is then
-   * written r times in a row: a {@link ParticleLayer} drawn without instancing), if `version` changed.
-   * Only exact sizes travel GPU-to-GPU. Never blocks; never reads back on the
-   * shared-device path. On the readback path at most one readback is in flight; versions that arrive
-   * meanwhile are skipped (the next one after it lands is uploaded).
+   * Copies each tensor (borrowed; it may be disposed as soon as this returns) into its attribute, if
+   * `version` changed. Each attribute must hold exactly r times the tensor's values, r a whole number
+   * >= 1 (each row of `itemSize` values is then written r times in a row: a {@link ParticleLayer} drawn
+   * without instancing has r = its verticesPerParticle, 4); `repeat` states r (else any whole r is
+   * taken); only r = 1 travels GPU-to-GPU. Never
+   * blocks; never reads back on the shared-device path. On the readback path at most one readback is in
+   * flight; versions that arrive meanwhile are skipped (the next one after it lands is uploaded).
+   * @param repeat r, rows per tensor row in every attribute, integer >= 1; omitted: each attribute's own
+   *   whole multiple.
+   * @throws RangeError when an attribute's size is not r times its tensor's (a layer not rebuilt for a
+   *   new particle count would otherwise draw streaks or half a cloud), or on a bad `repeat`.
    */
-  upload(pairs: readonly (readonly [tf.Tensor, BufferAttribute])[], version: number): void {
+  upload(pairs: readonly (readonly [tf.Tensor, BufferAttribute])[], version: number, repeat?: number): void {
     if (version === this.lastVersion) return;
-    const targets = this.device ? pairs.map(([, attribute]) => threeBufferOf(this.renderer, attribute)) : [];
-    const fits =
-      targets.length === pairs.length && targets.every((b, i) => b !== null && b.size >= pairs[i][1].array.byteLength && pairs[i][0].size === pairs[i][1].array.length);
+    const repeats = repeatsOf(pairs, repeat);
+    const targets = this.device && repeats.every((r) => r === 1) ? pairs.map(([, attribute]) => threeBufferOf(this.renderer, attribute)) : [];
+    const fits = targets.length === pairs.length && targets.every((b, i) => b !== null && b.size >= pairs[i][1].array.byteLength);
     if (this.device && fits) {
       const encoder = this.device.createCommandEncoder({ label: 'tfjs -> three' });
       const refs = pairs.map(([tensor], i) => {
@@ -99,8 +120,8 @@ export class TensorUploader {
         for (const [i, a] of attributes.entries()) {
           const n = sizes[i];
           if (offset + n > v.length) return;
-          if (a.array.length === n) (a.array as Float32Array).set(v.subarray(offset, offset + n));
-          else repeatRows(v.subarray(offset, offset + n), a.itemSize, a.array.length / n, a.array as Float32Array);
+          if (repeats[i] === 1) (a.array as Float32Array).set(v.subarray(offset, offset + n));
+          else repeatRows(v.subarray(offset, offset + n), a.itemSize, repeats[i], a.array as Float32Array);
           a.needsUpdate = true;
           offset += n;
         }

@@ -36,3 +36,19 @@ export function hiddenFilePicker(className: string, accept: string, onFile: (fil
   });
   return input;
 }
+
+/**
+ * Offers `blob` as a download named `fileName` (through a hidden link; the object URL is revoked after
+ * 10 s, long enough for the browser to start the download).
+ */
+export function download(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = h('a');
+  a.href = url;
+  a.download = fileName;
+  a.hidden = true;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

@@ -7,11 +7,10 @@
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
 import type { Recorder, RecordResult } from '../app/recorder';
-import { download } from '../app/recorder';
 import { defaultRecordSettings, FORMAT_LABELS, frameSize, RECORD_FPS, RESOLUTION_LABELS, SCREENSHOT_SCALES, type RecordSettings, type ScreenshotScale } from '../record/recording';
 import { parseTimeline, planFrames, TimelineError } from '../record/timeline';
 import type { Presentation } from './presentation';
-import { h } from './dom';
+import { download, h } from './dom';
 
 type Notify = (message: string, kind?: 'info' | 'error', seconds?: number) => void;
 

@@ -102,6 +102,10 @@ export interface Snapshot {
   memory: { tensors: number; bytes: number };
   /** Set after a restart that recovered from a lost GPU (app/device-recovery). */
   recovered: { reason: string; lostBackend: string; skip: string[]; weights: boolean } | null;
+  /** Particles N of the session and of the layer that draws them (app/particle-view). */
+  particles: { session: number; layer: number };
+  /** three's renderer.info.memory: live geometries and vertex attribute buffers (count and bytes). */
+  gpuMemory: { geometries: number; attributes: number; attributeBytes: number };
 }
 
 /** The app's snapshot, or null before it exists or while the page is navigating (a reload). */

@@ -2,7 +2,8 @@
  * Recording in real headless Chromium (WebGL2 renderer, tfjs on wasm): a frame-exact 2 s clip at 30 fps
  * and 1280x720 parses in Node (mediabunny) as 60 packets of 1280x720 of the chosen codec; two recordings
  * with the same seed and settings give identical frames (captured-frame hashes; the PNG test shows the
- * captured hashes are those of the decoded lossless frames); a GIF and a PNG-sequence zip of a short timeline have the requested frame count and size.
+ * captured hashes are those of the decoded lossless frames), also with a heat map on (its readbacks are
+ * awaited before each capture); a GIF and a PNG-sequence zip of a short timeline have the requested frame count and size.
  * Skipped where Chromium is missing.
  */
 import { createHash } from 'node:crypto';
@@ -128,6 +129,39 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
       expect(vb).toMatchObject({ packets: 60, width: 1280, height: 720 });
       const same = vb.packetHashes.filter((h, i) => h === va.packetHashes[i]).length;
       console.info(`[record test] identical captured frames: 60 / 60; identical encoded packets: ${same} / 60`);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 600_000);
+
+  it('a frame-exact clip with a heat map is reproducible: the views refresh on scene time and each capture waits for them', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS);
+    try {
+      const errors = await openApp(browser.page, url, 'data.particles=1000&model.batchSize=64&model.width=32&data.seed=11&view.heatMap=log-density');
+      // 1 s at 30 fps: the heat map is refreshed on frames 1, 16 and 31 of scene time, whatever the wall time.
+      const settings: Partial<RecordSettings> = { ...exact, format: 'png-zip', resolution: '720p', fps: 30, seconds: 1 };
+      const a = await record(browser.page, settings);
+      const b = await record(browser.page, settings);
+      expect(a.frameHashes).toHaveLength(30);
+      expect(new Set(a.frameHashes).size).toBeGreaterThan(15); // the scene moves
+      expect(b.frameHashes).toEqual(a.frameHashes);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 600_000);
+
+  it('a frame-exact GAN clip with its critic landscape and generator manifold is reproducible', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS);
+    try {
+      const errors = await openApp(browser.page, url, 'model.kind=gan&data.dataset=gaussians-8&data.particles=1000&model.batchSize=64&model.width=32&data.seed=5&gan.landscape=heat-map&gan.manifold=true');
+      const settings: Partial<RecordSettings> = { ...exact, format: 'png-zip', resolution: '720p', fps: 30, seconds: 1 };
+      const a = await record(browser.page, settings);
+      const b = await record(browser.page, settings);
+      expect(a.frameHashes).toHaveLength(30);
+      expect(new Set(a.frameHashes).size).toBeGreaterThan(15); // G trains a step a frame: the scene moves
+      expect(b.frameHashes).toEqual(a.frameHashes);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -1,0 +1,95 @@
+/**
+ * The HUD presenter: fills the heads-up display (and the presentation caption) from the loop's
+ * statistics, the session and the backend choice. Its {@link HudPresenter.update} runs on the loop's
+ * cadence (a few times a second, paused too).
+ */
+import { Color } from 'three/webgpu';
+import { effectiveSampler } from '../config/playground-config';
+import type { GameLoop } from '../loop';
+import type { BackendChoice } from '../platform/tf-backend';
+import { timeColor } from '../scene/palette';
+import type { Stage } from '../scene/stage';
+import { captionFormula } from '../ui/caption-text';
+import type { Hud } from '../ui/hud';
+import type { CaptionState, Presentation } from '../ui/presentation';
+import type { ParticleView } from './particle-view';
+import { kindTitle } from '../models/kinds';
+import { asDiffusion, asGan } from './session-family';
+import type { ChartedScene, TrainingCharts } from './training-charts';
+
+/** What the HUD reads. */
+export interface HudSources {
+  readonly scene: ChartedScene;
+  readonly loop: GameLoop;
+  readonly stage: Stage;
+  readonly view: ParticleView;
+  readonly choice: BackendChoice;
+  readonly presentation: Presentation;
+  readonly charts: TrainingCharts;
+}
+
+/** Keeps the HUD, the caption and the plots current. */
+export class HudPresenter {
+  /** The backend in a few words; the full story of the choice is in its tooltip. */
+  private readonly backend: string;
+  private readonly scratch = new Color();
+
+  constructor(
+    private readonly hud: Hud,
+    private readonly src: HudSources,
+  ) {
+    const c = src.choice;
+    this.backend = `${c.short}${c.failedNames.length > 0 ? ` · ${c.failedNames.join(', ')} failed to start` : c.software && c.skipped.length > 0 ? ' · no hardware GPU found' : ''}`;
+  }
+
+  /** The scene's title line (model, data, sampler or game settings). */
+  title(): string {
+    return kindTitle(this.src.scene.config, this.src.scene.session.sceneData.label);
+  }
+
+  /** The caption: model, phase, t and the formula in use. */
+  captionState(): CaptionState {
+    const { config, session } = this.src.scene;
+    const p = session.particles;
+    const gan = asGan(session) !== null;
+    return {
+      title: this.title(),
+      phase: gan ? 'x = G(z)' : p.motion,
+      time: gan ? `${session.trainSteps.toLocaleString('en')} training steps` : `t = ${p.t} / ${p.T}`,
+      formula: captionFormula(config.model.kind, p.motion === 'forward' || p.motion === 'reverse' ? p.motion : 'hold', effectiveSampler(config)),
+    };
+  }
+
+  /** One refresh of the HUD, the caption and the plots. */
+  update(): void {
+    const { scene, loop, stage, view, choice, presentation, charts } = this.src;
+    const { config, session } = scene;
+    const s = loop.stats;
+    const p = session.particles;
+    const diffusion = asDiffusion(session);
+    charts.refresh();
+    const phase = diffusion === null ? 'generating' : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`;
+    if (presentation.active && presentation.caption) presentation.setCaption(this.captionState());
+    this.hud.update({
+      title: this.title(),
+      phase: config.sampling.paused ? `${phase} · paused` : phase,
+      time: diffusion === null ? 'x = G(z), z fixed' : `t = ${p.t} / ${p.T}`,
+      t: p.t,
+      T: p.T,
+      timeColor: `#${timeColor(p.t / p.T, this.scratch).getHexString()}`,
+      backend: this.backend,
+      backendDetail: choice.reason,
+      simLabel: diffusion === null ? 'G(z)' : 'diffusion',
+      renderer: `three.js ${stage.backendName} · positions ${view.positions.mode === 'gpu' ? 'GPU→GPU copy' : 'async readback'}`,
+      fps: s.fps,
+      frameMs: s.frameMs,
+      trainStepsPerSecond: s.trainStepsPerSecond,
+      simStepsPerSecond: s.simStepsPerSecond,
+      targetStepsPerSecond: config.sampling.paused || diffusion === null ? 0 : config.sampling.stepsPerSecond,
+      trainSteps: session.trainSteps,
+      loss: session.loss,
+      straightness: diffusion?.straightness ?? Number.NaN,
+      particles: p.count,
+    });
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The settings that apply to the running loop without rebuilding anything: the simulation rate, the
+ * training budget, the pause, and how long the particles rest at each end of a pass.
+ */
+import type { PlaygroundConfig } from '../config/playground-config';
+import type { GameLoop } from '../loop';
+import type { Session } from '../session/create-session';
+import { asDiffusion } from './session-family';
+
+/** Seconds the particles rest at t = 0 and t = T before turning around. */
+export const HOLD_SECONDS = 0.6;
+
+/** Rest at each end of a pass, in simulation steps at `stepsPerSecond`. */
+export function holdSteps(stepsPerSecond: number): number {
+  return Math.round(HOLD_SECONDS * stepsPerSecond);
+}
+
+/** Puts the config's live settings into the loop and the session. */
+export function applyLiveSettings(loop: GameLoop, config: PlaygroundConfig, session: Session): void {
+  loop.setStepsPerSecond(config.sampling.stepsPerSecond);
+  loop.setTrainBudgetMs(config.model.trainBudgetMs);
+  loop.paused = config.sampling.paused;
+  asDiffusion(session)?.setHoldSteps(holdSteps(config.sampling.stepsPerSecond));
+}

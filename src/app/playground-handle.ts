@@ -1,0 +1,75 @@
+/**
+ * `window.__playground`: a read-only handle for tests and the console (a snapshot of the scene, a
+ * recording with given settings, a screenshot).
+ */
+import { memory as tfMemory } from '@tensorflow/tfjs';
+import type { GameLoop } from '../loop';
+import type { BackendChoice } from '../platform/tf-backend';
+import type { RecordSettings } from '../record/recording';
+import type { Stage } from '../scene/stage';
+import type { RecordPanel } from '../ui/record-panel';
+import type { RecoveryNote } from './device-recovery';
+import type { ParticleView } from './particle-view';
+import type { Recorder } from './recorder';
+import type { SceneController } from './scene-controller';
+
+/** What the handle reads. */
+export interface HandleParts {
+  readonly choice: BackendChoice;
+  readonly stage: Stage;
+  readonly loop: GameLoop;
+  readonly scene: SceneController;
+  readonly view: ParticleView;
+  readonly recorder: Recorder;
+  readonly recordPanel: RecordPanel;
+  readonly recovered: RecoveryNote | null;
+}
+
+/** A blob's bytes as base64 (in chunks: a spread of megabytes would overflow the call stack). */
+async function base64Of(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Installs `window.__playground`. */
+export function installPlaygroundHandle(parts: HandleParts): void {
+  const { choice, stage, loop, scene, view, recorder, recordPanel, recovered } = parts;
+  (window as unknown as Record<string, unknown>).__playground = {
+    snapshot: () => ({
+      backend: choice.name,
+      renderer: stage.backendName,
+      upload: view.positions.mode,
+      positionReadbacks: view.positions.readbacks,
+      positionGpuCopies: view.positions.gpuCopies,
+      trainSteps: scene.session.trainSteps,
+      simSteps: loop.stats.simSteps,
+      frames: loop.stats.frames,
+      fps: loop.stats.fps,
+      frameMs: loop.stats.frameMs,
+      phaseMs: { sim: loop.stats.simMs, train: loop.stats.trainMs, render: loop.stats.renderMs },
+      t: scene.session.particles.t,
+      loss: scene.session.loss,
+      config: structuredClone(scene.config),
+      memory: { tensors: tfMemory().numTensors, bytes: tfMemory().numBytes },
+      recovered: recovered === null ? null : { reason: recovered.reason, lostBackend: recovered.lostBackend, skip: [...recovered.skip], weights: recovered.weights !== null },
+      /** Particles N of the session and of the layer that draws them (equal unless the view lags a rebuild). */
+      particles: { session: scene.session.particles.count, layer: view.particleCount },
+      /** The renderer's live geometries and vertex attribute buffers (flat across rebuilds unless a layer leaks). */
+      gpuMemory: { geometries: stage.renderer.info.memory.geometries, attributes: stage.renderer.info.memory.attributes, attributeBytes: stage.renderer.info.memory.attributesSize },
+    }),
+    /** Records with the Record panel's settings changed by `settings` (tests); resolves with the file's bytes, base64. */
+    record: async (settings: Partial<RecordSettings>, hashFrames = true) => {
+      Object.assign(recordPanel.settings, settings);
+      const r = await recordPanel.start({ hashFrames, download: false });
+      if (r === null) throw new Error('recording failed (see the toast)');
+      return { base64: await base64Of(r.blob), fileName: r.fileName, frames: r.frames, width: r.width, height: r.height, encoding: r.encoding, frameHashes: r.frameHashes, wallMs: r.wallMs };
+    },
+    /** A PNG screenshot at 1x, 2x or 4x (tests); resolves with its size and bytes, base64. */
+    screenshot: async (scale: 1 | 2 | 4) => {
+      const shot = await recorder.screenshot(scale);
+      return { base64: await base64Of(shot.blob), fileName: shot.fileName, width: shot.width, height: shot.height };
+    },
+  };
+}
