@@ -17,6 +17,7 @@ import type { EpsilonModel } from '../models/epsilon-network';
 import type { SamplerKind } from '../particles/reverse-samplers';
 import { linearFlowPath, vePath, vpPath, type GaussianPath } from '../models/gaussian-path';
 import { DdpmTrainer } from '../models/ddpm';
+import { clipDenoised, dataBox, type DataBox } from '../models/denoised-clip';
 import { EpsilonNetwork } from '../models/epsilon-network';
 import { GaussianNoisePool } from '../models/noise-source';
 import { createRng, type Rng } from '../models/random';
@@ -382,7 +383,9 @@ export class DiffusionSession {
   simulate(): void {
     const kind = this.config.model.kind;
     const exact = kind === 'flow' ? this.exactVelocity : kind === 'score' ? this.exactScore : this.exactEpsilon;
-    const model = this.config.sampling.field === 'exact' ? exact : this.trainer.samplingNet;
+    const field = this.config.sampling.field === 'exact' ? exact : this.trainer.samplingNet;
+    // DDPM samplers see x_0 clipped to the data's range (safe at t = T on the cosine schedule; models/denoised-clip.ts).
+    const model = kind === 'ddpm' ? clipDenoised(field, this.x0Clip.path, this.x0Clip.box) : field;
     this.particles.step(this.config.sampling.phase, model, this.config.sampling.variance);
     this.checkParticles();
     const straightness = this.particles.takeStraightness();
@@ -486,6 +489,8 @@ export class DiffusionSession {
   private denoiser!: ExactDenoiser;
   /** The exact epsilon of the data on the current schedule (the oracle field). */
   exactEpsilon!: ExactEpsilon;
+  /** The DDPM's continuous path and the data's box for clipping predicted x_0 (see simulate). */
+  private x0Clip!: { path: GaussianPath; box: DataBox };
   /** The exact velocity of the data on flow matching's straight path (the oracle of the flow model). */
   exactVelocity!: EpsilonModel;
   /** sigma times the exact score of the data noised at the score model's level tau (its network's output). */
@@ -494,6 +499,7 @@ export class DiffusionSession {
   private buildModel(): void {
     const { schedule, model, data } = this.config;
     this.schedule = makeSchedule({ ...schedule });
+    this.x0Clip = { path: vpPath({ ...schedule }), box: dataBox(this.trainingData, this.dim) };
     this.exactEpsilon = new ExactEpsilon(this.denoiser, this.schedule);
     const flowPath = linearFlowPath();
     const velocity = exactVelocity(flowPath, this.denoiser);
