@@ -2,6 +2,7 @@
 // the linear schedule's end points rescaled for short chains.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../src/config/playground-config';
 import { gaussianMixtureOf, sampleDataset } from '../src/data/datasets';
 import { DdpmTrainer } from '../src/models/ddpm';
 import { clipDenoised, dataBox } from '../src/models/denoised-clip';
@@ -10,7 +11,7 @@ import { ExactEpsilon, MixtureField } from '../src/models/exact-fields';
 import { vpPath } from '../src/models/gaussian-path';
 import { energyDistance } from '../src/models/metrics';
 import { createRng } from '../src/models/random';
-import { makeSchedule, type NoiseSchedule, type ScheduleSpec } from '../src/models/schedules';
+import { effectiveBetas, makeSchedule, notNoiseWarning, scheduleProblems, type BetaScaling, type NoiseSchedule, type ScheduleSpec } from '../src/models/schedules';
 import { makeReverseSampler, type SamplerSpec } from '../src/particles/reverse-samplers';
 
 const T = 1000;
@@ -119,4 +120,40 @@ describe('the cosine schedule in continuous time (issue 16.1)', () => {
       net.dispose();
     });
   }
+});
+
+describe('the linear schedule rescaled for short chains (issue 16.2)', () => {
+  it('beta_1 and beta_T scale by 1000 / T by default (the sliders show the effective values), fixed on request, clipped at 0.999', () => {
+    const config = defaultConfig().schedule;
+    expect(config.betaScaling).toBe('per-1000-steps');
+    expect(effectiveBetas({ ...config, T: 1000 })).toEqual({ betaStart: 1e-4, betaEnd: 0.02 });
+    const at50 = effectiveBetas({ ...config, T: 50 });
+    expect(at50.betaStart).toBeCloseTo(2e-3, 15);
+    expect(at50.betaEnd).toBeCloseTo(0.4, 15);
+    expect(effectiveBetas({ ...config, T: 50, betaScaling: 'fixed' })).toEqual({ betaStart: 1e-4, betaEnd: 0.02 });
+    expect(effectiveBetas({ ...config, T: 10 }).betaEnd).toBe(0.999);
+    expect(effectiveBetas({ ...config, kind: 'cosine', T: 50 })).toEqual({ betaStart: 1e-4, betaEnd: 0.02 });
+    const s = makeSchedule({ ...config, T: 50 });
+    expect(s.beta[1]).toBeCloseTo(2e-3, 15);
+    expect(s.beta[50]).toBeCloseTo(0.4, 15);
+  });
+
+  it('the forward process reaches noise at T = 10 and 50 by default; unscaled, alphaBar_T is 0.90 and 0.60 and a warning says so', () => {
+    const config = defaultConfig().schedule;
+    for (const T of [10, 50, 1000, 4000]) {
+      const s = makeSchedule({ ...config, T });
+      expect(s.alphaBar[T], `T = ${T}`).toBeLessThan(1e-4);
+      expect(notNoiseWarning(s)).toBeNull();
+      // The continuous path follows the same effective betas (exp(-int beta) is 0.0064 at T = 10, where they are clipped).
+      expect(vpPath({ ...config, T }).alpha(1) ** 2).toBeLessThan(0.01);
+    }
+    const fixed10 = makeSchedule({ ...config, T: 10, betaScaling: 'fixed' });
+    const fixed50 = makeSchedule({ ...config, T: 50, betaScaling: 'fixed' });
+    expect(fixed10.alphaBar[10]).toBeCloseTo(0.9, 2);
+    expect(fixed50.alphaBar[50]).toBeCloseTo(0.6, 2);
+    expect(notNoiseWarning(fixed50)).toBe('x_T is not yet noise: alphaBar_T = 0.60');
+    expect(notNoiseWarning(fixed10)).toBe('x_T is not yet noise: alphaBar_T = 0.90');
+    expect(notNoiseWarning(makeSchedule({ ...config, T: 600, betaScaling: 'fixed' }))).toBeNull(); // about 0.0025 < 0.01
+    expect(scheduleProblems({ ...config, betaScaling: 'twice' as BetaScaling })).toEqual(["unknown beta scaling 'twice'"]);
+  });
 });

@@ -10,7 +10,7 @@ import { DATASET_NAMES, datasetInfo } from '../data/datasets';
 import type { PosteriorVariance } from '../models/ddpm';
 import type { Activation } from '../models/epsilon-network';
 import { ACTIVATIONS } from '../models/epsilon-network';
-import type { ScheduleKind } from '../models/schedules';
+import { BETA_SCALINGS, type BetaScaling, type ScheduleKind } from '../models/schedules';
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';
 import type { Phase } from '../particles/diffusion-particles';
@@ -54,7 +54,7 @@ export const HEAT_MAPS: readonly HeatMap[] = ['off', 'log-density', 'score-norm'
 
 export interface PlaygroundConfig {
   data: { dataset: DatasetName; source: DataSource; particles: number; seed: number };
-  schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; sigmaMax: number; sigmaMin: number; levels: number };
+  schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; betaScaling: BetaScaling; sigmaMax: number; sigmaMin: number; levels: number };
   model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   gan: {
     objective: GeneratorObjective;
@@ -104,6 +104,7 @@ const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   'schedule.T': (c) => c.model.kind === 'ddpm',
   'schedule.betaStart': (c) => c.model.kind === 'ddpm',
   'schedule.betaEnd': (c) => c.model.kind === 'ddpm',
+  'schedule.betaScaling': (c) => c.model.kind === 'ddpm' && c.schedule.kind === 'linear',
   'schedule.sigmaMax': (c) => c.model.kind === 'score',
   'schedule.sigmaMin': (c) => c.model.kind === 'score',
   'schedule.levels': (c) => c.model.kind === 'score',
@@ -214,6 +215,7 @@ export const CONFIG_SCHEMA = {
     T: num('T (steps)', 1000, 10, 4000, 10, 'model'),
     betaStart: num('beta_1', 1e-4, 1e-5, 0.01, 1e-5, 'model', { log: true, integer: false }),
     betaEnd: num('beta_T', 0.02, 1e-3, 0.2, 1e-3, 'model', { log: true, integer: false }),
+    betaScaling: choice<BetaScaling>('betas scale with 1000 / T', 'per-1000-steps', BETA_SCALINGS, 'model'),
     sigmaMax: num('sigma_max (score model)', 3, 0.2, 50, 0.1, 'model', { integer: false }),
     sigmaMin: num('sigma_min (score model)', 0.05, 0.001, 1, 0.001, 'model', { log: true, integer: false }),
     levels: num('noise levels L (score model)', 10, 2, 100, 1, 'model'),

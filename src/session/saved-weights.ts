@@ -31,7 +31,7 @@ export function weightFields(config: PlaygroundConfig): FieldPath[] {
   const fields: FieldPath[] = [['model', 'kind'], ['model', 'width'], ['model', 'depth'], ['model', 'activation'], ['data', 'source'], ['data', 'dataset']];
   const kind = config.model.kind;
   if (isAdversarialKind(kind)) fields.push(['gan', 'latentDim']);
-  if (kind === 'ddpm') fields.push(['schedule', 'kind'], ['schedule', 'T'], ['schedule', 'betaStart'], ['schedule', 'betaEnd']);
+  if (kind === 'ddpm') fields.push(['schedule', 'kind'], ['schedule', 'T'], ['schedule', 'betaStart'], ['schedule', 'betaEnd'], ['schedule', 'betaScaling']);
   if (kind === 'score') fields.push(['schedule', 'sigmaMax'], ['schedule', 'sigmaMin']);
   return fields;
 }
