@@ -70,7 +70,7 @@ export interface PlaygroundConfig {
     manifold: boolean;
     pushArrows: boolean;
   };
-  sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; langevinSteps: number; langevinDelta: number; paused: boolean };
+  sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; clipX0: boolean; langevinSteps: number; langevinDelta: number; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldLines: FieldLines; heatMap: HeatMap; fieldFollow: boolean; fieldT: number; trails: number; metric: ChartMetric };
 }
 
@@ -122,6 +122,7 @@ const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   'sampling.nfe': (c) => (c.model.kind === 'ddpm' ? effectiveSampler(c) !== 'ancestral' : c.model.kind === 'score' ? effectiveSampler(c) !== 'langevin' : c.model.kind === 'flow'),
   'sampling.variance': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ancestral',
   'sampling.eta': (c) => c.model.kind === 'ddpm' && effectiveSampler(c) === 'ddim',
+  'sampling.clipX0': (c) => c.model.kind === 'ddpm',
   'sampling.stochasticity': (c) => effectiveSampler(c) === 'euler-maruyama' && (c.model.kind === 'ddpm' || c.model.kind === 'score'),
   'sampling.langevinSteps': (c) => c.model.kind === 'score' && effectiveSampler(c) === 'langevin',
   'sampling.langevinDelta': (c) => c.model.kind === 'score' && effectiveSampler(c) === 'langevin',
@@ -254,6 +255,7 @@ export const CONFIG_SCHEMA = {
     variance: choice<PosteriorVariance>('sigma_t^2', 'betaTilde', ['beta', 'betaTilde'], 'live'),
     eta: num('DDIM eta', 0, 0, 1, 0.01, 'live', { integer: false }),
     stochasticity: num('SDE <-> ODE (lambda)', 1, 0, 1, 0.01, 'live', { integer: false }),
+    clipX0: bool('clip predicted x_0 to the data', true, 'live'),
     langevinSteps: num('Langevin steps / level', 10, 1, 100, 1, 'live'),
     langevinDelta: num('Langevin Delta (at sigma_min)', 2.5e-4, 1e-6, 0.1, 1e-6, 'live', { log: true, integer: false }),
     paused: bool('paused', false, 'live'),

@@ -161,6 +161,7 @@ export class DiffusionSession {
     const what = changed.has('data') ? 'data' : diffInvalidation(this.config, next);
     this.custom = custom;
     this.config = cloneConfig(next);
+    if (what !== 'live') this.guard.resume(); // a change of data, model or training may train again after a stop
     if (changed.has('data')) {
       this.disposeModel();
       this.disposeParticles();
@@ -291,6 +292,7 @@ export class DiffusionSession {
 
   /** Throws the model away and starts training from fresh weights (same data, same particles). */
   resetWeights(): void {
+    this.guard.resume();
     this.disposeModel();
     this.buildModel();
   }
@@ -300,6 +302,7 @@ export class DiffusionSession {
    * rolls the weights back (see {@link recoverFromDivergence}).
    */
   trainStep(): void {
+    if (this.guard.stopped !== null) return; // too many failed recoveries in a row (see DivergenceGuard)
     const trainer = this.trainer;
     const loss = trainer.step();
     const step = trainer.steps;
@@ -335,18 +338,19 @@ export class DiffusionSession {
    * Reports through {@link onDivergence}.
    */
   recoverFromDivergence(step: number, cause: DivergenceEvent['cause'] = 'loss'): void {
-    const { restoredFrom } = this.guard.rollback(step);
+    const { restoredFrom, stopped } = this.guard.rollback(step);
     const range = CONFIG_SCHEMA.model.learningRate;
     const learningRate = Math.min(range.max, Math.max(range.min, this.trainer.training.learningRate / 2));
     this.config.model = { ...this.config.model, learningRate };
     if (restoredFrom === null) {
-      this.resetWeights();
+      this.disposeModel(); // fresh weights, the guard's record of failures kept
+      this.buildModel();
     } else {
       this.trainer.restartOptimizer();
       this.trainer.setTraining(this.config.model);
     }
     this.particles.replaceNonFinite();
-    this.onDivergence?.({ step, restoredFrom, learningRates: { learningRate }, cause });
+    this.onDivergence?.({ step, restoredFrom, learningRates: { learningRate }, cause, stopped });
   }
 
   /**
@@ -384,8 +388,8 @@ export class DiffusionSession {
     const kind = this.config.model.kind;
     const exact = kind === 'flow' ? this.exactVelocity : kind === 'score' ? this.exactScore : this.exactEpsilon;
     const field = this.config.sampling.field === 'exact' ? exact : this.trainer.samplingNet;
-    // DDPM samplers see x_0 clipped to the data's range (safe at t = T on the cosine schedule; models/denoised-clip.ts).
-    const model = kind === 'ddpm' ? clipDenoised(field, this.x0Clip.path, this.x0Clip.box) : field;
+    // DDPM samplers see x_0 clipped to the data's range unless turned off (safe at t = T on the cosine schedule; models/denoised-clip.ts).
+    const model = kind === 'ddpm' && this.config.sampling.clipX0 ? clipDenoised(field, this.x0Clip.path, this.x0Clip.box) : field;
     this.particles.step(this.config.sampling.phase, model, this.config.sampling.variance);
     this.checkParticles();
     const straightness = this.particles.takeStraightness();
