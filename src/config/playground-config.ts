@@ -10,6 +10,7 @@ import { DATASET_NAMES, datasetInfo } from '../data/datasets';
 import type { PosteriorVariance } from '../models/ddpm';
 import type { Activation } from '../models/epsilon-network';
 import { ACTIVATIONS } from '../models/epsilon-network';
+import { DEFAULT_LANGEVIN } from '../models/ncsn';
 import { BETA_SCALINGS, type BetaScaling, type ScheduleKind } from '../models/schedules';
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';
@@ -256,8 +257,8 @@ export const CONFIG_SCHEMA = {
     eta: num('DDIM eta', 0, 0, 1, 0.01, 'live', { integer: false }),
     stochasticity: num('SDE <-> ODE (lambda)', 1, 0, 1, 0.01, 'live', { integer: false }),
     clipX0: bool('clip predicted x_0 to the data', true, 'live'),
-    langevinSteps: num('Langevin steps / level', 10, 1, 100, 1, 'live'),
-    langevinDelta: num('Langevin Delta (at sigma_min)', 2.5e-4, 1e-6, 0.1, 1e-6, 'live', { log: true, integer: false }),
+    langevinSteps: num('Langevin steps / level', DEFAULT_LANGEVIN.stepsPerLevel, 1, 100, 1, 'live'),
+    langevinDelta: num('Langevin Delta (at sigma_min)', DEFAULT_LANGEVIN.delta, 1e-6, 0.1, 1e-6, 'live', { log: true, integer: false }),
     paused: bool('paused', false, 'live'),
   },
   view: {
