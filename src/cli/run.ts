@@ -17,7 +17,7 @@ import { effectiveSampler, isAdversarialKind, type PlaygroundConfig } from '../c
 import { DATASET_NAMES, type PointSet } from '../data/datasets';
 import { decodeImage } from '../data/image-decode';
 import { DataLoadError, denormalizePoints, loadPointData, MAX_DATA_BYTES, type LoadedData } from '../data/loaders';
-import { compareToData, type SampleMetrics } from '../models/metrics';
+import { compareToData, ENERGY_DISTANCE_LABEL, METRIC_ESTIMATORS, type SampleMetrics } from '../models/metrics';
 import { createRng } from '../models/random';
 import { DiffusionSession, LOSS_READBACK_EVERY } from '../session/diffusion-session';
 import { GanSession } from '../session/gan-session';
@@ -53,6 +53,8 @@ export interface LossPoint {
 export interface MetricsReport {
   /** The playground's normalised units. */
   readonly units: 'normalised';
+  /** What each metric's estimator is (the energy distance is a U-statistic and can read below 0). */
+  readonly estimators: typeof METRIC_ESTIMATORS;
   /** Samples, and data rows, compared (at most METRIC_POINTS). */
   readonly points: number;
   /** Rows per set of the exact W1 / W2. */
@@ -185,7 +187,7 @@ const fmt = (v: number | null | undefined): string => (v === null || v === undef
 export function metricsTable(m: MetricsReport): string {
   const rows: [string, string, string, string][] = [['metric', 'samples', 'N(0,I) noise', 'data (2nd draw)']];
   const row = (name: string, f: (s: SampleMetrics) => string): void => void rows.push([name, f(m.samples), f(m.noise), f(m.data)]);
-  row('energy distance', (s) => fmt(s.energyDistance));
+  row(ENERGY_DISTANCE_LABEL, (s) => fmt(s.energyDistance));
   row('sliced W1', (s) => fmt(s.slicedWasserstein));
   row(`MMD (RBF, median h)`, (s) => fmt(s.mmd));
   row(`W1 exact (${m.exactPoints} pts)`, (s) => fmt(s.w1));
@@ -293,6 +295,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const options = { seed, exactPoints: Math.min(EXACT_W_POINTS, m), mixture: session.sceneData.mixture };
     const metrics: MetricsReport = {
       units: 'normalised',
+      estimators: METRIC_ESTIMATORS,
       points: m,
       exactPoints: options.exactPoints,
       samples: compareToData(first, reference, dim, options),
