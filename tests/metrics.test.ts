@@ -5,9 +5,7 @@ import { gaussianMixtureOf, sampleDataset } from '../src/data/datasets';
 import type { ExactEpsilon } from '../src/models/exact-fields';
 import {
   countEvaluations,
-  ENERGY_DISTANCE_LABEL,
   energyDistance,
-  METRIC_ESTIMATORS,
   medianHeuristic,
   mmdRbf,
   modeCoverage,
@@ -17,6 +15,7 @@ import {
   wasserstein1,
   wasserstein2,
 } from '../src/models/metrics';
+import { ENERGY_DISTANCE_LABEL, METRIC_ESTIMATORS } from '../src/models/metric-estimators';
 import { createRng } from '../src/models/random';
 import { DiffusionSession } from '../src/session/diffusion-session';
 

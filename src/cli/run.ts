@@ -17,7 +17,8 @@ import { effectiveSampler, isAdversarialKind, type PlaygroundConfig } from '../c
 import { DATASET_NAMES, type PointSet } from '../data/datasets';
 import { decodeImage } from '../data/image-decode';
 import { DataLoadError, denormalizePoints, loadPointData, MAX_DATA_BYTES, type LoadedData } from '../data/loaders';
-import { compareToData, ENERGY_DISTANCE_LABEL, METRIC_ESTIMATORS, type SampleMetrics } from '../models/metrics';
+import { ENERGY_DISTANCE_LABEL, METRIC_ESTIMATORS } from '../models/metric-estimators';
+import { compareToData, type SampleMetrics } from '../models/metrics';
 import { createRng } from '../models/random';
 import { DiffusionSession, LOSS_READBACK_EVERY } from '../session/diffusion-session';
 import { GanSession } from '../session/gan-session';

@@ -65,7 +65,7 @@ export function clipDenoised(model: EpsilonModel, path: GaussianPath, box: DataB
       return tf.tidy(() => {
         const eps = model.predict(x, tau);
         const d = tf.div(tf.sub(x, tf.mul(eps, s)), a);
-        const clipped = tf.minimum(tf.maximum(d, tf.tensor1d(box.min as number[])), tf.tensor1d(box.max as number[]));
+        const clipped = tf.minimum(tf.maximum(d, tf.tensor1d([...box.min])), tf.tensor1d([...box.max]));
         return tf.add(eps, tf.mul(tf.sub(d, clipped), a / s)) as tf.Tensor2D;
       });
     },

@@ -43,22 +43,6 @@ function meanPairDistance(a: Float32Array, b: Float32Array, dim: number, same: b
 }
 
 /**
- * What each estimator is, in plain words, for labels, tooltips and the CLI's report (issue 16.5): the
- * energy distance is the unbiased U-statistic, so it reads about 0 for equal laws and can read below 0;
- * MMD is the biased V-statistic (never below 0, above 0 by O(1/n) for equal laws).
- */
-export const METRIC_ESTIMATORS = {
-  energyDistance: 'unbiased U-statistic (pairs i != j within each set): about 0 for equal distributions, can read below 0',
-  slicedWasserstein: 'exact 1D W1 of the projections, averaged over 64 seeded directions',
-  mmd: 'biased V-statistic of MMD^2 (all pairs), square-rooted: >= 0, about 0 plus O(1/n) for equal distributions',
-  w1: 'exact W1 between equal-size subsamples (optimal assignment)',
-  w2: 'exact W2 between equal-size subsamples (optimal assignment)',
-} as const;
-
-/** The energy distance's label where it is shown (chart axis, HUD, CLI table): names the estimator. */
-export const ENERGY_DISTANCE_LABEL = 'energy distance (U-statistic, can be < 0)';
-
-/**
  * Energy distance (Székely & Rizzo 2013): E = 2 E||X - Y|| - E||X - X'|| - E||Y - Y'|| >= 0, zero iff the
  * distributions are equal. Estimated by the unbiased U-statistic within sets (pairs i != j), so the
  * estimate of equal laws scatters around 0 and can be negative (e.g. -2e-4 between two draws of the
@@ -388,7 +372,7 @@ export function pathStraightness(snapshots: readonly Float32Array[], dim: number
 
 /** Every set-to-set metric of one sample against the data (see {@link compareToData}). */
 export interface SampleMetrics {
-  /** Energy distance, the unbiased U-statistic (see {@link METRIC_ESTIMATORS}): about 0, and may dip below it, for a perfect sampler. */
+  /** Energy distance, the unbiased U-statistic (see metric-estimators.ts): about 0, and may dip below it, for a perfect sampler. */
   readonly energyDistance: number;
   /** Sliced W1 over 64 seeded directions. */
   readonly slicedWasserstein: number;
