@@ -94,6 +94,9 @@ describe('the CLI end to end', () => {
     expect(r.out).toMatch(/^ddpm on 8 Gaussians: 1000 samples in/);
     expect(r.out).toMatch(/modes covered\s+8\/8\s+\d\/8\s+8\/8/);
     expect(r.out).toMatch(/NFE \(one pass\)\s+20/);
+    // The estimators are named (issue 16.5): the energy distance is a U-statistic and can read below 0.
+    expect(r.out).toMatch(/^energy distance \(U-statistic, can be < 0\)\s/m);
+    expect(readReport(report).metrics.estimators.energyDistance).toMatch(/^unbiased U-statistic .* can read below 0$/);
   });
 
   it('a short --model flow run writes a CSV of the right size and a report with every metric', async () => {

@@ -53,7 +53,7 @@ describe('defaults', () => {
     expect(fullyValid(c)).toBe(true);
     // The documented default scene.
     expect(c.data).toEqual({ dataset: 'two-moons', source: 'built-in', particles: 20_000, seed: 1 });
-    expect(c.schedule).toEqual({ kind: 'linear', T: 1000, betaStart: 1e-4, betaEnd: 0.02, sigmaMax: 3, sigmaMin: 0.05, levels: 10 });
+    expect(c.schedule).toEqual({ kind: 'linear', T: 1000, betaStart: 1e-4, betaEnd: 0.02, betaScaling: 'per-1000-steps', sigmaMax: 3, sigmaMin: 0.05, levels: 10 });
     expect([c.model.width, c.model.depth, c.model.activation]).toEqual([128, 3, 'silu']);
     expect(c.sampling.phase).toBe('loop');
   });
@@ -119,9 +119,9 @@ describe('partial input', () => {
   it('a complete valid config round-trips through JSON unchanged', () => {
     const c = defaultConfig();
     c.data = { dataset: 'swiss-roll-3d', source: 'custom', particles: 150_000, seed: 123 };
-    c.schedule = { kind: 'cosine', T: 500, betaStart: 1e-3, betaEnd: 0.05, sigmaMax: 5, sigmaMin: 0.01, levels: 20 };
+    c.schedule = { kind: 'cosine', T: 500, betaStart: 1e-3, betaEnd: 0.05, betaScaling: 'fixed', sigmaMax: 5, sigmaMin: 0.01, levels: 20 };
     c.model = { kind: 'flow', coupling: 'minibatch-ot', width: 256, depth: 4, activation: 'leakyRelu', learningRate: 3e-4, batchSize: 1024, emaDecay: 0.999, trainBudgetMs: 12 };
-    c.sampling = { phase: 'reverse', stepsPerSecond: 60, field: 'exact', sampler: 'rk4', nfe: 20, variance: 'beta', eta: 0.5, stochasticity: 0.3, langevinSteps: 7, langevinDelta: 1e-4, paused: true };
+    c.sampling = { phase: 'reverse', stepsPerSecond: 60, field: 'exact', sampler: 'rk4', nfe: 20, variance: 'beta', eta: 0.5, stochasticity: 0.3, clipX0: false, langevinSteps: 7, langevinDelta: 1e-4, paused: true };
     c.view = { pointSize: 1.5, colorMode: 'cluster', showData: false, showSchedule: false, fieldLines: 'streamlines', heatMap: 'error', fieldFollow: false, fieldT: 0.25, trails: 24, metric: 'mmd' };
     expect(validateConfig(JSON.parse(JSON.stringify(c)))).toEqual({ config: c, problems: [] });
   });
@@ -290,7 +290,7 @@ describe('cross-field rule', () => {
     const { config, problems } = validateConfig({ schedule: { betaStart: 0.01, betaEnd: 0.005, T: 200 } });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^schedule\.betaEnd \(0\.005\) is below betaStart \(0\.01\)/);
-    expect(config.schedule).toEqual({ kind: 'linear', T: 200, betaStart: 1e-4, betaEnd: 0.02, sigmaMax: 3, sigmaMin: 0.05, levels: 10 });
+    expect(config.schedule).toEqual({ kind: 'linear', T: 200, betaStart: 1e-4, betaEnd: 0.02, betaScaling: 'per-1000-steps', sigmaMax: 3, sigmaMin: 0.05, levels: 10 });
     expect(modelProblems(config)).toEqual([]);
   });
 

@@ -28,13 +28,21 @@ function sample(net: FieldNetwork, n: number, seed: number, variance: 'beta' | '
 }
 
 describe('epsilon-network', () => {
-  it('time embedding is sin/cos of 1000 tau times geometric frequencies', () => {
-    const e = timeEmbedding(0.25, 4).dataSync();
+  it('time embedding is sin/cos of 1000 tau times geometric frequencies (the version-1 scale, still read)', () => {
+    const e = timeEmbedding(0.25, 4, 1000).dataSync();
     // frequencies 10000^(-0/2) = 1 and 10000^(-1/2) = 0.01 at position 250
     expect(e[0]).toBeCloseTo(Math.sin(250), 4);
     expect(e[1]).toBeCloseTo(Math.sin(2.5), 4);
     expect(e[2]).toBeCloseTo(Math.cos(250), 4);
     expect(e[3]).toBeCloseTo(Math.cos(2.5), 4);
+  });
+  it('time embedding is sin/cos of 50 tau times geometric frequencies by default (one bounded scale, issue 16.6)', () => {
+    const e = timeEmbedding(0.25, 4).dataSync();
+    // frequencies 1 and 0.01 at position 12.5
+    expect(e[0]).toBeCloseTo(Math.sin(12.5), 5);
+    expect(e[1]).toBeCloseTo(Math.sin(0.125), 5);
+    expect(e[2]).toBeCloseTo(Math.cos(12.5), 5);
+    expect(e[3]).toBeCloseTo(Math.cos(0.125), 5);
   });
   it('is seeded and shaped [N, D]; rejects bad specs', () => {
     const a = new FieldNetwork(3, { width: 16, depth: 2, activation: 'relu' }, createRng(5));

@@ -13,6 +13,7 @@ import {
   wasserstein1,
   wasserstein2,
 } from '../src/models/metrics';
+import { ENERGY_DISTANCE_LABEL, METRIC_ESTIMATORS } from '../src/models/metric-estimators';
 import { createRng } from '../src/models/random';
 import { countEvaluations } from '../src/models/field';
 import { DiffusionSession } from '../src/session/diffusion-session';
@@ -207,5 +208,26 @@ describe('straightness and NFE', () => {
       expect(counted.evaluations, `${kind} ${sampler}`).toBe(s.pass.nfe);
       s.dispose();
     }
+  });
+});
+
+describe('the estimators are named (issue 16.5)', () => {
+  it('the energy distance is the unbiased U-statistic: exactly -1 on a two-point example where the V-statistic gives +1', () => {
+    // a = {0, 1}, b = {0, 3} in 1D: 2 mean|a - b| = 2 (0 + 3 + 1 + 2) / 4 = 3; within a (i != j) 1, within b 3.
+    expect(energyDistance(new Float32Array([0, 1]), new Float32Array([0, 3]), 1)).toBeCloseTo(-1, 12);
+    // Two draws of the same data scatter around 0, on both sides.
+    const draws = [1, 2, 3, 4, 5, 6].map((seed) => sampleDataset('two-moons', 300, createRng(seed)).points);
+    const values = draws.slice(1).map((d) => energyDistance(draws[0], d, 2));
+    expect(Math.min(...values)).toBeLessThan(0);
+    // Measured (300 points each): -0.0034, 0.033, -0.0051, 0.013, -0.0074.
+    for (const v of values) expect(Math.abs(v)).toBeLessThan(0.05);
+  });
+
+  it('labels and reports say which estimator each metric is', () => {
+    expect(ENERGY_DISTANCE_LABEL).toBe('energy distance (U-statistic, can be < 0)');
+    expect(METRIC_ESTIMATORS.energyDistance).toMatch(/^unbiased U-statistic .* can read below 0$/);
+    expect(METRIC_ESTIMATORS.mmd).toMatch(/^biased V-statistic/);
+    const mmd = mmdRbf(new Float32Array([0, 1]), new Float32Array([0, 1]), 1, 1);
+    expect(mmd.mmd2).toBeCloseTo(0, 12); // identical sets: the V-statistic is 0, never below
   });
 });

@@ -111,6 +111,34 @@ describe('weights files: save and load give the same field', () => {
     other.dispose();
   });
 
+  it('a version-1 DDPM file (time scale 1000, no "timeScale") loads at its own scale and gives the same field; saved again it says 1000', async () => {
+    const before = tf.memory().numTensors;
+    const old = new DiffusionSession(small('ddpm'));
+    // What a version-1 build trained: the DDPM embedding at 1000.
+    for (const net of new Set([old.net, old.trainer.samplingNet])) net.useTimeScale(1000);
+    for (let i = 0; i < 12; i++) old.trainStep();
+    const v1 = JSON.parse(await saveWeights(old, 'v1'));
+    expect(v1.version).toBe(2);
+    expect(v1.timeScale).toBe(1000);
+    delete v1.timeScale;
+    v1.version = 1;
+    const read = readWeights(JSON.stringify(v1), defaultConfig());
+    expect(read.doc.timeScale).toBe(1000);
+    const fresh = new DiffusionSession(small('ddpm', (c) => (c.data.seed = 77)));
+    expect(fresh.net.spec.timeScale).toBe(50);
+    loadWeights(fresh, read);
+    expect(fresh.net.spec.timeScale).toBe(1000);
+    expect(fresh.trainer.samplingNet.spec.timeScale).toBe(1000);
+    fieldOnGrid(fresh).forEach((g, i) => expect(Array.from(g)).toEqual(Array.from(fieldOnGrid(old)[i])));
+    expect(JSON.parse(await saveWeights(fresh, 'again')).timeScale).toBe(1000);
+    // A version-1 score or flow file was trained at 50 already; a version-2 file says its scale.
+    expect(decodeWeights(JSON.stringify({ ...v1, config: { model: { kind: 'flow' } } })).timeScale).toBe(50);
+    expect(decodeWeights(JSON.stringify({ ...v1, version: 2, timeScale: 50 })).timeScale).toBe(50);
+    old.dispose();
+    fresh.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('the DDPM schedule and the score model sigma range belong to the weights; the sampler does not', () => {
     const a = small('ddpm');
     expect(weightDifferences(a, small('ddpm', (c) => (c.schedule.T = 500))).map((d) => d.field)).toEqual(['schedule.T']);
@@ -171,7 +199,8 @@ describe('weights file format', () => {
       ['{not json', /^not a JSON file/],
       ['[1,2]', /not a weights file/],
       [variant((o) => (o.format = 'other')), /"format" must be "generative-playground-weights"/],
-      [variant((o) => (o.version = 2)), /version 2, written by a newer/],
+      [variant((o) => (o.version = 3)), /version 3, written by a newer/],
+      [variant((o) => (o.timeScale = -1)), /"timeScale" must be a number in \(0, 100000\]/],
       [variant((o) => (o.version = '1')), /"version" must be a positive integer/],
       [variant((o) => (o.trainSteps = -1)), /"trainSteps" must be an integer/],
       [variant((o) => (o.networks = [])), /"networks" must be an object/],

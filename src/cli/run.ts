@@ -17,6 +17,7 @@ import { effectiveSampler, type PlaygroundConfig } from '../config/playground-co
 import { DATASET_NAMES, type PointSet } from '../data/datasets';
 import { decodeImage } from '../data/image-decode';
 import { DataLoadError, denormalizePoints, loadPointData, MAX_DATA_BYTES, type LoadedData } from '../data/loaders';
+import { ENERGY_DISTANCE_LABEL, METRIC_ESTIMATORS } from '../models/metric-estimators';
 import { compareToData, type SampleMetrics } from '../models/metrics';
 import { createRng } from '../models/random';
 import { StraightnessMeter } from '../models/trajectory';
@@ -57,6 +58,8 @@ export interface LossPoint {
 export interface MetricsReport {
   /** The playground's normalised units. */
   readonly units: 'normalised';
+  /** What each metric's estimator is (the energy distance is a U-statistic and can read below 0). */
+  readonly estimators: typeof METRIC_ESTIMATORS;
   /** Samples, and data rows, compared (at most METRIC_POINTS). */
   readonly points: number;
   /** Rows per set of the exact W1 / W2. */
@@ -189,7 +192,7 @@ const fmt = (v: number | null | undefined): string => (v === null || v === undef
 export function metricsTable(m: MetricsReport): string {
   const rows: [string, string, string, string][] = [['metric', 'samples', 'N(0,I) noise', 'data (2nd draw)']];
   const row = (name: string, f: (s: SampleMetrics) => string): void => void rows.push([name, f(m.samples), f(m.noise), f(m.data)]);
-  row('energy distance', (s) => fmt(s.energyDistance));
+  row(ENERGY_DISTANCE_LABEL, (s) => fmt(s.energyDistance));
   row('sliced W1', (s) => fmt(s.slicedWasserstein));
   row(`MMD (RBF, median h)`, (s) => fmt(s.mmd));
   row(`W1 exact (${m.exactPoints} pts)`, (s) => fmt(s.w1));
@@ -272,7 +275,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       const bar = new ProgressBar(io.err, 'sampling', pass.steps, 'steps');
       const meter = new StraightnessMeter();
       let taken = 0;
-      const x = sampleFromNoise(session.particles.currentProcess, session.modelField(config.sampling.field), config.data.particles, session.particleRng, (from, to) => {
+      const x = sampleFromNoise(session.particles.currentProcess, session.samplingField(), config.data.particles, session.particleRng, (from, to) => {
         if (!meter.active) meter.begin(from);
         meter.record(from, to);
         bar.update(++taken);
@@ -300,6 +303,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     const options = { seed, exactPoints: Math.min(EXACT_W_POINTS, m), mixture: session.sceneData.mixture };
     const metrics: MetricsReport = {
       units: 'normalised',
+      estimators: METRIC_ESTIMATORS,
       points: m,
       exactPoints: options.exactPoints,
       samples: compareToData(first, reference, dim, options),

@@ -9,7 +9,8 @@ import type { DatasetName } from '../data/datasets';
 import { DATASET_NAMES, datasetInfo } from '../data/datasets';
 import type { PosteriorVariance } from '../models/ddpm';
 import { ACTIVATIONS, type Activation } from '../models/mlp';
-import type { ScheduleKind } from '../models/schedules';
+import { DEFAULT_LANGEVIN } from '../models/ncsn';
+import { BETA_SCALINGS, type BetaScaling, type ScheduleKind } from '../models/schedules';
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';
 import type { Phase } from '../particles/diffusion-particles';
@@ -49,7 +50,7 @@ export const HEAT_MAPS: readonly HeatMap[] = ['off', 'log-density', 'score-norm'
 
 export interface PlaygroundConfig {
   data: { dataset: DatasetName; source: DataSource; particles: number; seed: number };
-  schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; sigmaMax: number; sigmaMin: number; levels: number };
+  schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; betaScaling: BetaScaling; sigmaMax: number; sigmaMin: number; levels: number };
   model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
   gan: {
     objective: GeneratorObjective;
@@ -65,7 +66,7 @@ export interface PlaygroundConfig {
     manifold: boolean;
     pushArrows: boolean;
   };
-  sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; langevinSteps: number; langevinDelta: number; paused: boolean };
+  sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; clipX0: boolean; langevinSteps: number; langevinDelta: number; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldLines: FieldLines; heatMap: HeatMap; fieldFollow: boolean; fieldT: number; trails: number; metric: ChartMetric };
 }
 
@@ -94,6 +95,7 @@ const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   'data.source': (c) => c.data.source === 'custom',
   ...Object.fromEntries(['kind', 'T', 'betaStart', 'betaEnd'].map((k) => [`schedule.${k}`, only('ddpm')])),
   ...Object.fromEntries(['sigmaMax', 'sigmaMin', 'levels'].map((k) => [`schedule.${k}`, only('score')])),
+  'schedule.betaScaling': (c) => only('ddpm')(c) && c.schedule.kind === 'linear',
   'model.coupling': only('flow'),
   'gan.objective': only('gan'),
   'gan.dSteps': only('gan'),
@@ -105,6 +107,7 @@ const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   'sampling.nfe': (c) => diffusion(c) && !['ancestral', 'langevin'].includes(effectiveSampler(c)),
   'sampling.variance': sampledBy(['ddpm'], 'ancestral'),
   'sampling.eta': sampledBy(['ddpm'], 'ddim'),
+  'sampling.clipX0': only('ddpm'),
   'sampling.stochasticity': sampledBy(['ddpm', 'score'], 'euler-maruyama'),
   'sampling.langevinSteps': sampledBy(['score'], 'langevin'),
   'sampling.langevinDelta': sampledBy(['score'], 'langevin'),
@@ -189,6 +192,7 @@ export const CONFIG_SCHEMA = {
     T: num('T (steps)', 1000, 10, 4000, 10, 'model'),
     betaStart: num('beta_1', 1e-4, 1e-5, 0.01, 1e-5, 'model', { log: true, integer: false }),
     betaEnd: num('beta_T', 0.02, 1e-3, 0.2, 1e-3, 'model', { log: true, integer: false }),
+    betaScaling: choice<BetaScaling>('betas scale with 1000 / T', 'per-1000-steps', BETA_SCALINGS, 'model'),
     sigmaMax: num('sigma_max (score model)', 3, 0.2, 50, 0.1, 'model', { integer: false }),
     sigmaMin: num('sigma_min (score model)', 0.05, 0.001, 1, 0.001, 'model', { log: true, integer: false }),
     levels: num('noise levels L (score model)', 10, 2, 100, 1, 'model'),
@@ -227,8 +231,9 @@ export const CONFIG_SCHEMA = {
     variance: choice<PosteriorVariance>('sigma_t^2', 'betaTilde', ['beta', 'betaTilde'], 'live'),
     eta: num('DDIM eta', 0, 0, 1, 0.01, 'live', { integer: false }),
     stochasticity: num('SDE <-> ODE (lambda)', 1, 0, 1, 0.01, 'live', { integer: false }),
-    langevinSteps: num('Langevin steps / level', 10, 1, 100, 1, 'live'),
-    langevinDelta: num('Langevin Delta (at sigma_min)', 2.5e-4, 1e-6, 0.1, 1e-6, 'live', { log: true, integer: false }),
+    clipX0: bool('clip predicted x_0 to the data', true, 'live'),
+    langevinSteps: num('Langevin steps / level', DEFAULT_LANGEVIN.stepsPerLevel, 1, 100, 1, 'live'),
+    langevinDelta: num('Langevin Delta (at sigma_min)', DEFAULT_LANGEVIN.delta, 1e-6, 0.1, 1e-6, 'live', { log: true, integer: false }),
     paused: bool('paused', false, 'live'),
   },
   view: {

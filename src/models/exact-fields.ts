@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FieldModel } from './field';
-import { linearFlowPath, type GaussianPath } from './gaussian-path';
+import { linearFlowPath, vpPath, type GaussianPath } from './gaussian-path';
 import { sigmaAtTau } from './ncsn';
 import type { NoiseSchedule } from './schedules';
 
@@ -212,25 +212,34 @@ export function exactVelocity(path: GaussianPath, denoiser: ExactDenoiser): (x: 
 
 /**
  * The exact epsilon of a DDPM schedule's noised data, as an {@link FieldModel}: at relative time
- * tau (t = tau T, alphaBar interpolated linearly between steps), epsilon = (x - a D) / s with
+ * tau (t = tau T, alphaBar interpolated geometrically between steps), epsilon = (x - a D) / s with
  * a = sqrt(alphaBar_t), s = sqrt(1 - alphaBar_t) and D the exact denoiser. Swapping it for the network
  * separates solver error from learning error. Does not own the denoiser.
  */
 export class ExactEpsilon implements FieldModel {
   readonly dim: number;
 
+  private readonly cosinePath: GaussianPath | null;
+
   constructor(private readonly denoiser: ExactDenoiser, private readonly schedule: NoiseSchedule) {
     this.dim = denoiser.dim;
+    this.cosinePath = schedule.spec.kind === 'cosine' ? vpPath(schedule.spec) : null;
   }
 
-  /** alphaBar at a fractional step t in [0, T]. */
+  /**
+   * alphaBar at a fractional step t in [0, T]: the discrete alphaBar_t at whole steps; in between, the
+   * cosine schedule's continuous path (vpPath: its closed form, or the clipped step's constant rate) and
+   * for the linear schedule a geometric interpolation (log alphaBar linear, within O(beta^2) of the closed form).
+   */
   private alphaBarAt(t: number): number {
     const T = this.schedule.T;
     const c = Math.min(T, Math.max(0, t));
     const lo = Math.floor(c);
+    const ab = this.schedule.alphaBar;
+    if (c === lo) return ab[lo];
+    if (this.cosinePath !== null) return this.cosinePath.alpha(c / T) ** 2;
     const hi = Math.min(T, lo + 1);
-    const w = c - lo;
-    return (1 - w) * this.schedule.alphaBar[lo] + w * this.schedule.alphaBar[hi];
+    return ab[lo] * (ab[hi] / ab[lo]) ** (c - lo);
   }
 
   /** @param tau one number shared by all rows (per-row times are not needed by the samplers). @throws RangeError for a tensor tau or tau at the data end. */

@@ -12,17 +12,19 @@ import * as tf from '@tensorflow/tfjs';
 import type { FieldModel } from './field';
 import { ACTIVATION, initWeights, mlpProblems, type MlpSpec } from './mlp';
 import type { Rng } from './random';
+import { TIME_SCALE } from './time-scale';
 import { useFastWasmTransposedMatMul } from './wasm-matmul';
 
 /**
  * Sinusoidal embedding (Vaswani et al. 2017, §3.5; as used by Ho et al. 2020) of the relative time
- * tau = t / T in [0, 1], placed at position p = timeScale tau (default 1000) so that it does not depend on T:
- * emb(p)_k = sin(p w_k), emb(p)_{E/2+k} = cos(p w_k), w_k = 10000^(-k / (E/2)).
+ * tau = t / T in [0, 1], placed at position p = timeScale tau (default {@link TIME_SCALE} = 50) so that
+ * it does not depend on T: emb(p)_k = sin(p w_k), emb(p)_{E/2+k} = cos(p w_k), w_k = 10000^(-k / (E/2)),
+ * so every angle is in [0, timeScale] rad (w_0 = 1).
  * @param tau relative time, a number (gives shape [1, E]) or a tensor of shape [N] (gives [N, E]).
  * @param dim E, even and >= 2.
  * @param freqs the [1, E/2] frequencies from {@link embeddingFrequencies} (computed here when omitted).
  */
-export function timeEmbedding(tau: number | tf.Tensor1D, dim: number, timeScale = 1000, freqs?: tf.Tensor2D): tf.Tensor2D {
+export function timeEmbedding(tau: number | tf.Tensor1D, dim: number, timeScale = TIME_SCALE, freqs?: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
     const w = freqs ?? embeddingFrequencies(dim);
     const p = (typeof tau === 'number' ? tf.tensor2d([[tau * timeScale]]) : tf.mul(tau, timeScale).reshape([-1, 1])) as tf.Tensor2D;
@@ -44,7 +46,8 @@ export function embeddingFrequencies(dim: number): tf.Tensor2D {
  */
 export class FieldNetwork implements FieldModel {
   readonly dim: number;
-  readonly spec: Required<MlpSpec>;
+  /** Its shape; `timeScale` changes only through {@link useTimeScale}. */
+  spec: Required<MlpSpec>;
   /** All trainable variables, in a fixed order (for optimizers and weight files). */
   readonly variables: tf.Variable[];
   private readonly wx: tf.Variable;
@@ -67,7 +70,7 @@ export class FieldNetwork implements FieldModel {
     if (!Number.isInteger(dim) || dim < 1 || dim > 16) problems.push(`dim must be an integer in [1, 16], got ${dim}`);
     if (problems.length > 0) throw new RangeError(`invalid network: ${problems.join('; ')}`);
     this.dim = dim;
-    this.spec = { ...spec, timeEmbeddingDim: spec.timeEmbeddingDim ?? 32, timeScale: spec.timeScale ?? 1000 };
+    this.spec = { ...spec, timeEmbeddingDim: spec.timeEmbeddingDim ?? 32, timeScale: spec.timeScale ?? TIME_SCALE };
     const { width, depth, timeEmbeddingDim: e } = this.spec;
     const gain = spec.activation === 'tanh' ? 1 : Math.SQRT2;
     const lim = (fanIn: number): number => gain * Math.sqrt(3 / fanIn);
@@ -190,6 +193,15 @@ export class FieldNetwork implements FieldModel {
   }
 
   /** A new network with the same shape and a copy of these weights (owns its own variables). */
+  /**
+   * Feeds the time embedding at another scale from now on (weights trained at that scale, e.g. DDPM
+   * networks of a version-1 weights file at 1000). @throws RangeError outside (0, 1e5].
+   */
+  useTimeScale(timeScale: number): void {
+    if (!(timeScale > 0 && timeScale <= 1e5)) throw new RangeError(`timeScale must be in (0, 100000], got ${timeScale}`);
+    this.spec = { ...this.spec, timeScale };
+  }
+
   clone(): FieldNetwork {
     const copy = new FieldNetwork(this.dim, this.spec, { uniform: () => 0.5 } as Rng);
     copy.assignFrom(this);

@@ -12,7 +12,7 @@
  * velocity = alpha' D + sigma' E.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ScheduleSpec } from './schedules';
+import { effectiveBetas, makeSchedule, MAX_BETA, type ScheduleSpec } from './schedules';
 
 /** x_t = alpha(t) x_0 + sigma(t) epsilon, with the time derivatives alpha' and sigma'. */
 export interface GaussianPath {
@@ -43,32 +43,54 @@ export function vePath(sigmaMin: number, sigmaMax: number): GaussianPath {
 
 /**
  * The VP path of a DDPM schedule in continuous time t = step / T.
- * linear: beta(t) = T (betaStart + t (betaEnd - betaStart)), alphaBar(t) = exp(-int_0^t beta)
- *   = exp(-T (betaStart t + (betaEnd - betaStart) t^2 / 2)) (Song et al. 2021, eq. 33).
- * cosine: alphaBar(t) = f(t) / f(0), f(t) = cos^2(((t + s) / (1 + s)) pi / 2) (Nichol & Dhariwal 2021, eq. 17).
- * alpha = sqrt(alphaBar), sigma = sqrt(1 - alphaBar).
+ * linear: beta(t) = T (beta_1 + t (beta_T - beta_1)) with the effective end points of
+ *   {@link effectiveBetas}, alphaBar(t) = exp(-int_0^t beta) = exp(-T (beta_1 t + (beta_T - beta_1) t^2 / 2))
+ *   (Song et al. 2021, eq. 33).
+ * cosine: the discrete schedule's own alphaBar_k at t = k / T, clipping included, and in between
+ *   alphaBar(t) = alphaBar_{k-1} f(t) / f((k-1) / T), f(t) = cos^2(((t + s) / (1 + s)) pi / 2)
+ *   (Nichol & Dhariwal 2021, eq. 17) on steps whose beta_k was not clipped, and
+ *   alphaBar_{k-1} (1 - maxBeta)^(tT - (k-1)) on steps whose beta_k was clipped at maxBeta (§3.2: the
+ *   constant rate of the clipped step). Without the clip f(1) = 0: alphaBar(1) would be ~1e-33 instead of
+ *   the discrete alphaBar_T (2.4e-9 at T = 1000), and every conversion from epsilon divides by alpha(1).
+ * alpha = sqrt(alphaBar), sigma = sqrt(1 - alphaBar); alpha(t) > 0 on all of [0, 1].
+ * @throws RangeError on an invalid spec (see scheduleProblems).
  */
 export function vpPath(spec: ScheduleSpec): GaussianPath {
   let alphaBar: (t: number) => number;
-  let dAlphaBar: (t: number) => number;
+  let dLogAlphaBar: (t: number) => number;
   if (spec.kind === 'linear') {
-    const b0 = spec.T * spec.betaStart;
-    const b1 = spec.T * spec.betaEnd;
+    const ends = effectiveBetas(spec);
+    const b0 = spec.T * ends.betaStart;
+    const b1 = spec.T * ends.betaEnd;
     alphaBar = (t) => Math.exp(-(b0 * t + 0.5 * (b1 - b0) * t * t));
-    dAlphaBar = (t) => -(b0 + (b1 - b0) * t) * alphaBar(t);
+    dLogAlphaBar = (t) => -(b0 + (b1 - b0) * t);
   } else {
+    const discrete = makeSchedule(spec);
+    const { T } = spec;
     const s = spec.cosineS ?? 0.008;
-    const theta = (t: number): number => ((t + s) / (1 + s)) * (Math.PI / 2);
-    const f0 = Math.cos(theta(0)) ** 2;
-    alphaBar = (t) => Math.cos(theta(t)) ** 2 / f0;
-    dAlphaBar = (t) => (-Math.sin(2 * theta(t)) * (Math.PI / 2)) / (1 + s) / f0;
+    const maxBeta = spec.maxBeta ?? MAX_BETA;
+    const slope = (Math.PI / 2) / (1 + s);
+    const theta = (t: number): number => (t + s) * slope;
+    const f = (t: number): number => Math.cos(theta(t)) ** 2;
+    // Step k holds t in ((k-1)/T, k/T]; t = 0 belongs to step 1.
+    const stepOf = (t: number): number => Math.min(T, Math.max(1, Math.ceil(t * T - 1e-9)));
+    const clipped = (k: number): boolean => discrete.beta[k] >= maxBeta;
+    alphaBar = (t) => {
+      const k = stepOf(t);
+      const start = discrete.alphaBar[k - 1];
+      if (clipped(k)) return start * (1 - maxBeta) ** (t * T - (k - 1));
+      return (start * f(t)) / f((k - 1) / T);
+    };
+    // d/dt log cos^2(theta) = -2 tan(theta) theta'; the clipped step has the constant rate T log(1 - maxBeta).
+    dLogAlphaBar = (t) => (clipped(stepOf(t)) ? T * Math.log(1 - maxBeta) : -2 * Math.tan(theta(t)) * slope);
   }
   return {
     name: `VP (${spec.kind})`,
     alpha: (t) => Math.sqrt(alphaBar(t)),
     sigma: (t) => Math.sqrt(Math.max(0, 1 - alphaBar(t))),
-    dAlpha: (t) => dAlphaBar(t) / (2 * Math.sqrt(alphaBar(t))),
-    dSigma: (t) => -dAlphaBar(t) / (2 * Math.sqrt(Math.max(1e-12, 1 - alphaBar(t)))),
+    // alpha' = alpha (log alphaBar)' / 2; sigma' = -alphaBar (log alphaBar)' / (2 sigma).
+    dAlpha: (t) => (Math.sqrt(alphaBar(t)) * dLogAlphaBar(t)) / 2,
+    dSigma: (t) => (-alphaBar(t) * dLogAlphaBar(t)) / (2 * Math.sqrt(Math.max(1e-12, 1 - alphaBar(t)))),
   };
 }
 

@@ -193,7 +193,7 @@ const ddpm: DiffusionKindEntry = {
   family: 'diffusion',
   label: 'DDPM (diffusion)',
   title: 'DDPM',
-  weightSettings: [['schedule', 'kind'], ['schedule', 'T'], ['schedule', 'betaStart'], ['schedule', 'betaEnd']],
+  weightSettings: [['schedule', 'kind'], ['schedule', 'T'], ['schedule', 'betaStart'], ['schedule', 'betaEnd'], ['schedule', 'betaScaling']],
   parametrisation: 'epsilon',
   process: 'vp-chain',
   samplers: ['ancestral', 'ddim', 'euler', 'heun', 'rk4', 'euler-maruyama'],

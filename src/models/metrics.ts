@@ -43,8 +43,10 @@ function meanPairDistance(a: Float32Array, b: Float32Array, dim: number, same: b
 
 /**
  * Energy distance (Székely & Rizzo 2013): E = 2 E||X - Y|| - E||X - X'|| - E||Y - Y'|| >= 0, zero iff the
- * distributions are equal. U-statistic within sets (pairs i != j). Cost O((n + m)^2 D): keep n, m <= ~5000.
- * @param a, b row-major point sets [n, D] and [m, D]. @returns a distance in data units (not squared).
+ * distributions are equal. Estimated by the unbiased U-statistic within sets (pairs i != j), so the
+ * estimate of equal laws scatters around 0 and can be negative (e.g. -2e-4 between two draws of the
+ * data); it is not clamped. Cost O((n + m)^2 D): keep n, m <= ~5000.
+ * @param a, b row-major point sets [n, D] and [m, D]. @returns a distance in data units (not squared), possibly < 0.
  * @throws RangeError on empty or ragged inputs.
  */
 export function energyDistance(a: Float32Array, b: Float32Array, dim: number): number {
@@ -339,7 +341,7 @@ export function pathStraightness(snapshots: readonly Float32Array[], dim: number
 
 /** Every set-to-set metric of one sample against the data (see {@link compareToData}). */
 export interface SampleMetrics {
-  /** Energy distance (U-statistic; about 0, and may dip below it, for a perfect sampler). */
+  /** Energy distance, the unbiased U-statistic (see metric-estimators.ts): about 0, and may dip below it, for a perfect sampler. */
   readonly energyDistance: number;
   /** Sliced W1 over 64 seeded directions. */
   readonly slicedWasserstein: number;

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from './random';
+import { TIME_SCALE } from './time-scale';
 
 /** Hidden-layer nonlinearity. */
 export type Activation = 'silu' | 'relu' | 'leakyRelu' | 'elu' | 'tanh';
@@ -55,9 +56,9 @@ export interface MlpSpec {
   /** Size E of the sinusoidal time embedding (even, default 32). */
   readonly timeEmbeddingDim?: number;
   /**
-   * Position of relative time tau in the embedding, p = timeScale tau (default 1000, as DDPM's integer
-   * steps). Continuous-time models (flow matching, ODE samplers) want a smoother embedding, e.g. 50:
-   * with 1000 the fastest feature turns 25 rad between two steps of a 40-step solver.
+   * Position of relative time tau in the embedding, p = timeScale tau, in (0, 1e5]; default
+   * {@link TIME_SCALE} (50) for every model: the largest angle is timeScale rad (see time-scale.ts).
+   * 1000 (DDPM's integer steps) only for networks of version-1 weights files.
    */
   readonly timeScale?: number;
 }
@@ -73,7 +74,7 @@ export function mlpProblems(spec: MlpSpec): string[] {
   if (!ACTIVATIONS.includes(spec.activation)) p.push(`unknown activation '${spec.activation}'`);
   const e = spec.timeEmbeddingDim ?? 32;
   if (!Number.isInteger(e) || e < 2 || e % 2 !== 0 || e > 512) p.push(`timeEmbeddingDim must be an even integer in [2, 512], got ${e}`);
-  const ts = spec.timeScale ?? 1000;
+  const ts = spec.timeScale ?? TIME_SCALE;
   if (!(ts > 0 && ts <= 1e5)) p.push(`timeScale must be in (0, 100000], got ${ts}`);
   return p;
 }

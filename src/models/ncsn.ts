@@ -54,6 +54,16 @@ export function ncsnScore(net: FieldModel, sigmas: Float64Array, level: number, 
 }
 
 /**
+ * Default annealed Langevin (issue 16.4): 10 steps per level at delta = 1e-3 (so alpha_i / sigma_i^2 =
+ * delta / sigma_min^2 = 0.4 with sigma_min = 0.05: 4 relaxation times per level). Measured with the exact
+ * score, 10 levels, 1,000 particles (energy distance to the data, U-statistic): delta = 2.5e-4 gives 0.034
+ * on two-moons and 0.023 to 0.034 on the other 2D sets (about 0 only at 100 steps per level); 1e-3 gives
+ * -0.003 to 0.002 on every 2D set at the same 91 evaluations per pass. Fewer levels with more steps
+ * (8 x 12, 6 x 15) reach the data too but not better.
+ */
+export const DEFAULT_LANGEVIN = { stepsPerLevel: 10, delta: 1e-3 } as const;
+
+/**
  * Step size of annealed Langevin at level i (Song & Ermon 2019, Algorithm 1): alpha_i = epsilon sigma_i^2 / sigma_L^2.
  */
 export function annealedStepSize(sigmas: Float64Array, level: number, epsilon: number): number {

@@ -9,6 +9,20 @@
 /** Which family of beta_t. */
 export type ScheduleKind = 'linear' | 'cosine';
 
+/**
+ * How the linear schedule's end points depend on T: 'per-1000-steps' scales beta_1 and beta_T by 1000 / T
+ * (the reference DDPM code, Nichol & Dhariwal 2021's `get_named_beta_schedule`), so a short chain still
+ * reaches noise; 'fixed' uses them as given whatever T is.
+ */
+export type BetaScaling = 'per-1000-steps' | 'fixed';
+export const BETA_SCALINGS: readonly BetaScaling[] = ['per-1000-steps', 'fixed'];
+
+/** Upper clip of every beta_t (Nichol & Dhariwal 2021, §3.2: beta_t <= 0.999 prevents singularities at t = T). */
+export const MAX_BETA = 0.999;
+
+/** alphaBar_T above this means x_T still carries the data: the reverse process starting from N(0, I) is wrong. */
+export const NOISE_ALPHA_BAR = 0.01;
+
 /** Parameters of a schedule. */
 export interface ScheduleSpec {
   readonly kind: ScheduleKind;
@@ -20,8 +34,10 @@ export interface ScheduleSpec {
   readonly betaEnd: number;
   /** cosine only: offset s (Nichol & Dhariwal 2021 use 0.008). Default 0.008. */
   readonly cosineS?: number;
-  /** cosine only: upper clip of beta_t (Nichol & Dhariwal 2021 use 0.999). Default 0.999. */
+  /** Upper clip of beta_t (Nichol & Dhariwal 2021 use 0.999), both kinds. Default {@link MAX_BETA}. */
   readonly maxBeta?: number;
+  /** linear only: see {@link BetaScaling}. Default 'fixed' here (API callers give exact betas); the playground's config defaults to 'per-1000-steps'. */
+  readonly betaScaling?: BetaScaling;
 }
 
 /** A precomputed schedule. All arrays have length T + 1, indexed by t (index 0 is the data end). */
@@ -43,15 +59,41 @@ export interface NoiseSchedule {
 }
 
 /** Ho et al. 2020's linear schedule at T = 1000 (the default scene). */
-export const DEFAULT_SCHEDULE: ScheduleSpec = { kind: 'linear', T: 1000, betaStart: 1e-4, betaEnd: 0.02 };
+export const DEFAULT_SCHEDULE: ScheduleSpec = { kind: 'linear', T: 1000, betaStart: 1e-4, betaEnd: 0.02, betaScaling: 'per-1000-steps' };
+
+/** The parts of a schedule spec {@link effectiveBetas} reads (a config's `schedule` group has them). */
+export type BetaSettings = Pick<ScheduleSpec, 'kind' | 'T' | 'betaStart' | 'betaEnd' | 'betaScaling' | 'maxBeta'>;
 
 /**
- * beta_t of the linear schedule (Ho et al. 2020, §4): beta_t = betaStart + (t-1)/(T-1) (betaEnd - betaStart).
+ * The linear schedule's beta_1 and beta_T in force: betaStart and betaEnd times 1000 / T under
+ * 'per-1000-steps' (Nichol & Dhariwal 2021, improved-diffusion `get_named_beta_schedule`; Ho et al. 2020's
+ * 1e-4 and 0.02 at T = 1000), as given under 'fixed', each clipped at maxBeta (default 0.999). What the
+ * sliders should show. For the cosine schedule the end points are not used and are returned as given.
+ */
+export function effectiveBetas(spec: BetaSettings): { betaStart: number; betaEnd: number } {
+  if (spec.kind !== 'linear' || (spec.betaScaling ?? 'fixed') === 'fixed') return { betaStart: spec.betaStart, betaEnd: spec.betaEnd };
+  const scale = 1000 / spec.T;
+  const max = spec.maxBeta ?? MAX_BETA;
+  return { betaStart: Math.min(spec.betaStart * scale, max), betaEnd: Math.min(spec.betaEnd * scale, max) };
+}
+
+/**
+ * A warning when alphaBar_T > {@link NOISE_ALPHA_BAR} (0.01): the forward process has not reached noise,
+ * yet the reverse process starts from N(0, I). E.g. "x_T is not yet noise: alphaBar_T = 0.60". null when fine.
+ */
+export function notNoiseWarning(schedule: NoiseSchedule): string | null {
+  const ab = schedule.alphaBar[schedule.T];
+  if (!(ab > NOISE_ALPHA_BAR)) return null;
+  return `x_T is not yet noise: alphaBar_T = ${ab.toFixed(2)}`;
+}
+
+/**
+ * beta_t of the linear schedule (Ho et al. 2020, §4): beta_t = min(betaStart + (t-1)/(T-1) (betaEnd - betaStart), maxBeta).
  * @returns Float64Array of length T + 1 with [0] = 0.
  */
-export function linearBetas(T: number, betaStart: number, betaEnd: number): Float64Array {
+export function linearBetas(T: number, betaStart: number, betaEnd: number, maxBeta = MAX_BETA): Float64Array {
   const beta = new Float64Array(T + 1);
-  for (let t = 1; t <= T; t++) beta[t] = betaStart + ((t - 1) / (T - 1)) * (betaEnd - betaStart);
+  for (let t = 1; t <= T; t++) beta[t] = Math.min(betaStart + ((t - 1) / (T - 1)) * (betaEnd - betaStart), maxBeta);
   return beta;
 }
 
@@ -60,7 +102,7 @@ export function linearBetas(T: number, betaStart: number, betaEnd: number): Floa
  * alphaBar(t) = f(t) / f(0), f(t) = cos^2(((t/T + s) / (1 + s)) * pi/2), beta_t = min(1 - alphaBar_t / alphaBar_{t-1}, maxBeta).
  * @returns Float64Array of length T + 1 with [0] = 0.
  */
-export function cosineBetas(T: number, s = 0.008, maxBeta = 0.999): Float64Array {
+export function cosineBetas(T: number, s = 0.008, maxBeta = MAX_BETA): Float64Array {
   const f = (t: number): number => Math.cos(((t / T + s) / (1 + s)) * (Math.PI / 2)) ** 2;
   const beta = new Float64Array(T + 1);
   for (let t = 1; t <= T; t++) beta[t] = Math.min(1 - f(t) / f(t - 1), maxBeta);
@@ -74,14 +116,15 @@ export function cosineBetas(T: number, s = 0.008, maxBeta = 0.999): Float64Array
 export function scheduleProblems(spec: ScheduleSpec): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(spec.T) || spec.T < 2 || spec.T > 100_000) problems.push(`T must be an integer in [2, 100000], got ${spec.T}`);
+  const m = spec.maxBeta ?? MAX_BETA;
+  if (!(m > 0 && m < 1)) problems.push(`maxBeta must be in (0, 1), got ${m}`);
   if (spec.kind === 'linear') {
+    if (spec.betaScaling !== undefined && !BETA_SCALINGS.includes(spec.betaScaling)) problems.push(`unknown beta scaling '${String(spec.betaScaling)}'`);
     if (!(spec.betaStart > 0 && spec.betaStart < 1)) problems.push(`betaStart must be in (0, 1), got ${spec.betaStart}`);
     if (!(spec.betaEnd >= spec.betaStart && spec.betaEnd < 1)) problems.push(`betaEnd must be in [betaStart, 1), got ${spec.betaEnd}`);
   } else if (spec.kind === 'cosine') {
     const s = spec.cosineS ?? 0.008;
-    const m = spec.maxBeta ?? 0.999;
     if (!(s >= 0 && s < 1)) problems.push(`cosine s must be in [0, 1), got ${s}`);
-    if (!(m > 0 && m < 1)) problems.push(`maxBeta must be in (0, 1), got ${m}`);
   } else {
     problems.push(`unknown schedule kind '${String((spec as { kind: unknown }).kind)}'`);
   }
@@ -89,14 +132,16 @@ export function scheduleProblems(spec: ScheduleSpec): string[] {
 }
 
 /**
- * Builds a schedule and all derived quantities of the seed's §4.1–4.2 in float64.
+ * Builds a schedule and all derived quantities of the seed's §4.1–4.2 in float64 (linear betas as
+ * {@link effectiveBetas}, every beta clipped at maxBeta).
  * @throws RangeError listing the problems if the spec is invalid (see {@link scheduleProblems}).
  */
 export function makeSchedule(spec: ScheduleSpec): NoiseSchedule {
   const problems = scheduleProblems(spec);
   if (problems.length > 0) throw new RangeError(`invalid schedule: ${problems.join('; ')}`);
   const { T } = spec;
-  const beta = spec.kind === 'linear' ? linearBetas(T, spec.betaStart, spec.betaEnd) : cosineBetas(T, spec.cosineS, spec.maxBeta);
+  const linear = effectiveBetas(spec);
+  const beta = spec.kind === 'linear' ? linearBetas(T, linear.betaStart, linear.betaEnd, spec.maxBeta) : cosineBetas(T, spec.cosineS, spec.maxBeta);
   const alpha = new Float64Array(T + 1);
   const alphaBar = new Float64Array(T + 1);
   const betaTilde = new Float64Array(T + 1);

@@ -2,10 +2,11 @@
  * The weights file: trained networks saved so that a talk can start from a trained model. Pure code
  * (no DOM, no tfjs): plain arrays in, one JSON text out, and back, with every field checked.
  *
- * Format (version 1), one JSON object:
+ * Format (version 2), one JSON object:
  * ```
- * { "format": "generative-playground-weights", "version": 1,
+ * { "format": "generative-playground-weights", "version": 2,
  *   "name": "two moons, 3 x 128", "trainSteps": 4000, "savedAt": "2026-11-29T19:00:00.000Z",
+ *   "timeScale": 50,
  *   "config": { ...the scene's whole config... },
  *   "networks": { "net": [ { "shape": [2, 128], "data": "<base64 of little-endian float32>" }, ... ],
  *                 "ema": [ ... ] } }
@@ -13,12 +14,16 @@
  * Each network is its variables in their fixed order (FieldNetwork.variables, DenseNetwork.variables);
  * `data` is the raw IEEE-754 float32 bytes, little-endian, base64 (so values round-trip exactly).
  * The config is kept as untrusted JSON here; the session layer validates it (session/saved-weights).
+ * `timeScale` is the position scale of the time embedding the networks were trained with (time-scale.ts).
+ * Version 1 had no `timeScale`: its networks are read with the scale they were trained at
+ * ({@link legacyTimeScale}: 1000 for DDPM, 50 otherwise), so old files load and sample as before.
  */
+import { legacyTimeScale, TIME_SCALE } from './time-scale';
 
 /** The `format` string of a weights file. */
 export const WEIGHTS_FORMAT = 'generative-playground-weights';
-/** The version this code writes and the newest it reads. */
-export const WEIGHTS_VERSION = 1;
+/** The version this code writes and the newest it reads (2: `timeScale`, issue 16; 1 is still read). */
+export const WEIGHTS_VERSION = 2;
 /** Longest weights file read (characters of JSON), 32 MiB: a 6 x 512 network with its EMA copy is about 14 MiB. */
 export const MAX_WEIGHTS_CHARS = 32 * 2 ** 20;
 /** Most float32 values in one file (all networks together). */
@@ -56,6 +61,8 @@ export interface WeightsDocument {
   readonly networks: Readonly<Record<string, readonly WeightTensor[]>>;
   /** When the file was written (ISO 8601), informational. */
   readonly savedAt?: string;
+  /** Time embedding scale of the networks (FieldNetwork.spec.timeScale), in (0, 1e5]; default {@link TIME_SCALE} when writing. */
+  readonly timeScale?: number;
 }
 
 /** Base64 of the little-endian float32 bytes of `values`. */
@@ -117,6 +124,7 @@ export function encodeWeights(doc: WeightsDocument): string {
     name: cleanName(doc.name, 'weights'),
     trainSteps: doc.trainSteps,
     savedAt: doc.savedAt ?? new Date().toISOString(),
+    timeScale: doc.timeScale ?? TIME_SCALE,
     config: doc.config,
     networks,
   });
@@ -125,7 +133,8 @@ export function encodeWeights(doc: WeightsDocument): string {
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Reads a weights file. Checks the size, that it is JSON, the format and version, the network names,
+ * Reads a weights file (version 1 or 2). Checks the size, that it is JSON, the format and version, the
+ * time scale (version 2; version 1 gets its legacy scale), the network names,
  * every shape (1 or 2 positive integer dimensions up to 65536, at most {@link MAX_WEIGHT_VALUES} values
  * in all), that each tensor's data is base64 of exactly its shape's values, and that every weight is
  * finite. Only own properties are read. The config is returned as is (untrusted).
@@ -144,6 +153,8 @@ export function decodeWeights(text: string): WeightsDocument {
   const version = raw.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new WeightsFileError('version', `"version" must be a positive integer`);
   if (version > WEIGHTS_VERSION) throw new WeightsFileError('version', `the file is version ${version}, written by a newer Generative Playground; this one reads version ${WEIGHTS_VERSION}`);
+  const timeScale = version === 1 ? legacyTimeScale(isPlainObject(raw.config) && isPlainObject(raw.config.model) ? raw.config.model.kind : undefined) : raw.timeScale;
+  if (typeof timeScale !== 'number' || !(timeScale > 0 && timeScale <= 1e5)) throw new WeightsFileError('malformed', '"timeScale" must be a number in (0, 100000]');
   const steps = raw.trainSteps;
   if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0 || steps > 1e12) throw new WeightsFileError('malformed', '"trainSteps" must be an integer >= 0');
   if (!isPlainObject(raw.networks)) throw new WeightsFileError('malformed', '"networks" must be an object of name -> list of tensors');
@@ -174,5 +185,6 @@ export function decodeWeights(text: string): WeightsDocument {
     config: raw.config,
     networks,
     savedAt: typeof raw.savedAt === 'string' ? raw.savedAt.slice(0, 40) : undefined,
+    timeScale,
   };
 }

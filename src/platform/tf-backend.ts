@@ -11,6 +11,7 @@ import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { webglFloat32Problem } from './webgl-float32';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
@@ -102,6 +103,11 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
   }
   // tfjs reports a failed initialisation (e.g. the .wasm files missing) as false, with the cause only in the console.
   if (!started) throw new Error(name === 'wasm' ? 'its WebAssembly files could not be loaded' : `tfjs could not start ${name}`);
+  if (name === 'webgl') {
+    // Half-float WebGL gives NaN on every training step: skip it with a message (a failure, so the HUD says so).
+    const problem = webglFloat32Problem({ renderFloat32Capable: tf.env().getBool('WEBGL_RENDER_FLOAT32_CAPABLE'), renderFloat32Enabled: tf.env().getBool('WEBGL_RENDER_FLOAT32_ENABLED') });
+    if (problem !== null && !forced) throw new Error(problem);
+  }
   const software = name !== 'webgl' || SOFTWARE_GL.test(webglRenderer() ?? '');
   const detail = name === 'webgl' ? 'WebGL2 textures' : name === 'wasm' ? 'WebAssembly SIMD on the CPU' : 'plain JavaScript';
   return { device: null, detail, brief: detail, software };
@@ -117,7 +123,8 @@ export function parseBackendOverride(value: string | null): BackendName | null {
 /**
  * Starts the first backend that works, in the order webgpu, webgl, wasm, cpu (from `first` on when
  * given). A GPU backend whose adapter is software (SwiftShader, llvmpipe) is skipped in favour of
- * wasm, which is faster on a CPU, unless it is `first`. Backends in `avoid` (lost twice in a row, see
+ * wasm, which is faster on a CPU, unless it is `first`; so is a WebGL backend without float32 render
+ * targets (see webgl-float32.ts: it would give NaN on every training step). Backends in `avoid` (lost twice in a row, see
  * app/device-recovery) are skipped. Never throws: cpu always works.
  */
 export async function initTfBackend(first: BackendName | null = null, avoid: readonly string[] = []): Promise<BackendChoice> {

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { cloneConfig, CONFIG_SCHEMA, type FieldSource, type HeatMap, type Invalidates, type PlaygroundConfig } from '../config/playground-config';
 import type { PointSet } from '../data/datasets';
 import { allFinite, DivergenceGuard, type DivergenceEvent } from '../models/divergence-guard';
+import { clipDenoised, dataBox, type DataBox } from '../models/denoised-clip';
 import { EmpiricalField, MixtureField, type ExactDenoiser } from '../models/exact-fields';
 import type { FieldModel } from '../models/field';
 import type { FieldNetwork } from '../models/field-network';
@@ -136,6 +137,7 @@ export class DiffusionSession implements LiveSession {
     this.custom = custom;
     this.config = cloneConfig(next);
     this.kind = kind;
+    if (what !== 'live') this.guard.resume(); // a change of data, model or training may train again after a stop
     if (changed.has('data')) {
       this.disposeModel();
       this.disposeParticles();
@@ -186,6 +188,16 @@ export class DiffusionSession implements LiveSession {
     return fieldTimeOf(this.kind.parametrisation, tau ?? this.pathTime, this.schedule, this.sigmas);
   }
 
+  /**
+   * The field the particles step with: the model's field (see modelField), for a DDPM with its predicted
+   * x_0 clipped to the data's box unless sampling.clipX0 is off (safe at t = T on the cosine schedule;
+   * models/denoised-clip.ts). Does not own the result's parts.
+   */
+  samplingField(): FieldModel {
+    const field = this.modelField(this.config.sampling.field);
+    return this.x0Clip !== null && this.config.sampling.clipX0 ? clipDenoised(field, this.x0Clip.path, this.x0Clip.box) : field;
+  }
+
   /** The model's field in its own parametrisation (epsilon, sigma times the score, or velocity): the network's EMA copy, or the exact one. */
   modelField(source: FieldSource): FieldModel {
     return source === 'learned' ? this.trainer.samplingNet : this.exactField;
@@ -224,6 +236,7 @@ export class DiffusionSession implements LiveSession {
 
   /** Throws the model away and starts training from fresh weights (same data, same particles). */
   resetWeights(): void {
+    this.guard.resume();
     this.disposeModel();
     this.buildModel();
   }
@@ -233,6 +246,7 @@ export class DiffusionSession implements LiveSession {
    * rolls the weights back (see {@link recoverFromDivergence}).
    */
   trainStep(): void {
+    if (this.guard.stopped !== null) return; // too many failed recoveries in a row (see DivergenceGuard)
     const trainer = this.trainer;
     const loss = trainer.step();
     this.readback.afterStep(trainer.steps, loss, {
@@ -262,18 +276,19 @@ export class DiffusionSession implements LiveSession {
    * Reports through {@link onDivergence}.
    */
   recoverFromDivergence(step: number, cause: DivergenceEvent['cause'] = 'loss'): void {
-    const { restoredFrom } = this.guard.rollback(step);
+    const { restoredFrom, stopped } = this.guard.rollback(step);
     const range = CONFIG_SCHEMA.model.learningRate;
     const learningRate = Math.min(range.max, Math.max(range.min, this.trainer.training.learningRate / 2));
     this.config.model = { ...this.config.model, learningRate };
     if (restoredFrom === null) {
-      this.resetWeights();
+      this.disposeModel(); // fresh weights, the guard's record of failures kept
+      this.buildModel();
     } else {
       this.trainer.restartOptimizer();
       this.trainer.setTraining(this.config.model);
     }
     this.particles.replaceNonFinite();
-    this.onDivergence?.({ step, restoredFrom, learningRates: { learningRate }, cause });
+    this.onDivergence?.({ step, restoredFrom, learningRates: { learningRate }, cause, stopped });
   }
 
   /**
@@ -308,7 +323,7 @@ export class DiffusionSession implements LiveSession {
    * weights, or with field = 'exact' the exact field of the data.
    */
   simulate(): void {
-    this.particles.step(this.config.sampling.phase, this.modelField(this.config.sampling.field));
+    this.particles.step(this.config.sampling.phase, this.samplingField());
     this.checkParticles();
     const straightness = this.particles.takeStraightness();
     if (straightness !== null) {
@@ -351,11 +366,15 @@ export class DiffusionSession implements LiveSession {
     this.buildParticles();
   }
 
+  /** The DDPM's continuous path and the data's box for clipping predicted x_0 (see samplingField); null for the other kinds. */
+  private x0Clip: { path: GaussianPath; box: DataBox } | null = null;
+
   private buildModel(): void {
     const { schedule, data } = this.config;
     this.schedule = makeSchedule({ ...schedule });
     this.exactField = this.kind.exactField(this.denoiser, this.config, this.schedule);
     this.sigmas = this.kind.levels(this.config);
+    this.x0Clip = this.kind.parametrisation === 'epsilon' ? { path: vpPath({ ...schedule }), box: dataBox(this.trainingData, this.dim) } : null;
     const { net, trainer } = this.kind.learner(this.dim, this.trainingData, createRng(data.seed ^ 0x5eed), this.config, this.schedule, this.sigmas);
     this.net = net;
     this.trainer = trainer;

@@ -136,6 +136,7 @@ export class GanSession implements LiveSession {
     this.custom = custom;
     this.config = cloneConfig(next);
     this.game = game;
+    if (what !== 'live') this.guard.resume(); // a change of data, model or training may train again after a stop
     if (changed.has('data')) {
       this.disposeModel();
       this.disposeParticles();
@@ -162,6 +163,7 @@ export class GanSession implements LiveSession {
 
   /** One generator step after k (or n_critic) discriminator/critic steps; losses read back every few steps. */
   trainStep(): void {
+    if (this.guard.stopped !== null) return; // too many failed recoveries in a row (see DivergenceGuard)
     const trainer = this.trainer;
     const losses = trainer.step();
     this.readback.afterStep(trainer.generatorSteps, losses, {
@@ -185,7 +187,7 @@ export class GanSession implements LiveSession {
    * range, written to `config`) and redraws G(z). Reports through {@link onDivergence}.
    */
   recoverFromDivergence(step: number): void {
-    const { restoredFrom } = this.guard.rollback(step);
+    const { restoredFrom, stopped } = this.guard.rollback(step);
     const half = (key: 'generatorLearningRate' | 'criticLearningRate', now: number): number => {
       const range = CONFIG_SCHEMA.gan[key];
       return Math.min(range.max, Math.max(range.min, now / 2));
@@ -194,14 +196,14 @@ export class GanSession implements LiveSession {
     const learningRates = { generatorLearningRate: half('generatorLearningRate', spec.generatorLearningRate), criticLearningRate: half('criticLearningRate', spec.criticLearningRate) };
     this.config.gan = { ...this.config.gan, ...learningRates };
     if (restoredFrom === null) {
-      this.resetWeights();
+      this.rebuildWeights();
     } else {
       this.trainer.setTraining(ganTrainingOf(this.config));
       this.trainer.restartOptimizers();
       this.generatedAt = -1;
       this.simulate();
     }
-    this.onDivergence?.({ step, restoredFrom, learningRates, cause: 'loss' });
+    this.onDivergence?.({ step, restoredFrom, learningRates, cause: 'loss', stopped });
   }
 
   /** Moves the particles to G(z) with the current generator (nothing to do if G has not changed). */
@@ -224,6 +226,12 @@ export class GanSession implements LiveSession {
 
   /** Fresh networks and optimizers (same data, same latent draws). */
   resetWeights(): void {
+    this.guard.resume();
+    this.rebuildWeights();
+  }
+
+  /** Fresh networks and optimizers, the guard's record of failures kept (a recovery's re-initialisation). */
+  private rebuildWeights(): void {
     this.disposeModel();
     this.buildModel();
     this.generatedAt = -1;

@@ -107,7 +107,7 @@ export async function saveWeights(session: DiffusionSession | GanSession, name: 
     for (const [key, copies] of snapshot) {
       networks[key] = await Promise.all(copies.map(async (c) => ({ shape: [...c.shape], values: (await c.data()) as Float32Array })));
     }
-    return encodeWeights({ name, trainSteps, config, networks });
+    return encodeWeights({ name, trainSteps, config, networks, timeScale: session instanceof DiffusionSession ? session.net.spec.timeScale : undefined });
   } finally {
     for (const [, copies] of snapshot) tf.dispose(copies);
   }
@@ -165,6 +165,8 @@ export function loadWeights(session: DiffusionSession | GanSession, read: ReadWe
   tf.tidy(() => {
     for (const [v, t] of plan) v.assign(tf.tensor(t.values, v.shape));
   });
+  // The time embedding at the scale the weights were trained with (version-1 DDPM files: 1000; models/time-scale.ts).
+  if (session instanceof DiffusionSession && read.doc.timeScale !== undefined) for (const net of new Set([session.net, session.trainer.samplingNet])) net.useTimeScale(read.doc.timeScale);
   restoreSteps(session, read.doc.trainSteps);
   return notes;
 }
