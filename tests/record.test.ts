@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatTimeline, parseTimeline, planFrames, segmentControls, TimelineError, MAX_SEGMENTS, type Segment } from '../src/record/timeline';
-import { chooseEncoding, fnv1a, frameSize, gifDelayMs, pngFrameName, recordingFileName, screenshotSize, type EncoderCapabilities } from '../src/record/recording';
+import { defaultTimeline, formatTimeline, parseTimeline, planFrames, segmentControls, TimelineError, timelineForFamily, MAX_SEGMENTS, type Segment } from '../src/record/timeline';
+import { chooseEncoding, defaultRecordSettings, fnv1a, frameSize, gifDelayMs, pngFrameName, recordingFileName, screenshotSize, type EncoderCapabilities } from '../src/record/recording';
 
 describe('timeline parsing', () => {
   it('reads segments separated by commas, semicolons or new lines, with an optional s', () => {
@@ -43,6 +43,23 @@ describe('timeline parsing', () => {
     expect(parseTimeline('train 5, play 4, hold 1', true)).toHaveLength(3);
     expect(() => parseTimeline('train 5, forward 3', true)).toThrow(/segment 2 'forward 3': a GAN has no forward or reverse process/);
     expect(() => parseTimeline('loop 3', true)).toThrow(/GAN/);
+  });
+
+  it("the default timeline suits the scene's family, and follows a family change unless the user wrote their own", () => {
+    // Issue 15: the diffusion default failed for every GAN scene at segment 2 'forward 3'.
+    expect(() => parseTimeline(defaultRecordSettings(false).timeline, true)).toThrow(/segment 2 'forward 3'/);
+    const gan = defaultRecordSettings(true).timeline;
+    expect(gan).toBe('train 6, play 4, hold 1');
+    expect(defaultTimeline(true)).toBe(gan);
+    const plan = planFrames(parseTimeline(gan, true), 30);
+    expect([plan.clipFrames, plan.totalFrames]).toEqual([150, 330]);
+    expect(parseTimeline(defaultRecordSettings(false).timeline, false).map((s) => s.kind)).toEqual(['train', 'forward', 'reverse', 'hold']);
+    // Switching family swaps one default for the other, both ways; the user's own text stays.
+    expect(timelineForFamily(defaultTimeline(false), true)).toBe(defaultTimeline(true));
+    expect(timelineForFamily(` ${defaultTimeline(true)} `, false)).toBe(defaultTimeline(false));
+    expect(timelineForFamily(defaultTimeline(true), true)).toBe(defaultTimeline(true));
+    expect(timelineForFamily('play 2, hold 1', false)).toBe('play 2, hold 1');
+    expect(timelineForFamily('forward 2', true)).toBe('forward 2');
   });
 
   it('formatTimeline round-trips any valid timeline', () => {

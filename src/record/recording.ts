@@ -3,6 +3,7 @@
  * (WebCodecs when it can encode, otherwise MediaRecorder, and why), file names, GIF frame delays and frame
  * hashes. No DOM: the browser's capabilities are handed in, so every choice is unit-tested in Node.
  */
+import { defaultTimeline } from './timeline';
 
 /** File formats a clip can be saved as. */
 export type RecordFormat = 'mp4' | 'webm' | 'gif' | 'png-zip';
@@ -52,7 +53,8 @@ export interface RecordSettings {
   freshStart: boolean;
 }
 
-export function defaultRecordSettings(): RecordSettings {
+/** The panel's settings at start; the timeline is the default of the scene's family ({@link defaultTimeline}). */
+export function defaultRecordSettings(adversarial = false): RecordSettings {
   return {
     format: 'mp4',
     resolution: '1080p',
@@ -61,7 +63,7 @@ export function defaultRecordSettings(): RecordSettings {
     seconds: 5,
     untilStopped: false,
     useTimeline: true,
-    timeline: 'train 10, forward 3, reverse 5, hold 1',
+    timeline: defaultTimeline(adversarial),
     trainStepsPerFrame: 4,
     freshStart: true,
   };

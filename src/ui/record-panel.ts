@@ -9,7 +9,7 @@ import type { Controller } from 'lil-gui';
 import type { Recorder, RecordResult } from '../app/recorder';
 import { download } from '../app/recorder';
 import { defaultRecordSettings, FORMAT_LABELS, frameSize, RECORD_FPS, RESOLUTION_LABELS, SCREENSHOT_SCALES, type RecordSettings, type ScreenshotScale } from '../record/recording';
-import { parseTimeline, planFrames, TimelineError } from '../record/timeline';
+import { parseTimeline, planFrames, TimelineError, timelineForFamily } from '../record/timeline';
 import type { Presentation } from './presentation';
 import { h } from './dom';
 
@@ -19,7 +19,7 @@ const invert = <K extends string>(labels: Record<K, string>): Record<string, K> 
 
 /** The Record panel. */
 export class RecordPanel {
-  readonly settings: RecordSettings = defaultRecordSettings();
+  readonly settings: RecordSettings;
   /** Draw the recording's frame over the stage while the Record folder is open. */
   showFrame = true;
   private readonly folder: GUI;
@@ -31,10 +31,15 @@ export class RecordPanel {
   private readonly stopButton: HTMLButtonElement;
   private readonly recordButton: Controller;
   private readonly shot = { scale: 2 as ScreenshotScale };
+  private readonly timelineControl: Controller;
+  /** The scene family the timeline was last fitted to (a GAN has no forward or reverse segments). */
+  private adversarial: boolean;
   private planToken = 0;
   private startedAt = 0;
 
   constructor(gui: GUI, overlay: HTMLElement, private readonly recorder: Recorder, private readonly notify: Notify, presentation: Presentation, private readonly isAdversarial: () => boolean) {
+    this.adversarial = isAdversarial();
+    this.settings = defaultRecordSettings(this.adversarial);
     this.frame = document.createElement('div');
     this.frame.className = 'record-frame';
     this.frame.hidden = true;
@@ -49,6 +54,7 @@ export class RecordPanel {
     folder.add(s, 'mode', { 'frame-exact (smooth, reproducible)': 'frame-exact', 'live (what is on screen)': 'live' }).name('mode').onChange(refresh);
     folder.add(s, 'useTimeline').name('timeline').onChange(refresh);
     const timeline = folder.add(s, 'timeline').name('segments').onFinishChange(refresh);
+    this.timelineControl = timeline;
     timeline.domElement.title = 'train s (unrecorded), play s, forward s, reverse s, loop s, hold s; e.g. train 10, forward 3, reverse 5, hold 1. A GAN uses train, play and hold.';
     folder.add(s, 'seconds', 0.5, 600, 0.5).name('duration (s)').onChange(refresh);
     folder.add(s, 'untilStopped').name('until stopped').onChange(refresh);
@@ -66,7 +72,9 @@ export class RecordPanel {
     pres.add({ toggle: () => presentation.toggle() }, 'toggle').name('presentation mode (P)');
     pres.add(presentation, 'theme', { dark: 'dark', light: 'light' }).name('theme').onChange(() => presentation.applyTheme());
     pres.add(presentation, 'caption').name('caption (model, phase, t, formula)').onChange(() => presentation.applyCaption());
-    folder.onOpenClose(() => this.placeFrame());
+    folder.onOpenClose(() => (folder._closed ? this.placeFrame() : this.refresh()));
+    // The scene may have changed family (GAN <-> diffusion) since the folder was drawn.
+    folder.domElement.addEventListener('pointerenter', () => this.syncFamily() && this.refresh());
     folder.close();
 
     this.barText = h('div', { className: 'record-progress-text' });
@@ -83,8 +91,24 @@ export class RecordPanel {
     this.refresh();
   }
 
+  /**
+   * Fits the timeline to the scene's family when it changed since the last look: the other family's
+   * default timeline becomes this one's (a GAN's default has no forward or reverse segment); a timeline
+   * the user wrote is kept. Called by {@link refresh} (so on opening the folder), when the pointer enters
+   * the folder, and before recording. @returns whether the family changed.
+   */
+  syncFamily(): boolean {
+    const adversarial = this.isAdversarial();
+    if (adversarial === this.adversarial) return false;
+    this.adversarial = adversarial;
+    this.settings.timeline = timelineForFamily(this.settings.timeline, adversarial);
+    this.timelineControl.updateDisplay();
+    return true;
+  }
+
   /** Shows the controls that apply and says how the clip will be encoded (and why, on a fallback). */
   refresh(): void {
+    this.syncFamily();
     const s = this.settings;
     for (const c of this.folder.controllers) {
       const key = c.property;
@@ -147,6 +171,7 @@ export class RecordPanel {
       this.notify('A recording is already running.', 'error');
       return null;
     }
+    this.syncFamily();
     const s = this.settings;
     this.frame.hidden = true;
     this.bar.hidden = false;
