@@ -800,7 +800,7 @@ async function main(): Promise<void> {
       const bytes = new Uint8Array(await r.blob.arrayBuffer());
       let binary = '';
       for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return { base64: btoa(binary), fileName: r.fileName, frames: r.frames, width: r.width, height: r.height, encoding: r.encoding, frameHashes: r.frameHashes, wallMs: r.wallMs };
+      return { base64: btoa(binary), fileName: r.fileName, frames: r.frames, width: r.width, height: r.height, encoding: r.encoding, frameHashes: r.frameHashes, wallMs: r.wallMs, type: r.blob.type, dropped: r.dropped, remark: r.remark };
     },
     /** A PNG screenshot at 1x, 2x or 4x (tests); resolves with its size and bytes, base64. */
     screenshot: async (scale: 1 | 2 | 4) => {

@@ -12,13 +12,29 @@
  */
 import { applyPalette, GIFEncoder, quantize } from 'gifenc';
 import { zipSync, type Zippable } from 'fflate';
-import { BufferTarget, canEncodeVideo, Mp4OutputFormat, Output, QUALITY_HIGH, VideoSample, VideoSampleSource, WebMOutputFormat } from 'mediabunny';
+import {
+  ALL_FORMATS,
+  BlobSource,
+  BufferSource,
+  BufferTarget,
+  canEncodeVideo,
+  Conversion,
+  EncodedPacketSink,
+  Input,
+  Mp4OutputFormat,
+  Output,
+  QUALITY_HIGH,
+  VideoSample,
+  VideoSampleSource,
+  WebMOutputFormat,
+} from 'mediabunny';
+import { LivePacer } from '../record/live-pacer';
 import { parseTimeline, planFrames, segmentControls, type PassSteps, type PlannedSegment, type SegmentControls } from '../record/timeline';
 import {
   chooseEncoding,
   fnv1a,
   frameSize,
-  gifDelayMs,
+  gifDelayBetweenMs,
   MEDIA_RECORDER_TYPES,
   pngFrameName,
   recordingFileName,
@@ -71,6 +87,10 @@ export interface RecordResult {
   /** Wall time the recording took, ms. */
   readonly wallMs: number;
   readonly cancelled: boolean;
+  /** Live: frames dropped because the encoder was still busy with the previous one (0 frame-exact). */
+  readonly dropped: number;
+  /** What the file holds, when it is not simply `frames` frames at the chosen rate (the MediaRecorder fallback). */
+  readonly remark: string | null;
 }
 
 /** Progress of a recording, for the panel. */
@@ -146,24 +166,40 @@ class VideoSink implements FrameSink {
   }
 }
 
+/**
+ * GIF: each frame is quantized when it is taken and written when the next one arrives, with the delay
+ * between their timestamps (real time for a live recording; exactly gifDelayMs frame-exact).
+ */
 class GifSink implements FrameSink {
   private readonly gif = GIFEncoder();
-  constructor(private readonly ctx: CanvasRenderingContext2D, private readonly fps: number) {}
+  private held: { index: Uint8Array; palette: number[][]; timestamp: number; duration: number } | null = null;
+  constructor(private readonly ctx: CanvasRenderingContext2D) {}
 
-  add(index: number): Promise<void> {
+  add(_index: number, timestamp: number, duration: number): Promise<void> {
     const { width, height } = this.ctx.canvas;
     const rgba = this.ctx.getImageData(0, 0, width, height).data;
     const palette = quantize(rgba, 256);
-    this.gif.writeFrame(applyPalette(rgba, palette), width, height, { palette, delay: gifDelayMs(index, this.fps), repeat: 0 });
+    this.writeHeld(timestamp);
+    this.held = { index: applyPalette(rgba, palette), palette, timestamp, duration };
     return Promise.resolve();
   }
 
+  private writeHeld(until: number): void {
+    const h = this.held;
+    if (h === null) return;
+    const { width, height } = this.ctx.canvas;
+    this.gif.writeFrame(h.index, width, height, { palette: h.palette, delay: gifDelayBetweenMs(h.timestamp, until), repeat: 0 });
+    this.held = null;
+  }
+
   finish(): Promise<Blob> {
+    if (this.held !== null) this.writeHeld(this.held.timestamp + this.held.duration);
     this.gif.finish();
     return Promise.resolve(new Blob([this.gif.bytes()], { type: 'image/gif' }));
   }
 
   cancel(): Promise<void> {
+    this.held = null;
     return Promise.resolve();
   }
 }
@@ -244,7 +280,7 @@ export class Recorder {
   async plan(settings: RecordSettings): Promise<{ encoding: EncodingChoice; width: number; height: number }> {
     const { width, height } = frameSize(settings.resolution, this.host.canvas.width, this.host.canvas.height);
     const caps = settings.format === 'gif' || settings.format === 'png-zip' ? { webCodecs: false, avc: false, vp9: false, mediaRecorder: [] } : await probeCapabilities(width, height);
-    return { encoding: chooseEncoding(settings.format, caps), width, height };
+    return { encoding: chooseEncoding(settings.format, caps, settings.engine), width, height };
   }
 
   /**
@@ -279,29 +315,31 @@ export class Recorder {
     try {
       this.host.setRenderSize({ width, height });
       if (encoding.engine === 'media-recorder') {
-        const blob = await this.recordMediaRecorder(encoding.mime, plan.segments, settings.fps, untilStopped, options);
-        frames = Math.round(plan.clipFrames);
-        return this.result(blob, encoding, width, height, frames, hashes, start);
+        const made = await this.recordMediaRecorder(encoding.mime, plan.segments, settings.fps, untilStopped, options);
+        const result = this.result(made.blob, encoding, width, height, made.frames, hashes, start, 0, made.remark);
+        return this.cancelRequested ? { ...result, blob: new Blob([]), cancelled: true } : result;
       }
-      sink = encoding.engine === 'webcodecs' ? new VideoSink(copy, encoding, settings.fps) : encoding.engine === 'gif' ? new GifSink(ctx, settings.fps) : new PngZipSink(copy);
+      sink = encoding.engine === 'webcodecs' ? new VideoSink(copy, encoding, settings.fps) : encoding.engine === 'gif' ? new GifSink(ctx) : new PngZipSink(copy);
       const s = sink;
-      let added = 0;
-      const addFrame = (): Promise<void> => {
-        const i = added++;
-        return s.add(i, i / settings.fps, 1 / settings.fps);
-      };
+      let dropped = 0;
       if (exact) {
+        let added = 0;
+        const addFrame = (): Promise<void> => {
+          const i = added++;
+          return s.add(i, i / settings.fps, 1 / settings.fps);
+        };
         frames = await this.runExact(plan.segments, plan.totalFrames, settings, untilStopped, capture, addFrame, options);
       } else {
-        frames = await this.runLive(plan.segments, plan.totalFrames, settings, untilStopped, capture, addFrame, options);
+        ({ written: frames, dropped } = await this.runLive(plan.segments, plan.totalFrames, settings, untilStopped, capture, s, options));
       }
+      const remark = exact ? null : `live: frames are stamped with the time they were drawn; frames the encoder could not keep up with are dropped: ${dropped} dropped`;
       if (this.cancelRequested) {
         await sink.cancel();
-        return { ...this.result(new Blob([]), encoding, width, height, frames, hashes, start), cancelled: true };
+        return { ...this.result(new Blob([]), encoding, width, height, frames, hashes, start, dropped, remark), cancelled: true };
       }
       if (frames === 0) throw new Error('no frame was recorded');
       const blob = await sink.finish();
-      return this.result(blob, encoding, width, height, frames, hashes, start);
+      return this.result(blob, encoding, width, height, frames, hashes, start, dropped, remark);
     } catch (e) {
       await sink?.cancel();
       throw e;
@@ -336,9 +374,9 @@ export class Recorder {
     return { blob, fileName: recordingFileName(model, data, new Date(), 'png', `${scale}x`), width, height };
   }
 
-  private result(blob: Blob, encoding: EncodingChoice, width: number, height: number, frames: number, hashes: string[], start: number): RecordResult {
+  private result(blob: Blob, encoding: EncodingChoice, width: number, height: number, frames: number, hashes: string[], start: number, dropped: number, remark: string | null): RecordResult {
     const { model, data } = this.host.labels();
-    return { blob, fileName: recordingFileName(model, data, new Date(), encoding.extension), frames, width, height, encoding, frameHashes: hashes, wallMs: performance.now() - start, cancelled: false };
+    return { blob, fileName: recordingFileName(model, data, new Date(), encoding.extension), frames, width, height, encoding, frameHashes: hashes, wallMs: performance.now() - start, cancelled: false, dropped, remark };
   }
 
   private controls(segment: PlannedSegment, fps: number): SegmentControls {
@@ -384,50 +422,51 @@ export class Recorder {
     return written;
   }
 
-  /** Live: the running loop draws; frames are taken after its renders at most fps times a second. */
+  /**
+   * Live: the running loop draws; after its renders, frames are taken at most fps times a second, stamped
+   * with the recorded time they were drawn at, and dropped while the encoder is still busy with the
+   * previous one (record/live-pacer.ts). @returns the frames written and dropped.
+   */
   private runLive(
     segments: readonly PlannedSegment[],
     total: number,
     settings: RecordSettings,
     untilStopped: boolean,
     capture: () => void,
-    addFrame: () => Promise<void>,
+    sink: FrameSink,
     options: RecordOptions,
-  ): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  ): Promise<{ written: number; dropped: number }> {
+    return new Promise((resolve, reject) => {
       let index = 0;
       let segmentStart = performance.now();
       let recordedMs = 0;
-      let written = 0;
-      const pending: Promise<void>[] = [];
-      let failed = false;
+      let settled = false;
+      const fail = (e: unknown): void => {
+        if (settled) return;
+        settled = true;
+        this.liveFrame = null;
+        reject(e);
+      };
+      const pacer = new LivePacer(settings.fps, (i, t, d) => sink.add(i, t, d), fail);
       const segmentMs = (i: number): number => (untilStopped ? Infinity : segments[i].seconds * 1000);
       this.host.applySegment(this.controls(segments[0], settings.fps));
       const finish = (): void => {
         this.liveFrame = null;
-        Promise.all(pending).then(() => resolve(written), reject);
+        pacer.drain().then((written) => {
+          if (settled) return;
+          settled = true;
+          resolve({ written, dropped: pacer.dropped });
+        }, fail);
       };
       this.liveFrame = () => {
-        if (failed) return;
+        if (settled) return;
         if (this.cancelRequested || this.stopRequested) return finish();
         const now = performance.now();
         const segment = segments[index];
         const elapsed = Math.min(now - segmentStart, segmentMs(index));
-        options.onProgress?.({ done: Math.round(((recordedMs + elapsed) / 1000) * settings.fps), total: untilStopped ? Infinity : total, clipFrames: written, segment: settings.useTimeline ? `${segment.kind} ${segment.seconds}` : '' });
-        // One frame per 1 / fps of recorded time (the clip is timed by the frame count); this render first,
-        // then the timeline moves on if the segment is over.
-        if (segment.recorded && (recordedMs + elapsed) / 1000 >= written / settings.fps) {
-          capture();
-          written++;
-          // The sink takes the pixels now; the encoding promises are awaited at the end.
-          const added = addFrame();
-          pending.push(added);
-          added.catch((e: unknown) => {
-            failed = true;
-            this.liveFrame = null;
-            reject(e);
-          });
-        }
+        options.onProgress?.({ done: Math.round(((recordedMs + elapsed) / 1000) * settings.fps), total: untilStopped ? Infinity : total, clipFrames: pacer.written, segment: settings.useTimeline ? `${segment.kind} ${segment.seconds}` : '' });
+        // This render first, stamped with the recorded time it was drawn at; then the timeline moves on if the segment is over.
+        if (segment.recorded) pacer.offer((recordedMs + elapsed) / 1000, capture);
         if (now - segmentStart < segmentMs(index)) return;
         if (segment.recorded) recordedMs += segmentMs(index);
         index++;
@@ -438,8 +477,12 @@ export class Recorder {
     });
   }
 
-  /** MediaRecorder fallback: real time, from the stage canvas's own stream. */
-  private async recordMediaRecorder(mime: string, segments: readonly PlannedSegment[], fps: number, untilStopped: boolean, options: RecordOptions): Promise<Blob> {
+  /**
+   * MediaRecorder fallback: real time, from the stage canvas's own stream, which carries a frame only when
+   * the canvas was redrawn. The file is remuxed (see {@link remuxWithDuration}) so that it carries its
+   * duration, and the frames reported are the video packets it holds. Its type is the recorder's own.
+   */
+  private async recordMediaRecorder(mime: string, segments: readonly PlannedSegment[], fps: number, untilStopped: boolean, options: RecordOptions): Promise<{ blob: Blob; frames: number; remark: string }> {
     const stream = this.host.canvas.captureStream(fps);
     const recorder = new MediaRecorder(stream, { mimeType: mime, videoBitsPerSecond: 12_000_000 });
     const chunks: Blob[] = [];
@@ -466,6 +509,33 @@ export class Recorder {
       for (const t of stream.getTracks()) t.stop();
     }
     await stopped;
-    return new Blob(chunks, { type: mime });
+    const raw = new Blob(chunks, { type: recorder.mimeType || mime });
+    if (this.cancelRequested) return { blob: raw, frames: 0, remark: 'cancelled' };
+    const { blob, frames, seconds } = await remuxWithDuration(raw);
+    return { blob, frames, remark: `MediaRecorder (real time): ${frames} frames in ${seconds.toFixed(1)} s; the canvas stream carries a frame only when the scene was redrawn` };
   }
+}
+
+/**
+ * Rewrites a MediaRecorder file through mediabunny without re-encoding: its Input reads the packets and
+ * an Output of the same container writes them again, with the duration that MediaRecorder's WebM lacks
+ * (without it a player shows Infinity and cannot seek). @param raw the recorder's file; its type names
+ * the container. @returns the new file (same type), its video packets (the frames it holds) and its
+ * duration in seconds. @throws Error if the file has no video track or cannot be remuxed.
+ */
+export async function remuxWithDuration(raw: Blob): Promise<{ blob: Blob; frames: number; seconds: number }> {
+  const mp4 = raw.type.startsWith('video/mp4');
+  const target = new BufferTarget();
+  const output = new Output({ format: mp4 ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat(), target });
+  const conversion = await Conversion.init({ input: new Input({ source: new BlobSource(raw), formats: ALL_FORMATS }), output });
+  if (!conversion.isValid) throw new Error(`the recorded ${raw.type} file cannot be remuxed: ${conversion.discardedTracks.map((t) => t.reason).join(', ') || 'no track'}`);
+  await conversion.execute();
+  if (target.buffer === null) throw new Error('the muxer wrote nothing');
+  const written = new Input({ source: new BufferSource(target.buffer), formats: ALL_FORMATS });
+  const track = await written.getPrimaryVideoTrack();
+  if (track === null) throw new Error('the recorded file has no video track');
+  let frames = 0;
+  const packets = new EncodedPacketSink(track).packets(undefined, undefined, { metadataOnly: true });
+  for (let p = await packets.next(); p.done !== true; p = await packets.next()) frames++;
+  return { blob: new Blob([target.buffer], { type: raw.type }), frames, seconds: await written.computeDuration() };
 }

@@ -8,7 +8,7 @@ import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
 import type { Recorder, RecordResult } from '../app/recorder';
 import { download } from '../app/recorder';
-import { defaultRecordSettings, FORMAT_LABELS, frameSize, RECORD_FPS, RESOLUTION_LABELS, SCREENSHOT_SCALES, type RecordSettings, type ScreenshotScale } from '../record/recording';
+import { defaultRecordSettings, FORMAT_LABELS, frameSize, RECORD_FPS, RESOLUTION_LABELS, SCREENSHOT_SCALES, VIDEO_ENGINE_LABELS, type RecordSettings, type ScreenshotScale } from '../record/recording';
 import { parseTimeline, planFrames, TimelineError, timelineForFamily } from '../record/timeline';
 import type { Presentation } from './presentation';
 import { h } from './dom';
@@ -49,6 +49,7 @@ export class RecordPanel {
     this.folder = folder;
     const refresh = (): void => this.refresh();
     folder.add(s, 'format', invert(FORMAT_LABELS)).name('format').onChange(refresh);
+    folder.add(s, 'engine', invert(VIDEO_ENGINE_LABELS)).name('video encoder').onChange(refresh);
     folder.add(s, 'resolution', invert(RESOLUTION_LABELS)).name('resolution').onChange(refresh);
     folder.add(s, 'fps', [...RECORD_FPS]).name('frame rate (fps)').onChange(refresh);
     folder.add(s, 'mode', { 'frame-exact (smooth, reproducible)': 'frame-exact', 'live (what is on screen)': 'live' }).name('mode').onChange(refresh);
@@ -116,6 +117,7 @@ export class RecordPanel {
       if (key === 'seconds') c.show(!s.useTimeline && !s.untilStopped);
       if (key === 'untilStopped') c.show(!s.useTimeline);
       if (key === 'trainStepsPerFrame' || key === 'freshStart') c.show(s.mode === 'frame-exact');
+      if (key === 'engine') c.show(s.format === 'mp4' || s.format === 'webm');
     }
     this.placeFrame();
     const token = ++this.planToken;
@@ -137,8 +139,10 @@ export class RecordPanel {
       .then(({ encoding, width, height }) => {
         if (token !== this.planToken) return;
         const how = encoding.engine === 'webcodecs' ? `${encoding.container.toUpperCase()} ${encoding.codec === 'avc' ? 'H.264' : 'VP9'} via WebCodecs` : encoding.engine === 'media-recorder' ? `MediaRecorder ${encoding.mime}` : encoding.engine === 'gif' ? 'GIF' : 'PNG frames in a zip';
-        const exactNote = encoding.engine === 'media-recorder' && s.mode === 'frame-exact' ? ' Frame-exact needs WebCodecs: this records live.' : '';
-        this.note.textContent = `${width} x ${height} · ${s.fps} fps · ${length} · ${how}.${encoding.note ? ` ${encoding.note}.` : ''}${exactNote}`;
+        const recorder = encoding.engine === 'media-recorder';
+        const exactNote = recorder && s.mode === 'frame-exact' ? ' Frame-exact needs WebCodecs: this records live.' : '';
+        const liveNote = s.mode === 'live' && !recorder ? ' Live: frames are stamped with the time they were drawn; frames the encoder cannot keep up with are dropped (and counted).' : '';
+        this.note.textContent = `${width} x ${height} · ${s.fps} fps · ${length} · ${how}.${encoding.note ? ` ${encoding.note}.` : ''}${exactNote}${liveNote}`;
         this.note.classList.toggle('record-note-error', encoding.note !== null);
       })
       .catch((e: unknown) => {
@@ -194,7 +198,8 @@ export class RecordPanel {
       } else {
         if (options.download !== false) download(result.blob, result.fileName);
         const size = result.blob.size > 1e6 ? `${(result.blob.size / 1e6).toFixed(1)} MB` : `${Math.ceil(result.blob.size / 1e3)} kB`;
-        this.notify(`Saved ${result.fileName}: ${result.frames} frames, ${result.width} x ${result.height}, ${size}${result.encoding.note ? ` (${result.encoding.note})` : ''}.`, 'info', 8);
+        const remarks = [result.remark, result.encoding.note].filter((r) => r !== null).join('; ');
+        this.notify(`Saved ${result.fileName}: ${result.frames} frames, ${result.width} x ${result.height}, ${size}${remarks ? ` (${remarks})` : ''}.`, 'info', 8);
       }
       return result;
     } catch (e) {
