@@ -19,7 +19,7 @@ import {
   type GeneratorObjective,
 } from '../src/models/gan';
 import { wasserstein1 } from '../src/models/gan-theory';
-import { GameOptimizer } from '../src/models/gan-optimizers';
+import { GameOptimizer } from '../src/models/gan-training';
 import { energyDistance } from '../src/models/metrics';
 import { createRng } from '../src/models/random';
 

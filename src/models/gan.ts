@@ -17,23 +17,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { DenseNetwork, type LayerGain } from './dense-network';
 import type { MlpSpec } from './epsilon-network';
-import { GameOptimizer } from './gan-optimizers';
+import { GameOptimizer, ganTrainingProblems, type GanLoss, type GanTrainingSpec, type GeneratorObjective } from './gan-training';
 import type { Rng } from './random';
 
-/** Which adversarial game is played. */
-export type GanLoss = 'gan' | 'wgan' | 'wgan-gp';
-/** Every {@link GanLoss}, in menu order. */
-export const GAN_LOSSES: readonly GanLoss[] = ['gan', 'wgan', 'wgan-gp'];
-
-/**
- * The generator's loss in the GAN game. 'minimax' minimises E_z log(1 - D(G(z))) as in the seed's §3.1;
- * it saturates (vanishing gradient, seed §3.4) when D confidently rejects the fakes early in training.
- * 'non-saturating' minimises -E_z log D(G(z)) instead (Goodfellow et al. 2014, §3; the inner objective of
- * the seed's §3.6 table): same fixed point, strong gradients exactly where the minimax one vanishes.
- */
-export type GeneratorObjective = 'minimax' | 'non-saturating';
-/** Every {@link GeneratorObjective}, in menu order. */
-export const GENERATOR_OBJECTIVES: readonly GeneratorObjective[] = ['minimax', 'non-saturating'];
+// The games, their settings and optimizers live in gan-training.ts; importers of gan.ts keep finding them here.
+export { GAN_LOSSES, GENERATOR_OBJECTIVES, defaultGanTraining, ganTrainingProblems, type GanLoss, type GanTrainingSpec, type GeneratorObjective } from './gan-training';
 
 /** Shapes of the two networks. */
 export interface GanNetworkSpec {
@@ -104,7 +92,7 @@ export const CLIP_REFERENCE = 0.01;
  * (up to (c / c0)^(L+1) times for L hidden layers).
  *
  * The gains change units, so the optimizer must step in the same units: {@link GanTrainer} gives each
- * stored weight the step lr / gain (GameOptimizer in gan-optimizers.ts), so that the effective weights
+ * stored weight the step lr / gain (GameOptimizer in gan-training.ts), so that the effective weights
  * move by lr as in a plain network. Why (issue 15, the dying critic): RMSProp divides each gradient by
  * its running scale, so it moves every stored weight by about lr per update whatever the gradient's
  * size; read through the gains, that is 12.5x (fan-in 64) to 100x (biases) the effective step of a plain
@@ -257,73 +245,6 @@ export function gradientPenalty(gradientOf: (x: tf.Tensor2D) => tf.Tensor2D, rea
 export function clipWeights(variables: readonly tf.Variable[], c: number): void {
   if (!(c > 0)) throw new RangeError(`clip bound must be positive, got ${c}`);
   tf.tidy(() => variables.forEach((v) => v.assign(tf.clipByValue(v, -c, c))));
-}
-
-/** Optimisation settings of a GAN scene. */
-export interface GanTrainingSpec {
-  readonly loss: GanLoss;
-  /** The generator's loss in the 'gan' game (ignored by the WGANs). */
-  readonly generatorObjective: GeneratorObjective;
-  /** Step size of the generator's optimizer, in (0, 100]. */
-  readonly generatorLearningRate: number;
-  /** Step size of the discriminator/critic's optimizer, in (0, 100]. */
-  readonly criticLearningRate: number;
-  /** Discriminator/critic updates per generator update (k of Goodfellow et al., n_critic of WGAN), integer in [1, 50]. */
-  readonly criticSteps: number;
-  /** Real rows and latent draws per batch, integer in [1, 65536]. */
-  readonly batchSize: number;
-  /** WGAN weight-clipping bound c > 0, in (0, 10] (ignored by the others). */
-  readonly clip: number;
-  /** WGAN-GP penalty weight lambda, in [0, 1000] (ignored by the others). */
-  readonly penalty: number;
-}
-
-/**
- * Defaults per game (batch 256, the non-saturating generator loss for 'gan'). Optimizers are fixed by
- * the game: GAN Adam(beta1 0.5, beta2 0.999) (Radford et al. 2016), WGAN RMSProp(decay 0.99, no
- * momentum) (Arjovsky et al. 2017: Adam with beta1 > 0 made the critic unstable), WGAN-GP Adam(beta1 0, beta2 0.9)
- * (Gulrajani et al. 2017, Algorithm 1).
- *
- * Chosen for live 2D scenes rather than copied from the papers, measured on 8 gaussians (energy distance
- * of 500 G(z) to the data, 600 generator steps, 3 x 64 leakyRelu networks, batch 128, wasm):
- * - GAN: step 5e-4 for both (0.82 -> 0.06, smooth; 1e-3 gets there with more oscillation, DCGAN's 2e-4
- *   more slowly), k = 1.
- * - WGAN: step 5e-4 for both, n_critic 5, c = 0.01. The paper's 5e-5 is for 10^5 steps. The clipped
- *   weights are read through {@link clippedCriticGains} (and step in its units since issue 15): without them the SiLU critic of the app's
- *   defaults (3 x 128, step 1e-3) was almost affine, its estimate of order 1e-7 and W1 to the data went
- *   only 0.97 -> 0.93 in 600 steps; with them (3 x 64 SiLU, step 1e-3, batch 128, 8 Gaussians, exact W1 on
- *   200 points) 1.16 -> 0.41 in 300 steps with a critic estimate of order 1 (3 x 64 leakyRelu: 1.17 -> 0.66).
- * - WGAN-GP: step 1e-3, n_critic 5, lambda = 1 (0.82 -> 0.06 and 0.23 -> 0.03 on two seeds, penalty
- *   about 0.05, so ||grad f|| stays near 1 and E_r f - E_g f estimates W_1). The paper's lambda = 10
- *   (images) kept the generator oscillating here (energy distance between 0.2 and 2 for 600 steps at
- *   steps 1e-4 to 1e-3); Gulrajani et al.'s own 2D toy code uses 0.1, which also trains but lets
- *   ||grad f|| grow to 2-3 (penalty 2-5).
- */
-export function defaultGanTraining(loss: GanLoss): GanTrainingSpec {
-  const common = { loss, generatorObjective: 'non-saturating' as const, batchSize: 256, clip: 0.01, penalty: 1 };
-  switch (loss) {
-    case 'gan':
-      return { ...common, generatorLearningRate: 5e-4, criticLearningRate: 5e-4, criticSteps: 1 };
-    case 'wgan':
-      return { ...common, generatorLearningRate: 5e-4, criticLearningRate: 5e-4, criticSteps: 5 };
-    case 'wgan-gp':
-      return { ...common, generatorLearningRate: 1e-3, criticLearningRate: 1e-3, criticSteps: 5 };
-  }
-}
-
-/** Checks GAN training settings; returns human-readable problems (empty when valid). */
-export function ganTrainingProblems(spec: GanTrainingSpec): string[] {
-  const p: string[] = [];
-  if (!GAN_LOSSES.includes(spec.loss)) p.push(`unknown loss '${spec.loss}'`);
-  if (!GENERATOR_OBJECTIVES.includes(spec.generatorObjective)) p.push(`unknown generatorObjective '${spec.generatorObjective}'`);
-  for (const key of ['generatorLearningRate', 'criticLearningRate'] as const) {
-    if (!(spec[key] > 0 && spec[key] <= 100)) p.push(`${key} must be in (0, 100], got ${spec[key]}`);
-  }
-  if (!Number.isInteger(spec.criticSteps) || spec.criticSteps < 1 || spec.criticSteps > 50) p.push(`criticSteps must be an integer in [1, 50], got ${spec.criticSteps}`);
-  if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1 || spec.batchSize > 65536) p.push(`batchSize must be an integer in [1, 65536], got ${spec.batchSize}`);
-  if (!(spec.clip > 0 && spec.clip <= 10)) p.push(`clip must be in (0, 10], got ${spec.clip}`);
-  if (!(spec.penalty >= 0 && spec.penalty <= 1000)) p.push(`penalty must be in [0, 1000], got ${spec.penalty}`);
-  return p;
 }
 
 /** What one critic update returns; scalars the caller owns (read them asynchronously, then dispose). */
