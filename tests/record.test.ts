@@ -231,12 +231,15 @@ describe('live pacing (record/live-pacer)', () => {
       expect(await pacer.drain()).toBe(41);
       expect(captures).toBe(41);
       expect(pacer.dropped).toBe(0);
-      expect(sink.got.map((f) => f.timestamp)).toEqual(Array.from({ length: 41 }, (_, k) => k * 0.25));
+      // On the frame grid: the start of the 1 / fps slot each was drawn in.
+      expect(sink.got.map((f) => f.timestamp)).toEqual(Array.from({ length: 41 }, (_, k) => Math.floor(k * 0.25 * fps) / fps));
+      sink.got.forEach((f, k) => expect(k * 0.25 - f.timestamp).toBeLessThan(1 / fps));
       expect(sink.got.map((f) => f.index)).toEqual(Array.from({ length: 41 }, (_, k) => k));
       const last = sink.got[40];
       expect(last.duration).toBeCloseTo(1 / fps, 12);
       // The clip ends where its last frame ends: the 10 s recorded, plus one frame.
       expect(last.timestamp + last.duration).toBeCloseTo(10 + 1 / fps, 9);
+      expect(last.timestamp).toBe(10);
     }
   });
 
@@ -251,8 +254,8 @@ describe('live pacing (record/live-pacer)', () => {
     }
     expect(await pacer.drain()).toBe(30);
     expect(outcomes.filter((o) => o === 'early')).toHaveLength(90);
-    const stamps = sink.got.map((f) => f.timestamp);
-    stamps.forEach((t, i) => expect(Math.floor(t * 30 + 1e-9)).toBe(i));
+    // One frame per slot, stamped with its start: 0, 1/30, 2/30, ...
+    expect(sink.got.map((f) => f.timestamp)).toEqual(Array.from({ length: 30 }, (_, i) => i / 30));
   });
 
   it('drops (and counts) frames while the encoder is busy: at most one frame in its queue', async () => {
@@ -273,7 +276,7 @@ describe('live pacing (record/live-pacer)', () => {
     expect(pacer.dropped).toBe(40);
     expect(maxInFlight).toBe(1);
     // Frames taken are every third render, stamped when they were drawn.
-    expect(sink.got.map((f) => Math.round(f.timestamp * 60))).toEqual(Array.from({ length: 20 }, (_, i) => 3 * i));
+    expect(sink.got.map((f) => f.timestamp)).toEqual(Array.from({ length: 20 }, (_, i) => (3 * i) / 60));
   });
 
   it('stops at the first encoder failure and reports it once', async () => {

@@ -5,7 +5,9 @@
  *
  * - Real time: a frame is stamped with the recorded time at which it was drawn (the clock, not its index),
  *   so a clip lasts as long as the recording did however slowly the loop renders. At most one frame per
- *   1 / fps slot of recorded time is taken.
+ *   1 / fps slot of recorded time is taken, stamped with its slot's start floor(t fps) / fps: the clock on
+ *   the track's frame grid (mediabunny snaps a track with a frame rate to that grid, and two frames
+ *   rounded onto one grid point would share a timestamp).
  * - Back-pressure by dropping: while the previous frame is still with the encoder (its `add` has not
  *   resolved), a due frame is dropped rather than queued, and counted. The encoder's queue thus holds at
  *   most one frame of ours, and memory stays flat however slow the encoder is.
@@ -39,8 +41,8 @@ export class LivePacer {
 
   /**
    * A render was drawn at `seconds` of recorded time (>= 0, non-decreasing across calls). If a new 1 / fps
-   * slot has begun and the sink is free, `capture` copies the frame and the sink gets it stamped `seconds`
-   * with the nominal duration 1 / fps ('captured'); if the sink is still busy the frame is dropped
+   * slot has begun and the sink is free, `capture` copies the frame and the sink gets it stamped with the
+   * slot's start floor(seconds fps) / fps, with the nominal duration 1 / fps ('captured'); if the sink is still busy the frame is dropped
    * ('dropped', once per slot); inside a slot already served nothing happens ('early').
    */
   offer(seconds: number, capture: () => void): LiveOffer {
@@ -55,7 +57,7 @@ export class LivePacer {
     capture();
     const index = this.written++;
     this.busy = true;
-    this.last = this.add(index, seconds, 1 / this.fps).then(
+    this.last = this.add(index, slot / this.fps, 1 / this.fps).then(
       () => {
         this.busy = false;
       },
