@@ -13,7 +13,7 @@ import { h } from './ui/dom';
 import { Hud } from './ui/hud';
 import { watchFreeArea } from './ui/layout';
 import { Presentation, drawCaption } from './ui/presentation';
-import { RecordPanel } from './ui/record-panel';
+import { RecordPanel } from './app/record-panel';
 import { FileIntake, type ProblemReport } from './app/file-intake';
 import { guiActions } from './app/gui-actions';
 import { HudPresenter } from './app/hud-presenter';

@@ -19,6 +19,7 @@ import {
   type GeneratorObjective,
 } from '../src/models/gan';
 import { wasserstein1 } from '../src/models/gan-theory';
+import { GameOptimizer } from '../src/models/gan-training';
 import { energyDistance } from '../src/models/metrics';
 import { createRng } from '../src/models/random';
 
@@ -228,6 +229,83 @@ describe('WGAN critic gains (clippedCriticGains)', () => {
     trainer.dispose();
     gan.dispose();
   });
+});
+
+describe('GameOptimizer (steps in the units a layer reads its weights in)', () => {
+  it('a variable read through a gain g steps by lr / g, so that its effective weight moves as a plain one does', () => {
+    for (const loss of ['gan', 'wgan', 'wgan-gp'] as const) {
+      const plain = tf.variable(tf.tensor1d([0.5, -0.5]));
+      const gained = tf.variable(tf.tensor1d([0.05, -0.05])); // read as 10 * gained: the same effective weights
+      const c = tf.tensor1d([0.3, -2]);
+      // The same effective loss sum(c * w) for both: the gained one's gradient is 10 c.
+      const objective = (): tf.Scalar => tf.add(tf.sum(tf.mul(c, plain)), tf.sum(tf.mul(c, tf.mul(gained, 10)))) as tf.Scalar;
+      const opt = new GameOptimizer(loss, 1e-3, [plain, gained], [1, 10]);
+      const plainBefore = plain.dataSync().slice();
+      const gainedBefore = gained.dataSync().slice();
+      tf.dispose(opt.minimize(objective));
+      // The optimizer's slots are made on the first step; later steps leak nothing.
+      const before = tf.memory().numTensors;
+      opt.setLearningRate(2e-3);
+      for (let step = 0; step < 2; step++) tf.dispose(opt.minimize(objective));
+      expect(tf.memory().numTensors, loss).toBe(before);
+      const movedPlain = Array.from(plain.dataSync(), (v, i) => v - plainBefore[i]);
+      const movedEffective = Array.from(gained.dataSync(), (v, i) => 10 * (v - gainedBefore[i]));
+      for (let i = 0; i < 2; i++) {
+        expect(Math.abs(movedPlain[i]), loss).toBeGreaterThan(1e-3);
+        expect(movedEffective[i], loss).toBeCloseTo(movedPlain[i], 6);
+      }
+      opt.dispose();
+      tf.dispose([plain, gained, c]);
+    }
+    const v = tf.variable(tf.zeros([2]));
+    expect(() => new GameOptimizer('wgan', 1e-3, [v], [1, 2])).toThrow(RangeError);
+    expect(() => new GameOptimizer('wgan', 1e-3, [v], [0])).toThrow(RangeError);
+    v.dispose();
+  });
+});
+
+describe('WGAN weight clipping over 3,000 generator steps (issue 15: the dying critic)', () => {
+  it('the clipped critic stays alive: its estimate stays clearly above 0 and exact W1 keeps falling', () => {
+    // The app's defaults (SiLU, c = 0.01, RMSProp, n_critic 5, steps 1e-3), 3 x 32 and batch 64 for speed.
+    // Before the critic stepped in its effective units (GameOptimizer), its layers were thrown into SiLU's
+    // flat tail within a few updates and it died: batch estimates of order 1e-4, W1 stuck near 0.4.
+    const rng = createRng(11);
+    const data = sampleDataset('gaussians-8', 2000, rng.fork());
+    const spec: MlpSpec = { width: 32, depth: 3, activation: 'silu' };
+    const gan = new Gan(2, { generator: spec, critic: spec, clippedCritic: true }, rng.fork());
+    const trainer = new GanTrainer(gan, data.points, rng.fork(), { ...defaultGanTraining('wgan'), batchSize: 64, generatorLearningRate: 1e-3, criticLearningRate: 1e-3 });
+    const reference = sampleDataset('gaussians-8', 400, createRng(2)).points;
+    const z = gan.sampleLatent(400, 3);
+    const w1 = (): number => wasserstein1(tf.tidy(() => gan.generate(z).dataSync() as Float32Array), reference, 2, createRng(4), 200);
+    const distances = new Map<number, number>([[0, w1()]]);
+    const windowMeans: number[] = [];
+    let sum = 0;
+    let count = 0;
+    for (let step = 1; step <= 3000; step++) {
+      const losses = trainer.step();
+      // The critic's estimate E_r f - E_g f on its last batch, read every 10th step.
+      if (step % 10 === 0) {
+        sum += losses.value.dataSync()[0];
+        count++;
+      }
+      tf.dispose(losses);
+      if (step % 500 === 0) {
+        windowMeans.push(sum / count);
+        sum = count = 0;
+        distances.set(step, w1());
+      }
+    }
+    const at = (step: number): number => distances.get(step) as number;
+    console.log(`WGAN (clipping) 3000 steps: exact W1 ${[...distances].map(([s, d]) => `${s}: ${d.toFixed(3)}`).join(', ')}; mean critic estimate per 500 steps ${windowMeans.map((m) => m.toFixed(3)).join(', ')}`);
+    for (const m of windowMeans) expect(m).toBeGreaterThan(0.03);
+    expect(at(3000)).toBeLessThan(0.2 * at(0));
+    expect(Math.min(at(2500), at(3000))).toBeLessThan(at(1000));
+    const maxWeight = Math.max(...gan.critic.variables.map((v) => tf.tidy(() => tf.max(tf.abs(v)).dataSync()[0])));
+    expect(maxWeight).toBeLessThanOrEqual(Math.fround(0.01)); // clipping stays clipping
+    z.dispose();
+    trainer.dispose();
+    gan.dispose();
+  }, 300_000);
 });
 
 describe('WGAN-GP gradient penalty (Gulrajani et al. 2017, eq. (3))', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatTimeline, parseTimeline, planFrames, segmentControls, TimelineError, MAX_SEGMENTS, type Segment } from '../src/record/timeline';
-import { chooseEncoding, fnv1a, frameSize, gifDelayMs, pngFrameName, recordingFileName, screenshotSize, type EncoderCapabilities } from '../src/record/recording';
+import { defaultTimeline, formatTimeline, parseTimeline, planFrames, segmentControls, TimelineError, timelineForFamily, MAX_SEGMENTS, type Segment } from '../src/record/timeline';
+import { LivePacer, type AddFrame } from '../src/record/live-pacer';
+import { chooseEncoding, defaultRecordSettings, fnv1a, frameSize, gifDelayBetweenMs, gifDelayMs, pngFrameName, recordingFileName, screenshotSize, type EncoderCapabilities } from '../src/record/recording';
 
 describe('timeline parsing', () => {
   it('reads segments separated by commas, semicolons or new lines, with an optional s', () => {
@@ -43,6 +44,23 @@ describe('timeline parsing', () => {
     expect(parseTimeline('train 5, play 4, hold 1', true)).toHaveLength(3);
     expect(() => parseTimeline('train 5, forward 3', true)).toThrow(/segment 2 'forward 3': a GAN has no forward or reverse process/);
     expect(() => parseTimeline('loop 3', true)).toThrow(/GAN/);
+  });
+
+  it("the default timeline suits the scene's family, and follows a family change unless the user wrote their own", () => {
+    // Issue 15: the diffusion default failed for every GAN scene at segment 2 'forward 3'.
+    expect(() => parseTimeline(defaultRecordSettings(false).timeline, true)).toThrow(/segment 2 'forward 3'/);
+    const gan = defaultRecordSettings(true).timeline;
+    expect(gan).toBe('train 6, play 4, hold 1');
+    expect(defaultTimeline(true)).toBe(gan);
+    const plan = planFrames(parseTimeline(gan, true), 30);
+    expect([plan.clipFrames, plan.totalFrames]).toEqual([150, 330]);
+    expect(parseTimeline(defaultRecordSettings(false).timeline, false).map((s) => s.kind)).toEqual(['train', 'forward', 'reverse', 'hold']);
+    // Switching family swaps one default for the other, both ways; the user's own text stays.
+    expect(timelineForFamily(defaultTimeline(false), true)).toBe(defaultTimeline(true));
+    expect(timelineForFamily(` ${defaultTimeline(true)} `, false)).toBe(defaultTimeline(false));
+    expect(timelineForFamily(defaultTimeline(true), true)).toBe(defaultTimeline(true));
+    expect(timelineForFamily('play 2, hold 1', false)).toBe('play 2, hold 1');
+    expect(timelineForFamily('forward 2', true)).toBe('forward 2');
   });
 
   it('formatTimeline round-trips any valid timeline', () => {
@@ -108,6 +126,16 @@ describe('encoding choice', () => {
     expect(chooseEncoding('webm', { webCodecs: false, avc: false, vp9: false, mediaRecorder: ['video/mp4;codecs=avc1', 'video/webm'] })).toMatchObject({ mime: 'video/webm' });
     expect(() => chooseEncoding('webm', { webCodecs: false, avc: false, vp9: false, mediaRecorder: [] })).toThrow(/GIF or PNG/);
   });
+  it('MediaRecorder can be chosen on purpose for video, and says so; GIF and PNG frames keep their own encoders', () => {
+    const chosen = chooseEncoding('mp4', all, 'media-recorder');
+    expect(chosen).toMatchObject({ engine: 'media-recorder', mime: 'video/webm;codecs=vp9', extension: 'webm' });
+    expect(chosen.note).toMatch(/MediaRecorder \(video\/webm;codecs=vp9\) as chosen: real time only/);
+    expect(chooseEncoding('webm', { ...all, mediaRecorder: ['video/mp4;codecs=avc1', 'video/webm'] }, 'media-recorder')).toMatchObject({ mime: 'video/webm', extension: 'webm' });
+    expect(chooseEncoding('gif', all, 'media-recorder')).toMatchObject({ engine: 'gif' });
+    expect(chooseEncoding('mp4', all, 'webcodecs')).toMatchObject({ engine: 'webcodecs', codec: 'avc' });
+    expect(() => chooseEncoding('mp4', { ...all, mediaRecorder: [] }, 'media-recorder')).toThrow(/no MediaRecorder/);
+    expect(defaultRecordSettings().engine).toBe('webcodecs');
+  });
 });
 
 describe('sizes, names, delays, hashes', () => {
@@ -130,6 +158,16 @@ describe('sizes, names, delays, hashes', () => {
     expect(delays.slice(0, 6)).toEqual([30, 40, 30, 30, 40, 30]);
     expect(delays.reduce((a, b) => a + b, 0)).toBe(1000);
     expect(Array.from({ length: 24 }, (_, i) => gifDelayMs(i, 24)).reduce((a, b) => a + b, 0)).toBe(1000);
+  });
+  it('GIF delays between timestamps: gifDelayMs frame-exact, real time live, summing to the clip', () => {
+    for (const fps of [24, 30, 60]) {
+      for (let i = 0; i < 600; i++) expect(gifDelayBetweenMs(i / fps, (i + 1) / fps), `${fps} fps, frame ${i}`).toBe(gifDelayMs(i, fps));
+    }
+    // Live stamps 0, 0.27, 0.61, 0.95 s, the last shown for 1/30 s: 270 + 340 + 340 + 30 ms, the clip's 0.98 s.
+    const stamps = [0, 0.27, 0.61, 0.95, 0.95 + 1 / 30];
+    const delays = stamps.slice(1).map((t, i) => gifDelayBetweenMs(stamps[i], t));
+    expect(delays).toEqual([270, 340, 340, 30]);
+    expect(gifDelayBetweenMs(0.5, 0.5)).toBe(0);
   });
   it('FNV-1a matches its reference values', () => {
     expect(fnv1a(new Uint8Array())).toBe('811c9dc5');
@@ -155,5 +193,103 @@ describe('caption formula', () => {
     expect(captionFormula('gan', 'hold', 'ancestral')).toMatch(/log\(1 − D\(G\(z\)\)\)/);
     expect(captionFormula('wgan-gp', 'forward', 'ancestral')).toMatch(/λ/);
     expect(captionFormula('wgan', 'forward', 'ancestral')).not.toMatch(/λ/);
+  });
+});
+
+describe('live pacing (record/live-pacer)', () => {
+  /** A sink that records what it gets; each add resolves when `release` is called (a slow encoder). */
+  function slowSink(): { add: AddFrame; got: { index: number; timestamp: number; duration: number }[]; inFlight: () => number; release: () => void } {
+    const got: { index: number; timestamp: number; duration: number }[] = [];
+    let waiting: (() => void)[] = [];
+    return {
+      got,
+      add: (index, timestamp, duration) => {
+        got.push({ index, timestamp, duration });
+        return new Promise<void>((r) => waiting.push(r));
+      },
+      inFlight: () => waiting.length,
+      release: () => {
+        const w = waiting;
+        waiting = [];
+        w.forEach((r) => r());
+      },
+    };
+  }
+  const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+  it('stamps frames with the time they were drawn: 10 s rendered at 4 frames/s is a 10 s clip at any fps', async () => {
+    // Issue 15: frames stamped i / fps made 10 s of a slow loop a 0.6 s clip at 60 fps.
+    for (const fps of [24, 30, 60]) {
+      const sink = slowSink();
+      const pacer = new LivePacer(fps, sink.add);
+      let captures = 0;
+      for (let k = 0; k <= 40; k++) {
+        expect(pacer.offer(k * 0.25, () => captures++)).toBe('captured');
+        sink.release();
+        await flush();
+      }
+      expect(await pacer.drain()).toBe(41);
+      expect(captures).toBe(41);
+      expect(pacer.dropped).toBe(0);
+      // On the frame grid: the start of the 1 / fps slot each was drawn in.
+      expect(sink.got.map((f) => f.timestamp)).toEqual(Array.from({ length: 41 }, (_, k) => Math.floor(k * 0.25 * fps) / fps));
+      sink.got.forEach((f, k) => expect(k * 0.25 - f.timestamp).toBeLessThan(1 / fps));
+      expect(sink.got.map((f) => f.index)).toEqual(Array.from({ length: 41 }, (_, k) => k));
+      const last = sink.got[40];
+      expect(last.duration).toBeCloseTo(1 / fps, 12);
+      // The clip ends where its last frame ends: the 10 s recorded, plus one frame.
+      expect(last.timestamp + last.duration).toBeCloseTo(10 + 1 / fps, 9);
+      expect(last.timestamp).toBe(10);
+    }
+  });
+
+  it('takes at most one frame per 1 / fps of recorded time from a faster loop', async () => {
+    const sink = slowSink();
+    const pacer = new LivePacer(30, sink.add);
+    const outcomes: string[] = [];
+    for (let k = 0; k < 120; k++) {
+      outcomes.push(pacer.offer(k / 120, () => undefined));
+      sink.release();
+      await flush();
+    }
+    expect(await pacer.drain()).toBe(30);
+    expect(outcomes.filter((o) => o === 'early')).toHaveLength(90);
+    // One frame per slot, stamped with its start: 0, 1/30, 2/30, ...
+    expect(sink.got.map((f) => f.timestamp)).toEqual(Array.from({ length: 30 }, (_, i) => i / 30));
+  });
+
+  it('drops (and counts) frames while the encoder is busy: at most one frame in its queue', async () => {
+    // A sink three times slower than the loop: each add resolves after 3 renders.
+    const sink = slowSink();
+    const pacer = new LivePacer(60, sink.add);
+    let maxInFlight = 0;
+    let captures = 0;
+    for (let k = 0; k < 60; k++) {
+      pacer.offer(k / 60 + 1e-6, () => captures++);
+      maxInFlight = Math.max(maxInFlight, sink.inFlight());
+      if (k % 3 === 2) sink.release();
+      await flush();
+    }
+    sink.release();
+    expect(await pacer.drain()).toBe(20);
+    expect(captures).toBe(20);
+    expect(pacer.dropped).toBe(40);
+    expect(maxInFlight).toBe(1);
+    // Frames taken are every third render, stamped when they were drawn.
+    expect(sink.got.map((f) => f.timestamp)).toEqual(Array.from({ length: 20 }, (_, i) => (3 * i) / 60));
+  });
+
+  it('stops at the first encoder failure and reports it once', async () => {
+    const errors: unknown[] = [];
+    let calls = 0;
+    const pacer = new LivePacer(30, () => (++calls === 2 ? Promise.reject(new Error('encoder broke')) : Promise.resolve()), (e) => errors.push(e));
+    for (let k = 0; k < 10; k++) {
+      pacer.offer(k / 30, () => undefined);
+      await flush();
+    }
+    expect(calls).toBe(2);
+    expect(errors).toHaveLength(1);
+    await expect(pacer.drain()).rejects.toThrow('encoder broke');
+    expect(() => new LivePacer(0, () => Promise.resolve())).toThrow(RangeError);
   });
 });

@@ -7,7 +7,7 @@ import type { GameLoop } from '../loop';
 import type { BackendChoice } from '../platform/tf-backend';
 import type { RecordSettings } from '../record/recording';
 import type { Stage } from '../scene/stage';
-import type { RecordPanel } from '../ui/record-panel';
+import type { RecordPanel } from './record-panel';
 import type { RecoveryNote } from './device-recovery';
 import type { ParticleView } from './particle-view';
 import type { Recorder } from './recorder';
@@ -64,7 +64,7 @@ export function installPlaygroundHandle(parts: HandleParts): void {
       Object.assign(recordPanel.settings, settings);
       const r = await recordPanel.start({ hashFrames, download: false });
       if (r === null) throw new Error('recording failed (see the toast)');
-      return { base64: await base64Of(r.blob), fileName: r.fileName, frames: r.frames, width: r.width, height: r.height, encoding: r.encoding, frameHashes: r.frameHashes, wallMs: r.wallMs };
+      return { base64: await base64Of(r.blob), fileName: r.fileName, frames: r.frames, width: r.width, height: r.height, encoding: r.encoding, frameHashes: r.frameHashes, wallMs: r.wallMs, type: r.blob.type, dropped: r.dropped, remark: r.remark };
     },
     /** A PNG screenshot at 1x, 2x or 4x (tests); resolves with its size and bytes, base64. */
     screenshot: async (scale: 1 | 2 | 4) => {

@@ -7,27 +7,13 @@
  * frame advances scene time by exactly 1 / fps with a fixed number of training steps, however long it
  * takes. Frames are captured right after their render, in the same task (a WebGPU canvas is only
  * readable until the next frame is requested): the stage canvas is copied into a 2D canvas of the frame
- * size, which the encoders read. The pure decisions (timeline, frame plan, codec, names) live in
- * src/record.
+ * size, which the encoders read (record-sinks.ts). The pure decisions (timeline, frame plan, codec,
+ * names, live pacing) live in src/record.
  */
-import { applyPalette, GIFEncoder, quantize } from 'gifenc';
-import { zipSync, type Zippable } from 'fflate';
-import { BufferTarget, canEncodeVideo, Mp4OutputFormat, Output, QUALITY_HIGH, VideoSample, VideoSampleSource, WebMOutputFormat } from 'mediabunny';
+import { probeCapabilities, GifSink, PngZipSink, remuxWithDuration, VideoSink, type FrameSink } from './record-sinks';
+import { LivePacer } from '../record/live-pacer';
 import { parseTimeline, planFrames, segmentControls, type PassSteps, type PlannedSegment, type SegmentControls } from '../record/timeline';
-import {
-  chooseEncoding,
-  fnv1a,
-  frameSize,
-  gifDelayMs,
-  MEDIA_RECORDER_TYPES,
-  pngFrameName,
-  recordingFileName,
-  screenshotSize,
-  type EncoderCapabilities,
-  type EncodingChoice,
-  type RecordSettings,
-  type ScreenshotScale,
-} from '../record/recording';
+import { chooseEncoding, fnv1a, frameSize, recordingFileName, screenshotSize, type EncodingChoice, type RecordSettings, type ScreenshotScale } from '../record/recording';
 
 /** What the recorder needs from the app (main.ts implements it). */
 export interface RecordHost {
@@ -71,6 +57,10 @@ export interface RecordResult {
   /** Wall time the recording took, ms. */
   readonly wallMs: number;
   readonly cancelled: boolean;
+  /** Live: frames dropped because the encoder was still busy with the previous one (0 frame-exact). */
+  readonly dropped: number;
+  /** What the file holds, when it is not simply `frames` frames at the chosen rate (the MediaRecorder fallback). */
+  readonly remark: string | null;
 }
 
 /** Progress of a recording, for the panel. */
@@ -88,113 +78,6 @@ export interface RecordOptions {
   readonly onProgress?: (p: RecordProgress) => void;
   /** Hash every captured frame (costs a pixel readback per frame). */
   readonly hashFrames?: boolean;
-}
-
-/** Probes what this browser can encode at a size (WebCodecs through mediabunny, and MediaRecorder). */
-export async function probeCapabilities(width: number, height: number): Promise<EncoderCapabilities> {
-  const webCodecs = typeof VideoEncoder !== 'undefined';
-  const probe = async (codec: 'avc' | 'vp9'): Promise<boolean> => {
-    try {
-      return webCodecs && (await canEncodeVideo(codec, { width, height, bitrate: QUALITY_HIGH }));
-    } catch {
-      return false;
-    }
-  };
-  const [avc, vp9] = await Promise.all([probe('avc'), probe('vp9')]);
-  const mediaRecorder = typeof MediaRecorder === 'undefined' ? [] : MEDIA_RECORDER_TYPES.filter((t) => MediaRecorder.isTypeSupported(t));
-  return { webCodecs, avc, vp9, mediaRecorder };
-}
-
-/** Takes frames from the copy canvas and writes a file. */
-interface FrameSink {
-  /** Takes the copy canvas's current pixels synchronously, before it returns; the promise is the encoder's back-pressure. */
-  add(index: number, timestamp: number, duration: number): Promise<void>;
-  finish(): Promise<Blob>;
-  cancel(): Promise<void>;
-}
-
-class VideoSink implements FrameSink {
-  private readonly target = new BufferTarget();
-  private readonly output: Output;
-  private readonly source: VideoSampleSource;
-  private started: Promise<void>;
-
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly choice: Extract<EncodingChoice, { engine: 'webcodecs' }>, fps: number) {
-    this.output = new Output({ format: choice.container === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat(), target: this.target });
-    this.source = new VideoSampleSource({ codec: choice.codec, bitrate: QUALITY_HIGH, keyFrameInterval: 2 });
-    this.output.addVideoTrack(this.source, { frameRate: fps });
-    this.started = this.output.start();
-  }
-
-  add(_index: number, timestamp: number, duration: number): Promise<void> {
-    // The frame is taken now, synchronously; encoding follows.
-    const sample = new VideoSample(this.canvas, { timestamp, duration });
-    return this.started.then(() => this.source.add(sample)).finally(() => sample.close());
-  }
-
-  async finish(): Promise<Blob> {
-    await this.started;
-    this.source.close();
-    await this.output.finalize();
-    const buffer = this.target.buffer;
-    if (buffer === null) throw new Error('the muxer wrote nothing');
-    return new Blob([buffer], { type: this.choice.mime });
-  }
-
-  async cancel(): Promise<void> {
-    await this.output.cancel().catch(() => undefined);
-  }
-}
-
-class GifSink implements FrameSink {
-  private readonly gif = GIFEncoder();
-  constructor(private readonly ctx: CanvasRenderingContext2D, private readonly fps: number) {}
-
-  add(index: number): Promise<void> {
-    const { width, height } = this.ctx.canvas;
-    const rgba = this.ctx.getImageData(0, 0, width, height).data;
-    const palette = quantize(rgba, 256);
-    this.gif.writeFrame(applyPalette(rgba, palette), width, height, { palette, delay: gifDelayMs(index, this.fps), repeat: 0 });
-    return Promise.resolve();
-  }
-
-  finish(): Promise<Blob> {
-    this.gif.finish();
-    return Promise.resolve(new Blob([this.gif.bytes()], { type: 'image/gif' }));
-  }
-
-  cancel(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-class PngZipSink implements FrameSink {
-  private readonly files: Zippable = {};
-  private readonly pending: Promise<void>[] = [];
-  constructor(private readonly canvas: HTMLCanvasElement) {}
-
-  add(index: number): Promise<void> {
-    // A private copy, so the next frame can be drawn while this one is compressed.
-    const copy = new OffscreenCanvas(this.canvas.width, this.canvas.height);
-    (copy.getContext('2d') as OffscreenCanvasRenderingContext2D).drawImage(this.canvas, 0, 0);
-    const done = copy
-      .convertToBlob({ type: 'image/png' })
-      .then((b) => b.arrayBuffer())
-      .then((buf) => {
-        this.files[pngFrameName(index)] = [new Uint8Array(buf), { level: 0 }];
-      });
-    this.pending.push(done);
-    return done;
-  }
-
-  async finish(): Promise<Blob> {
-    await Promise.all(this.pending);
-    return new Blob([zipSync(this.files) as Uint8Array<ArrayBuffer>], { type: 'application/zip' });
-  }
-
-  async cancel(): Promise<void> {
-    await Promise.allSettled(this.pending);
-  }
 }
 
 /** A frame-exact or live recording in progress (one at a time). */
@@ -234,7 +117,7 @@ export class Recorder {
   async plan(settings: RecordSettings): Promise<{ encoding: EncodingChoice; width: number; height: number }> {
     const { width, height } = frameSize(settings.resolution, this.host.canvas.width, this.host.canvas.height);
     const caps = settings.format === 'gif' || settings.format === 'png-zip' ? { webCodecs: false, avc: false, vp9: false, mediaRecorder: [] } : await probeCapabilities(width, height);
-    return { encoding: chooseEncoding(settings.format, caps), width, height };
+    return { encoding: chooseEncoding(settings.format, caps, settings.engine), width, height };
   }
 
   /**
@@ -269,29 +152,31 @@ export class Recorder {
     try {
       this.host.setRenderSize({ width, height });
       if (encoding.engine === 'media-recorder') {
-        const blob = await this.recordMediaRecorder(encoding.mime, plan.segments, settings.fps, untilStopped, options);
-        frames = Math.round(plan.clipFrames);
-        return this.result(blob, encoding, width, height, frames, hashes, start);
+        const made = await this.recordMediaRecorder(encoding.mime, plan.segments, settings.fps, untilStopped, options);
+        const result = this.result(made.blob, encoding, width, height, made.frames, hashes, start, 0, made.remark);
+        return this.cancelRequested ? { ...result, blob: new Blob([]), cancelled: true } : result;
       }
-      sink = encoding.engine === 'webcodecs' ? new VideoSink(copy, encoding, settings.fps) : encoding.engine === 'gif' ? new GifSink(ctx, settings.fps) : new PngZipSink(copy);
+      sink = encoding.engine === 'webcodecs' ? new VideoSink(copy, encoding, settings.fps) : encoding.engine === 'gif' ? new GifSink(ctx) : new PngZipSink(copy);
       const s = sink;
-      let added = 0;
-      const addFrame = (): Promise<void> => {
-        const i = added++;
-        return s.add(i, i / settings.fps, 1 / settings.fps);
-      };
+      let dropped = 0;
       if (exact) {
+        let added = 0;
+        const addFrame = (): Promise<void> => {
+          const i = added++;
+          return s.add(i, i / settings.fps, 1 / settings.fps);
+        };
         frames = await this.runExact(plan.segments, plan.totalFrames, settings, untilStopped, capture, addFrame, options);
       } else {
-        frames = await this.runLive(plan.segments, plan.totalFrames, settings, untilStopped, capture, addFrame, options);
+        ({ written: frames, dropped } = await this.runLive(plan.segments, plan.totalFrames, settings, untilStopped, capture, s, options));
       }
+      const remark = exact ? null : `live: frames are stamped with the time they were drawn; frames the encoder could not keep up with are dropped: ${dropped} dropped`;
       if (this.cancelRequested) {
         await sink.cancel();
-        return { ...this.result(new Blob([]), encoding, width, height, frames, hashes, start), cancelled: true };
+        return { ...this.result(new Blob([]), encoding, width, height, frames, hashes, start, dropped, remark), cancelled: true };
       }
       if (frames === 0) throw new Error('no frame was recorded');
       const blob = await sink.finish();
-      return this.result(blob, encoding, width, height, frames, hashes, start);
+      return this.result(blob, encoding, width, height, frames, hashes, start, dropped, remark);
     } catch (e) {
       await sink?.cancel();
       throw e;
@@ -326,9 +211,9 @@ export class Recorder {
     return { blob, fileName: recordingFileName(model, data, new Date(), 'png', `${scale}x`), width, height };
   }
 
-  private result(blob: Blob, encoding: EncodingChoice, width: number, height: number, frames: number, hashes: string[], start: number): RecordResult {
+  private result(blob: Blob, encoding: EncodingChoice, width: number, height: number, frames: number, hashes: string[], start: number, dropped: number, remark: string | null): RecordResult {
     const { model, data } = this.host.labels();
-    return { blob, fileName: recordingFileName(model, data, new Date(), encoding.extension), frames, width, height, encoding, frameHashes: hashes, wallMs: performance.now() - start, cancelled: false };
+    return { blob, fileName: recordingFileName(model, data, new Date(), encoding.extension), frames, width, height, encoding, frameHashes: hashes, wallMs: performance.now() - start, cancelled: false, dropped, remark };
   }
 
   private controls(segment: PlannedSegment, fps: number): SegmentControls {
@@ -374,50 +259,51 @@ export class Recorder {
     return written;
   }
 
-  /** Live: the running loop draws; frames are taken after its renders at most fps times a second. */
+  /**
+   * Live: the running loop draws; after its renders, frames are taken at most fps times a second, stamped
+   * with the recorded time they were drawn at, and dropped while the encoder is still busy with the
+   * previous one (record/live-pacer.ts). @returns the frames written and dropped.
+   */
   private runLive(
     segments: readonly PlannedSegment[],
     total: number,
     settings: RecordSettings,
     untilStopped: boolean,
     capture: () => void,
-    addFrame: () => Promise<void>,
+    sink: FrameSink,
     options: RecordOptions,
-  ): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  ): Promise<{ written: number; dropped: number }> {
+    return new Promise((resolve, reject) => {
       let index = 0;
       let segmentStart = performance.now();
       let recordedMs = 0;
-      let written = 0;
-      const pending: Promise<void>[] = [];
-      let failed = false;
+      let settled = false;
+      const fail = (e: unknown): void => {
+        if (settled) return;
+        settled = true;
+        this.liveFrame = null;
+        reject(e);
+      };
+      const pacer = new LivePacer(settings.fps, (i, t, d) => sink.add(i, t, d), fail);
       const segmentMs = (i: number): number => (untilStopped ? Infinity : segments[i].seconds * 1000);
       this.host.applySegment(this.controls(segments[0], settings.fps));
       const finish = (): void => {
         this.liveFrame = null;
-        Promise.all(pending).then(() => resolve(written), reject);
+        pacer.drain().then((written) => {
+          if (settled) return;
+          settled = true;
+          resolve({ written, dropped: pacer.dropped });
+        }, fail);
       };
       this.liveFrame = () => {
-        if (failed) return;
+        if (settled) return;
         if (this.cancelRequested || this.stopRequested) return finish();
         const now = performance.now();
         const segment = segments[index];
         const elapsed = Math.min(now - segmentStart, segmentMs(index));
-        options.onProgress?.({ done: Math.round(((recordedMs + elapsed) / 1000) * settings.fps), total: untilStopped ? Infinity : total, clipFrames: written, segment: settings.useTimeline ? `${segment.kind} ${segment.seconds}` : '' });
-        // One frame per 1 / fps of recorded time (the clip is timed by the frame count); this render first,
-        // then the timeline moves on if the segment is over.
-        if (segment.recorded && (recordedMs + elapsed) / 1000 >= written / settings.fps) {
-          capture();
-          written++;
-          // The sink takes the pixels now; the encoding promises are awaited at the end.
-          const added = addFrame();
-          pending.push(added);
-          added.catch((e: unknown) => {
-            failed = true;
-            this.liveFrame = null;
-            reject(e);
-          });
-        }
+        options.onProgress?.({ done: Math.round(((recordedMs + elapsed) / 1000) * settings.fps), total: untilStopped ? Infinity : total, clipFrames: pacer.written, segment: settings.useTimeline ? `${segment.kind} ${segment.seconds}` : '' });
+        // This render first, stamped with the recorded time it was drawn at; then the timeline moves on if the segment is over.
+        if (segment.recorded) pacer.offer((recordedMs + elapsed) / 1000, capture);
         if (now - segmentStart < segmentMs(index)) return;
         if (segment.recorded) recordedMs += segmentMs(index);
         index++;
@@ -428,8 +314,12 @@ export class Recorder {
     });
   }
 
-  /** MediaRecorder fallback: real time, from the stage canvas's own stream. */
-  private async recordMediaRecorder(mime: string, segments: readonly PlannedSegment[], fps: number, untilStopped: boolean, options: RecordOptions): Promise<Blob> {
+  /**
+   * MediaRecorder fallback: real time, from the stage canvas's own stream, which carries a frame only when
+   * the canvas was redrawn. The file is remuxed (see {@link remuxWithDuration}) so that it carries its
+   * duration, and the frames reported are the video packets it holds. Its type is the recorder's own.
+   */
+  private async recordMediaRecorder(mime: string, segments: readonly PlannedSegment[], fps: number, untilStopped: boolean, options: RecordOptions): Promise<{ blob: Blob; frames: number; remark: string }> {
     const stream = this.host.canvas.captureStream(fps);
     const recorder = new MediaRecorder(stream, { mimeType: mime, videoBitsPerSecond: 12_000_000 });
     const chunks: Blob[] = [];
@@ -456,6 +346,9 @@ export class Recorder {
       for (const t of stream.getTracks()) t.stop();
     }
     await stopped;
-    return new Blob(chunks, { type: mime });
+    const raw = new Blob(chunks, { type: recorder.mimeType || mime });
+    if (this.cancelRequested) return { blob: raw, frames: 0, remark: 'cancelled' };
+    const { blob, frames, seconds } = await remuxWithDuration(raw);
+    return { blob, frames, remark: `MediaRecorder (real time): ${frames} frames in ${seconds.toFixed(1)} s; the canvas stream carries a frame only when the scene was redrawn` };
   }
 }

@@ -17,23 +17,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { DenseNetwork, type LayerGain } from './dense-network';
 import type { MlpSpec } from './mlp';
-import { TunableAdam } from './live-trainer';
+import { GameOptimizer, ganTrainingProblems, type GanLoss, type GanTrainingSpec, type GeneratorObjective } from './gan-training';
 import type { Rng } from './random';
 
-/** Which adversarial game is played. */
-export type GanLoss = 'gan' | 'wgan' | 'wgan-gp';
-/** Every {@link GanLoss}, in menu order. */
-export const GAN_LOSSES: readonly GanLoss[] = ['gan', 'wgan', 'wgan-gp'];
-
-/**
- * The generator's loss in the GAN game. 'minimax' minimises E_z log(1 - D(G(z))) as in the seed's §3.1;
- * it saturates (vanishing gradient, seed §3.4) when D confidently rejects the fakes early in training.
- * 'non-saturating' minimises -E_z log D(G(z)) instead (Goodfellow et al. 2014, §3; the inner objective of
- * the seed's §3.6 table): same fixed point, strong gradients exactly where the minimax one vanishes.
- */
-export type GeneratorObjective = 'minimax' | 'non-saturating';
-/** Every {@link GeneratorObjective}, in menu order. */
-export const GENERATOR_OBJECTIVES: readonly GeneratorObjective[] = ['minimax', 'non-saturating'];
+// The games, their settings and optimizers live in gan-training.ts; importers of gan.ts keep finding them here.
+export { GAN_LOSSES, GENERATOR_OBJECTIVES, defaultGanTraining, ganTrainingProblems, type GanLoss, type GanTrainingSpec, type GeneratorObjective } from './gan-training';
 
 /** Shapes of the two networks. */
 export interface GanNetworkSpec {
@@ -80,7 +68,7 @@ export const CLIP_REFERENCE = 0.01;
 /**
  * Fixed layer gains of a weight-clipped WGAN critic ({@link DenseNetwork}'s `gains`): layer l computes
  * h (W_l s_l / c0) + b_l / c0 with c0 = {@link CLIP_REFERENCE} and s_l the bound of its usual uniform
- * initialisation (gain sqrt(3 / fan-in), gain sqrt 2 except for tanh, as in epsilon-network). The stored W_l,
+ * initialisation (gain sqrt(3 / fan-in), gain sqrt 2 except for tanh, as in field-network). The stored W_l,
  * b_l are what is clipped to [-c, c] (Arjovsky et al. 2017, Algorithm 1 line 7, unchanged); the gains only
  * fix the units they are read in, so that at c = c0 the box of the effective weights is the box of a
  * freshly initialised network and every activation keeps unit scale.
@@ -92,6 +80,21 @@ export const CLIP_REFERENCE = 0.01;
  * only fixes the Lipschitz constant K up to a scale and the critic estimates K W_1; the gains choose that
  * scale once (K of order 1 at c = c0) and leave c its meaning: a larger c still allows a larger K
  * (up to (c / c0)^(L+1) times for L hidden layers).
+ *
+ * The gains change units, so the optimizer must step in the same units: {@link GanTrainer} gives each
+ * stored weight the step lr / gain (GameOptimizer in gan-training.ts), so that the effective weights
+ * move by lr as in a plain network. Why (issue 15, the dying critic): RMSProp divides each gradient by
+ * its running scale, so it moves every stored weight by about lr per update whatever the gradient's
+ * size; read through the gains, that is 12.5x (fan-in 64) to 100x (biases) the effective step of a plain
+ * network, 10% of the clip box per update at lr = 1e-3. When a layer's fan-in weights move together
+ * (their gradients share the sign of the layer's inputs) its pre-activations shift by about
+ * sqrt(fanIn) lr / c0 |h| per update (about 3 for 3 x 64 SiLU), and a few critic updates pin whole
+ * columns at -c: the pre-activations of a whole layer reach -29 for every input, where SiLU and its slope
+ * are about 1e-12. The critic is then a constant (estimate and losses -0.000, landscape 1e-16 .. 1e-4),
+ * its gradients fall below RMSProp's epsilon floor so it never recovers, the generator's gradient is 0
+ * and exact W1 freezes (measured: the WGAN presets, W1 0.448 from about 1,000 generator steps on). With
+ * the steps in effective units the same preset brings W1 to 0.30 in 250 steps and the critic's
+ * estimate (the panel's) stays between 0.07 and 0.64 over the 2,250 steps measured.
  */
 export function clippedCriticGains(dim: number, spec: MlpSpec): LayerGain[] {
   const gains: LayerGain[] = [];
@@ -234,88 +237,6 @@ export function clipWeights(variables: readonly tf.Variable[], c: number): void 
   tf.tidy(() => variables.forEach((v) => v.assign(tf.clipByValue(v, -c, c))));
 }
 
-/** Optimisation settings of a GAN scene. */
-export interface GanTrainingSpec {
-  readonly loss: GanLoss;
-  /** The generator's loss in the 'gan' game (ignored by the WGANs). */
-  readonly generatorObjective: GeneratorObjective;
-  /** Step size of the generator's optimizer, in (0, 100]. */
-  readonly generatorLearningRate: number;
-  /** Step size of the discriminator/critic's optimizer, in (0, 100]. */
-  readonly criticLearningRate: number;
-  /** Discriminator/critic updates per generator update (k of Goodfellow et al., n_critic of WGAN), integer in [1, 50]. */
-  readonly criticSteps: number;
-  /** Real rows and latent draws per batch, integer in [1, 65536]. */
-  readonly batchSize: number;
-  /** WGAN weight-clipping bound c > 0, in (0, 10] (ignored by the others). */
-  readonly clip: number;
-  /** WGAN-GP penalty weight lambda, in [0, 1000] (ignored by the others). */
-  readonly penalty: number;
-}
-
-/**
- * Defaults per game (batch 256, the non-saturating generator loss for 'gan'). Optimizers are fixed by
- * the game: GAN Adam(beta1 0.5, beta2 0.999) (Radford et al. 2016), WGAN RMSProp(decay 0.99, no
- * momentum) (Arjovsky et al. 2017: Adam with beta1 > 0 made the critic unstable), WGAN-GP Adam(beta1 0, beta2 0.9)
- * (Gulrajani et al. 2017, Algorithm 1).
- *
- * Chosen for live 2D scenes rather than copied from the papers, measured on 8 gaussians (energy distance
- * of 500 G(z) to the data, 600 generator steps, 3 x 64 leakyRelu networks, batch 128, wasm):
- * - GAN: step 5e-4 for both (0.82 -> 0.06, smooth; 1e-3 gets there with more oscillation, DCGAN's 2e-4
- *   more slowly), k = 1.
- * - WGAN: step 5e-4 for both, n_critic 5, c = 0.01. The paper's 5e-5 is for 10^5 steps. The clipped
- *   weights are read through {@link clippedCriticGains}: without them the SiLU critic of the app's
- *   defaults (3 x 128, step 1e-3) was almost affine, its estimate of order 1e-7 and W1 to the data went
- *   only 0.97 -> 0.93 in 600 steps; with them (3 x 64 SiLU, step 1e-3, batch 128, 8 Gaussians, exact W1 on
- *   200 points) 1.16 -> 0.41 in 300 steps with a critic estimate of order 1 (3 x 64 leakyRelu: 1.17 -> 0.66).
- * - WGAN-GP: step 1e-3, n_critic 5, lambda = 1 (0.82 -> 0.06 and 0.23 -> 0.03 on two seeds, penalty
- *   about 0.05, so ||grad f|| stays near 1 and E_r f - E_g f estimates W_1). The paper's lambda = 10
- *   (images) kept the generator oscillating here (energy distance between 0.2 and 2 for 600 steps at
- *   steps 1e-4 to 1e-3); Gulrajani et al.'s own 2D toy code uses 0.1, which also trains but lets
- *   ||grad f|| grow to 2-3 (penalty 2-5).
- */
-export function defaultGanTraining(loss: GanLoss): GanTrainingSpec {
-  const common = { loss, generatorObjective: 'non-saturating' as const, batchSize: 256, clip: 0.01, penalty: 1 };
-  switch (loss) {
-    case 'gan':
-      return { ...common, generatorLearningRate: 5e-4, criticLearningRate: 5e-4, criticSteps: 1 };
-    case 'wgan':
-      return { ...common, generatorLearningRate: 5e-4, criticLearningRate: 5e-4, criticSteps: 5 };
-    case 'wgan-gp':
-      return { ...common, generatorLearningRate: 1e-3, criticLearningRate: 1e-3, criticSteps: 5 };
-  }
-}
-
-/** Checks GAN training settings; returns human-readable problems (empty when valid). */
-export function ganTrainingProblems(spec: GanTrainingSpec): string[] {
-  const p: string[] = [];
-  if (!GAN_LOSSES.includes(spec.loss)) p.push(`unknown loss '${spec.loss}'`);
-  if (!GENERATOR_OBJECTIVES.includes(spec.generatorObjective)) p.push(`unknown generatorObjective '${spec.generatorObjective}'`);
-  for (const key of ['generatorLearningRate', 'criticLearningRate'] as const) {
-    if (!(spec[key] > 0 && spec[key] <= 100)) p.push(`${key} must be in (0, 100], got ${spec[key]}`);
-  }
-  if (!Number.isInteger(spec.criticSteps) || spec.criticSteps < 1 || spec.criticSteps > 50) p.push(`criticSteps must be an integer in [1, 50], got ${spec.criticSteps}`);
-  if (!Number.isInteger(spec.batchSize) || spec.batchSize < 1 || spec.batchSize > 65536) p.push(`batchSize must be an integer in [1, 65536], got ${spec.batchSize}`);
-  if (!(spec.clip > 0 && spec.clip <= 10)) p.push(`clip must be in (0, 10], got ${spec.clip}`);
-  if (!(spec.penalty >= 0 && spec.penalty <= 1000)) p.push(`penalty must be in [0, 1000], got ${spec.penalty}`);
-  return p;
-}
-
-/** RMSProp whose learning rate can change without losing its mean-square estimates. */
-class TunableRMSProp extends tf.RMSPropOptimizer {
-  setLearningRate(lr: number): void {
-    this.learningRate = lr;
-  }
-}
-
-type TunableOptimizer = TunableAdam | TunableRMSProp;
-
-/** The optimizer of each game (see {@link defaultGanTraining}). */
-function optimizerFor(loss: GanLoss, lr: number): TunableOptimizer {
-  if (loss === 'wgan') return new TunableRMSProp(lr, 0.99, 0, 1e-8, false);
-  return loss === 'gan' ? new TunableAdam(lr, 0.5, 0.999, 1e-8) : new TunableAdam(lr, 0, 0.9, 1e-8);
-}
-
 /** What one critic update returns; scalars the caller owns (read them asynchronously, then dispose). */
 export type CriticStepLosses = {
   /** The minimised critic loss: {@link criticLoss} plus lambda times the penalty for WGAN-GP. */
@@ -356,8 +277,8 @@ export class GanTrainer {
   criticUpdates = 0;
   private readonly data: tf.Tensor2D;
   private spec: GanTrainingSpec;
-  private generatorOptimizer: TunableOptimizer;
-  private criticOptimizer: TunableOptimizer;
+  private generatorOptimizer: GameOptimizer;
+  private criticOptimizer: GameOptimizer;
 
   /**
    * @param gan the networks (not owned). @param data real points [M, D] row-major.
@@ -370,8 +291,19 @@ export class GanTrainer {
     if (problems.length > 0) throw new RangeError(`invalid GAN training: ${problems.join('; ')}`);
     this.spec = spec;
     this.data = tf.tensor2d(data, [data.length / gan.dim, gan.dim]);
-    this.generatorOptimizer = optimizerFor(spec.loss, spec.generatorLearningRate);
-    this.criticOptimizer = optimizerFor(spec.loss, spec.criticLearningRate);
+    this.generatorOptimizer = this.optimizer('generator', spec);
+    this.criticOptimizer = this.optimizer('critic', spec);
+  }
+
+  /**
+   * A fresh optimizer of the game for one network. The critic's variables step in the units its layers
+   * read them in (GameOptimizer with the critic's gains): with weight clipping, each stored weight gets the
+   * step lr / gain, so that its effective weight moves by lr as in a plain network.
+   */
+  private optimizer(network: 'generator' | 'critic', spec: GanTrainingSpec): GameOptimizer {
+    if (network === 'generator') return new GameOptimizer(spec.loss, spec.generatorLearningRate, this.gan.generator.variables);
+    const gains = this.gan.critic.gains?.flatMap((g) => [g.w, g.b]);
+    return new GameOptimizer(spec.loss, spec.criticLearningRate, this.gan.critic.variables, gains);
   }
 
   /** The settings in force. */
@@ -391,8 +323,8 @@ export class GanTrainer {
     if (spec.loss !== this.spec.loss) {
       this.generatorOptimizer.dispose();
       this.criticOptimizer.dispose();
-      this.generatorOptimizer = optimizerFor(spec.loss, spec.generatorLearningRate);
-      this.criticOptimizer = optimizerFor(spec.loss, spec.criticLearningRate);
+      this.generatorOptimizer = this.optimizer('generator', spec);
+      this.criticOptimizer = this.optimizer('critic', spec);
     } else {
       this.generatorOptimizer.setLearningRate(spec.generatorLearningRate);
       this.criticOptimizer.setLearningRate(spec.criticLearningRate);
@@ -404,8 +336,8 @@ export class GanTrainer {
   restartOptimizers(): void {
     this.generatorOptimizer.dispose();
     this.criticOptimizer.dispose();
-    this.generatorOptimizer = optimizerFor(this.spec.loss, this.spec.generatorLearningRate);
-    this.criticOptimizer = optimizerFor(this.spec.loss, this.spec.criticLearningRate);
+    this.generatorOptimizer = this.optimizer('generator', this.spec);
+    this.criticOptimizer = this.optimizer('critic', this.spec);
   }
 
   /** `batchSize` real rows drawn uniformly with replacement from a seed, [B, D]. Not tidied. */
@@ -423,19 +355,15 @@ export class GanTrainer {
     const { batchSize: b, loss, penalty: lambda } = this.spec;
     const seeds = [this.rng.nextSeed(), this.rng.nextSeed(), this.rng.nextSeed()];
     const kept: { penalty?: tf.Scalar } = {};
-    const critic = this.criticOptimizer.minimize(
-      () => {
-        const real = this.realBatch(seeds[0]);
-        const fake = this.gan.generate(this.gan.sampleLatent(b, seeds[1]));
-        const base = criticLoss(loss, this.gan.criticOutput(real), this.gan.criticOutput(fake));
-        if (loss !== 'wgan-gp') return base;
-        const eps = tf.randomUniform([b], 0, 1, 'float32', seeds[2]) as tf.Tensor1D;
-        kept.penalty = tf.keep(gradientPenalty((x) => this.gan.critic.inputGradient(x), real, fake, eps));
-        return tf.add(base, tf.mul(kept.penalty, lambda)) as tf.Scalar;
-      },
-      true,
-      this.gan.critic.variables,
-    ) as tf.Scalar;
+    const critic = this.criticOptimizer.minimize(() => {
+      const real = this.realBatch(seeds[0]);
+      const fake = this.gan.generate(this.gan.sampleLatent(b, seeds[1]));
+      const base = criticLoss(loss, this.gan.criticOutput(real), this.gan.criticOutput(fake));
+      if (loss !== 'wgan-gp') return base;
+      const eps = tf.randomUniform([b], 0, 1, 'float32', seeds[2]) as tf.Tensor1D;
+      kept.penalty = tf.keep(gradientPenalty((x) => this.gan.critic.inputGradient(x), real, fake, eps));
+      return tf.add(base, tf.mul(kept.penalty, lambda)) as tf.Scalar;
+    });
     if (loss === 'wgan') clipWeights(this.gan.critic.variables, this.spec.clip);
     this.criticUpdates++;
     const penalty = kept.penalty ?? tf.scalar(0);
@@ -448,11 +376,7 @@ export class GanTrainer {
   generatorStep(): tf.Scalar {
     const { batchSize: b, loss, generatorObjective } = this.spec;
     const seed = this.rng.nextSeed();
-    const value = this.generatorOptimizer.minimize(
-      () => generatorLoss(loss, generatorObjective, this.gan.criticOutput(this.gan.generate(this.gan.sampleLatent(b, seed)))),
-      true,
-      this.gan.generator.variables,
-    ) as tf.Scalar;
+    const value = this.generatorOptimizer.minimize(() => generatorLoss(loss, generatorObjective, this.gan.criticOutput(this.gan.generate(this.gan.sampleLatent(b, seed)))));
     this.generatorSteps++;
     return value;
   }

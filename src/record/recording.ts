@@ -3,6 +3,7 @@
  * (WebCodecs when it can encode, otherwise MediaRecorder, and why), file names, GIF frame delays and frame
  * hashes. No DOM: the browser's capabilities are handed in, so every choice is unit-tested in Node.
  */
+import { defaultTimeline } from './timeline';
 
 /** File formats a clip can be saved as. */
 export type RecordFormat = 'mp4' | 'webm' | 'gif' | 'png-zip';
@@ -32,9 +33,18 @@ export const RECORD_FPS: readonly RecordFps[] = [24, 30, 60];
  */
 export type RecordMode = 'live' | 'frame-exact';
 
+/**
+ * Which engine encodes a video: 'webcodecs' where this browser can (falling back to MediaRecorder where
+ * it cannot), or 'media-recorder' chosen on purpose (real time only, from the canvas's own stream).
+ */
+export type VideoEngine = 'webcodecs' | 'media-recorder';
+export const VIDEO_ENGINE_LABELS: Record<VideoEngine, string> = { webcodecs: 'WebCodecs where possible', 'media-recorder': 'MediaRecorder (real time)' };
+
 /** Everything the Record panel sets. */
 export interface RecordSettings {
   format: RecordFormat;
+  /** Engine for MP4 and WebM (GIF and PNG frames have their own). */
+  engine: VideoEngine;
   resolution: RecordResolution;
   fps: RecordFps;
   mode: RecordMode;
@@ -52,16 +62,18 @@ export interface RecordSettings {
   freshStart: boolean;
 }
 
-export function defaultRecordSettings(): RecordSettings {
+/** The panel's settings at start; the timeline is the default of the scene's family ({@link defaultTimeline}). */
+export function defaultRecordSettings(adversarial = false): RecordSettings {
   return {
     format: 'mp4',
+    engine: 'webcodecs',
     resolution: '1080p',
     fps: 30,
     mode: 'frame-exact',
     seconds: 5,
     untilStopped: false,
     useTimeline: true,
-    timeline: 'train 10, forward 3, reverse 5, hold 1',
+    timeline: defaultTimeline(adversarial),
     trainStepsPerFrame: 4,
     freshStart: true,
   };
@@ -111,12 +123,19 @@ export type EncodingChoice =
  * The encoder for a format given the browser's capabilities. MP4 wants H.264, WebM wants VP9, both through
  * WebCodecs and mediabunny; without it (or without the codec) the other WebCodecs container is used if
  * it can encode, then MediaRecorder (real time only), each with a note saying why. GIF and PNG frames
- * need no video codec.
+ * need no video codec. With `engine` 'media-recorder' MediaRecorder is used whatever WebCodecs can do.
  * @throws Error when nothing here can encode video (the message says so).
  */
-export function chooseEncoding(format: RecordFormat, caps: EncoderCapabilities): EncodingChoice {
+export function chooseEncoding(format: RecordFormat, caps: EncoderCapabilities, engine: VideoEngine = 'webcodecs'): EncodingChoice {
   if (format === 'gif') return { engine: 'gif', extension: 'gif', mime: 'image/gif', note: null };
   if (format === 'png-zip') return { engine: 'png-zip', extension: 'zip', mime: 'application/zip', note: null };
+  const preferred = format === 'mp4' ? MEDIA_RECORDER_TYPES : MEDIA_RECORDER_TYPES.slice(1);
+  const recorderType = preferred.find((t) => caps.mediaRecorder.includes(t)) ?? caps.mediaRecorder[0];
+  const viaRecorder = (note: string): EncodingChoice => ({ engine: 'media-recorder', mime: recorderType, extension: recorderType.startsWith('video/mp4') ? 'mp4' : 'webm', note });
+  if (engine === 'media-recorder') {
+    if (recorderType === undefined) throw new Error('this browser has no MediaRecorder for video: choose WebCodecs, a GIF or PNG frames');
+    return viaRecorder(`MediaRecorder (${recorderType}) as chosen: real time only`);
+  }
   const mp4 = { engine: 'webcodecs', container: 'mp4', codec: 'avc', extension: 'mp4', mime: 'video/mp4' } as const;
   const webm = { engine: 'webcodecs', container: 'webm', codec: 'vp9', extension: 'webm', mime: 'video/webm' } as const;
   const [wanted, other] = format === 'mp4' ? [mp4, webm] : [webm, mp4];
@@ -124,10 +143,8 @@ export function chooseEncoding(format: RecordFormat, caps: EncoderCapabilities):
   if (can(wanted.codec)) return { ...wanted, note: null };
   const missing = caps.webCodecs ? `this browser's WebCodecs cannot encode ${wanted.codec === 'avc' ? 'H.264' : 'VP9'} at this size` : 'this browser has no WebCodecs';
   if (can(other.codec)) return { ...other, note: `${missing}: recording ${other.container === 'webm' ? 'WebM (VP9)' : 'MP4 (H.264)'} instead` };
-  const preferred = format === 'mp4' ? MEDIA_RECORDER_TYPES : MEDIA_RECORDER_TYPES.slice(1);
-  const mime = preferred.find((t) => caps.mediaRecorder.includes(t)) ?? caps.mediaRecorder[0];
-  if (mime === undefined) throw new Error(`${missing}, and MediaRecorder is missing too: record a GIF or PNG frames instead`);
-  return { engine: 'media-recorder', mime, extension: mime.startsWith('video/mp4') ? 'mp4' : 'webm', note: `${missing}: falling back to MediaRecorder (${mime}), which records in real time only` };
+  if (recorderType === undefined) throw new Error(`${missing}, and MediaRecorder is missing too: record a GIF or PNG frames instead`);
+  return viaRecorder(`${missing}: falling back to MediaRecorder (${recorderType}), which records in real time only`);
 }
 
 /** Keeps [a-z0-9-] of a label, dashes between words, at most 40 characters. */
@@ -160,6 +177,17 @@ export function pngFrameName(index: number): string {
  */
 export function gifDelayMs(index: number, fps: number): number {
   return 10 * (Math.round((100 * (index + 1)) / fps) - Math.round((100 * index) / fps));
+}
+
+/**
+ * Delay in ms of a GIF frame shown from `from` to `until` (seconds of clip time, until >= from), in whole
+ * hundredths of a second by rounding both ends, so that delays of consecutive frames sum to the clip's
+ * length exactly: at t_i = i / fps it equals {@link gifDelayMs}(i, fps).
+ */
+export function gifDelayBetweenMs(from: number, until: number): number {
+  // The 1e-6 keeps exact halves (t = 1/8 s at 24 fps: 12.5 cs) rounding up however t was computed.
+  const cs = (t: number): number => Math.round(100 * t + 1e-6);
+  return 10 * Math.max(0, cs(until) - cs(from));
 }
 
 /** FNV-1a 32-bit hash of bytes as 8 hex digits (to compare frames, not for security). */

@@ -33,6 +33,28 @@ export const MAX_TIMELINE_CHARS = 400;
 /** Segment kinds a GAN's timeline may use (it has no forward or reverse process). */
 export const GAN_SEGMENT_KINDS: readonly SegmentKind[] = ['train', 'play', 'hold'];
 
+/**
+ * The default timeline of each scene family: a diffusion scene shows one forward and one reverse pass;
+ * a GAN has neither, so it trains unrecorded, then records G(z) moving as it trains, then holds.
+ */
+export const DEFAULT_TIMELINES: Readonly<Record<'diffusion' | 'adversarial', string>> = {
+  diffusion: 'train 10, forward 3, reverse 5, hold 1',
+  adversarial: 'train 6, play 4, hold 1',
+};
+
+/** The default timeline for a diffusion scene or (adversarial) a GAN ({@link DEFAULT_TIMELINES}). */
+export function defaultTimeline(adversarial: boolean): string {
+  return DEFAULT_TIMELINES[adversarial ? 'adversarial' : 'diffusion'];
+}
+
+/**
+ * The timeline to show after the scene's family may have changed: the other family's default becomes
+ * this family's default; any other text (the user's own) is kept as it is.
+ */
+export function timelineForFamily(text: string, adversarial: boolean): string {
+  return text.trim() === defaultTimeline(!adversarial) ? defaultTimeline(adversarial) : text;
+}
+
 /** A timeline that cannot be used; the message says which segment and why. */
 export class TimelineError extends Error {
   constructor(message: string) {

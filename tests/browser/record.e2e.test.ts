@@ -3,8 +3,10 @@
  * and 1280x720 parses in Node (mediabunny) as 60 packets of 1280x720 of the chosen codec; two recordings
  * with the same seed and settings give identical frames (captured-frame hashes; the PNG test shows the
  * captured hashes are those of the decoded lossless frames), also with a heat map on (its readbacks are
- * awaited before each capture); a GIF and a PNG-sequence zip of a short timeline have the requested frame count and size.
- * Skipped where Chromium is missing.
+ * awaited before each capture); a GIF and a PNG-sequence zip of a short timeline have the requested frame count and size;
+ * a live clip lasts as long as it was recorded (frames stamped by the clock); the MediaRecorder fallback,
+ * chosen in the panel, carries its duration and reports the frames it holds; a GAN scene records with its
+ * family's default timeline. Skipped where Chromium is missing.
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -26,6 +28,11 @@ interface Recorded {
   encoding: { engine: string; codec?: string; container?: string; note: string | null };
   frameHashes: string[];
   wallMs: number;
+  /** The Blob's type. */
+  type: string;
+  /** Live: frames dropped while the encoder was busy. */
+  dropped: number;
+  remark: string | null;
 }
 
 async function record(page: Page, settings: Partial<RecordSettings>): Promise<Recorded & { bytes: Buffer }> {
@@ -88,6 +95,19 @@ function parseGif(b: Buffer): { width: number; height: number; frames: number; d
     }
   }
   return { width, height, frames, delays };
+}
+
+/**
+ * The Segment Info's Duration of a WebM (EBML ID 0x4489, a float in TimecodeScale units, by default ms),
+ * or null when the file has none (MediaRecorder writes none: players show Infinity and cannot seek).
+ */
+function webmDurationMs(b: Buffer): number | null {
+  for (let i = 0; i + 11 < Math.min(b.length, 4096); i++) {
+    if (b[i] !== 0x44 || b[i + 1] !== 0x89) continue;
+    if (b[i + 2] === 0x88) return b.readDoubleBE(i + 3);
+    if (b[i + 2] === 0x84) return b.readFloatBE(i + 3);
+  }
+  return null;
 }
 
 const exact: Partial<RecordSettings> = { mode: 'frame-exact', useTimeline: false, untilStopped: false, trainStepsPerFrame: 1, freshStart: true };
@@ -215,4 +235,58 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
       await browser.close();
     }
   }, 300_000);
+
+  it('live clips last as long as they were recorded; the MediaRecorder fallback writes its duration and the frames it holds; after a switch to a GAN the default timeline is a GAN timeline', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS, { width: 640, height: 360 });
+    try {
+      const errors = await openApp(browser.page, url, 'data.particles=1000&model.batchSize=64&model.width=32');
+      const avc = await browser.page.evaluate(async () => (await VideoEncoder.isConfigSupported({ codec: 'avc1.42001f', width: 640, height: 360, bitrate: 4e6 })).supported === true);
+      // Live, 3 s: frames are stamped with the clock they were drawn at (issue 15: stamped i / fps, 10 s
+      // of a slow loop were a 0.6 s clip), so the clip lasts about 3 s however fast the loop draws.
+      const live = await record(browser.page, { mode: 'live', useTimeline: false, untilStopped: false, seconds: 3, format: avc ? 'mp4' : 'webm', resolution: 'canvas', fps: 60 });
+      const lv = await parseVideo(live.bytes);
+      console.info(`[record test] live 3 s at 60 fps: ${live.frames} frames (${live.dropped} dropped), clip ${lv.duration.toFixed(2)} s; ${live.remark}`);
+      expect(live.encoding.engine).toBe('webcodecs');
+      expect(Math.abs(lv.duration - 3) / 3).toBeLessThan(0.15);
+      expect(lv.packets).toBe(live.frames);
+      expect(live.frames).toBeGreaterThan(2);
+      expect(live.frames).toBeLessThanOrEqual(3 * 60 + 1);
+      // Back-pressure: what the encoder could not take was dropped, counted and said.
+      expect(live.dropped).toBeGreaterThanOrEqual(0);
+      expect(live.remark).toMatch(new RegExp(`frames the encoder could not keep up with are dropped: ${live.dropped} dropped`));
+
+      // The MediaRecorder fallback, chosen in the panel: the file is remuxed so that it carries its
+      // duration, the frames reported are the packets it holds, and the Blob has the recorder's type.
+      const fallback = await record(browser.page, { engine: 'media-recorder', mode: 'live', useTimeline: false, seconds: 2, format: 'webm', resolution: 'canvas', fps: 30 });
+      expect(fallback.encoding.engine).toBe('media-recorder');
+      expect(fallback.type).toMatch(/^video\/webm/);
+      const fv = await parseVideo(fallback.bytes);
+      const declared = webmDurationMs(fallback.bytes);
+      console.info(`[record test] MediaRecorder 2 s: ${fallback.frames} frames reported, ${fv.packets} packets, ${fv.duration.toFixed(2)} s, Duration element ${declared} ms, ${fallback.type}; ${fallback.remark}`);
+      expect(declared).not.toBeNull();
+      expect(Math.abs((declared as number) / 1000 - fv.duration)).toBeLessThan(0.05);
+      expect(fv.duration).toBeGreaterThan(1);
+      expect(fv.duration).toBeLessThan(2.5);
+      expect(fallback.frames).toBe(fv.packets);
+      expect(fallback.remark).toMatch(new RegExp(`^MediaRecorder \\(real time\\): ${fv.packets} frames`));
+      expect(errors).toEqual([]);
+
+      // The scene becomes a GAN (a link): the panel's default timeline follows the family and records
+      // (issue 15: the diffusion default failed for every GAN scene at segment 2 'forward 3').
+      await browser.page.evaluate(() => (location.hash = 'model.kind=gan&data.dataset=gaussians-8&data.particles=500&model.batchSize=32&model.width=16'));
+      await browser.page.waitForFunction(() => {
+        const pg = (window as unknown as { __playground: { snapshot(): { trainSteps: number; config: { model: { kind: string } } } } }).__playground;
+        return pg.snapshot().config.model.kind === 'gan' && pg.snapshot().trainSteps > 0;
+      }, undefined, { timeout: 90_000 });
+      const clip = await record(browser.page, { mode: 'frame-exact', useTimeline: true, format: 'gif', resolution: 'canvas', fps: 24, trainStepsPerFrame: 1, freshStart: false });
+      // train 6, play 4, hold 1 at 24 fps: (4 + 1) * 24 frames recorded.
+      expect(clip.frames).toBe(120);
+      expect(parseGif(clip.bytes).frames).toBe(120);
+      const shown = await browser.page.evaluate(() => [...document.querySelectorAll<HTMLInputElement>('.lil-gui input')].map((i) => i.value));
+      expect(shown).toContain('train 6, play 4, hold 1');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 600_000);
 });

@@ -6,11 +6,11 @@
  */
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
-import type { Recorder, RecordResult } from '../app/recorder';
-import { defaultRecordSettings, FORMAT_LABELS, frameSize, RECORD_FPS, RESOLUTION_LABELS, SCREENSHOT_SCALES, type RecordSettings, type ScreenshotScale } from '../record/recording';
-import { parseTimeline, planFrames, TimelineError } from '../record/timeline';
-import type { Presentation } from './presentation';
-import { download, h } from './dom';
+import type { Recorder, RecordResult } from './recorder';
+import { defaultRecordSettings, FORMAT_LABELS, frameSize, RECORD_FPS, RESOLUTION_LABELS, SCREENSHOT_SCALES, VIDEO_ENGINE_LABELS, type RecordSettings, type ScreenshotScale } from '../record/recording';
+import { parseTimeline, planFrames, TimelineError, timelineForFamily } from '../record/timeline';
+import type { Presentation } from '../ui/presentation';
+import { download, h } from '../ui/dom';
 
 type Notify = (message: string, kind?: 'info' | 'error', seconds?: number) => void;
 
@@ -18,7 +18,7 @@ const invert = <K extends string>(labels: Record<K, string>): Record<string, K> 
 
 /** The Record panel. */
 export class RecordPanel {
-  readonly settings: RecordSettings = defaultRecordSettings();
+  readonly settings: RecordSettings;
   /** Draw the recording's frame over the stage while the Record folder is open. */
   showFrame = true;
   private readonly folder: GUI;
@@ -30,10 +30,15 @@ export class RecordPanel {
   private readonly stopButton: HTMLButtonElement;
   private readonly recordButton: Controller;
   private readonly shot = { scale: 2 as ScreenshotScale };
+  private readonly timelineControl: Controller;
+  /** The scene family the timeline was last fitted to (a GAN has no forward or reverse segments). */
+  private adversarial: boolean;
   private planToken = 0;
   private startedAt = 0;
 
   constructor(gui: GUI, overlay: HTMLElement, private readonly recorder: Recorder, private readonly notify: Notify, presentation: Presentation, private readonly isAdversarial: () => boolean) {
+    this.adversarial = isAdversarial();
+    this.settings = defaultRecordSettings(this.adversarial);
     this.frame = document.createElement('div');
     this.frame.className = 'record-frame';
     this.frame.hidden = true;
@@ -43,11 +48,13 @@ export class RecordPanel {
     this.folder = folder;
     const refresh = (): void => this.refresh();
     folder.add(s, 'format', invert(FORMAT_LABELS)).name('format').onChange(refresh);
+    folder.add(s, 'engine', invert(VIDEO_ENGINE_LABELS)).name('video encoder').onChange(refresh);
     folder.add(s, 'resolution', invert(RESOLUTION_LABELS)).name('resolution').onChange(refresh);
     folder.add(s, 'fps', [...RECORD_FPS]).name('frame rate (fps)').onChange(refresh);
     folder.add(s, 'mode', { 'frame-exact (smooth, reproducible)': 'frame-exact', 'live (what is on screen)': 'live' }).name('mode').onChange(refresh);
     folder.add(s, 'useTimeline').name('timeline').onChange(refresh);
     const timeline = folder.add(s, 'timeline').name('segments').onFinishChange(refresh);
+    this.timelineControl = timeline;
     timeline.domElement.title = 'train s (unrecorded), play s, forward s, reverse s, loop s, hold s; e.g. train 10, forward 3, reverse 5, hold 1. A GAN uses train, play and hold.';
     folder.add(s, 'seconds', 0.5, 600, 0.5).name('duration (s)').onChange(refresh);
     folder.add(s, 'untilStopped').name('until stopped').onChange(refresh);
@@ -65,7 +72,9 @@ export class RecordPanel {
     pres.add({ toggle: () => presentation.toggle() }, 'toggle').name('presentation mode (P)');
     pres.add(presentation, 'theme', { dark: 'dark', light: 'light' }).name('theme').onChange(() => presentation.applyTheme());
     pres.add(presentation, 'caption').name('caption (model, phase, t, formula)').onChange(() => presentation.applyCaption());
-    folder.onOpenClose(() => this.placeFrame());
+    folder.onOpenClose(() => (folder._closed ? this.placeFrame() : this.refresh()));
+    // The scene may have changed family (GAN <-> diffusion) since the folder was drawn.
+    folder.domElement.addEventListener('pointerenter', () => this.syncFamily() && this.refresh());
     folder.close();
 
     this.barText = h('div', { className: 'record-progress-text' });
@@ -82,8 +91,24 @@ export class RecordPanel {
     this.refresh();
   }
 
+  /**
+   * Fits the timeline to the scene's family when it changed since the last look: the other family's
+   * default timeline becomes this one's (a GAN's default has no forward or reverse segment); a timeline
+   * the user wrote is kept. Called by {@link refresh} (so on opening the folder), when the pointer enters
+   * the folder, and before recording. @returns whether the family changed.
+   */
+  syncFamily(): boolean {
+    const adversarial = this.isAdversarial();
+    if (adversarial === this.adversarial) return false;
+    this.adversarial = adversarial;
+    this.settings.timeline = timelineForFamily(this.settings.timeline, adversarial);
+    this.timelineControl.updateDisplay();
+    return true;
+  }
+
   /** Shows the controls that apply and says how the clip will be encoded (and why, on a fallback). */
   refresh(): void {
+    this.syncFamily();
     const s = this.settings;
     for (const c of this.folder.controllers) {
       const key = c.property;
@@ -91,6 +116,7 @@ export class RecordPanel {
       if (key === 'seconds') c.show(!s.useTimeline && !s.untilStopped);
       if (key === 'untilStopped') c.show(!s.useTimeline);
       if (key === 'trainStepsPerFrame' || key === 'freshStart') c.show(s.mode === 'frame-exact');
+      if (key === 'engine') c.show(s.format === 'mp4' || s.format === 'webm');
     }
     this.placeFrame();
     const token = ++this.planToken;
@@ -112,8 +138,10 @@ export class RecordPanel {
       .then(({ encoding, width, height }) => {
         if (token !== this.planToken) return;
         const how = encoding.engine === 'webcodecs' ? `${encoding.container.toUpperCase()} ${encoding.codec === 'avc' ? 'H.264' : 'VP9'} via WebCodecs` : encoding.engine === 'media-recorder' ? `MediaRecorder ${encoding.mime}` : encoding.engine === 'gif' ? 'GIF' : 'PNG frames in a zip';
-        const exactNote = encoding.engine === 'media-recorder' && s.mode === 'frame-exact' ? ' Frame-exact needs WebCodecs: this records live.' : '';
-        this.note.textContent = `${width} x ${height} · ${s.fps} fps · ${length} · ${how}.${encoding.note ? ` ${encoding.note}.` : ''}${exactNote}`;
+        const recorder = encoding.engine === 'media-recorder';
+        const exactNote = recorder && s.mode === 'frame-exact' ? ' Frame-exact needs WebCodecs: this records live.' : '';
+        const liveNote = s.mode === 'live' && !recorder ? ' Live: frames are stamped with the time they were drawn; frames the encoder cannot keep up with are dropped (and counted).' : '';
+        this.note.textContent = `${width} x ${height} · ${s.fps} fps · ${length} · ${how}.${encoding.note ? ` ${encoding.note}.` : ''}${exactNote}${liveNote}`;
         this.note.classList.toggle('record-note-error', encoding.note !== null);
       })
       .catch((e: unknown) => {
@@ -146,6 +174,7 @@ export class RecordPanel {
       this.notify('A recording is already running.', 'error');
       return null;
     }
+    this.syncFamily();
     const s = this.settings;
     this.frame.hidden = true;
     this.bar.hidden = false;
@@ -168,7 +197,8 @@ export class RecordPanel {
       } else {
         if (options.download !== false) download(result.blob, result.fileName);
         const size = result.blob.size > 1e6 ? `${(result.blob.size / 1e6).toFixed(1)} MB` : `${Math.ceil(result.blob.size / 1e3)} kB`;
-        this.notify(`Saved ${result.fileName}: ${result.frames} frames, ${result.width} x ${result.height}, ${size}${result.encoding.note ? ` (${result.encoding.note})` : ''}.`, 'info', 8);
+        const remarks = [result.remark, result.encoding.note].filter((r) => r !== null).join('; ');
+        this.notify(`Saved ${result.fileName}: ${result.frames} frames, ${result.width} x ${result.height}, ${size}${remarks ? ` (${remarks})` : ''}.`, 'info', 8);
       }
       return result;
     } catch (e) {
