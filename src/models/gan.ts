@@ -210,7 +210,7 @@ export function generatorLoss(loss: GanLoss, objective: GeneratorObjective, fake
  * -d(loss per sample)/d(output) of {@link generatorLoss}, per row [B]: sigmoid(l) = D(x) for minimax (it
  * vanishes where D rejects the sample: seed §3.4), 1 - D(x) for non-saturating, 1 for WGAN. Not tidied.
  */
-function generatorSlope(loss: GanLoss, objective: GeneratorObjective, out: tf.Tensor1D): tf.Tensor1D {
+export function generatorSlope(loss: GanLoss, objective: GeneratorObjective, out: tf.Tensor1D): tf.Tensor1D {
   if (loss !== 'gan') return tf.onesLike(out);
   return tf.sigmoid(objective === 'minimax' ? out : tf.neg(out));
 }
