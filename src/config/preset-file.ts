@@ -9,7 +9,7 @@
  * keys reported and ignored, each with a message).
  */
 import { cleanName } from '../models/weights-file';
-import { cloneConfig, validateConfig, type PlaygroundConfig } from './playground-config';
+import { cloneConfig, validateConfig, type PlaygroundConfig, type ValidatedConfig } from './playground-config';
 
 export const PRESET_FORMAT = 'generative-playground-preset';
 /** The version this code writes and the newest it reads. */
@@ -65,8 +65,17 @@ export function presetFromJson(text: string, defaults: PlaygroundConfig): Loaded
   for (const key of Object.keys(file)) {
     if (!['format', 'version', 'name', 'config'].includes(key)) problems.push(`unknown entry ${JSON.stringify(key.slice(0, 40))} ignored`);
   }
-  const config = file.config as Record<string, unknown>;
-  // A preset names custom data but cannot carry its points: fall back on the built-in data set.
+  const validated = validateSharedConfig(file.config as Record<string, unknown>, defaults);
+  return { name: cleanName(file.name, 'preset'), config: validated.config, problems: [...problems, ...validated.problems] };
+}
+
+/**
+ * Validates the config of a file shared without its data (a preset, a deck's slide) by {@link validateConfig},
+ * after one rule of its own: a file names custom data but cannot carry its points, so `data.source: custom`
+ * falls back on the built-in data set with a message. Never throws.
+ */
+export function validateSharedConfig(config: Record<string, unknown>, defaults: PlaygroundConfig): ValidatedConfig {
+  const problems: string[] = [];
   const data = config.data;
   let input: unknown = config;
   if (typeof data === 'object' && data !== null && Object.hasOwn(data, 'source') && (data as Record<string, unknown>).source === 'custom') {
@@ -75,5 +84,5 @@ export function presetFromJson(text: string, defaults: PlaygroundConfig): Loaded
     problems.push('data.source=custom: a preset cannot carry your own points; using the built-in data set');
   }
   const validated = validateConfig(input, defaults);
-  return { name: cleanName(file.name, 'preset'), config: validated.config, problems: [...problems, ...validated.problems] };
+  return { config: validated.config, problems: [...problems, ...validated.problems] };
 }
