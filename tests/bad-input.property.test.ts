@@ -1,6 +1,6 @@
 /**
  * Property-based tests (fast-check, seeded, moderate run counts) of everything a user can hand the app:
- * URL hashes, preset JSON files, weights files, CSV bytes and images. Each input either loads (into a
+ * URL hashes, preset JSON files, deck JSON files, weights files, CSV bytes and images. Each input either loads (into a
  * fully valid config / point set) or is refused with the loader's own typed error and a short message;
  * never another exception, never a polluted prototype.
  */
@@ -8,6 +8,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONFIG_SCHEMA, defaultConfig, validateConfig, type Field, type NumberField, type PlaygroundConfig } from '../src/config/playground-config';
 import { MAX_PRESET_CHARS, presetFromJson, PresetFileError, presetToJson } from '../src/config/preset-file';
+import { DECK_FORMAT, deckFromJson, DeckFileError, deckToJson, MAX_DECK_CHARS, MAX_LINE_CHARS, MAX_SLIDE_LINES, MAX_SLIDES, type Deck, type Slide } from '../src/config/deck-file';
+import { SHIFT_GAME_LOSSES } from '../src/models/parallel-lines-game';
 import { configFromHash, configToHash } from '../src/config/url-hash';
 import { decodeImage } from '../src/data/image-decode';
 import { DataLoadError, loadPointData, pointsFromPixels } from '../src/data/loaders';
@@ -318,5 +320,114 @@ describe('the command line', () => {
       expect(err, argv.join(' ')).toMatch(message);
       expect(out).toBe('');
     }
+  });
+});
+
+describe('deck JSON files (validated by the preset rules)', () => {
+  const isDeckError = (e: unknown): boolean => e instanceof DeckFileError && e.message.length > 0 && e.message.length < 300;
+
+  /** Every slide of a loaded deck is fully valid: scene configs by the preset rules, capped text, wasserstein settings in range. */
+  function validDeck(d: Deck): void {
+    expect(d.title.length).toBeLessThanOrEqual(100);
+    expect(d.slides.length).toBeGreaterThan(0);
+    expect(d.slides.length).toBeLessThanOrEqual(MAX_SLIDES);
+    for (const s of d.slides) {
+      expect(s.title.length).toBeGreaterThan(0);
+      expect(s.title.length).toBeLessThanOrEqual(100);
+      expect(s.lines.length).toBeLessThanOrEqual(MAX_SLIDE_LINES);
+      for (const line of s.lines) expect(line.length).toBeLessThanOrEqual(MAX_LINE_CHARS);
+      if (s.run.kind === 'timeline') expect(s.run.segments.length).toBeGreaterThan(0);
+      if (s.kind === 'scene') {
+        fullyValid(s.config);
+        expect(s.config.data.source).toBe('built-in');
+      } else {
+        expect(s.theta).toBeGreaterThanOrEqual(-2);
+        expect(s.theta).toBeLessThanOrEqual(2);
+        expect(SHIFT_GAME_LOSSES).toContain(s.loss);
+        expect(typeof s.train).toBe('boolean');
+      }
+    }
+  }
+
+  /** A random valid slide: a scene of a random valid config, or a wasserstein slide. */
+  const validSlide: fc.Arbitrary<Slide> = fc.oneof(
+    fc.record({
+      kind: fc.constant('scene' as const),
+      title: fc.string({ minLength: 1, maxLength: 30 }).map((t) => `S ${t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim()}`.trim()),
+      lines: fc.array(fc.string({ maxLength: 60 }).map((l) => l.replace(/[\u0000-\u001f\u007f-\u009f]/g, '')), { maxLength: MAX_SLIDE_LINES }),
+      run: fc.constant({ kind: 'live' as const }),
+      preset: fc.constant(null),
+      config: validConfig,
+      weights: fc.constantFrom(null, 'weights/a.json', 'w-1.json'),
+    }),
+    fc.record({
+      kind: fc.constant('wasserstein' as const),
+      title: fc.constantFrom('Why Wasserstein', 'Lines'),
+      lines: fc.array(fc.constantFrom('$W = |\\theta|$', '$D_{JS} = \\log 2$'), { maxLength: 3 }),
+      run: fc.constantFrom({ kind: 'live' as const }, { kind: 'timeline' as const, segments: [{ kind: 'train' as const, seconds: 2 }, { kind: 'play' as const, seconds: 5 }] }),
+      theta: fc.double({ min: -2, max: 2, noNaN: true }).map((x) => (Object.is(x, -0) ? 0 : x)),
+      loss: fc.constantFrom(...SHIFT_GAME_LOSSES),
+      train: fc.boolean(),
+    }),
+  );
+
+  it('a random valid deck round-trips through a deck file exactly', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }).map((t) => `D ${t.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim()}`.trim()), fc.array(validSlide, { minLength: 1, maxLength: 4 }), (title, slides) => {
+        const d: Deck = { title, slides };
+        const back = deckFromJson(deckToJson(d), defaultConfig());
+        expect(back.problems).toEqual([]);
+        expect(back.deck).toEqual(d);
+      }),
+      { seed: 91, numRuns: 100 },
+    );
+  });
+
+  it('random text and bytes: a DeckFileError or a fully valid deck, nothing else', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 }), fc.uint8Array({ maxLength: 300 }).map((b) => new TextDecoder().decode(b))), (text) => {
+        try {
+          validDeck(deckFromJson(text, defaultConfig()).deck);
+        } catch (e) {
+          expect(isDeckError(e), String(e)).toBe(true);
+        }
+      }),
+      { seed: 92, numRuns: 400 },
+    );
+  });
+
+  it('a well-formed envelope around random slides (wrong types, huge numbers, unknown kinds, __proto__ keys): a valid deck with short messages, or a DeckFileError naming the slide', () => {
+    const slideKey = fc.constantFrom('kind', 'title', 'text', 'run', 'preset', 'scene', 'weights', 'theta', 'loss', 'train', ...ODD_KEYS);
+    const hostile = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.constantFrom(1e308, -1e308, 1e9, -1, 0.5, '1e309', '<script>', 'scene', 'wasserstein', 'live', 'gan-8-gaussians', 'train 5, hold 1', 'forward 3', '../x.json', 'a.json', 'wgan-gp'),
+      fc.dictionary(fc.constantFrom(...Object.keys(SCHEMA), ...ODD_KEYS), fc.dictionary(fc.constantFrom(...FIELDS.map(([, k]) => k), ...ODD_KEYS), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(1e308, -1, 'custom'))), { maxKeys: 4 }),
+    );
+    const slide = fc.oneof(fc.dictionary(slideKey, hostile, { maxKeys: 8 }), fc.jsonValue({ maxDepth: 2 }));
+    fc.assert(
+      fc.property(fc.array(slide, { maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), (slides, title) => {
+        const text = `{"format":"${DECK_FORMAT}","version":1,"title":${JSON.stringify(title)},"slides":${JSON.stringify(slides)},"__proto__":{"polluted":1}}`;
+        try {
+          const r = deckFromJson(text, defaultConfig());
+          validDeck(r.deck);
+          expect(r.problems.join('\n')).toMatch(/unknown entry "__proto__" ignored/);
+          for (const p of r.problems) expect(p.length).toBeLessThan(600);
+        } catch (e) {
+          expect(isDeckError(e), String(e)).toBe(true);
+          expect((e as DeckFileError).code).toMatch(/^(unknown-slide-kind|malformed)$/);
+          if ((e as DeckFileError).code === 'unknown-slide-kind') expect((e as Error).message).toMatch(/^slide \d+/);
+        }
+      }),
+      { seed: 93, numRuns: 300 },
+    );
+  });
+
+  it('huge files, too many slides and deep nesting are refused or ignored with one message', () => {
+    const envelope = (slides: string): string => `{"format":"${DECK_FORMAT}","version":1,"slides":${slides}}`;
+    expect(() => deckFromJson(' '.repeat(MAX_DECK_CHARS + 1), defaultConfig())).toThrow(/at most 1,048,576/);
+    expect(() => deckFromJson(envelope(`[${Array.from({ length: MAX_SLIDES + 1 }, () => '{}').join(',')}]`), defaultConfig())).toThrow(/at most 200/);
+    expect(() => deckFromJson('['.repeat(100_000) + ']'.repeat(100_000), defaultConfig())).toThrow(DeckFileError);
+    const deep = deckFromJson(envelope(`[{"scene":{"model":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}]`), defaultConfig());
+    expect(deep.problems).toEqual([expect.stringMatching(/^slide 1: unknown setting model\."a" ignored/)]);
   });
 });

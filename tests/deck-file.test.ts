@@ -78,6 +78,8 @@ describe('deck files: what is repaired, with one message each', () => {
     const b = load([{ preset: 'no-such' }]);
     expect((b.deck.slides[0] as SceneSlide).config).toEqual(defaultConfig());
     expect(b.problems).toEqual([expect.stringMatching(/^slide 1: unknown preset "no-such" \(the presets are ddpm-two-moons, /)]);
+    // A preset "name" that is an object with its own toString: named by its type, never converted.
+    expect(load([{ preset: { toString: {} } }]).problems).toEqual([expect.stringMatching(/^slide 1: unknown preset \(a object\) /)]);
   });
 
   it('custom data is refused like in a preset file (a deck cannot carry points)', () => {

@@ -209,7 +209,7 @@ function sceneConfig(slide: Record<string, unknown>, defaults: PlaygroundConfig,
       preset = name;
       base = presetConfig(name, defaults).config;
     } else {
-      problems.push(`${where}unknown preset ${typeof name === 'string' ? quote(name) : String(name).slice(0, 40)} (the presets are ${PRESETS.map((p) => p.name).join(', ')}); using the defaults`);
+      problems.push(`${where}unknown preset ${typeof name === 'string' ? quote(name) : `(a ${name === null ? 'null' : typeof name})`} (the presets are ${PRESETS.map((p) => p.name).join(', ')}); using the defaults`);
     }
   }
   if (overrides === undefined) return { preset, config: base };
