@@ -67,6 +67,26 @@ const validConfig: fc.Arbitrary<PlaygroundConfig> = fc
     return config;
   });
 
+/** The text of a file a user may open: random text, random JSON, or random bytes decoded as UTF-8. */
+const fileText: fc.Arbitrary<string> = fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 }), fc.uint8Array({ maxLength: 300 }).map((b) => new TextDecoder().decode(b)));
+
+/**
+ * 400 random file texts ({@link fileText}, seeded): each either loads (`read` checks what came out) or is
+ * refused with the reader's own error (`isOwnError`), never anything else.
+ */
+function loadsOrRefuses(read: (text: string) => void, isOwnError: (e: unknown) => boolean, seed: number): void {
+  fc.assert(
+    fc.property(fileText, (text) => {
+      try {
+        read(text);
+      } catch (e) {
+        expect(isOwnError(e), String(e)).toBe(true);
+      }
+    }),
+    { seed, numRuns: 400 },
+  );
+}
+
 /** A hostile value: strings from the list above, odd numbers (as numbers or text), or junk. */
 const hostileValue: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...HOSTILE),
@@ -145,16 +165,7 @@ describe('preset JSON files', () => {
   });
 
   it('random text and bytes: a PresetFileError or a fully valid config, nothing else', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 }), fc.uint8Array({ maxLength: 300 }).map((b) => new TextDecoder().decode(b))), (text) => {
-        try {
-          fullyValid(presetFromJson(text, defaultConfig()).config);
-        } catch (e) {
-          expect(isPresetError(e), String(e)).toBe(true);
-        }
-      }),
-      { seed: 72, numRuns: 400 },
-    );
+    loadsOrRefuses((text) => fullyValid(presetFromJson(text, defaultConfig()).config), isPresetError, 72);
   });
 
   it('a well-formed envelope around random JSON (wrong types, huge numbers, __proto__ keys, deep nesting) loads with messages', () => {
@@ -384,16 +395,7 @@ describe('deck JSON files (validated by the preset rules)', () => {
   });
 
   it('random text and bytes: a DeckFileError or a fully valid deck, nothing else', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.json({ maxDepth: 4 }), fc.uint8Array({ maxLength: 300 }).map((b) => new TextDecoder().decode(b))), (text) => {
-        try {
-          validDeck(deckFromJson(text, defaultConfig()).deck);
-        } catch (e) {
-          expect(isDeckError(e), String(e)).toBe(true);
-        }
-      }),
-      { seed: 92, numRuns: 400 },
-    );
+    loadsOrRefuses((text) => validDeck(deckFromJson(text, defaultConfig()).deck), isDeckError, 92);
   });
 
   it('a well-formed envelope around random slides (wrong types, huge numbers, unknown kinds, __proto__ keys): a valid deck with short messages, or a DeckFileError naming the slide', () => {

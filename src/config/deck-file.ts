@@ -22,6 +22,7 @@
 import { cleanName } from '../models/weights-file';
 import { SHIFT_GAME_LOSSES, type ShiftGameLoss } from '../models/parallel-lines-game';
 import { defaultTimeline, formatTimeline, parseTimeline, TimelineError, type Segment } from '../record/timeline';
+import { CodedError, readEnvelope, unknownEntries } from './file-envelope';
 import { clampToField, fieldProblem, isAdversarialKind, type Field, type PlaygroundConfig } from './playground-config';
 import { validateSharedConfig } from './preset-file';
 import { findPreset, presetConfig, PRESETS } from './presets';
@@ -94,14 +95,8 @@ export interface LoadedDeck {
 }
 
 /** A deck file refused as a whole; the message names the problem (and the slide, where there is one). */
-export class DeckFileError extends Error {
+export class DeckFileError extends CodedError<'too-large' | 'not-json' | 'not-deck' | 'version' | 'malformed' | 'too-many-slides' | 'unknown-slide-kind'> {
   override readonly name = 'DeckFileError';
-  constructor(
-    readonly code: 'too-large' | 'not-json' | 'not-deck' | 'version' | 'malformed' | 'too-many-slides' | 'unknown-slide-kind',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** The settings of a wasserstein slide, checked by the config's own rules (fieldProblem, clampToField). */
@@ -236,9 +231,7 @@ function readSlide(value: unknown, index: number, defaults: PlaygroundConfig, pr
   }
   const slideKind = kind as SlideKind;
   const where = `slide ${number}: `;
-  for (const key of Object.keys(value)) {
-    if (!SLIDE_KEYS[slideKind].includes(key)) problems.push(`${where}unknown entry ${quote(key)} ignored`);
-  }
+  problems.push(...unknownEntries(value, SLIDE_KEYS[slideKind]).map((p) => `${where}${p}`));
   const common = { title: title(value.title, `Slide ${number}`, where, problems), lines: lines(value.text, where, problems) };
   if (slideKind === 'wasserstein') {
     const field = (key: keyof typeof WASSERSTEIN_FIELDS): unknown => fieldValue(`${where}${key}`, WASSERSTEIN_FIELDS[key], value[key], problems);
@@ -257,26 +250,11 @@ function readSlide(value: unknown, index: number, defaults: PlaygroundConfig, pr
  *   slide array, no slide or more than {@link MAX_SLIDES}, or a slide of an unknown kind.
  */
 export function deckFromJson(text: string, defaults: PlaygroundConfig): LoadedDeck {
-  if (typeof text !== 'string') throw new DeckFileError('malformed', 'a deck file is text');
-  if (text.length > MAX_DECK_CHARS) throw new DeckFileError('too-large', `the file has ${text.length.toLocaleString('en')} characters; a deck has at most ${MAX_DECK_CHARS.toLocaleString('en')}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new DeckFileError('not-json', `not a JSON file (${String((e as Error).message).slice(0, 80)})`);
-  }
-  if (!isPlainObject(raw)) throw new DeckFileError('not-deck', 'not a deck file: the JSON is not an object');
-  if (raw.format !== DECK_FORMAT) throw new DeckFileError('not-deck', `not a deck file of the Generative Playground (its "format" must be "${DECK_FORMAT}")`);
-  const version = raw.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new DeckFileError('version', '"version" must be a positive integer');
-  if (version > DECK_VERSION) throw new DeckFileError('version', `the deck is version ${version}, written by a newer Generative Playground; this one reads version ${DECK_VERSION}`);
+  const raw = readEnvelope(text, { format: DECK_FORMAT, version: DECK_VERSION, maxChars: MAX_DECK_CHARS, noun: 'deck' }, (problem, message) => new DeckFileError(problem === 'other-format' ? 'not-deck' : problem, message));
   const slides = raw.slides;
   if (!Array.isArray(slides)) throw new DeckFileError('malformed', '"slides" must be a list of slides');
   if (slides.length > MAX_SLIDES) throw new DeckFileError('too-many-slides', `the deck has ${slides.length} slides; at most ${MAX_SLIDES}`);
-  const problems: string[] = [];
-  for (const key of Object.keys(raw)) {
-    if (!['format', 'version', 'title', 'slides'].includes(key)) problems.push(`unknown entry ${quote(key)} ignored`);
-  }
+  const problems = unknownEntries(raw, ['format', 'version', 'title', 'slides']);
   const deckTitle = title(raw.title, 'Untitled deck', '', problems);
   const read = slides.map((s, i) => readSlide(s, i, defaults, problems)).filter((s): s is Slide => s !== null);
   if (read.length === 0) throw new DeckFileError('malformed', 'the deck has no slide');

@@ -9,6 +9,7 @@
  * keys reported and ignored, each with a message).
  */
 import { cleanName } from '../models/weights-file';
+import { readEnvelope, unknownEntries } from './file-envelope';
 import { cloneConfig, validateConfig, type PlaygroundConfig, type ValidatedConfig } from './playground-config';
 
 export const PRESET_FORMAT = 'generative-playground-preset';
@@ -46,25 +47,9 @@ export function presetToJson(name: string, config: PlaygroundConfig): string {
  *   no config object.
  */
 export function presetFromJson(text: string, defaults: PlaygroundConfig): LoadedPreset {
-  if (typeof text !== 'string') throw new PresetFileError('malformed', 'a preset file is text');
-  if (text.length > MAX_PRESET_CHARS) throw new PresetFileError('too-large', `the file has ${text.length.toLocaleString('en')} characters; a preset has at most ${MAX_PRESET_CHARS.toLocaleString('en')}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new PresetFileError('not-json', `not a JSON file (${String((e as Error).message).slice(0, 80)})`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PresetFileError('not-preset', 'not a preset file: the JSON is not an object');
-  const file = raw as Record<string, unknown>;
-  if (file.format !== PRESET_FORMAT) throw new PresetFileError('not-preset', `not a preset file of the Generative Playground (its "format" must be "${PRESET_FORMAT}")`);
-  const version = file.version;
-  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw new PresetFileError('version', '"version" must be a positive integer');
-  if (version > PRESET_VERSION) throw new PresetFileError('version', `the preset is version ${version}, written by a newer Generative Playground; this one reads version ${PRESET_VERSION}`);
+  const file = readEnvelope(text, { format: PRESET_FORMAT, version: PRESET_VERSION, maxChars: MAX_PRESET_CHARS, noun: 'preset' }, (problem, message) => new PresetFileError(problem === 'other-format' ? 'not-preset' : problem, message));
   if (typeof file.config !== 'object' || file.config === null || Array.isArray(file.config)) throw new PresetFileError('malformed', '"config" must be an object of settings');
-  const problems: string[] = [];
-  for (const key of Object.keys(file)) {
-    if (!['format', 'version', 'name', 'config'].includes(key)) problems.push(`unknown entry ${JSON.stringify(key.slice(0, 40))} ignored`);
-  }
+  const problems = unknownEntries(file, ['format', 'version', 'name', 'config']);
   const validated = validateSharedConfig(file.config as Record<string, unknown>, defaults);
   return { name: cleanName(file.name, 'preset'), config: validated.config, problems: [...problems, ...validated.problems] };
 }
