@@ -8,6 +8,7 @@ import { wasserstein1 } from '../src/models/metrics';
 import { createRng } from '../src/models/random';
 import {
   estimateLineDivergences,
+  lineDivergenceCurves,
   jsParallelLines,
   klParallelLines,
   parallelLineDivergences,
@@ -93,6 +94,26 @@ describe('estimates from samples', () => {
   });
 });
 
+describe('curves against theta', () => {
+  it('closed forms and estimates on a theta grid: W1 within 3 / sqrt(m) of |theta|, JS near log 2 away from 0, KL rising with theta', async () => {
+    const m = 200;
+    const curves = await lineDivergenceCurves(createRng(14), [0, 0.25, 0.5, -1], m, 0.04);
+    expect(curves.map((c) => c.theta)).toEqual([0, 0.25, 0.5, -1]);
+    for (const c of curves) {
+      expect(c.closedForm.w1).toBe(Math.abs(c.theta));
+      expect(Math.abs(c.estimate.w1 - Math.abs(c.theta))).toBeLessThan(3 / Math.sqrt(m));
+    }
+    expect(curves[0].closedForm.js).toBe(0);
+    expect(Math.abs(curves[0].estimate.js)).toBeLessThan(0.05);
+    for (const c of curves.slice(1)) {
+      expect(c.closedForm.kl).toBe(Number.POSITIVE_INFINITY);
+      expect(Math.abs(c.estimate.js - Math.LN2)).toBeLessThan(0.01);
+    }
+    expect(curves[2].estimate.kl).toBeGreaterThan(3 * curves[1].estimate.kl);
+    expect(curves[3].estimate.kl).toBeGreaterThan(3 * curves[2].estimate.kl);
+  });
+});
+
 describe('the learned shift under each game', () => {
   const play = async (loss: ShiftGameLoss, steps: number) => {
     const game = new ShiftGame(defaultShiftGame(loss), createRng(3));
@@ -151,6 +172,24 @@ describe('the learned shift under each game', () => {
     game.dispose();
     game.dispose();
     expect(tf.memory().numTensors).toBeLessThan(before);
+  });
+
+  it('with trainShift off only D / f trains: theta stays where it is set, D saturates, the critic keeps slope about 1', async () => {
+    for (const [loss, check] of [
+      ['gan-minimax', (g: number) => expect(g).toBeLessThan(1e-2)],
+      ['wgan-gp', (g: number) => expect(Math.abs(g - 1)).toBeLessThan(0.2)],
+    ] as const) {
+      const game = new ShiftGame({ ...defaultShiftGame(loss), trainShift: false, theta0: 0.5 }, createRng(5));
+      let r = await game.step();
+      for (let i = 0; i < 20; i++) r = await game.step();
+      expect(r.theta).toBe(Math.fround(0.5));
+      check(r.meanPointGradient);
+      game.setTheta(-0.75);
+      r = await game.step();
+      expect(r.theta).toBe(-0.75);
+      expect(() => game.setTheta(Number.NaN)).toThrow(RangeError);
+      game.dispose();
+    }
   });
 
   it('refuses invalid settings with one message each', () => {

@@ -73,7 +73,7 @@ export interface WassersteinSlide extends SlideBase {
   readonly theta: number;
   /** The game the discriminator/critic (and, with `train`, the shift) plays. */
   readonly loss: ShiftGameLoss;
-  /** Whether the generator's shift trains (true) or theta stays put while only D / f trains (false). */
+  /** Whether the generator's shift trains (true) or theta stays put while only D / f trains (false): ShiftGameSpec.trainShift. */
   readonly train: boolean;
 }
 

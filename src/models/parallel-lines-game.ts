@@ -22,7 +22,7 @@ import { DenseNetwork } from './dense-network';
 import { criticLoss, generatorLoss, generatorSlope, gradientPenalty } from './gan';
 import { GameOptimizer, type GanLoss, type GeneratorObjective } from './gan-training';
 import type { MlpSpec } from './mlp';
-import { estimateLineDivergences, parallelLineDivergences, sampledLineW1, sampleSegment, type LineDivergences } from './parallel-lines';
+import { parallelLineDivergences, sampledLineDivergences, type LineDivergences } from './parallel-lines';
 import type { Rng } from './random';
 
 /** The game that trains the shift. */
@@ -56,6 +56,11 @@ export interface ShiftGameSpec {
   readonly batchSize: number;
   /** WGAN-GP penalty weight lambda in [0, 1000] (ignored by the GANs). */
   readonly penalty: number;
+  /**
+   * Whether theta trains (false: only the discriminator/critic trains and theta stays where it is set,
+   * the scene's slider or animation moving it with {@link ShiftGame.setTheta}).
+   */
+  readonly trainShift: boolean;
   /** Points per line for the estimates of each step (W1, JS, KL from samples), 0 for none, integer in [0, 2048]. */
   readonly estimatePoints: number;
   /** Kernel bandwidth h of the JS and KL estimates, in (0, 10]. */
@@ -79,6 +84,7 @@ export function defaultShiftGame(loss: ShiftGameLoss): ShiftGameSpec {
     shiftLearningRate: 0.02,
     batchSize: 64,
     penalty: 10,
+    trainShift: true,
     estimatePoints: 0,
     bandwidth: 0.05,
   };
@@ -101,6 +107,7 @@ export function shiftGameProblems(spec: ShiftGameSpec): string[] {
   within('penalty', 0, 1000, false);
   within('estimatePoints', 0, 2048, true);
   within('bandwidth', 0, 10, false, true);
+  if (typeof spec.trainShift !== 'boolean') p.push(`trainShift must be true or false, got ${String(spec.trainShift)}`);
   return p;
 }
 
@@ -153,6 +160,15 @@ export class ShiftGame {
     return this.theta.clone();
   }
 
+  /**
+   * Moves p_g to x = theta (a slider, an animation); the discriminator/critic keeps its weights and
+   * adapts in the next steps. @throws RangeError unless |theta| <= 10.
+   */
+  setTheta(theta: number): void {
+    if (!(Number.isFinite(theta) && Math.abs(theta) <= 10)) throw new RangeError(`theta must be in [-10, 10], got ${theta}`);
+    tf.tidy(() => this.theta.assign(tf.scalar(theta)));
+  }
+
   /** B points (x, u), u ~ U[0, 1] from a tfjs seed, at the abscissa x (a number or a scalar tensor). [B, 2]. Not tidied. */
   private segment(x: number | tf.Scalar, seed: number): tf.Tensor2D {
     const b = this.spec.batchSize;
@@ -200,7 +216,7 @@ export class ShiftGame {
 
   /**
    * One step of the game: (the warm-up updates before the first step, then) `criticSteps` critic
-   * updates, then theta <- theta - lr dL_G/dtheta, with dL_G/dtheta the batch mean of the first coordinate
+   * updates, then (with `trainShift`) theta <- theta - lr dL_G/dtheta, with dL_G/dtheta the batch mean of the first coordinate
    * of {@link pointGradients} (x_g = (theta, u), so dx_g/dtheta = (1, 0)). One async readback, then the
    * estimates on fresh seeded points (CPU W1 by the sorted coupling, KDE JS and KL).
    * @returns the step's reading.
@@ -218,7 +234,7 @@ export class ShiftGame {
       const gradients = this.pointGradients(fake);
       const thetaGradient = tf.mean(gradients.slice([0, 0], [-1, 1]));
       const lossG = generatorLoss(this.loss, this.objective, this.critic.apply(fake).reshape([-1]));
-      this.theta.assign(tf.sub(this.theta, tf.mul(thetaGradient, this.spec.shiftLearningRate)));
+      if (this.spec.trainShift) this.theta.assign(tf.sub(this.theta, tf.mul(thetaGradient, this.spec.shiftLearningRate)));
       return tf.stack([this.theta, last, lossG, thetaGradient, tf.mean(tf.norm(gradients, 'euclidean', 1))]);
     });
     last.dispose();
@@ -233,17 +249,8 @@ export class ShiftGame {
       thetaGradient,
       meanPointGradient,
       closedForm: parallelLineDivergences(theta),
-      estimates: this.spec.estimatePoints > 1 ? await this.estimates(theta, this.spec.estimatePoints) : null,
+      estimates: this.spec.estimatePoints > 1 ? await sampledLineDivergences(this.rng, theta, this.spec.estimatePoints, this.spec.bandwidth) : null,
     };
-  }
-
-  /** W1, JS and KL from m fresh points per line at this theta. */
-  private async estimates(theta: number, m: number): Promise<LineDivergences> {
-    const real = sampleSegment(this.rng, m, 0);
-    const fake = sampleSegment(this.rng, m, theta);
-    const heights = (p: Float32Array): Float32Array => p.filter((_, i) => i % 2 === 1);
-    const { js, kl } = await estimateLineDivergences(real, fake, this.spec.bandwidth);
-    return { js, kl, w1: sampledLineW1(heights(real), heights(fake), theta) };
   }
 
   /** Frees the network, the optimizer's moments and theta. Idempotent. */

@@ -167,3 +167,38 @@ export async function estimateLineDivergences(real: Float32Array, fake: Float32A
   both.dispose();
   return { js, kl };
 }
+
+/**
+ * W1 (exact coupling, {@link sampledLineW1}), JS and KL (KDE, {@link estimateLineDivergences}) from m fresh
+ * seeded points per segment at offset theta.
+ * @param m points per segment, integer >= 2. @param bandwidth h > 0 of the KDEs.
+ * @throws RangeError on a bad theta, m or bandwidth.
+ */
+export async function sampledLineDivergences(rng: Rng, theta: number, m: number, bandwidth: number): Promise<LineDivergences> {
+  if (!Number.isInteger(m) || m < 2) throw new RangeError(`m must be an integer >= 2, got ${m}`);
+  const real = sampleSegment(rng, m, 0);
+  const fake = sampleSegment(rng, m, theta);
+  const heights = (p: Float32Array): Float32Array => p.filter((_, i) => i % 2 === 1);
+  const { js, kl } = await estimateLineDivergences(real, fake, bandwidth);
+  return { js, kl, w1: sampledLineW1(heights(real), heights(fake), theta) };
+}
+
+/** One point of the curves against theta: the closed forms and their estimates from samples. */
+export interface LineCurvePoint {
+  readonly theta: number;
+  readonly closedForm: LineDivergences;
+  readonly estimate: LineDivergences;
+}
+
+/**
+ * The curves of JS, KL and W1 against theta that the scene plots: at each theta the closed forms
+ * ({@link parallelLineDivergences}) and the estimates from m fresh points per segment
+ * ({@link sampledLineDivergences}). Cost O(m^2) per theta: keep m in the hundreds and the grid in the tens.
+ * @param thetas the grid, finite values. @returns one point per theta, in order.
+ * @throws RangeError on a bad theta, m or bandwidth.
+ */
+export async function lineDivergenceCurves(rng: Rng, thetas: readonly number[], m: number, bandwidth: number): Promise<LineCurvePoint[]> {
+  const out: LineCurvePoint[] = [];
+  for (const theta of thetas) out.push({ theta, closedForm: parallelLineDivergences(theta), estimate: await sampledLineDivergences(rng, theta, m, bandwidth) });
+  return out;
+}
