@@ -121,6 +121,13 @@ export interface ShiftGameReading {
   readonly criticLoss: number;
   /** The generator loss on the step's batch before the update (gan.ts generatorLoss). */
   readonly generatorLoss: number;
+  /**
+   * The game's value on a fresh batch after the critic updates: L(G, D) = E_r log D + E_g log(1 - D) for
+   * the GANs (seed §3.1; it tends to 2 JS - log 4 = 2 log 2 - log 4 = 0 as D separates the lines, seed §3.3),
+   * the critic's estimate E_r f - E_g f for WGAN-GP (about s |theta| with slope s = 1 + |theta| / (2 lambda):
+   * the W1 = |theta| of the closed form, seed §3.5).
+   */
+  readonly value: number;
   /** dL_G/dtheta on the step's batch: the mean over the batch of the first coordinate of {@link ShiftGame.pointGradients}. */
   readonly thetaGradient: number;
   /** Mean ||grad_x loss(x)|| over the generated batch: how hard the loss pushes the generator's points. */
@@ -229,23 +236,26 @@ export class ShiftGame {
       last = this.criticStep();
     }
     const seed = this.rng.nextSeed();
+    const realSeed = this.rng.nextSeed();
     const read = tf.tidy(() => {
       const fake = this.segment(this.theta, seed);
+      const value = tf.neg(criticLoss(this.loss, this.critic.apply(this.segment(0, realSeed)).reshape([-1]), this.critic.apply(fake).reshape([-1])));
       const gradients = this.pointGradients(fake);
       const thetaGradient = tf.mean(gradients.slice([0, 0], [-1, 1]));
       const lossG = generatorLoss(this.loss, this.objective, this.critic.apply(fake).reshape([-1]));
       if (this.spec.trainShift) this.theta.assign(tf.sub(this.theta, tf.mul(thetaGradient, this.spec.shiftLearningRate)));
-      return tf.stack([this.theta, last, lossG, thetaGradient, tf.mean(tf.norm(gradients, 'euclidean', 1))]);
+      return tf.stack([this.theta, last, lossG, value, thetaGradient, tf.mean(tf.norm(gradients, 'euclidean', 1))]);
     });
     last.dispose();
     this.steps++;
-    const [theta, criticLossValue, generatorLossValue, thetaGradient, meanPointGradient] = await read.data();
+    const [theta, criticLossValue, generatorLossValue, value, thetaGradient, meanPointGradient] = await read.data();
     read.dispose();
     return {
       steps: this.steps,
       theta,
       criticLoss: criticLossValue,
       generatorLoss: generatorLossValue,
+      value,
       thetaGradient,
       meanPointGradient,
       closedForm: parallelLineDivergences(theta),
