@@ -4,12 +4,13 @@
  * per second, never from inside the simulation.
  */
 import { h } from './dom';
+import { setMathText } from './math';
 
 /** Everything the HUD shows; main.ts fills it from the loop, the session and the backend choice. */
 export interface HudState {
   readonly title: string;
   readonly phase: string;
-  /** Where in time, e.g. "t = 420 / 1000" ('' when the model has no diffusion time). */
+  /** Where in time, text with $…$-marked TeX (typeset), e.g. "$t = 420 / 1000$". */
   readonly time: string;
   readonly t: number;
   readonly T: number;
@@ -96,7 +97,8 @@ export class Hud {
   update(s: HudState): void {
     this.set('title', s.title);
     this.set('phase', s.phase);
-    this.set('t', s.time);
+    const t = this.fields.get('t');
+    if (t) setMathText(t, s.time);
     this.bar.style.width = `${(100 * s.t) / Math.max(1, s.T)}%`;
     this.bar.style.background = s.timeColor;
     this.set('backend', s.backend);
