@@ -91,7 +91,7 @@ describe('the caption', () => {
     expect(title).toBe('DDPM · 8 Gaussians · ancestral');
     // The phase word as the loop names it: lower case, not capitalised by either renderer.
     expect(parseMathText(line)).toEqual(['reverse ', { tex: 't = 420 / 1000' }]);
-    expect(parseMathText(formula)).toEqual([{ tex: state.formula }]);
+    expect(parseMathText(formula)).toEqual([{ tex: String.raw`\displaystyle ` + state.formula }]);
     expect(captionLines({ ...state, formula: '' })[2]).toBe('');
   });
 

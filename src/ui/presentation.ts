@@ -21,11 +21,13 @@ export interface CaptionState {
 }
 
 /**
- * The caption's lines as text with $…$-marked TeX: the title, the phase and time, the formula. The page
+ * The caption's lines as text with $…$-marked TeX: the title, the phase and time, the formula (in display
+ * style). The page
  * and the recorded frames both show exactly these (the same words, the same case).
  */
 export function captionLines(state: CaptionState): readonly [string, string, string] {
-  return [state.title, `${state.phase} ${state.time}`.trim(), state.formula === '' ? '' : `$${state.formula}$`];
+  // Display style: fractions at full size, legible on a projector.
+  return [state.title, `${state.phase} ${state.time}`.trim(), state.formula === '' ? '' : `$\\displaystyle ${state.formula}$`];
 }
 
 /** Presentation controls; the GUI binds to `theme` and `caption`. */
