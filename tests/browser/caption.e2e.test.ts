@@ -186,10 +186,83 @@ describe.skipIf(!chromiumAvailable())('the typeset caption in headless Chromium'
       expect(formulaRight - formulaLeft).toBeGreaterThan(150);
       expect(bottom - top).toBeGreaterThan(12);
 
+      // A screenshot (the Record panel's PNG) carries the caption too: text-coloured pixels in the bottom centre.
+      const textPixels = async (): Promise<number> => {
+        const shot = (await page.evaluate(() => (window as unknown as { __playground: { screenshot(s: number): Promise<unknown> } }).__playground.screenshot(1))) as { base64: string };
+        const png = PNG.sync.read(Buffer.from(shot.base64, 'base64'));
+        let n = 0;
+        for (let y = Math.round(0.75 * png.height); y < png.height; y++) {
+          for (let x = Math.round(0.3 * png.width); x < Math.round(0.7 * png.width); x++) {
+            const i = 4 * (y * png.width + x);
+            if (png.data[i] > 200 && png.data[i + 1] > 200 && png.data[i + 2] > 220) n++;
+          }
+        }
+        return n;
+      };
+      const shotWith = await textPixels();
+      await setCaption(page, false);
+      const shotWithout = await textPixels();
+      expect(shotWith).toBeGreaterThan(300);
+      expect(shotWith).toBeGreaterThan(5 * shotWithout);
+
       expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
     }
   }, 400_000);
+
+  it('typesets the heat-map legend, the schedule legends and the GAN panel (no raw TeX, no TeX error)', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS, { width: 1280, height: 720 });
+    const page = browser.page;
+    try {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const open = async (hash: string): Promise<void> => {
+        await page.goto(`${url}#${hash}`);
+        await page.waitForFunction(() => {
+          const pg = (window as unknown as { __playground?: { snapshot(): { trainSteps: number } } }).__playground;
+          return pg !== undefined && pg.snapshot().trainSteps > 0;
+        }, undefined, { timeout: 90_000 });
+      };
+      /** Typeset formulas (SVG inside .math) and failed ones under `selector`, and whether its text shows TeX. */
+      const facts = (selector: string): Promise<{ typeset: number; failed: number; raw: boolean; text: string }> =>
+        page.evaluate((sel) => {
+          const roots = [...document.querySelectorAll(sel)];
+          const text = roots.map((r) => r.textContent ?? '').join(' | ');
+          return {
+            typeset: roots.reduce((n, r) => n + r.querySelectorAll('.math svg').length, 0),
+            failed: roots.reduce((n, r) => n + r.querySelectorAll('.math-error').length, 0),
+            raw: /\\[a-zA-Z]|_\{|\^\{|\$/.test(text),
+            text,
+          };
+        }, selector);
+
+      await open('data.particles=1000&model.batchSize=64&model.width=32&view.heatMap=log-density');
+      await page.waitForSelector('.field-legend-title .math svg', { timeout: 60_000 });
+      await page.waitForFunction(() => document.querySelectorAll('.schedule-plots .u-label .math svg').length >= 4, undefined, { timeout: 30_000 });
+      const legend = await facts('.field-legend-title');
+      expect(legend.typeset).toBeGreaterThanOrEqual(2); // log p_t(x) and t
+      expect(legend).toMatchObject({ failed: 0, raw: false });
+      expect(legend.text).toMatch(/of the noised data \(exact\) at/);
+      const plots = await facts('.schedule-plots .u-legend, .schedule-plots .u-title');
+      // alphaBar, sigma, g^2, log SNR in the legends; t and log SNR in the titles.
+      expect(plots.typeset).toBeGreaterThanOrEqual(6);
+      expect(plots).toMatchObject({ failed: 0, raw: false });
+      if (process.env.CAPTION_SHOT_OUT) await page.screenshot({ path: process.env.CAPTION_SHOT_OUT.replace(/\.png$/, '-legends.png') });
+
+      await open('data.particles=1000&model.kind=gan&model.batchSize=64&model.width=32');
+      await page.waitForFunction(() => document.querySelectorAll('.gan-panel .math svg').length >= 10, undefined, { timeout: 60_000 });
+      const panel = await facts('.gan-panel');
+      expect(panel).toMatchObject({ failed: 0, raw: false });
+      expect(panel.text).toMatch(/discriminator/);
+      const hud = await facts('.hud-phase');
+      expect(hud.typeset).toBeGreaterThanOrEqual(2); // x = G(z), z
+      expect(hud).toMatchObject({ failed: 0, raw: false });
+      if (process.env.CAPTION_SHOT_OUT) await page.screenshot({ path: process.env.CAPTION_SHOT_OUT.replace(/\.png$/, '-gan.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 300_000);
 });
