@@ -79,7 +79,7 @@ export class HudPresenter {
       timeColor: `#${timeColor(p.t / p.T, this.scratch).getHexString()}`,
       backend: this.backend,
       backendDetail: choice.reason,
-      simLabel: diffusion === null ? 'G(z)' : 'diffusion',
+      simLabel: diffusion === null ? '$G(z)$' : 'diffusion',
       renderer: `three.js ${stage.backendName} · positions ${view.positions.mode === 'gpu' ? 'GPU→GPU copy' : 'async readback'}`,
       fps: s.fps,
       frameMs: s.frameMs,

@@ -19,7 +19,7 @@ export interface HudState {
   readonly backend: string;
   /** The full story of the backend choice (shown on hover). */
   readonly backendDetail: string;
-  /** What one simulation step is: 'diffusion' (a step in t) or 'G(z)' (a refresh of the generated points). */
+  /** What one simulation step is: 'diffusion' (a step in t) or '$G(z)$' (a refresh of the generated points; $…$ is typeset). */
   readonly simLabel: string;
   readonly renderer: string;
   readonly fps: number;
@@ -104,7 +104,8 @@ export class Hud {
     this.set('backend', s.backend);
     const backend = this.fields.get('backend');
     if (backend && backend.title !== s.backendDetail) backend.title = s.backendDetail;
-    this.set('simLabel', s.simLabel);
+    const simLabel = this.fields.get('simLabel');
+    if (simLabel) setMathText(simLabel, s.simLabel);
     const straightRow = this.root.querySelector<HTMLElement>('[data-row="straightness"]');
     if (straightRow) straightRow.style.display = Number.isFinite(s.straightness) || s.simLabel === 'diffusion' ? '' : 'none';
     this.set('renderer', s.renderer);

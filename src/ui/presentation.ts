@@ -1,8 +1,8 @@
 /**
  * Presentation mode: one key (P) hides the GUI, the HUD and the other panels, leaving the scene (and
  * toasts, which carry errors); a light or a dark theme; an optional caption with the model, the phase,
- * t and the formula in use. Plain DOM and CSS classes on <body>; the stage's colours are the caller's
- * (onTheme).
+ * t and the formula in use, typeset by MathJax (ui/math) on the page and in recorded frames alike. Plain DOM
+ * and CSS classes on <body>; the stage's colours are the caller's (onTheme).
  */
 import type { ThemeName } from '../scene/palette';
 import { h } from './dom';

@@ -11,9 +11,10 @@ import { writeFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordSettings } from '../../src/record/recording';
-import { chromiumAvailable, launchChromium, serveBuiltApp, WEBGL_FLAGS } from './harness';
+import { chromiumAvailable, collectErrors, launchChromium, until, WEBGL_FLAGS } from './harness';
+import { servedAppForSuite } from './suite';
 
 interface Recorded {
   base64: string;
@@ -42,32 +43,37 @@ const setCaption = (page: Page, on: boolean): Promise<void> =>
     if (box.checked !== want) box.click();
   }, on);
 
+/**
+ * Runs `body` on a fresh 1280x720 WebGL2 page that opens scenes with `open(hash)` (waiting for training), then
+ * checks that the page logged no error and saw no CSP violation.
+ */
+async function onPage(url: string, body: (page: Page, open: (hash: string) => Promise<void>) => Promise<void>): Promise<void> {
+  const browser = await launchChromium(WEBGL_FLAGS, { width: 1280, height: 720 });
+  const page = browser.page;
+  try {
+    const errors = collectErrors(page);
+    await page.addInitScript(() => {
+      const w = window as unknown as { __csp: string[] };
+      w.__csp = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await body(page, async (hash) => {
+      await page.goto(`${url}#${hash}`);
+      await until(page, 'training', (s) => s.trainSteps > 0, 90_000);
+    });
+    expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
+    expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe.skipIf(!chromiumAvailable())('the typeset caption in headless Chromium', () => {
-  let url = '';
-  let close = async (): Promise<void> => undefined;
-  beforeAll(async () => {
-    ({ url, close } = await serveBuiltApp());
-  }, 240_000);
-  afterAll(() => close());
+  const url = servedAppForSuite();
 
-  it('typesets the caption and the HUD (no CSP violation), shows it uncovered, and draws it into frame-exact recordings', async () => {
-    const browser = await launchChromium(WEBGL_FLAGS, { width: 1280, height: 720 });
-    const page = browser.page;
-    try {
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-      await page.addInitScript(() => {
-        const w = window as unknown as { __csp: string[] };
-        w.__csp = [];
-        document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-      });
-      await page.goto(`${url}#data.particles=1000&model.batchSize=64&model.width=32`);
-      await page.waitForFunction(() => {
-        const pg = (window as unknown as { __playground?: { snapshot(): { trainSteps: number } } }).__playground;
-        return pg !== undefined && pg.snapshot().trainSteps > 0;
-      }, undefined, { timeout: 90_000 });
-
+  it('typesets the caption and the HUD (no CSP violation), shows it uncovered, and draws it into frame-exact recordings', () =>
+    onPage(url(), async (page, open) => {
+      await open('data.particles=1000&model.batchSize=64&model.width=32');
       // The HUD's t is a typeset formula; the phase word is shown as it is (no text-transform).
       await page.waitForSelector('.hud-t .math svg', { timeout: 30_000 });
       expect(await page.evaluate(() => getComputedStyle(document.querySelector('.hud-phase span') as Element).textTransform)).toBe('none');
@@ -204,27 +210,10 @@ describe.skipIf(!chromiumAvailable())('the typeset caption in headless Chromium'
       const shotWithout = await textPixels();
       expect(shotWith).toBeGreaterThan(300);
       expect(shotWith).toBeGreaterThan(5 * shotWithout);
+    }), 400_000);
 
-      expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 400_000);
-
-  it('typesets the heat-map legend, the schedule legends and the GAN panel (no raw TeX, no TeX error)', async () => {
-    const browser = await launchChromium(WEBGL_FLAGS, { width: 1280, height: 720 });
-    const page = browser.page;
-    try {
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      const open = async (hash: string): Promise<void> => {
-        await page.goto(`${url}#${hash}`);
-        await page.waitForFunction(() => {
-          const pg = (window as unknown as { __playground?: { snapshot(): { trainSteps: number } } }).__playground;
-          return pg !== undefined && pg.snapshot().trainSteps > 0;
-        }, undefined, { timeout: 90_000 });
-      };
+  it('typesets the heat-map legend, the schedule legends and the GAN panel (no raw TeX, no TeX error)', () =>
+    onPage(url(), async (page, open) => {
       /** Typeset formulas (SVG inside .math) and failed ones under `selector`, and whether its text shows TeX. */
       const facts = (selector: string): Promise<{ typeset: number; failed: number; raw: boolean; text: string }> =>
         page.evaluate((sel) => {
@@ -256,13 +245,10 @@ describe.skipIf(!chromiumAvailable())('the typeset caption in headless Chromium'
       const panel = await facts('.gan-panel');
       expect(panel).toMatchObject({ failed: 0, raw: false });
       expect(panel.text).toMatch(/discriminator/);
-      const hud = await facts('.hud-phase');
-      expect(hud.typeset).toBeGreaterThanOrEqual(2); // x = G(z), z
+      await page.waitForSelector('.hud-stats [data-f="simLabel"] .math svg', { timeout: 30_000 });
+      const hud = await facts('.hud-phase, .hud-stats [data-f="simLabel"]');
+      expect(hud.typeset).toBeGreaterThanOrEqual(3); // x = G(z), z; the G(z) row
       expect(hud).toMatchObject({ failed: 0, raw: false });
       if (process.env.CAPTION_SHOT_OUT) await page.screenshot({ path: process.env.CAPTION_SHOT_OUT.replace(/\.png$/, '-gan.png') });
-      expect(errors).toEqual([]);
-    } finally {
-      await browser.close();
-    }
-  }, 300_000);
+    }), 300_000);
 });
