@@ -153,6 +153,8 @@ export class Recorder {
     let frames = 0;
     try {
       this.host.setRenderSize({ width, height });
+      // The caption's typeset formulas decoded before the first frame (live frames cannot wait for them).
+      await this.host.prepareDecoration?.(width, height);
       if (encoding.engine === 'media-recorder') {
         const made = await this.recordMediaRecorder(encoding.mime, plan.segments, settings.fps, untilStopped, options);
         const result = this.result(made.blob, encoding, width, height, made.frames, hashes, start, 0, made.remark);

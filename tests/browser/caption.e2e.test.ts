@@ -192,6 +192,37 @@ describe.skipIf(!chromiumAvailable())('the typeset caption in headless Chromium'
       expect(formulaRight - formulaLeft).toBeGreaterThan(150);
       expect(bottom - top).toBeGreaterThan(12);
 
+      // At 1080p the caption scales with the frame: the formula's line is 1.5 times as tall and wide as at 720p.
+      const full = firstFrame(await record(page, { ...settings, resolution: '1080p' }));
+      expect([full.width, full.height]).toEqual([1920, 1080]);
+      const textBands = (png: PNG): [number, number, number, number][] => {
+        const bands: [number, number, number, number][] = [];
+        for (let y = Math.round(0.7 * png.height); y < png.height; y++) {
+          let left = Infinity;
+          let right = -Infinity;
+          for (let x = Math.round(0.25 * png.width); x < Math.round(0.75 * png.width); x++) {
+            const i = 4 * (y * png.width + x);
+            if (png.data[i] > 200 && png.data[i + 1] > 200 && png.data[i + 2] > 220) {
+              left = Math.min(left, x);
+              right = Math.max(right, x);
+            }
+          }
+          if (left > right) continue;
+          const last = bands[bands.length - 1];
+          if (last !== undefined && y - last[1] <= 3) {
+            last[1] = y;
+            last[2] = Math.min(last[2], left);
+            last[3] = Math.max(last[3], right);
+          } else bands.push([y, y, left, right]);
+        }
+        return bands;
+      };
+      const small = textBands(a).at(-1) as [number, number, number, number];
+      const large = textBands(full).at(-1) as [number, number, number, number];
+      expect((large[1] - large[0]) / (small[1] - small[0])).toBeCloseTo(1.5, 0);
+      expect((large[3] - large[2]) / (small[3] - small[2])).toBeGreaterThan(1.35);
+      expect((large[3] - large[2]) / (small[3] - small[2])).toBeLessThan(1.65);
+
       // A screenshot (the Record panel's PNG) carries the caption too: text-coloured pixels in the bottom centre.
       const textPixels = async (): Promise<number> => {
         const shot = (await page.evaluate(() => (window as unknown as { __playground: { screenshot(s: number): Promise<unknown> } }).__playground.screenshot(1))) as { base64: string };
