@@ -12,7 +12,7 @@ import { createConfigGui } from './ui/config-gui';
 import { h } from './ui/dom';
 import { Hud } from './ui/hud';
 import { watchFreeArea } from './ui/layout';
-import { Presentation, drawCaption } from './ui/presentation';
+import { Presentation, drawCaption, prepareCaption } from './ui/presentation';
 import { RecordPanel } from './app/record-panel';
 import { FileIntake, type ProblemReport } from './app/file-intake';
 import { guiActions } from './app/gui-actions';
@@ -155,6 +155,9 @@ async function main(): Promise<void> {
   });
   const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts });
   recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
+  recordHost.prepareDecoration = async (_width, height) => {
+    if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
+  };
   const recordPanel = new RecordPanel(gui.gui, overlay, recorder, toast, presentation, () => asGan(scene.session) !== null);
   installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered });
 

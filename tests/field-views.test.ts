@@ -274,7 +274,7 @@ describe('field grid at a chosen time', () => {
 
   it('maps relative time to each model\'s own clock', () => {
     const ddpm = new DiffusionSession(small());
-    expect(ddpm.fieldTime(0.42)).toMatchObject({ modelTau: 0.42, label: 't = 420 / 1000' });
+    expect(ddpm.fieldTime(0.42)).toMatchObject({ modelTau: 0.42, label: '$t = 420 / 1000$' });
     expect(ddpm.fieldTime(0).modelTau).toBe(1 / 1000); // t >= 1
     expect(ddpm.fieldTime(1).sigma).toBeCloseTo(Math.sqrt(1 - ddpm.schedule.alphaBar[1000]), 12);
     ddpm.dispose();

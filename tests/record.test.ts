@@ -182,17 +182,18 @@ describe('sizes, names, delays, hashes', () => {
 
 import { captionFormula } from '../src/ui/caption-text';
 describe('caption formula', () => {
-  it('names the update rule in use in the seed notation', () => {
-    expect(captionFormula('ddpm', 'forward', 'ancestral')).toBe('x_t = √(1 − β_t) x_{t−1} + √β_t ε');
-    expect(captionFormula('ddpm', 'reverse', 'ancestral')).toMatch(/ε_θ\(x_t, t\)\) \/ √α_t \+ σ_t z/);
-    expect(captionFormula('ddpm', 'reverse', 'ddim')).toMatch(/x̂_0/);
-    expect(captionFormula('flow', 'forward', 'rk4')).toBe('x_t = (1 − t) x_0 + t x_1');
-    expect(captionFormula('flow', 'reverse', 'rk4')).toMatch(/v_θ.*RK4/);
-    expect(captionFormula('score', 'reverse', 'langevin')).toMatch(/√\(2α_i\) z/);
+  it('names the update rule in use in the seed notation (TeX)', () => {
+    expect(captionFormula('ddpm', 'forward', 'ancestral')).toBe(String.raw`x_t = \sqrt{1 - \beta_t}\, x_{t-1} + \sqrt{\beta_t}\, \epsilon`);
+    expect(captionFormula('ddpm', 'reverse', 'ancestral')).toMatch(/\\epsilon_\\theta\(x_t, t\)\\right\) \+ \\sigma_t z$/);
+    expect(captionFormula('ddpm', 'reverse', 'ancestral')).toMatch(/^x_\{t-1\} = \\frac\{1\}\{\\sqrt\{\\alpha_t\}\}/);
+    expect(captionFormula('ddpm', 'reverse', 'ddim')).toMatch(/\\hat x_0/);
+    expect(captionFormula('flow', 'forward', 'rk4')).toBe(String.raw`x_t = (1 - t)\, x_0 + t\, x_1`);
+    expect(captionFormula('flow', 'reverse', 'rk4')).toMatch(/v_\\theta.*RK4/);
+    expect(captionFormula('score', 'reverse', 'langevin')).toMatch(/\\sqrt\{\\delta_i\}\\, z, \\quad \\delta_i = 2\\alpha_i$/);
     expect(captionFormula('ddpm', 'hold', 'ddim')).toBe('');
-    expect(captionFormula('gan', 'hold', 'ancestral')).toMatch(/log\(1 − D\(G\(z\)\)\)/);
-    expect(captionFormula('wgan-gp', 'forward', 'ancestral')).toMatch(/λ/);
-    expect(captionFormula('wgan', 'forward', 'ancestral')).not.toMatch(/λ/);
+    expect(captionFormula('gan', 'hold', 'ancestral')).toMatch(/\\log\(1 - D\(G\(z\)\)\)/);
+    expect(captionFormula('wgan-gp', 'forward', 'ancestral')).toMatch(/\\lambda/);
+    expect(captionFormula('wgan', 'forward', 'ancestral')).not.toMatch(/\\lambda/);
   });
 });
 

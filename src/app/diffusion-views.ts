@@ -25,14 +25,14 @@ const HEAT_EXTENT = 4.2;
 
 /** What the heat-map legend says for a kind. */
 function heatTitle(map: Exclude<HeatMap, 'off'>, config: PlaygroundConfig): string {
-  const arrowField = diffusionKind(config.model.kind).parametrisation === 'velocity' ? '−velocity' : 'score';
+  const arrowField = diffusionKind(config.model.kind).parametrisation === 'velocity' ? '$-v$' : 'score';
   switch (map) {
     case 'log-density':
-      return 'log p_t(x) of the noised data (exact)';
+      return '$\\log p_t(x)$ of the noised data (exact)';
     case 'score-norm':
-      return `|score| of the ${config.sampling.field} field`;
+      return `$\\|\\nabla_x \\log p_t(x)\\|$ (score) of the ${config.sampling.field} field`;
     case 'error':
-      return `|learned − exact| of the ${arrowField}`;
+      return `$\\|\\text{learned} - \\text{exact}\\|$ of the ${arrowField}`;
   }
 }
 

@@ -127,7 +127,7 @@ export class GanViews {
             this.landscapeVersion++;
           }
           const wgan = session.critic === 'wasserstein';
-          const title = `${optimal ? 'optimal D*(x) = p_r / (p_r + p_g) (KDE)' : wgan ? 'critic f_w(x)' : 'discriminator D(x)'}: blue looks real, orange generated`;
+          const title = `${optimal ? 'optimal $D^*(x) = p_r / (p_r + p_g)$ (KDE)' : wgan ? 'critic $f_w(x)$' : 'discriminator $D(x)$'}: blue looks real, orange generated`;
           this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: land.clippedLo, clippedHi: false, colormap: criticColor });
         })
         .catch(() => undefined)

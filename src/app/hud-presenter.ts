@@ -54,8 +54,8 @@ export class HudPresenter {
     const gan = asGan(session) !== null;
     return {
       title: this.title(),
-      phase: gan ? 'x = G(z)' : p.motion,
-      time: gan ? `${session.trainSteps.toLocaleString('en')} training steps` : `t = ${p.t} / ${p.T}`,
+      phase: gan ? 'generating' : p.motion,
+      time: gan ? `$x = G(z)$ after ${session.trainSteps.toLocaleString('en')} training steps` : `$t = ${p.t} / ${p.T}$`,
       formula: captionFormula(config.model.kind, p.motion === 'forward' || p.motion === 'reverse' ? p.motion : 'hold', effectiveSampler(config)),
     };
   }
@@ -73,13 +73,13 @@ export class HudPresenter {
     this.hud.update({
       title: this.title(),
       phase: config.sampling.paused ? `${phase} · paused` : phase,
-      time: diffusion === null ? 'x = G(z), z fixed' : `t = ${p.t} / ${p.T}`,
+      time: diffusion === null ? '$x = G(z)$, $z$ fixed' : `$t = ${p.t} / ${p.T}$`,
       t: p.t,
       T: p.T,
       timeColor: `#${timeColor(p.t / p.T, this.scratch).getHexString()}`,
       backend: this.backend,
       backendDetail: choice.reason,
-      simLabel: diffusion === null ? 'G(z)' : 'diffusion',
+      simLabel: diffusion === null ? '$G(z)$' : 'diffusion',
       renderer: `three.js ${stage.backendName} · positions ${view.positions.mode === 'gpu' ? 'GPU→GPU copy' : 'async readback'}`,
       fps: s.fps,
       frameMs: s.frameMs,

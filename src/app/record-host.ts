@@ -33,7 +33,8 @@ export interface RecordHostParts {
 export function createRecordHost(parts: RecordHostParts): RecordHost {
   const { canvas, scene, loop, stage, view, views, sharedDevice } = parts;
   const config = scene.config;
-  return {
+  let frameSize: { width: number; height: number } | null = null;
+  const host: RecordHost = {
     canvas,
     isAdversarial: () => asGan(scene.session) !== null,
     passSteps: () => {
@@ -41,7 +42,10 @@ export function createRecordHost(parts: RecordHostParts): RecordHost {
       return d === null ? null : { forward: d.particles.T, reverse: d.pass.steps };
     },
     labels: () => ({ model: config.model.kind, data: scene.session.sceneData.label }),
-    setRenderSize: (size) => stage.setFixedSize(size),
+    setRenderSize: (size) => {
+      frameSize = size;
+      stage.setFixedSize(size);
+    },
     beginExact: (fresh) => {
       loop.stop();
       if (fresh) {
@@ -83,6 +87,8 @@ export function createRecordHost(parts: RecordHostParts): RecordHost {
       await views.whenIdle();
       const session = scene.session;
       await view.settle(session, config, loop.alpha, views.surface(session, config));
+      // The caption's typeset formulas for this frame, decoded before the render it is captured with.
+      if (frameSize !== null) await host.prepareDecoration?.(frameSize.width, frameSize.height);
       loop.renderFrame();
       capture();
       if (sharedDevice !== null) await sharedDevice.queue.onSubmittedWorkDone();
@@ -99,4 +105,5 @@ export function createRecordHost(parts: RecordHostParts): RecordHost {
       loop.start();
     },
   };
+  return host;
 }

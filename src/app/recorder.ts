@@ -40,6 +40,8 @@ export interface RecordHost {
   renderNow(capture: () => void): void;
   /** Draws over each captured frame (the caption), after the scene was copied; optional. */
   decorate?: (ctx: CanvasRenderingContext2D, width: number, height: number) => void;
+  /** Readies what {@link decorate} draws for a frame of this size (the typeset caption's images); optional. */
+  prepareDecoration?: (width: number, height: number) => Promise<void>;
   /** The recording is over (done, stopped, cancelled or failed): the user's settings and the live loop come back. */
   endRecording(): void;
 }
@@ -151,6 +153,8 @@ export class Recorder {
     let frames = 0;
     try {
       this.host.setRenderSize({ width, height });
+      // The caption's typeset formulas decoded before the first frame (live frames cannot wait for them).
+      await this.host.prepareDecoration?.(width, height);
       if (encoding.engine === 'media-recorder') {
         const made = await this.recordMediaRecorder(encoding.mime, plan.segments, settings.fps, untilStopped, options);
         const result = this.result(made.blob, encoding, width, height, made.frames, hashes, start, 0, made.remark);
@@ -197,6 +201,7 @@ export class Recorder {
     copy.width = width;
     copy.height = height;
     const ctx = copy.getContext('2d', { alpha: false }) as CanvasRenderingContext2D;
+    await this.host.prepareDecoration?.(width, height);
     this.host.setRenderSize({ width, height });
     try {
       this.host.renderNow(() => {

@@ -119,8 +119,8 @@ interface KindBase<K extends ModelKind> {
   /** The short name of the HUD title. */
   readonly title: string;
   /**
-   * The update rule the particles follow right now, in the seed's notation ('' while resting; the
-   * games show their objective whatever the motion).
+   * The update rule the particles follow right now, as TeX in the seed's notation ('' while resting; the
+   * games show their objective whatever the motion). Typeset by ui/math.
    */
   caption(motion: CaptionMotion, sampler: SamplerKind): string;
 }
@@ -207,18 +207,19 @@ const ddpm: DiffusionKindEntry = {
   pass: (s) => vpPassLength(s.schedule.T, samplerOf(s), s.sampling.nfe),
   caption: (motion, sampler) => {
     if (motion === 'hold') return '';
-    if (motion === 'forward') return 'x_t = √(1 − β_t) x_{t−1} + √β_t ε';
+    // seed §4.1 (forward), §4.2–4.3 (ancestral), DDIM (Song et al. 2021 eq. 12), §5.1 (probability-flow ODE, reverse SDE).
+    if (motion === 'forward') return String.raw`x_t = \sqrt{1 - \beta_t}\, x_{t-1} + \sqrt{\beta_t}\, \epsilon`;
     switch (sampler) {
       case 'ddim':
-        return 'x_{t−1} = √ᾱ_{t−1} x̂_0 + √(1 − ᾱ_{t−1}) ε_θ(x_t, t)';
+        return String.raw`x_{t-1} = \sqrt{\bar\alpha_{t-1}}\, \hat x_0 + \sqrt{1 - \bar\alpha_{t-1}}\, \epsilon_\theta(x_t, t)`;
       case 'euler':
       case 'heun':
       case 'rk4':
-        return 'dx/dt = −½ β(t) [x + s_θ(x, t)]';
+        return String.raw`\frac{dx}{dt} = -\tfrac{1}{2} \beta(t) \left[x + s_\theta(x, t)\right]`;
       case 'euler-maruyama':
-        return 'dx = [−½ β(t) x − β(t) s_θ(x, t)] dt + √β(t) dw̄';
+        return String.raw`dx = \left[-\tfrac{1}{2} \beta(t)\, x - \beta(t)\, s_\theta(x, t)\right] dt + \sqrt{\beta(t)}\, d\bar w`;
       default:
-        return 'x_{t−1} = (x_t − β_t/√(1 − ᾱ_t) ε_θ(x_t, t)) / √α_t + σ_t z';
+        return String.raw`x_{t-1} = \frac{1}{\sqrt{\alpha_t}} \left(x_t - \frac{\beta_t}{\sqrt{1 - \bar\alpha_t}}\, \epsilon_\theta(x_t, t)\right) + \sigma_t z`;
     }
   },
 };
@@ -243,10 +244,11 @@ const score: DiffusionKindEntry = {
   pass: (s) => vePassLength(scoreGridLevels(s).length, scoreReverseOf(s)),
   caption: (motion, sampler) => {
     if (motion === 'hold') return '';
-    if (motion === 'forward') return 'x_k = x_{k−1} + √(σ_k² − σ_{k−1}²) z';
-    if (sampler === 'langevin') return 'x ← x + α_i s_θ(x, σ_i) + √(2α_i) z';
-    if (sampler === 'euler-maruyama') return 'dx = −d[σ²]/dt s_θ(x, t) dt + √(d[σ²]/dt) dw̄';
-    return 'dx/dt = −½ d[σ²]/dt s_θ(x, t)';
+    // Annealed Langevin with step delta_i = 2 alpha_i (seed's Langevin update, §4.1; Song & Ermon 2019 alg. 1).
+    if (motion === 'forward') return String.raw`x_k = x_{k-1} + \sqrt{\sigma_k^2 - \sigma_{k-1}^2}\, z`;
+    if (sampler === 'langevin') return String.raw`x \leftarrow x + \frac{\delta_i}{2}\, s_\theta(x, \sigma_i) + \sqrt{\delta_i}\, z, \quad \delta_i = 2\alpha_i`;
+    if (sampler === 'euler-maruyama') return String.raw`dx = -\frac{d[\sigma^2]}{dt}\, s_\theta(x, t)\, dt + \sqrt{\frac{d[\sigma^2]}{dt}}\, d\bar w`;
+    return String.raw`\frac{dx}{dt} = -\tfrac{1}{2} \frac{d[\sigma^2]}{dt}\, s_\theta(x, t)`;
   },
 };
 
@@ -272,12 +274,14 @@ const flow: DiffusionKindEntry = {
   pass: (s) => straightPassLength(s.sampling.nfe, odeMethodOf(samplerOf(s))),
   caption: (motion, sampler) => {
     if (motion === 'hold') return '';
-    return motion === 'forward' ? 'x_t = (1 − t) x_0 + t x_1' : `dx/dt = v_θ(x, t),  t: 1 → 0  (${ODE_NAMES[odeMethodOf(sampler)]})`;
+    return motion === 'forward' ? String.raw`x_t = (1 - t)\, x_0 + t\, x_1` : String.raw`\frac{dx}{dt} = v_\theta(x, t), \quad t: 1 \to 0 \quad \text{(${ODE_NAMES[odeMethodOf(sampler)]})}`;
   },
 };
 
-const GAN_OBJECTIVE = 'min_G max_D  E[log D(x)] + E[log(1 − D(G(z)))]';
-const WGAN_OBJECTIVE = 'min_G max_{‖D‖_L ≤ 1}  E[D(x)] − E[D(G(z))]';
+/** The games' objectives in TeX (seed §3.1 eq. for L(G, D); §3.5 for the WGAN critic f_w). */
+const GAN_OBJECTIVE = String.raw`\min_G \max_D\; \mathbb{E}_{x \sim p_r}[\log D(x)] + \mathbb{E}_{z \sim p_z}[\log(1 - D(G(z)))]`;
+const WGAN_CRITIC = String.raw`\mathbb{E}_{x \sim p_r}[f_w(x)] - \mathbb{E}_{z \sim p_z}[f_w(G(z))]`;
+const WGAN_OBJECTIVE = String.raw`\min_G \max_{w:\, \|f_w\|_L \le K}\; ${WGAN_CRITIC}`;
 
 /** What every game shares: no sampler (G(z) in one pass), weights that depend on the latent dimension. */
 const GAME = { family: 'adversarial', samplers: [], weightSettings: [['gan', 'latentDim']] } as const;
@@ -312,7 +316,8 @@ const wganGp: AdversarialKindEntry = {
   label: 'WGAN-GP (gradient penalty)',
   title: 'WGAN-GP',
   clippedCritic: false,
-  caption: () => `${WGAN_OBJECTIVE}  (+ λ E[(‖∇D(x̂)‖ − 1)²])`,
+  // Gulrajani et al. 2017 eq. 3: the critic's loss adds lambda times the penalty.
+  caption: () => String.raw`\min_G \max_w\; ${WGAN_CRITIC} - \lambda\, \mathbb{E}_{\hat x}\big[(\|\nabla_{\hat x} f_w(\hat x)\| - 1)^2\big]`,
 };
 
 /** Every kind's entry. */

@@ -41,7 +41,7 @@ export interface FieldTime {
   readonly modelTau: number;
   readonly alpha: number;
   readonly sigma: number;
-  /** Where that is, for a legend: 't = 420 / 1000', 'sigma = 0.31', 't = 0.42'. */
+  /** Where that is, for a legend, with $…$-marked TeX (ui/math): '$t = 420 / 1000$', '$\sigma = 0.31$ ($t = 0.42$)'. */
   readonly label: string;
 }
 
@@ -57,17 +57,17 @@ export function fieldTime(parametrisation: FieldParametrisation, tau: number, sc
   switch (parametrisation) {
     case 'velocity': {
       const t = Math.max(1e-3, r);
-      return { parametrisation, tau: r, modelTau: t, alpha: 1 - t, sigma: t, label: `t = ${t.toFixed(2)}` };
+      return { parametrisation, tau: r, modelTau: t, alpha: 1 - t, sigma: t, label: `$t = ${t.toFixed(2)}$` };
     }
     case 'sigma-score': {
       const sigma = vePath(sigmas[sigmas.length - 1], sigmas[0]).sigma(r);
-      return { parametrisation, tau: r, modelTau: 1 - r, alpha: 1, sigma, label: `sigma = ${sigma.toPrecision(2)} (t = ${r.toFixed(2)})` };
+      return { parametrisation, tau: r, modelTau: 1 - r, alpha: 1, sigma, label: `$\\sigma = ${sigma.toPrecision(2)}$ ($t = ${r.toFixed(2)}$)` };
     }
     case 'epsilon': {
       const T = schedule.T;
       const t = Math.min(T, Math.max(1, Math.round(r * T)));
       const ab = schedule.alphaBar[t];
-      return { parametrisation, tau: r, modelTau: t / T, alpha: Math.sqrt(ab), sigma: Math.sqrt(1 - ab), label: `t = ${t} / ${T}` };
+      return { parametrisation, tau: r, modelTau: t / T, alpha: Math.sqrt(ab), sigma: Math.sqrt(1 - ab), label: `$t = ${t} / ${T}$` };
     }
   }
 }

@@ -1,14 +1,16 @@
 /**
  * The heat map's legend: what is shown and when, a colour bar of its colour map, and the values at
- * both ends ("≤" / "≥" where the range clips the data). Plain DOM at the bottom of the overlay, left of the GUI panel.
+ * both ends ("≤" / "≥" where the range clips the data); formulas typeset (ui/math). Plain DOM at the bottom
+ * of the overlay, left of the GUI panel.
  */
 import { h } from './dom';
+import { setMathText } from './math';
 
 /** What the legend shows. */
 export interface LegendState {
-  /** What the colours mean, e.g. "log p_t(x), exact". */
+  /** What the colours mean, text with $…$-marked TeX (typeset), e.g. "$\log p_t(x)$, exact". */
   readonly title: string;
-  /** Where in time, e.g. "t = 420 / 1000" ('' for none). */
+  /** Where in time, text with $…$-marked TeX, e.g. "$t = 420 / 1000$" ('' for none). */
   readonly time: string;
   readonly lo: number;
   readonly hi: number;
@@ -50,8 +52,8 @@ export class FieldLegend {
   }
 
   show(s: LegendState): void {
-    this.title.textContent = s.title;
-    this.time.textContent = s.time === '' ? '' : `at ${s.time}`;
+    setMathText(this.title, s.title);
+    setMathText(this.time, s.time === '' ? '' : `at ${s.time}`);
     this.lo.textContent = `${s.clippedLo ? '≤ ' : ''}${fmt(s.lo)}`;
     this.hi.textContent = `${s.clippedHi ? '≥ ' : ''}${fmt(s.hi)}`;
     if (s.colormap !== this.colormap) {

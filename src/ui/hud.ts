@@ -4,12 +4,13 @@
  * per second, never from inside the simulation.
  */
 import { h } from './dom';
+import { setMathText } from './math';
 
 /** Everything the HUD shows; main.ts fills it from the loop, the session and the backend choice. */
 export interface HudState {
   readonly title: string;
   readonly phase: string;
-  /** Where in time, e.g. "t = 420 / 1000" ('' when the model has no diffusion time). */
+  /** Where in time, text with $…$-marked TeX (typeset), e.g. "$t = 420 / 1000$". */
   readonly time: string;
   readonly t: number;
   readonly T: number;
@@ -18,7 +19,7 @@ export interface HudState {
   readonly backend: string;
   /** The full story of the backend choice (shown on hover). */
   readonly backendDetail: string;
-  /** What one simulation step is: 'diffusion' (a step in t) or 'G(z)' (a refresh of the generated points). */
+  /** What one simulation step is: 'diffusion' (a step in t) or '$G(z)$' (a refresh of the generated points; $…$ is typeset). */
   readonly simLabel: string;
   readonly renderer: string;
   readonly fps: number;
@@ -96,13 +97,15 @@ export class Hud {
   update(s: HudState): void {
     this.set('title', s.title);
     this.set('phase', s.phase);
-    this.set('t', s.time);
+    const t = this.fields.get('t');
+    if (t) setMathText(t, s.time);
     this.bar.style.width = `${(100 * s.t) / Math.max(1, s.T)}%`;
     this.bar.style.background = s.timeColor;
     this.set('backend', s.backend);
     const backend = this.fields.get('backend');
     if (backend && backend.title !== s.backendDetail) backend.title = s.backendDetail;
-    this.set('simLabel', s.simLabel);
+    const simLabel = this.fields.get('simLabel');
+    if (simLabel) setMathText(simLabel, s.simLabel);
     const straightRow = this.root.querySelector<HTMLElement>('[data-row="straightness"]');
     if (straightRow) straightRow.style.display = Number.isFinite(s.straightness) || s.simLabel === 'diffusion' ? '' : 'none';
     this.set('renderer', s.renderer);

@@ -1,18 +1,33 @@
 /**
  * Presentation mode: one key (P) hides the GUI, the HUD and the other panels, leaving the scene (and
  * toasts, which carry errors); a light or a dark theme; an optional caption with the model, the phase,
- * t and the formula in use. Plain DOM and CSS classes on <body>; the stage's colours are the caller's
- * (onTheme).
+ * t and the formula in use, typeset by MathJax (ui/math) on the page and in recorded frames alike. Plain DOM
+ * and CSS classes on <body>; the stage's colours are the caller's (onTheme).
  */
 import type { ThemeName } from '../scene/palette';
 import { h } from './dom';
+import { parseMathText, setMathText, svgImage, type TexSvg } from './math';
 
 /** What the caption shows. */
 export interface CaptionState {
+  /** The scene's title (plain text). */
   readonly title: string;
+  /** What the particles do, one word as it is shown (no case change on screen or in frames). */
   readonly phase: string;
+  /** Where in time, text with $…$-marked TeX, e.g. "$t = 420 / 1000$". */
   readonly time: string;
+  /** The update rule in use, TeX ('' for none). */
   readonly formula: string;
+}
+
+/**
+ * The caption's lines as text with $…$-marked TeX: the title, the phase and time, the formula (in display
+ * style). The page
+ * and the recorded frames both show exactly these (the same words, the same case).
+ */
+export function captionLines(state: CaptionState): readonly [string, string, string] {
+  // Display style: fractions at full size, legible on a projector.
+  return [state.title, `${state.phase} ${state.time}`.trim(), state.formula === '' ? '' : `$\\displaystyle ${state.formula}$`];
 }
 
 /** Presentation controls; the GUI binds to `theme` and `caption`. */
@@ -33,7 +48,7 @@ export class Presentation {
       'div',
       { className: 'caption' },
       h('div', { className: 'caption-title' }),
-      h('div', { className: 'caption-line' }, h('span', { className: 'caption-phase' }), ' ', h('span', { className: 'caption-time' })),
+      h('div', { className: 'caption-line' }),
       h('div', { className: 'caption-formula' }),
     );
     this.root.hidden = true;
@@ -83,17 +98,11 @@ export class Presentation {
     this.root.hidden = !(this.presenting && this.caption);
   }
 
-  /** Updates the caption's text (cheap; called a few times a second). */
+  /** Updates the caption (cheap; called a few times a second): {@link captionLines}, formulas typeset. */
   setCaption(state: CaptionState): void {
     if (this.root.hidden) return;
-    const set = (cls: string, text: string): void => {
-      const el = this.root.querySelector(`.${cls}`) as HTMLElement;
-      if (el.textContent !== text) el.textContent = text;
-    };
-    set('caption-title', state.title);
-    set('caption-phase', state.phase);
-    set('caption-time', state.time);
-    set('caption-formula', state.formula);
+    const lines = captionLines(state);
+    ['caption-title', 'caption-line', 'caption-formula'].forEach((cls, i) => setMathText(this.root.querySelector(`.${cls}`) as HTMLElement, lines[i]));
   }
 
   dispose(): void {
@@ -104,38 +113,130 @@ export class Presentation {
   }
 }
 
+/** One line of the caption in a frame: its parts, text font and colours, the formulas' scale (em / 16 px). */
+interface FrameLine {
+  readonly parts: ReturnType<typeof parseMathText>;
+  readonly font: string;
+  readonly fontPx: number;
+  readonly text: string;
+  readonly math: string;
+  readonly scale: number;
+}
+
+/** The caption's lines laid out for a frame `height` px high (sizes as on a 720 px page), in the theme's colours. */
+function frameLines(state: CaptionState, theme: ThemeName, height: number): FrameLine[] {
+  const unit = height / 720;
+  const fg = theme === 'light' ? '#1b2033' : '#e6ebff';
+  const dim = theme === 'light' ? '#5b6380' : '#8b93b8';
+  const [title, line, formula] = captionLines(state);
+  const px = (n: number): number => Math.round(n * unit);
+  return [
+    { parts: parseMathText(title), font: `600 ${px(20)}px system-ui, sans-serif`, fontPx: px(20), text: fg, math: fg, scale: (20 * unit) / 16 },
+    { parts: parseMathText(line), font: `${px(16)}px system-ui, sans-serif`, fontPx: px(16), text: dim, math: fg, scale: (17 * unit) / 16 },
+    { parts: parseMathText(formula), font: `${px(20)}px system-ui, sans-serif`, fontPx: px(20), text: fg, math: fg, scale: (21 * unit) / 16 },
+  ].filter((l) => l.parts.length > 0);
+}
+
+interface FrameImage {
+  readonly image: HTMLImageElement;
+  readonly svg: TexSvg;
+}
+/** Decoded formula images by TeX, colour and scale (least recently used dropped), and the last per line part. */
+const FRAME_IMAGES = 64;
+const frameImages = new Map<string, Promise<FrameImage>>();
+const readyImages = new Map<string, FrameImage>();
+const lastInSlot = new Map<string, FrameImage>();
+
+function frameImage(tex: string, color: string, scale: number): Promise<FrameImage> {
+  const key = `${color} ${scale.toFixed(4)} ${tex}`;
+  let made = frameImages.get(key);
+  if (made === undefined) {
+    made = svgImage(tex, color, scale);
+    frameImages.set(key, made);
+    made.then(
+      (img) => readyImages.set(key, img),
+      () => frameImages.delete(key),
+    );
+    if (frameImages.size > FRAME_IMAGES) {
+      const oldest = frameImages.keys().next().value as string;
+      frameImages.delete(oldest);
+      readyImages.delete(oldest);
+    }
+  }
+  return made;
+}
+
+/**
+ * Typesets and decodes the caption's formulas for a frame `height` px high, so that {@link drawCaption}
+ * draws them in the same task as the capture (frame-exact clips and screenshots wait for this).
+ * @throws (rejects) on a TeX error in the state's formulas.
+ */
+export async function prepareCaption(state: CaptionState, theme: ThemeName, height: number): Promise<void> {
+  const lines = frameLines(state, theme, height);
+  await Promise.all(lines.flatMap((l) => l.parts.flatMap((p) => (typeof p === 'string' ? [] : [frameImage(p.tex, l.math, l.scale)]))));
+}
+
 /**
  * Draws the caption into a captured frame (recordings and screenshots), bottom centre, sized to the
- * frame's height, in the theme's colours.
+ * frame's height, in the theme's colours: {@link captionLines}, the formulas typeset by MathJax (the same
+ * SVG as on the page) once {@link prepareCaption} has decoded them. A formula not decoded yet (a live
+ * recording) shows the last one decoded in its place and is decoded for the next frame.
  */
 export function drawCaption(ctx: CanvasRenderingContext2D, width: number, height: number, state: CaptionState, theme: ThemeName): void {
   const unit = height / 720;
-  const lines: { text: string; font: string; dim: boolean }[] = [
-    { text: state.title, font: `600 ${Math.round(20 * unit)}px system-ui, sans-serif`, dim: false },
-    { text: `${state.phase} ${state.time}`.trim(), font: `${Math.round(16 * unit)}px system-ui, sans-serif`, dim: true },
-  ];
-  if (state.formula) lines.push({ text: state.formula, font: `${Math.round(18 * unit)}px "STIX Two Math", "Cambria Math", Georgia, serif`, dim: false });
-  const lineHeight = 28 * unit;
-  let boxWidth = 0;
-  for (const l of lines) {
+  type Item = { text: string; width: number } | FrameImage;
+  const rows = frameLines(state, theme, height).map((l, li) => {
     ctx.font = l.font;
-    boxWidth = Math.max(boxWidth, ctx.measureText(l.text).width);
-  }
+    let ascent = 0.78 * l.fontPx;
+    let descent = 0.24 * l.fontPx;
+    const items: Item[] = [];
+    l.parts.forEach((p, pi) => {
+      if (typeof p === 'string') {
+        items.push({ text: p, width: ctx.measureText(p).width });
+        return;
+      }
+      const slot = `${li} ${pi}`;
+      const key = `${l.math} ${l.scale.toFixed(4)} ${p.tex}`;
+      const ready = readyImages.get(key);
+      if (ready === undefined) void frameImage(p.tex, l.math, l.scale).catch(() => undefined);
+      else lastInSlot.set(slot, ready);
+      const img = ready ?? lastInSlot.get(slot);
+      if (img === undefined) return;
+      items.push(img);
+      ascent = Math.max(ascent, img.svg.height - img.svg.depth);
+      descent = Math.max(descent, img.svg.depth);
+    });
+    const rowWidth = items.reduce((sum, it) => sum + ('text' in it ? it.width : it.svg.width), 0);
+    return { line: l, items, ascent, descent, rowWidth, rowHeight: ascent + descent + 8 * unit };
+  });
   const pad = 14 * unit;
-  const boxHeight = lines.length * lineHeight + pad;
-  const x = width / 2;
+  const boxWidth = Math.max(0, ...rows.map((r) => r.rowWidth));
+  const boxHeight = rows.reduce((sum, r) => sum + r.rowHeight, 0) + pad;
+  const cx = width / 2;
   const top = height - boxHeight - 28 * unit;
   ctx.save();
   ctx.fillStyle = theme === 'light' ? 'rgba(255, 255, 255, 0.86)' : 'rgba(14, 19, 40, 0.72)';
   ctx.beginPath();
-  ctx.roundRect(x - boxWidth / 2 - pad, top, boxWidth + 2 * pad, boxHeight, 10 * unit);
+  ctx.roundRect(cx - boxWidth / 2 - pad, top, boxWidth + 2 * pad, boxHeight, 10 * unit);
   ctx.fill();
-  ctx.textAlign = 'center';
-  ctx.textBaseline = 'middle';
-  lines.forEach((l, i) => {
-    ctx.font = l.font;
-    ctx.fillStyle = theme === 'light' ? (l.dim ? '#5b6380' : '#1b2033') : l.dim ? '#8b93b8' : '#e6ebff';
-    ctx.fillText(l.text, x, top + pad / 2 + lineHeight * (i + 0.5));
-  });
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
+  let y = top + pad / 2 + 4 * unit;
+  for (const r of rows) {
+    const baseline = y + r.ascent;
+    let x = cx - r.rowWidth / 2;
+    ctx.font = r.line.font;
+    ctx.fillStyle = r.line.text;
+    for (const it of r.items) {
+      if ('text' in it) {
+        ctx.fillText(it.text, x, baseline);
+        x += it.width;
+      } else {
+        ctx.drawImage(it.image, x, baseline - (it.svg.height - it.svg.depth), it.svg.width, it.svg.height);
+        x += it.svg.width;
+      }
+    }
+    y += r.rowHeight;
+  }
   ctx.restore();
 }

@@ -9,11 +9,29 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { GaussianPath } from '../models/gaussian-path';
 import { sdeCoefficients } from '../models/samplers';
+import { setMathText } from './math';
 
 /** Points per curve. */
 const POINTS = 200;
 /** g^2 is drawn up to this t at most (on the straight path it diverges at t = 1). */
 const G2_LAST_T = 0.95;
+
+/** The legends' series names (uPlot's text labels) typeset as TeX, and the charts' titles ($…$ marks TeX). */
+export const SCHEDULE_TEX = {
+  series: { alphaBar: String.raw`\bar\alpha`, sigma: String.raw`\sigma`, 'g^2': String.raw`g^2`, 'log SNR': String.raw`\log \mathrm{SNR}` } as Readonly<Record<string, string>>,
+  pathTitle: 'path against $t$',
+  snrTitle: String.raw`$\log \mathrm{SNR} = \log(\alpha^2 / \sigma^2)$`,
+};
+
+/** Replaces a chart's text legend labels and title (uPlot draws them as text) by typeset formulas. */
+function typesetLegend(plot: uPlot, title: string): void {
+  for (const el of plot.root.querySelectorAll<HTMLElement>('.u-legend .u-label')) {
+    const tex = SCHEDULE_TEX.series[el.textContent ?? ''];
+    if (tex !== undefined) setMathText(el, `$${tex}$`);
+  }
+  const head = plot.root.querySelector<HTMLElement>('.u-title');
+  if (head !== null) setMathText(head, title);
+}
 
 /** Axis style shared by the panel's charts. */
 export const CHART_AXIS = { stroke: '#8b93b8', grid: { stroke: 'rgba(255,255,255,0.06)' }, ticks: { stroke: 'rgba(255,255,255,0.1)' } };
@@ -69,6 +87,8 @@ export class SchedulePlots {
       [[], []],
       this.root,
     );
+    typesetLegend(this.main, SCHEDULE_TEX.pathTitle);
+    typesetLegend(this.snr, SCHEDULE_TEX.snrTitle);
   }
 
   /** Plots a path (call when it changes). */

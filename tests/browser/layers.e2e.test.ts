@@ -8,9 +8,10 @@
  * Skipped where Chromium is missing.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/config/presets';
-import { chromiumAvailable, collectErrors, launchChromium, serveBuiltApp, until, WEBGL_FLAGS, WEBGPU_FLAGS, type Snapshot } from './harness';
+import { chromiumAvailable, collectErrors, launchChromium, until, WEBGL_FLAGS, WEBGPU_FLAGS, type Snapshot } from './harness';
+import { servedAppForSuite } from './suite';
 
 /** Edits the link by hand (a hashchange) and waits until the layer draws the session's `particles` and two more frames ran. */
 async function changeTo(page: Page, hash: string, particles: number): Promise<Snapshot> {
@@ -35,18 +36,13 @@ function everyPairOrder(names: readonly string[]): string[] {
 }
 
 describe.skipIf(!chromiumAvailable())('particle layers after rebuilds', () => {
-  let url = '';
-  let close = async (): Promise<void> => undefined;
-  beforeAll(async () => {
-    ({ url, close } = await serveBuiltApp());
-  }, 240_000);
-  afterAll(() => close());
+  const served = servedAppForSuite();
 
   it('WebGL2 (plain layers on SwiftShader): a network and count change together re-points the layer; 20 count changes leave the live buffers flat', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {
       const errors = collectErrors(browser.page);
-      await browser.page.goto(`${url}#data.particles=2000&model.batchSize=64`);
+      await browser.page.goto(`${served()}#data.particles=2000&model.batchSize=64`);
       await until(browser.page, 'training to start', (s) => s.trainSteps >= 1 && s.frames >= 3, 90_000);
       // The case of the issue: the session reports a model change and rebuilt particles of a new count.
       const grown = await changeTo(browser.page, 'data.particles=4000&model.width=64&model.batchSize=64', 4000);
@@ -75,7 +71,7 @@ describe.skipIf(!chromiumAvailable())('particle layers after rebuilds', () => {
     try {
       const errors = collectErrors(browser.page);
       const tiny = 'model.depth=1&model.batchSize=32';
-      await browser.page.goto(`${url}?backend=webgpu#data.particles=1000&model.width=16&${tiny}`);
+      await browser.page.goto(`${served()}?backend=webgpu#data.particles=1000&model.width=16&${tiny}`);
       const first = await until(browser.page, 'training to start', (s) => s.trainSteps >= 2 && s.frames >= 3, 90_000);
       expect(first.renderer).toBe('WebGPU');
       expect(first.upload).toBe('gpu');
@@ -108,7 +104,7 @@ describe.skipIf(!chromiumAvailable())('particle layers after rebuilds', () => {
     try {
       const errors = collectErrors(browser.page);
       const page = browser.page;
-      await page.goto(url);
+      await page.goto(served());
       await until(page, 'training to start', (s) => s.trainSteps >= 1 && s.frames >= 3, 90_000);
       const order = everyPairOrder(PRESETS.map((p) => p.name));
       expect(order).toHaveLength(PRESETS.length * (PRESETS.length - 1) + 1);

@@ -15,9 +15,10 @@ import { unzipSync } from 'fflate';
 import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fnv1a, gifDelayMs, type RecordSettings } from '../../src/record/recording';
-import { chromiumAvailable, launchChromium, serveBuiltApp, WEBGL_FLAGS } from './harness';
+import { chromiumAvailable, launchChromium, WEBGL_FLAGS } from './harness';
+import { servedAppForSuite } from './suite';
 
 interface Recorded {
   base64: string;
@@ -113,17 +114,12 @@ function webmDurationMs(b: Buffer): number | null {
 const exact: Partial<RecordSettings> = { mode: 'frame-exact', useTimeline: false, untilStopped: false, trainStepsPerFrame: 1, freshStart: true };
 
 describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
-  let url = '';
-  let close = async (): Promise<void> => undefined;
-  beforeAll(async () => {
-    ({ url, close } = await serveBuiltApp());
-  }, 240_000);
-  afterAll(() => close());
+  const served = servedAppForSuite();
 
   it('a frame-exact 2 s clip at 30 fps, 1280x720, is 60 frames of H.264 (or VP9), and reproducible', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {
-      const errors = await openApp(browser.page, url, 'data.particles=1000&model.batchSize=64&model.width=32&data.seed=7');
+      const errors = await openApp(browser.page, served(), 'data.particles=1000&model.batchSize=64&model.width=32&data.seed=7');
       const support = await browser.page.evaluate(async () => {
         const probe = async (codec: string) => (await VideoEncoder.isConfigSupported({ codec, width: 1280, height: 720, bitrate: 4e6 })).supported === true;
         return { avc: await probe('avc1.42001f'), vp9: await probe('vp09.00.31.08') };
@@ -158,7 +154,7 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
   it('a frame-exact clip with a heat map is reproducible: the views refresh on scene time and each capture waits for them', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {
-      const errors = await openApp(browser.page, url, 'data.particles=1000&model.batchSize=64&model.width=32&data.seed=11&view.heatMap=log-density');
+      const errors = await openApp(browser.page, served(), 'data.particles=1000&model.batchSize=64&model.width=32&data.seed=11&view.heatMap=log-density');
       // 1 s at 30 fps: the heat map is refreshed on frames 1, 16 and 31 of scene time, whatever the wall time.
       const settings: Partial<RecordSettings> = { ...exact, format: 'png-zip', resolution: '720p', fps: 30, seconds: 1 };
       const a = await record(browser.page, settings);
@@ -175,7 +171,7 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
   it('a frame-exact GAN clip with its critic landscape and generator manifold is reproducible', async () => {
     const browser = await launchChromium(WEBGL_FLAGS);
     try {
-      const errors = await openApp(browser.page, url, 'model.kind=gan&data.dataset=gaussians-8&data.particles=1000&model.batchSize=64&model.width=32&data.seed=5&gan.landscape=heat-map&gan.manifold=true');
+      const errors = await openApp(browser.page, served(), 'model.kind=gan&data.dataset=gaussians-8&data.particles=1000&model.batchSize=64&model.width=32&data.seed=5&gan.landscape=heat-map&gan.manifold=true');
       const settings: Partial<RecordSettings> = { ...exact, format: 'png-zip', resolution: '720p', fps: 30, seconds: 1 };
       const a = await record(browser.page, settings);
       const b = await record(browser.page, settings);
@@ -191,7 +187,7 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
   it('a GIF and a PNG-sequence zip of a timeline have the requested frame count and size; live GIF; 2x screenshot', async () => {
     const browser = await launchChromium(WEBGL_FLAGS, { width: 320, height: 180 });
     try {
-      const errors = await openApp(browser.page, url, 'data.particles=1000&model.batchSize=64&model.width=32');
+      const errors = await openApp(browser.page, served(), 'data.particles=1000&model.batchSize=64&model.width=32');
       // forward 0.25 s + hold 0.25 s at 24 fps: 6 + 6 frames, after an unrecorded 0.5 s of training.
       const timeline: Partial<RecordSettings> = { ...exact, useTimeline: true, timeline: 'train 0.5, forward 0.25, hold 0.25', resolution: 'canvas', fps: 24 };
       const gif = await record(browser.page, { ...timeline, format: 'gif' });
@@ -239,7 +235,7 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
   it('live clips last as long as they were recorded; the MediaRecorder fallback writes its duration and the frames it holds; after a switch to a GAN the default timeline is a GAN timeline', async () => {
     const browser = await launchChromium(WEBGL_FLAGS, { width: 640, height: 360 });
     try {
-      const errors = await openApp(browser.page, url, 'data.particles=1000&model.batchSize=64&model.width=32');
+      const errors = await openApp(browser.page, served(), 'data.particles=1000&model.batchSize=64&model.width=32');
       const avc = await browser.page.evaluate(async () => (await VideoEncoder.isConfigSupported({ codec: 'avc1.42001f', width: 640, height: 360, bitrate: 4e6 })).supported === true);
       // Live, 3 s: frames are stamped with the clock they were drawn at (issue 15: stamped i / fps, 10 s
       // of a slow loop were a 0.6 s clip), so the clip lasts about 3 s however fast the loop draws.
