@@ -52,7 +52,7 @@ export function presetFromJson(text: string, defaults: PlaygroundConfig): Loaded
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new PresetFileError('not-json', `not a JSON file (${String((e as Error).message).slice(0, 80)})`);
+    throw new PresetFileError('not-json', `not a JSON file (${String((e as Error).message).slice(0, 400)})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new PresetFileError('not-preset', 'not a preset file: the JSON is not an object');
   const file = raw as Record<string, unknown>;
