@@ -131,11 +131,12 @@ describe.skipIf(!available)('layout: nothing covered, nothing cut (issue 15 item
       // Collapsing: each panel becomes its button, and the free area does not shrink (it grows once the HUD goes).
       await choosePreset(page, 'gan-8-gaussians');
       const before = await settledFraming(page, 'the GAN scene');
-      const toggles = page.locator('.panel-toggle');
+      const toggles = page.locator('.panel-toggle:visible');
       const count = await toggles.count();
-      expect(count).toBeGreaterThanOrEqual(3); // HUD, chart, legend / GAN panel
+      expect(count).toBeGreaterThanOrEqual(4); // HUD, chart, legend, GAN panel
       for (let i = 0; i < count; i++) await toggles.nth(i).click();
-      const collapsed = await page.evaluate(() => [...document.querySelectorAll('.panel-toggle')].map((b) => b.parentElement?.getBoundingClientRect().height ?? 0));
+      const collapsed = await page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.panel-toggle')].filter((b) => b.offsetParent !== null).map((b) => b.parentElement?.getBoundingClientRect().height ?? 0));
+      expect(collapsed).toHaveLength(count);
       for (const h of collapsed) expect(h).toBeLessThan(40);
       const after = await settledFraming(page, 'the collapsed panels');
       const size = (b: Box | null): number => (b === null ? 0 : (b.right - b.left) * (b.bottom - b.top));
