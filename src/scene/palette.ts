@@ -29,7 +29,6 @@ export const THEMES: Record<ThemeName, StageTheme> = {
 let paletteTheme: ThemeName = 'dark';
 /** Chooses the theme {@link timeColor} draws for. */
 export function setPaletteTheme(name: ThemeName): void {
-  if (name !== paletteTheme) lutCache.clear(); // the critic's map depends on the theme
   paletteTheme = name;
 }
 
@@ -101,17 +100,31 @@ const scratch = new Color();
 /** The light theme's critic map keeps to this middle part of d3's RdBu (its darkest ends would look muddy). */
 const LIGHT_CRITIC_SPAN = 0.6;
 
-/**
- * The discriminator / critic colour map, t in [0, 1] -> CSS colour: warm where the critic says
- * "generated" (t = 0), neutral at indifference (t = 1/2, where D = 1/2 at the GAN equilibrium), blue where
- * it says "real" (t = 1). Dark theme: orange, dark navy, sky blue (dark in the middle, so the glowing
- * particles stay visible). Light theme: d3-scale-chromatic's diverging RdBu (red, white, blue), its
- * middle {@link LIGHT_CRITIC_SPAN}, so that the map stays light where the particles are drawn dark.
- */
-export function criticColor(t: number): string {
-  const u = Math.min(1, Math.max(0, t));
-  if (paletteTheme === 'light') return interpolateRdBu(0.5 + LIGHT_CRITIC_SPAN * (u - 0.5));
+/** The dark theme's critic map: orange, dark navy, sky blue. */
+function criticDark(u: number): string {
   critic ??= [new Color('#a8492a'), new Color('#161b33'), new Color('#2e9fd4')];
   const [low, mid, high] = critic;
   return u < 0.5 ? scratch.lerpColors(low, mid, 2 * u).getStyle() : scratch.lerpColors(mid, high, 2 * u - 1).getStyle();
+}
+
+/** One map per theme, each the same function object every time (the heat map's lookup tables and the legend key on it). */
+const CRITIC_MAPS: Record<ThemeName, (t: number) => string> = {
+  dark: (t) => criticDark(Math.min(1, Math.max(0, t))),
+  light: (t) => interpolateRdBu(0.5 + LIGHT_CRITIC_SPAN * (Math.min(1, Math.max(0, t)) - 0.5)),
+};
+
+/**
+ * The discriminator / critic colour map of the current theme, t in [0, 1] -> CSS colour: warm where the
+ * critic says "generated" (t = 0), neutral at indifference (t = 1/2, where D = 1/2 at the GAN equilibrium),
+ * blue where it says "real" (t = 1). Dark theme: orange, dark navy, sky blue (dark in the middle, so the
+ * glowing particles stay visible). Light theme: d3-scale-chromatic's diverging RdBu (red, white, blue),
+ * its middle {@link LIGHT_CRITIC_SPAN}, so that the map stays light where the particles are drawn dark.
+ */
+export function criticColor(t: number): string {
+  return CRITIC_MAPS[paletteTheme](t);
+}
+
+/** {@link criticColor} of the current theme as a colour map that changes identity with the theme (for caches keyed on the map). */
+export function criticColormap(): (t: number) => string {
+  return CRITIC_MAPS[paletteTheme];
 }
