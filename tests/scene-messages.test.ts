@@ -13,6 +13,9 @@ import { recoveredChoice } from '../src/app/startup';
 import { axisWidth } from '../src/ui/training-chart';
 import { criticColor, setPaletteTheme, THEMES } from '../src/scene/palette';
 import type { BackendChoice } from '../src/platform/tf-backend';
+import { togglePause } from '../src/app/scene-keys';
+import { pauseLabel } from '../src/ui/hud';
+import { applyLiveSettings } from '../src/app/live-settings';
 
 describe('a model change by hand starts the new model on its default sampler', () => {
   it('DDPM -> flow matching -> DDPM ends on ancestral, not RK4', () => {
@@ -126,5 +129,33 @@ describe('the light theme is legible', () => {
     expect(hsl.s).toBeGreaterThan(0.6);
     expect(hsl.l).toBeLessThan(0.45);
     expect(THEMES.light.dataOpacity).toBeGreaterThan(2 * THEMES.dark.dataOpacity);
+  });
+});
+
+describe('space pauses the particles and training together, shift+space training alone', () => {
+  it('space from running pauses both; from half-paused pauses both; from both paused resumes both', () => {
+    expect(togglePause({ particles: false, training: false }, false)).toEqual({ particles: true, training: true });
+    expect(togglePause({ particles: true, training: false }, false)).toEqual({ particles: true, training: true });
+    expect(togglePause({ particles: true, training: true }, false)).toEqual({ particles: false, training: false });
+    expect(togglePause({ particles: false, training: false }, true)).toEqual({ particles: false, training: true });
+    expect(togglePause({ particles: false, training: true }, true)).toEqual({ particles: false, training: false });
+  });
+
+  it('the HUD says which is paused', () => {
+    expect(pauseLabel(true, true)).toBe('particles and training paused');
+    expect(pauseLabel(true, false)).toBe('particles paused (training goes on)');
+    expect(pauseLabel(false, true)).toBe('training paused');
+    expect(pauseLabel(false, false)).toBe('');
+  });
+
+  it('paused training takes no training time in the loop', () => {
+    const c = defaultConfig();
+    const budgets: number[] = [];
+    const loop = { setStepsPerSecond: () => undefined, setTrainBudgetMs: (ms: number) => budgets.push(ms), paused: false };
+    c.model.trainPaused = true;
+    applyLiveSettings(loop as unknown as Parameters<typeof applyLiveSettings>[0], c, { family: 'adversarial' } as unknown as Parameters<typeof applyLiveSettings>[2]);
+    c.model.trainPaused = false;
+    applyLiveSettings(loop as unknown as Parameters<typeof applyLiveSettings>[0], c, { family: 'adversarial' } as unknown as Parameters<typeof applyLiveSettings>[2]);
+    expect(budgets).toEqual([0, c.model.trainBudgetMs]);
   });
 });

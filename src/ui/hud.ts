@@ -35,6 +35,16 @@ export interface HudState {
   readonly particles: number;
 }
 
+/**
+ * What the HUD's phase line adds for a pause: "particles and training paused", "particles paused
+ * (training goes on)", "training paused", or '' when both run.
+ */
+export function pauseLabel(particles: boolean, training: boolean): string {
+  if (particles && training) return 'particles and training paused';
+  if (particles) return 'particles paused (training goes on)';
+  return training ? 'training paused' : '';
+}
+
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 /** A rate: one decimal below 10 (so 0.4 fps does not read as 0). */
 const rate = (x: number): string => fmt(x, x < 10 ? 1 : 0);
