@@ -128,6 +128,25 @@ describe.skipIf(!available)('layout: nothing covered, nothing cut (issue 15 item
         expect(cut, `cut texts with ${preset}`).toEqual([]);
       }
 
+      // The toasts and the record progress sit over the free area, not on the HUD or the plots.
+      const free = (await settledFraming(page, 'the score scene')).free;
+      expect(free).not.toBeNull();
+      const overlays = await page.evaluate(() => {
+        const progress = document.querySelector<HTMLElement>('.record-progress');
+        if (progress) progress.hidden = false;
+        const toasts = document.querySelector('.toasts');
+        toasts?.append(Object.assign(document.createElement('div'), { className: 'toast toast-error', textContent: 'x'.repeat(300) }));
+        const rects = [progress, toasts].map((e) => (e?.getBoundingClientRect().toJSON() ?? null) as { left: number; top: number; right: number; bottom: number } | null);
+        if (progress) progress.hidden = true;
+        toasts?.lastElementChild?.remove();
+        return rects;
+      });
+      for (const box of overlays) {
+        expect(box).not.toBeNull();
+        if (box === null || free === null) continue;
+        expect(inside(box, free, 1), `${fmt(box)} inside the free area ${fmt(free)}`).toBe(true);
+      }
+
       // Collapsing: each panel becomes its button, and the free area does not shrink (it grows once the HUD goes).
       await choosePreset(page, 'gan-8-gaussians');
       const before = await settledFraming(page, 'the GAN scene');
