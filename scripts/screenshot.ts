@@ -4,7 +4,7 @@
  *   [--every S (extra numbered shots)] [--then "new hash" (applied after --seconds)] [--at-data (then wait for t = 0)]
  *   [--after N (then wait N more seconds)] [--after-every S (numbered shots every S seconds while waiting)]
  *   [--out docs/screenshot.png] [--no-build] [--size 1280x720 (viewport, CSS pixels)]
- *   [--preset name (the preset's settings, before --hash's; see src/config/presets.ts)]
+ *   [--preset name (the preset's settings, before --hash's; see src/config/presets.ts)] [--theme light (the GUI's theme)]
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -38,6 +38,23 @@ const logs: string[] = [];
 browser.page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
 browser.page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
 await browser.page.goto(`${url}${query ? `?${query}` : ''}${hash ? `#${hash}` : ''}`);
+const theme = opt('--theme', '');
+if (theme !== '') {
+  // The presentation folder's theme list, as a user would pick it.
+  await browser.page.waitForSelector('.lil-gui select');
+  const picked = await browser.page.evaluate((name) => {
+    for (const c of document.querySelectorAll('.lil-controller')) {
+      const select = c.querySelector('select');
+      if (c.querySelector('.lil-name')?.textContent === 'theme' && select !== null) {
+        select.value = name;
+        select.dispatchEvent(new Event('change'));
+        return true;
+      }
+    }
+    return false;
+  }, theme);
+  if (!picked) throw new Error('no theme control in the GUI');
+}
 mkdirSync(dirname(out), { recursive: true });
 const start = Date.now();
 let shot = 0;

@@ -12,7 +12,7 @@ import { HeatMapLayer } from '../scene/heat-map';
 import { LandscapeSurface } from '../scene/landscape-surface';
 import { ManifoldMesh } from '../scene/manifold-mesh';
 import type { ParticleLayer } from '../scene/particle-layer';
-import { criticColor } from '../scene/palette';
+import { criticColormap } from '../scene/palette';
 import type { Stage } from '../scene/stage';
 import type { GanSession, GanTheory } from '../session/gan-session';
 import { FieldLegend } from '../ui/field-legend';
@@ -120,7 +120,7 @@ export class GanViews {
           const span = land.max - land.min;
           const normalised = land.values.map((v) => (v - land.min) / span);
           if (surface) this.surface.update(normalised, SURFACE_HEIGHT);
-          else this.heat.update(land.values, land.min, land.max, criticColor);
+          else this.heat.update(land.values, land.min, land.max, criticColormap());
           const key = `${land.min} ${land.max}`;
           if (key !== this.lastRange) {
             this.lastRange = key;
@@ -128,7 +128,7 @@ export class GanViews {
           }
           const wgan = session.critic === 'wasserstein';
           const title = `${optimal ? 'optimal $D^*(x) = p_r / (p_r + p_g)$ (KDE)' : wgan ? 'critic $f_w(x)$' : 'discriminator $D(x)$'}: blue looks real, orange generated`;
-          this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: land.clippedLo, clippedHi: false, colormap: criticColor });
+          this.legend.show({ title, time: '', lo: land.min, hi: land.max, clippedLo: land.clippedLo, clippedHi: false, colormap: criticColormap() });
         })
         .catch(() => undefined)
         .finally(() => (this.pending.landscape = false)));

@@ -10,7 +10,7 @@ import type { BackendChoice } from '../platform/tf-backend';
 import { timeColor } from '../scene/palette';
 import type { Stage } from '../scene/stage';
 import { captionFormula } from '../ui/caption-text';
-import type { Hud } from '../ui/hud';
+import { pauseLabel, type Hud } from '../ui/hud';
 import type { CaptionState, Presentation } from '../ui/presentation';
 import type { ParticleView } from './particle-view';
 import { kindTitle } from '../models/kinds';
@@ -72,7 +72,8 @@ export class HudPresenter {
     if (presentation.active && presentation.caption) presentation.setCaption(this.captionState());
     this.hud.update({
       title: this.title(),
-      phase: config.sampling.paused ? `${phase} · paused` : phase,
+      // A GAN's particles are G itself: its paused scene does not train either (main.ts).
+      phase: [phase, pauseLabel(config.sampling.paused, config.model.trainPaused || (diffusion === null && config.sampling.paused))].filter((x) => x !== '').join(' · '),
       time: diffusion === null ? '$x = G(z)$, $z$ fixed' : `$t = ${p.t} / ${p.T}$`,
       t: p.t,
       T: p.T,

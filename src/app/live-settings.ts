@@ -1,6 +1,6 @@
 /**
  * The settings that apply to the running loop without rebuilding anything: the simulation rate, the
- * training budget, the pause, and how long the particles rest at each end of a pass.
+ * training budget (none while training is paused), the pause, and how long the particles rest at each end of a pass.
  */
 import type { PlaygroundConfig } from '../config/playground-config';
 import type { GameLoop } from '../loop';
@@ -18,7 +18,7 @@ export function holdSteps(stepsPerSecond: number): number {
 /** Puts the config's live settings into the loop and the session. */
 export function applyLiveSettings(loop: GameLoop, config: PlaygroundConfig, session: Session): void {
   loop.setStepsPerSecond(config.sampling.stepsPerSecond);
-  loop.setTrainBudgetMs(config.model.trainBudgetMs);
+  loop.setTrainBudgetMs(config.model.trainPaused ? 0 : config.model.trainBudgetMs);
   loop.paused = config.sampling.paused;
   asDiffusion(session)?.setHoldSteps(holdSteps(config.sampling.stepsPerSecond));
 }

@@ -159,13 +159,14 @@ export class ParticleView {
     if (this.particleLayer) this.particleLayer.object.visible = visible;
   }
 
-  /** The stage's theme: glowing (additive) particles on dark, the data's colour. */
+  /** The stage's theme: glowing (additive) particles on dark, the data's colour and opacity. */
   setTheme(theme: ThemeName): void {
     this.theme = theme;
     const t = THEMES[theme];
     this.particleLayer?.setAdditive(t.additive);
     this.trailLayer?.setAdditive(t.additive);
     this.dataLayer?.setColoring('time', new Color(t.data));
+    this.dataLayer?.setOpacity(t.dataOpacity);
   }
 
   dispose(): void {
@@ -208,7 +209,7 @@ export class ParticleView {
 
   private buildData(session: Session): void {
     const ref = session.reference;
-    const next = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: 0.22, instanced: this.instanced });
+    const next = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: THEMES[this.theme].dataOpacity, instanced: this.instanced });
     next.setColoring('time', new Color(THEMES[this.theme].data));
     next.object.renderOrder = -0.5;
     this.replaceLayer(this.dataLayer, next);

@@ -10,6 +10,7 @@ import type { Stage } from '../scene/stage';
 import type { RecordPanel } from './record-panel';
 import type { RecoveryNote } from './device-recovery';
 import type { ParticleView } from './particle-view';
+import { SURFACE_HEIGHT } from './gan-views';
 import type { Recorder } from './recorder';
 import type { SceneController } from './scene-controller';
 
@@ -31,6 +32,22 @@ async function base64Of(blob: Blob): Promise<string> {
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(binary);
+}
+
+/** The data's extent on screen and the stage's free area (tests: nothing covers the data). */
+function framing(stage: Stage, scene: SceneController): { data: { left: number; top: number; right: number; bottom: number }; free: { left: number; top: number; right: number; bottom: number } | null } {
+  const ref = scene.session.reference;
+  const min: [number, number, number] = [Infinity, Infinity, ref.dim === 3 ? Infinity : 0];
+  const max: [number, number, number] = [-Infinity, -Infinity, ref.dim === 3 ? -Infinity : 0];
+  for (let i = 0; i < ref.count; i++) {
+    for (let d = 0; d < ref.dim; d++) {
+      const v = ref.points[i * ref.dim + d];
+      min[d] = Math.min(min[d], v);
+      max[d] = Math.max(max[d], v);
+    }
+  }
+  if (stage.currentView === 'landscape') max[2] = SURFACE_HEIGHT;
+  return { data: stage.screenBox(min, max), free: stage.freeArea };
 }
 
 /** Installs `window.__playground`. */
@@ -58,6 +75,8 @@ export function installPlaygroundHandle(parts: HandleParts): void {
       particles: { session: scene.session.particles.count, layer: view.particleCount },
       /** The renderer's live geometries and vertex attribute buffers (flat across rebuilds unless a layer leaks). */
       gpuMemory: { geometries: stage.renderer.info.memory.geometries, attributes: stage.renderer.info.memory.attributes, attributeBytes: stage.renderer.info.memory.attributesSize },
+      /** The data set's bounding box as drawn (CSS px of the canvas) and the free area the stage frames it in (null: the whole canvas). */
+      framing: framing(stage, scene),
     }),
     /** Records with the Record panel's settings changed by `settings` (tests); resolves with the file's bytes, base64. */
     record: async (settings: Partial<RecordSettings>, hashFrames = true) => {

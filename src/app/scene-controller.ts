@@ -11,7 +11,7 @@ import type { LoadedData } from '../data/loaders';
 import type { DivergenceEvent } from '../models/divergence-guard';
 import { createSession, type Session } from '../session/create-session';
 import { adoptWeightsConfig, loadWeights, type ReadWeights } from '../session/saved-weights';
-import { SAMPLER_NAMES } from '../models/kinds';
+import { SAMPLER_NAMES, type SamplerKind } from '../models/kinds';
 import { savedFileMessage } from './saved-files';
 
 /** Why the config is applied: a GUI field, a preset, an edited link, the pause key. Never a display label. */
@@ -48,6 +48,34 @@ export function reasonLabel(reason: ApplyReason): string {
   if (reason.cause === 'pause') return 'Pause';
   const label = (CONFIG_SCHEMA as unknown as Record<string, Record<string, Field>>)[reason.group][reason.key].label;
   return label.charAt(0).toUpperCase() + label.slice(1);
+}
+
+/**
+ * The sampler after `reason` changed the config: a model change by hand (the GUI's model field) starts
+ * the new model on its own default sampler (the first of its samplers, e.g. DDPM's ancestral), so that a
+ * round trip through another model does not leave DDPM on RK4; any other change keeps the config's sampler.
+ */
+export function samplerAfter(reason: ApplyReason, config: PlaygroundConfig): SamplerKind {
+  const own = MODEL_SAMPLERS[config.model.kind];
+  if (reason.cause === 'field' && reason.group === 'model' && reason.key === 'kind' && own.length > 0) return own[0];
+  return config.sampling.sampler;
+}
+
+/** How many times the default learning rate a trained model may be given without a warning. */
+export const LEARNING_RATE_WARN_FACTOR = 10;
+
+/**
+ * A warning when `reason` raised a learning rate above {@link LEARNING_RATE_WARN_FACTOR} times its
+ * default on a model that has trained (`trainSteps` > 0): a large step can undo the training. null otherwise.
+ */
+export function learningRateWarning(reason: ApplyReason, config: PlaygroundConfig, defaults: PlaygroundConfig, trainSteps: number): string | null {
+  if (reason.cause !== 'field' || trainSteps <= 0) return null;
+  const rates: Readonly<Record<string, number | undefined>> =
+    reason.group === 'model' ? { learningRate: config.model.learningRate } : reason.group === 'gan' ? { generatorLearningRate: config.gan.generatorLearningRate, criticLearningRate: config.gan.criticLearningRate } : {};
+  const value = rates[reason.key];
+  const base = reason.group === 'model' ? defaults.model.learningRate : reason.key === 'generatorLearningRate' ? defaults.gan.generatorLearningRate : defaults.gan.criticLearningRate;
+  if (value === undefined || !(value > LEARNING_RATE_WARN_FACTOR * base)) return null;
+  return `${reasonLabel(reason)} ${value.toPrecision(2)} is ${Math.round(value / base)}x its default (${base.toPrecision(2)}): a large step can undo training (the losses may jump back to untrained values).`;
 }
 
 /** The scene's state and the one way to change it. */
@@ -96,6 +124,7 @@ export class SceneController {
     for (const p of problems) this.hooks.toast(p, 'error');
     this.adopt(valid);
     const config = this.config;
+    config.sampling.sampler = samplerAfter(reason, config);
     const sampler = effectiveSampler(config);
     if (sampler !== config.sampling.sampler && !isAdversarialKind(config.model.kind)) {
       const names = MODEL_SAMPLERS[config.model.kind].map((k) => SAMPLER_NAMES[k].title).join(', ');
@@ -115,12 +144,15 @@ export class SceneController {
         rebuilt = this.current.apply(config, this.customData);
         this.hooks.repoint(this.current, rebuilt === 'data' || rebuilt === 'model');
       }
-      if (rebuilt === 'data') {
+      // A preset says it once itself (startPreset): one toast per preset, not two.
+      if (reason.cause !== 'preset' && rebuilt === 'data') {
         const dataSet = reason.cause === 'field' && reason.group === 'data' && reason.key === 'dataset';
-        this.hooks.toast(`${dataSet ? `Data set: ${this.current.sceneData.label}` : reason.cause === 'preset' ? `${what} loaded` : `${what} changed`}. Retraining from scratch.`);
-      } else if (rebuilt === 'model') {
+        this.hooks.toast(`${dataSet ? `Data set: ${this.current.sceneData.label}` : `${what} changed`}. Retraining from scratch.`);
+      } else if (reason.cause !== 'preset' && rebuilt === 'model') {
         this.hooks.toast(`${what} changed: new network, retraining from scratch.`);
       }
+      const warning = learningRateWarning(reason, config, this.defaults, this.current.trainSteps);
+      if (warning !== null) this.hooks.toast(warning, 'error', 8);
     } catch (e) {
       this.hooks.toast(`Could not apply ${what}: ${(e as Error).message}`, 'error');
     }

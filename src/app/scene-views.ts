@@ -6,15 +6,26 @@
 import type { PlaygroundConfig } from '../config/playground-config';
 import type { Stage } from '../scene/stage';
 import type { Session } from '../session/create-session';
+import { collapsiblePanels } from '../ui/layout';
 import { DiffusionViews } from './diffusion-views';
 import { GanViews, SURFACE_HEIGHT } from './gan-views';
 import type { ParticleView } from './particle-view';
 import { asDiffusion, asGan } from './session-family';
 
+/** What each panel of the overlay's columns is called on its collapse button, by class (others get none). */
+const PANEL_NAMES: Readonly<Record<string, string>> = { 'schedule-plots': 'plots', 'field-legend': 'legend', 'gan-panel': 'GAN panel' };
+
+/** The collapse button's name of a panel, from its class; null for an element that is not a panel. */
+export function panelName(panel: Element): string | null {
+  for (const c of Array.from(panel.classList)) if (c in PANEL_NAMES) return PANEL_NAMES[c];
+  return null;
+}
+
 /** Both families' views. Call {@link dispose}. */
 export class SceneViews {
   private readonly diffusion: DiffusionViews;
   private readonly gan: GanViews;
+  private readonly stopCollapsing: readonly (() => void)[];
 
   /**
    * @param bottomPanels the DOM column for legends; @param sidePanels the one for the GAN panel.
@@ -28,6 +39,8 @@ export class SceneViews {
   ) {
     this.diffusion = new DiffusionViews(stage, bottomPanels, software);
     this.gan = new GanViews(stage, bottomPanels, sidePanels, software);
+    // Every panel (plots and chart, legends, the GAN panel) can be collapsed to a button.
+    this.stopCollapsing = [collapsiblePanels(bottomPanels, panelName), collapsiblePanels(sidePanels, panelName)];
   }
 
   /** Starts the readbacks the config asks for (the other family's views are hidden). */
@@ -53,6 +66,7 @@ export class SceneViews {
   }
 
   dispose(): void {
+    for (const stop of this.stopCollapsing) stop();
     this.diffusion.dispose();
     this.gan.dispose();
   }

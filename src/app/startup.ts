@@ -21,6 +21,22 @@ export interface Started {
   readonly recovered: RecoveryNote | null;
 }
 
+/**
+ * The backend choice as the HUD names it after a lost GPU (`recovered`): "… · the webgpu GPU was lost
+ * (reason); restarted on the CPU" instead of "no hardware GPU found" (what was passed over is explained by
+ * the loss, not by missing hardware; the tooltip's reason keeps the whole story). Unchanged without a recovery note.
+ */
+export function recoveredChoice(choice: BackendChoice, recovered: Pick<RecoveryNote, 'lostBackend' | 'reason'> | null): BackendChoice {
+  if (recovered === null) return choice;
+  const where = choice.software ? 'restarted on the CPU' : `restarted on ${choice.name}`;
+  return {
+    ...choice,
+    short: `${choice.short} · the ${recovered.lostBackend} GPU was lost (${recovered.reason.slice(0, 60)}); ${where}`,
+    // The backends passed over now are explained by the loss (the tooltip's reason keeps the whole story).
+    skipped: [],
+  };
+}
+
 /** Chooses the backend and creates the stage; problems with the URL's choices are toasts. @throws Error if no renderer starts. */
 export async function startBackendAndStage(canvas: HTMLCanvasElement, params: URLSearchParams, toast: Toast): Promise<Started> {
   let override: BackendName | null = null;
@@ -32,7 +48,7 @@ export async function startBackendAndStage(canvas: HTMLCanvasElement, params: UR
   // After a lost GPU the page reloads with a note of the scene (app/recovery).
   const notes = sessionNoteStorage();
   const recovered = notes === null ? null : takeRecovery(notes, Date.now());
-  const choice = await initTfBackend(override, recovered?.skip ?? []);
+  const choice = recoveredChoice(await initTfBackend(override, recovered?.skip ?? []), recovered);
   // A backend that broke while starting (not merely absent) is worth a message: the scene runs slower than it should.
   for (const failure of choice.failed) toast(`tfjs backend ${failure}; running on ${choice.name} instead.`, 'error', 10);
   const rendererParam = params.get('renderer');

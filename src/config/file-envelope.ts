@@ -44,7 +44,7 @@ export function readEnvelope(text: string, spec: EnvelopeSpec, fail: (problem: E
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw fail('not-json', `not a JSON file (${String((e as Error).message).slice(0, 80)})`);
+    throw fail('not-json', `not a JSON file (${String((e as Error).message).slice(0, 400)})`);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw fail('other-format', `not a ${spec.noun} file: the JSON is not an object`);
   const file = raw as Record<string, unknown>;

@@ -51,7 +51,7 @@ export const HEAT_MAPS: readonly HeatMap[] = ['off', 'log-density', 'score-norm'
 export interface PlaygroundConfig {
   data: { dataset: DatasetName; source: DataSource; particles: number; seed: number };
   schedule: { kind: ScheduleKind; T: number; betaStart: number; betaEnd: number; betaScaling: BetaScaling; sigmaMax: number; sigmaMin: number; levels: number };
-  model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number };
+  model: { kind: ModelKind; coupling: Coupling; width: number; depth: number; activation: Activation; learningRate: number; batchSize: number; emaDecay: number; trainBudgetMs: number; trainPaused: boolean };
   gan: {
     objective: GeneratorObjective;
     dSteps: number;
@@ -207,6 +207,7 @@ export const CONFIG_SCHEMA = {
     batchSize: num('batch size', 512, 32, 8192, 32, 'training'),
     emaDecay: num('EMA decay (sampling)', 0.99, 0, 0.9999, 0.0001, 'training', { integer: false }),
     trainBudgetMs: num('train ms / frame', 8, 0, 200, 1, 'live'),
+    trainPaused: bool('training paused', false, 'live'),
   },
   gan: {
     objective: choice<GeneratorObjective>('generator loss (GAN)', 'non-saturating', GENERATOR_OBJECTIVES, 'training'),

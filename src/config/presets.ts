@@ -48,8 +48,8 @@ export const PRESETS: readonly Preset[] = [
   {
     name: 'flow-two-moons-ot',
     label: 'Flow matching with minibatch OT',
-    description: 'Flow matching on two moons with optimal-transport pairs: watch the straightness rise in the training chart.',
-    settings: { model: { kind: 'flow', coupling: 'minibatch-ot' }, sampling: { sampler: 'rk4', nfe: 20 }, view: { trails: 16 } },
+    description: 'Flow matching on two moons with optimal-transport pairs: watch the straightness (chord / path length) rise in the training chart.',
+    settings: { model: { kind: 'flow', coupling: 'minibatch-ot' }, sampling: { sampler: 'rk4', nfe: 20 }, view: { trails: 16, metric: 'straightness' } },
   },
   {
     name: 'gan-8-gaussians',

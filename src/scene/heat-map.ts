@@ -12,8 +12,8 @@ import { colormapLut } from './palette';
 const HEAT_OPACITY = 0.62;
 /** Low values fade into the background: alpha rises smoothly over the lowest this fraction of the range. */
 const LOW_FADE = 0.3;
-/** Texels over which the border fades out. */
-const EDGE_FADE_TEXELS = 6;
+/** The share of the side over which the border fades out (at least 6 texels), so that no square edge shows in either theme. */
+const EDGE_FADE_SHARE = 0.2;
 
 /** One heat-map plane. Call dispose(). */
 export class HeatMapLayer {
@@ -47,10 +47,11 @@ export class HeatMapLayer {
     this.object.position.z = -2;
     this.object.renderOrder = -2; // under the grid (-1), the data layer (-0.5), the field lines and the particles
     this.object.frustumCulled = false;
-    // Alpha per texel: full inside, smoothly to 0 over the outer EDGE_FADE_TEXELS.
+    // Alpha per texel: full inside, smoothly to 0 over the outer EDGE_FADE_SHARE of each side.
     this.fade = new Float32Array(n * n);
+    const fadeTexels = Math.max(6, EDGE_FADE_SHARE * n);
     const ramp = (k: number): number => {
-      const u = Math.min(1, (Math.min(k, n - 1 - k) + 0.5) / EDGE_FADE_TEXELS);
+      const u = Math.min(1, (Math.min(k, n - 1 - k) + 0.5) / fadeTexels);
       return u * u * (3 - 2 * u);
     };
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) this.fade[i * n + j] = ramp(i) * ramp(j);

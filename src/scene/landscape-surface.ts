@@ -8,6 +8,8 @@ import { BufferAttribute, BufferGeometry, Color, DoubleSide, LineBasicNodeMateri
 
 /** Colour of vertices whose value is undefined (NaN): a neutral grey near the background. */
 const UNDEFINED_COLOR = '#39405a';
+/** The share of each side over which the sheet fades to transparent at its border (no hard square edge). */
+const EDGE_FADE_SHARE = 0.15;
 
 /** A surface of n x n vertices over [-extent, extent]^2. Owns GPU resources: call dispose(). */
 export class LandscapeSurface {
@@ -32,10 +34,16 @@ export class LandscapeSurface {
   ) {
     if (!Number.isInteger(n) || n < 2 || !(extent > 0)) throw new RangeError(`a landscape needs n >= 2 and extent > 0, got ${n}, ${extent}`);
     this.positions = new Float32Array(n * n * 3);
-    this.colors = new Float32Array(n * n * 3);
+    // RGBA: the alpha fades the sheet out over the outer EDGE_FADE_SHARE of each side (no hard square edge).
+    this.colors = new Float32Array(n * n * 4);
+    const ramp = (k: number): number => {
+      const u = Math.min(1, Math.min(k, n - 1 - k) / Math.max(1, EDGE_FADE_SHARE * (n - 1)));
+      return u * u * (3 - 2 * u);
+    };
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         const v = i * n + j;
+        this.colors[4 * v + 3] = ramp(i) * ramp(j);
         this.positions[3 * v] = -extent + (2 * extent * j) / (n - 1);
         this.positions[3 * v + 1] = -extent + (2 * extent * i) / (n - 1);
       }
@@ -52,7 +60,7 @@ export class LandscapeSurface {
       }
     }
     this.geometry.setAttribute('position', position);
-    this.geometry.setAttribute('color', new BufferAttribute(this.colors, 3));
+    this.geometry.setAttribute('color', new BufferAttribute(this.colors, 4));
     this.geometry.setIndex(new BufferAttribute(tris, 1));
     this.lineGeometry.setAttribute('position', position);
     this.lineGeometry.setIndex(new BufferAttribute(segs, 1));
@@ -76,7 +84,7 @@ export class LandscapeSurface {
       const finite = Number.isFinite(h[v]);
       const value = finite ? Math.min(1, Math.max(0, h[v])) : 0.5;
       this.positions[3 * v + 2] = value * scale;
-      c.setStyle(finite ? criticColor(value) : UNDEFINED_COLOR).toArray(this.colors, 3 * v);
+      c.setStyle(finite ? criticColor(value) : UNDEFINED_COLOR).toArray(this.colors, 4 * v); // r, g, b; the alpha stays
     }
     this.geometry.getAttribute('position').needsUpdate = true;
     this.geometry.getAttribute('color').needsUpdate = true;

@@ -2,24 +2,27 @@
  * Colours of the scene, from d3-scale-chromatic (colour maps are not ours to write).
  * time: a perceptual map from data (t = 0) to noise (t = T); cluster: a categorical scheme.
  */
-import { interpolateInferno, interpolateMagma, interpolateViridis, interpolatePlasma, schemeTableau10 } from 'd3-scale-chromatic';
+import { interpolateInferno, interpolateMagma, interpolateRdBu, interpolateViridis, interpolatePlasma, schemeTableau10 } from 'd3-scale-chromatic';
 import { Color } from 'three/webgpu';
 
 /** Theme colours of the stage (the dark theme). */
-export const THEME = { background: 0x0b0f1e, grid: 0x2a3358, data: 0xbfd4ff } as const;
+export const THEME = { background: 0x0b0f1e, grid: 0x2a3358, data: 0xbfd4ff, dataOpacity: 0.22 } as const;
 
 /** The stage's two themes: dark (glowing, additive particles) and light (for projectors and print; normal blending). */
 export type ThemeName = 'dark' | 'light';
 export interface StageTheme {
   readonly background: number;
   readonly grid: number;
+  /** The data points' colour and opacity (under the particles). */
   readonly data: number;
+  readonly dataOpacity: number;
   /** Particles and trails add up (glow) on a dark stage; on a light one they are painted over it. */
   readonly additive: boolean;
 }
 export const THEMES: Record<ThemeName, StageTheme> = {
   dark: { ...THEME, additive: true },
-  light: { background: 0xf7f7f2, grid: 0xc9ccd8, data: 0x1d2440, additive: false },
+  // Light: a saturated deep blue, nearly opaque, so that the data reads on a projector (not a pale grey).
+  light: { background: 0xf7f7f2, grid: 0xc9ccd8, data: 0x1646b8, dataOpacity: 0.6, additive: false },
 };
 
 /** The theme time colours are drawn for (set by the presentation controls through {@link setPaletteTheme}). */
@@ -28,6 +31,7 @@ let paletteTheme: ThemeName = 'dark';
 export function setPaletteTheme(name: ThemeName): void {
   paletteTheme = name;
 }
+
 
 /**
  * Colour of diffusion time tau = t / T in [0, 1]: warm at the data end, cool violet at the noise end.
@@ -93,14 +97,34 @@ export function colormapLut(colormap: (t: number) => string): Uint8Array {
 let critic: readonly [Color, Color, Color] | null = null;
 const scratch = new Color();
 
-/**
- * The discriminator / critic colour map, t in [0, 1] -> CSS colour: warm orange where the critic says
- * "generated" (t = 0), dark at indifference (t = 1/2, where D = 1/2 at the GAN equilibrium), sky blue where
- * it says "real" (t = 1). Dark in the middle so the particles stay visible on a dark stage.
- */
-export function criticColor(t: number): string {
-  const u = Math.min(1, Math.max(0, t));
+/** The light theme's critic map keeps to this middle part of d3's RdBu (its darkest ends would look muddy). */
+const LIGHT_CRITIC_SPAN = 0.6;
+
+/** The dark theme's critic map: orange, dark navy, sky blue. */
+function criticDark(u: number): string {
   critic ??= [new Color('#a8492a'), new Color('#161b33'), new Color('#2e9fd4')];
   const [low, mid, high] = critic;
   return u < 0.5 ? scratch.lerpColors(low, mid, 2 * u).getStyle() : scratch.lerpColors(mid, high, 2 * u - 1).getStyle();
+}
+
+/** One map per theme, each the same function object every time (the heat map's lookup tables and the legend key on it). */
+const CRITIC_MAPS: Record<ThemeName, (t: number) => string> = {
+  dark: (t) => criticDark(Math.min(1, Math.max(0, t))),
+  light: (t) => interpolateRdBu(0.5 + LIGHT_CRITIC_SPAN * (Math.min(1, Math.max(0, t)) - 0.5)),
+};
+
+/**
+ * The discriminator / critic colour map of the current theme, t in [0, 1] -> CSS colour: warm where the
+ * critic says "generated" (t = 0), neutral at indifference (t = 1/2, where D = 1/2 at the GAN equilibrium),
+ * blue where it says "real" (t = 1). Dark theme: orange, dark navy, sky blue (dark in the middle, so the
+ * glowing particles stay visible). Light theme: d3-scale-chromatic's diverging RdBu (red, white, blue),
+ * its middle {@link LIGHT_CRITIC_SPAN}, so that the map stays light where the particles are drawn dark.
+ */
+export function criticColor(t: number): string {
+  return CRITIC_MAPS[paletteTheme](t);
+}
+
+/** {@link criticColor} of the current theme as a colour map that changes identity with the theme (for caches keyed on the map). */
+export function criticColormap(): (t: number) => string {
+  return CRITIC_MAPS[paletteTheme];
 }

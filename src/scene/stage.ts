@@ -27,6 +27,12 @@ const VIEW_HALF_HEIGHT = 3.2;
 const PERSPECTIVE_FOV = 45;
 /** Half the width, in data units, that the 2D view keeps inside a narrow free area (the data span about +-2.4). */
 const VIEW_HALF_WIDTH = 2.7;
+/** The smallest free area (CSS px, each way) the framing follows; below it the whole canvas is framed (a tiny window). */
+const MIN_FREE_PX = 160;
+/** The most the 3D views widen their field of view (tan scale) to fit a free area. */
+const MAX_WIDEN = 2.4;
+/** Width the 3D views' orbiting data takes on screen, as a fraction of the full canvas's height. */
+const ORBIT_WIDTH = 0.9;
 
 /**
  * The part of the canvas not covered by panels, in CSS pixels from the canvas's top-left corner
@@ -191,7 +197,7 @@ export class Stage {
   /**
    * Frames the views so that the origin sits at the centre of `area` (the canvas outside the panels) and,
    * in 2D, the data's span fits inside it; null frames the whole canvas. Ignored while the area is under
-   * a third of the canvas in either direction (a tiny window: the panels cover it anyway).
+   * MIN_FREE_PX (160 CSS px) in either direction (a tiny window: the panels cover it anyway).
    */
   setFreeArea(area: FreeArea | null): void {
     const same = (a: FreeArea | null, b: FreeArea | null): boolean =>
@@ -199,6 +205,11 @@ export class Stage {
     if (same(area, this.free)) return;
     this.free = area;
     this.resize();
+  }
+
+  /** The free area the framing follows (see {@link setFreeArea}), or null. */
+  get freeArea(): FreeArea | null {
+    return this.free;
   }
 
   /**
@@ -242,7 +253,7 @@ export class Stage {
     const aspect = w / h;
     // A recording or screenshot at a fixed size shows the whole canvas, without the panels: no free area.
     const f = this.fixedSize === null ? this.free : null;
-    const usable = f !== null && f.right - f.left > w / 3 && f.bottom - f.top > h / 3;
+    const usable = f !== null && f.right - f.left >= MIN_FREE_PX && f.bottom - f.top >= MIN_FREE_PX;
     const area = usable ? f : { left: 0, top: 0, right: w, bottom: h };
     // Centre of the free area, in CSS pixels.
     const cx = (area.left + area.right) / 2;
@@ -259,7 +270,8 @@ export class Stage {
       this.camera.aspect = aspect;
       // Widen the field of view so that what the full canvas showed fits the free area's height, and
       // shift the picture so that the orbit target lands at the free area's centre.
-      const fit = usable ? Math.min(1.6, h / (area.bottom - area.top)) : 1;
+      // (The orbiting data is about as wide as high: a narrow free area widens the view by its width too.)
+      const fit = usable ? Math.min(MAX_WIDEN, Math.max(h / (area.bottom - area.top), (ORBIT_WIDTH * h) / (area.right - area.left))) : 1;
       this.camera.fov = (2 * Math.atan(Math.tan((PERSPECTIVE_FOV * Math.PI) / 360) * fit) * 180) / Math.PI;
       if (usable) this.camera.setViewOffset(w, h, w / 2 - cx, h / 2 - cy, w, h);
       else this.camera.clearViewOffset();
@@ -277,6 +289,32 @@ export class Stage {
     const ndc = new Vector3(((clientX - rect.left) / rect.width) * 2 - 1, -((clientY - rect.top) / rect.height) * 2 + 1, 0);
     ndc.unproject(this.camera);
     return { x: ndc.x, y: ndc.y };
+  }
+
+  /**
+   * Where the axis-aligned box [min, max] of data coordinates (3 numbers each; a 2D set's z is 0) is drawn
+   * on the canvas: the bounding rectangle of its 8 projected corners, in CSS pixels from the canvas's
+   * top-left corner (the frame of {@link setFreeArea}). For points lifted onto a surface, pass its z range.
+   */
+  screenBox(min: readonly [number, number, number], max: readonly [number, number, number]): FreeArea {
+    const w = Math.max(1, this.canvas.clientWidth);
+    const h = Math.max(1, this.canvas.clientHeight);
+    let left = Infinity;
+    let top = Infinity;
+    let right = -Infinity;
+    let bottom = -Infinity;
+    const p = new Vector3();
+    this.camera.updateMatrixWorld();
+    for (let corner = 0; corner < 8; corner++) {
+      p.set(corner & 1 ? max[0] : min[0], corner & 2 ? max[1] : min[1], corner & 4 ? max[2] : min[2]).project(this.camera);
+      const x = ((p.x + 1) / 2) * w;
+      const y = ((1 - p.y) / 2) * h;
+      left = Math.min(left, x);
+      right = Math.max(right, x);
+      top = Math.min(top, y);
+      bottom = Math.max(bottom, y);
+    }
+    return { left, top, right, bottom };
   }
 
   /** Turns the pan/zoom controls off while the pointer draws (and back on). */

@@ -5,6 +5,7 @@
  */
 import { h } from './dom';
 import { setMathText } from './math';
+import { makeCollapsible } from './layout';
 
 /** Everything the HUD shows; main.ts fills it from the loop, the session and the backend choice. */
 export interface HudState {
@@ -35,15 +36,27 @@ export interface HudState {
   readonly particles: number;
 }
 
+/**
+ * What the HUD's phase line adds for a pause: "particles and training paused", "particles paused
+ * (training goes on)", "training paused", or '' when both run.
+ */
+export function pauseLabel(particles: boolean, training: boolean): string {
+  if (particles && training) return 'particles and training paused';
+  if (particles) return 'particles paused (training goes on)';
+  return training ? 'training paused' : '';
+}
+
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
 /** A rate: one decimal below 10 (so 0.4 fps does not read as 0). */
 const rate = (x: number): string => fmt(x, x < 10 ? 1 : 0);
 const big = (x: number): string => (x >= 10_000 ? `${(x / 1000).toFixed(x >= 100_000 ? 0 : 1)}k` : String(Math.round(x)));
 
-/** The HUD overlay. */
 /** How long each tone of toast stays (s) and its ARIA role. */
+/** The longest toast shown whole (longer ones end in an ellipsis). */
+const TOAST_MAX_CHARS = 600;
 const TOASTS = { info: { seconds: 4, role: 'status' }, error: { seconds: 10, role: 'alert' } } as const;
 
+/** The HUD overlay. */
 export class Hud {
   private readonly root: HTMLElement;
   private readonly fields = new Map<string, HTMLElement>();
@@ -85,6 +98,7 @@ export class Hud {
     this.bar = this.root.querySelector('.hud-bar-fill') as HTMLElement;
     this.toasts = document.createElement('div');
     this.toasts.className = 'toasts';
+    makeCollapsible(this.root, 'HUD');
     parent.append(this.root, this.toasts);
   }
 
@@ -122,17 +136,25 @@ export class Hud {
   }
 
   /**
-   * Shows a message for a few seconds. tone 'error' stays longer and is red (an alert for screen readers).
+   * Shows a message for a few seconds, whole and wrapped (up to {@link TOAST_MAX_CHARS} characters). tone
+   * 'error' stays longer and is red (an alert for screen readers); in presentation mode only errors show.
+   * The same message twice in a row while the first is shown is not repeated: the first stays longer.
    * @param seconds display time in seconds.
    */
   toast(message: string, tone: 'info' | 'error' = 'info', seconds: number = TOASTS[tone].seconds): void {
+    const last = this.toasts.lastElementChild;
+    if (last instanceof HTMLElement && last.textContent === message) {
+      clearTimeout(Number(last.dataset.timer));
+      last.dataset.timer = String(setTimeout(() => last.remove(), seconds * 1000));
+      return;
+    }
     const el = document.createElement('div');
     el.className = `toast toast-${tone}`;
-    el.textContent = message;
+    el.textContent = message.length > TOAST_MAX_CHARS ? `${message.slice(0, TOAST_MAX_CHARS - 1)}…` : message;
     if (message.includes('\n')) el.style.whiteSpace = 'pre-line';
     el.setAttribute('role', TOASTS[tone].role);
     this.toasts.append(el);
     while (this.toasts.children.length > 5) this.toasts.firstElementChild?.remove();
-    setTimeout(() => el.remove(), seconds * 1000);
+    el.dataset.timer = String(setTimeout(() => el.remove(), seconds * 1000));
   }
 }

@@ -16,22 +16,44 @@ const MAX_POINTS = 600;
 /** Which pair of series the chart draws. */
 export type ChartMode = 'diffusion' | 'adversarial';
 
+/** Room an axis keeps besides its widest label, CSS px (tick length and gap, uPlot's defaults 10 + 5, plus a margin). */
+const AXIS_PAD = 18;
+
+/**
+ * The width a y axis needs, CSS px: its widest tick label as `measure` gives it (px) plus {@link AXIS_PAD},
+ * at least `min`. So that labels like "0.0040" are not cut at the chart's edge.
+ */
+export function axisWidth(labels: readonly string[] | null, measure: (label: string) => number, min = 30): number {
+  let widest = 0;
+  for (const label of labels ?? []) widest = Math.max(widest, measure(label));
+  return Math.max(min, Math.ceil(widest + AXIS_PAD));
+}
+
+/** uPlot's axis size hook: {@link axisWidth} measured with the chart's own canvas and axis font. */
+const fitLabels: uPlot.Axis.Size = (self, values, axisIdx, cycleNum) => {
+  const axis = self.axes[axisIdx];
+  if (cycleNum > 1 && typeof axis.size === 'number') return axis.size;
+  const font = axis.font;
+  self.ctx.font = Array.isArray(font) ? String(font[0]) : String(font ?? '10px sans-serif');
+  return axisWidth(values, (label) => self.ctx.measureText(label).width / devicePixelRatio);
+};
+
 function options(mode: ChartMode, metric: string): uPlot.Options {
   const common = { width: 250, height: 130, title: 'training', cursor: { show: false }, legend: { show: true, live: false } };
-  const right = { ...CHART_AXIS, scale: 'metric', side: 1, size: 38, grid: { show: false } };
+  const right = { ...CHART_AXIS, scale: 'metric', side: 1, size: fitLabels, grid: { show: false } };
   const metricSeries: uPlot.Series = { label: metric, stroke: '#f6c85f', width: 2, scale: 'metric', spanGaps: true, points: { show: true, size: 4 }, show: metric !== '' };
   if (mode === 'adversarial') {
     return {
       ...common,
       scales: { x: { time: false }, y: { auto: true }, metric: { auto: true } },
-      axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 40 }, right],
+      axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: fitLabels }, right],
       series: [{}, { label: 'D / critic loss', stroke: '#38b6e8', width: 1.5, spanGaps: true }, { label: 'G loss', stroke: '#ef6a3a', width: 1.5, spanGaps: true }, metricSeries],
     };
   }
   return {
     ...common,
     scales: { x: { time: false }, loss: { distr: 3 }, metric: { auto: true } },
-    axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: 40 }, right],
+    axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: fitLabels }, right],
     series: [{}, { label: 'loss', stroke: '#6fb1e4', width: 1.5, scale: 'loss', spanGaps: true }, metricSeries],
   };
 }
