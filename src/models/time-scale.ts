@@ -8,6 +8,8 @@
  * feature. No tfjs here, so the weights file (pure) can read it.
  */
 
+import type { ModelKind } from './kinds';
+
 /** The time scale every network is built with. */
 export const TIME_SCALE = 50;
 
@@ -15,9 +17,12 @@ export const TIME_SCALE = 50;
  * The scale a network in a version-1 weights file was trained with: 1000 for DDPM (the former default),
  * 50 for the score and flow models (which always set 50). GAN networks have no time input (50, unused).
  * @param modelKind the file config's `model.kind` (untrusted: anything that is not a string reads as the
- *   version-1 default model, 'ddpm').
+ *   version-1 default model, 'ddpm'; a string that names no kind reads as 50).
  */
 export function legacyTimeScale(modelKind: unknown): number {
-  const kind = typeof modelKind === 'string' ? modelKind : 'ddpm';
-  return kind === 'ddpm' ? 1000 : TIME_SCALE;
+  if (typeof modelKind !== 'string') return LEGACY_TIME_SCALE.ddpm;
+  return Object.hasOwn(LEGACY_TIME_SCALE, modelKind) ? LEGACY_TIME_SCALE[modelKind as ModelKind] : TIME_SCALE;
 }
+
+/** The time scale each kind's networks were built with before version 2 of the weights file. */
+const LEGACY_TIME_SCALE: Readonly<Record<ModelKind, number>> = { ddpm: 1000, score: TIME_SCALE, flow: TIME_SCALE, gan: TIME_SCALE, wgan: TIME_SCALE, 'wgan-gp': TIME_SCALE };
