@@ -13,7 +13,7 @@ import { DEFAULT_LANGEVIN } from '../models/ncsn';
 import { BETA_SCALINGS, type BetaScaling, type ScheduleKind } from '../models/schedules';
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';
-import type { Phase } from '../particles/diffusion-particles';
+import type { Phase } from '../models/field';
 import { isAdversarialKind, MODEL_KIND, MODEL_KINDS, SAMPLER_KINDS, SAMPLER_NAMES, samplerOf, type ModelKind, type SamplerKind } from '../models/kinds';
 
 export type { Phase };

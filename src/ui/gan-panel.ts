@@ -4,11 +4,13 @@
  * D's value, and for a WGAN the critic's Wasserstein estimate beside an exact W1. Plain DOM; text only
  * (no innerHTML with values).
  */
+import type { GeneratorObjective } from '../models/gan-training';
+import type { AdversarialKind } from '../models/kinds';
 
 /** What the panel shows; NaN prints as a dash. */
 export interface GanPanelState {
-  readonly game: 'gan' | 'wgan' | 'wgan-gp';
-  readonly objective: 'minimax' | 'non-saturating';
+  readonly game: AdversarialKind;
+  readonly objective: GeneratorObjective;
   /** Outer (discriminator/critic) updates per inner (generator) update. */
   readonly criticSteps: number;
   /** Batch value of the game: L(G, D) (GAN) or E_r f - E_g f (WGAN). */
