@@ -9,6 +9,7 @@ import { configToHash } from '../config/url-hash';
 import type { PointSet } from '../data/datasets';
 import type { LoadedData } from '../data/loaders';
 import type { DivergenceEvent } from '../models/divergence-guard';
+import { divergenceMessage } from './hud-warnings';
 import { createSession, type Session } from '../session/create-session';
 import { adoptWeightsConfig, loadWeights, type ReadWeights } from '../session/saved-weights';
 import { SAMPLER_NAMES } from '../models/kinds';
@@ -194,15 +195,12 @@ export class SceneController {
     for (const n of notes) this.hooks.toast(`${fileName}: ${n}`, 'info', 8);
   }
 
-  /** Training diverged and the session rolled it back: the halved learning rates go into the config (GUI, URL), and the HUD says so. */
+  /** Training diverged and the session rolled it back: the halved learning rates go into the config (GUI, URL), and a toast says so (or why training stopped). */
   private onDivergence(e: DivergenceEvent): void {
     const s = this.current.config;
     this.adopt({ model: { learningRate: s.model.learningRate }, gan: { generatorLearningRate: s.gan.generatorLearningRate, criticLearningRate: s.gan.criticLearningRate } });
     this.hooks.refreshGui();
     this.writeHash();
-    const cause = e.cause === 'loss' ? 'the loss left the finite numbers' : 'the particles were thrown to infinity';
-    const back = e.restoredFrom === null ? 'fresh weights (no good ones were kept yet)' : `the weights of step ${e.restoredFrom}`;
-    const rates = Object.entries(e.learningRates).map(([k, v]) => `${k === 'learningRate' ? 'learning rate' : k === 'generatorLearningRate' ? 'G learning rate' : 'D learning rate'} ${v.toPrecision(2)}`).join(', ');
-    this.hooks.toast(`Training diverged at step ${e.step} (${cause}): back to ${back}, ${rates} (halved).`, 'error', 10);
+    this.hooks.toast(divergenceMessage(e), 'error', e.stopped === null ? 10 : 20);
   }
 }

@@ -314,6 +314,10 @@ export class DiffusionSession implements LiveSession {
   }
 
   /** Training steps taken by the current network. */
+  get trainingStopped(): string | null {
+    return this.guard.stopped;
+  }
+
   get trainSteps(): number {
     return this.trainer.steps;
   }

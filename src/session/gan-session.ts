@@ -103,6 +103,10 @@ export class GanSession implements LiveSession {
   }
 
   /** Generator updates so far. */
+  get trainingStopped(): string | null {
+    return this.guard.stopped;
+  }
+
   get trainSteps(): number {
     return this.trainer.generatorSteps;
   }
