@@ -75,6 +75,24 @@ export function effectiveBetas(spec: BetaSettings): { betaStart: number; betaEnd
 }
 
 /**
+ * What the schedule sliders show under 'per-1000-steps' for the linear schedule: the betas in force
+ * ({@link effectiveBetas}), e.g. "effective beta_1 = 1e-4, beta_T = 0.02 at T = 1000" (at T = 50:
+ * "effective beta_1 = 0.002, beta_T = 0.4 at T = 50"). null when the sliders' values are the betas
+ * themselves (fixed betas, or the cosine schedule).
+ */
+export function effectiveBetasNote(spec: BetaSettings): string | null {
+  if (!SCHEDULE_KINDS[spec.kind].scaled(spec)) return null;
+  const { betaStart, betaEnd } = effectiveBetas(spec);
+  return `effective beta_1 = ${betaText(betaStart)}, beta_T = ${betaText(betaEnd)} at T = ${spec.T}`;
+}
+
+/** A beta in three significant digits: 1e-4, 3.33e-4, 0.02, 0.4. */
+function betaText(beta: number): string {
+  if (beta < 1e-3) return beta.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(beta.toPrecision(3)));
+}
+
+/**
  * A warning when alphaBar_T > {@link NOISE_ALPHA_BAR} (0.01): the forward process has not reached noise,
  * yet the reverse process starts from N(0, I). E.g. "x_T is not yet noise: alphaBar_T = 0.60". null when fine.
  */
@@ -158,6 +176,8 @@ export function snr(schedule: NoiseSchedule, t: number): number {
 interface ScheduleKindEntry {
   /** beta_t, length T + 1 with [0] = 0, every beta clipped at maxBeta. */
   betas(spec: ScheduleSpec): Float64Array;
+  /** Whether the end points in force differ from the ones given (the linear schedule under 'per-1000-steps'). */
+  scaled(spec: BetaSettings): boolean;
   /** The end points in force (see {@link effectiveBetas}). */
   ends(spec: BetaSettings): { betaStart: number; betaEnd: number };
   /** Problems of the kind's own parameters (see {@link scheduleProblems}). */
@@ -171,8 +191,9 @@ const SCHEDULE_KINDS: Readonly<Record<ScheduleKind, ScheduleKindEntry>> = {
       const ends = effectiveBetas(spec);
       return linearBetas(spec.T, ends.betaStart, ends.betaEnd, spec.maxBeta);
     },
+    scaled: (spec) => (spec.betaScaling ?? 'fixed') !== 'fixed',
     ends: (spec) => {
-      if ((spec.betaScaling ?? 'fixed') === 'fixed') return { betaStart: spec.betaStart, betaEnd: spec.betaEnd };
+      if (!SCHEDULE_KINDS.linear.scaled(spec)) return { betaStart: spec.betaStart, betaEnd: spec.betaEnd };
       const scale = 1000 / spec.T;
       const max = spec.maxBeta ?? MAX_BETA;
       return { betaStart: Math.min(spec.betaStart * scale, max), betaEnd: Math.min(spec.betaEnd * scale, max) };
@@ -187,6 +208,7 @@ const SCHEDULE_KINDS: Readonly<Record<ScheduleKind, ScheduleKindEntry>> = {
   },
   cosine: {
     betas: (spec) => cosineBetas(spec.T, spec.cosineS, spec.maxBeta),
+    scaled: () => false,
     ends: (spec) => ({ betaStart: spec.betaStart, betaEnd: spec.betaEnd }),
     problems: (spec) => {
       const s = spec.cosineS ?? 0.008;
