@@ -10,8 +10,8 @@ import type { PointSet } from '../data/datasets';
 import type { LoadedData } from '../data/loaders';
 import type { DivergenceEvent } from '../models/divergence-guard';
 import { divergenceMessage } from './hud-warnings';
-import { createSession, type Session } from '../session/create-session';
-import { adoptWeightsConfig, loadWeights, type ReadWeights } from '../session/saved-weights';
+import { createSession, sessionWithWeights, type Session, type WeightsScene } from '../session/create-session';
+import type { ReadWeights } from '../session/saved-weights';
 import { SAMPLER_NAMES } from '../models/kinds';
 import { savedFileMessage } from './saved-files';
 
@@ -175,16 +175,14 @@ export class SceneController {
    * @param fileName how the messages name the source.
    */
   useWeights(read: ReadWeights, fileName: string): void {
-    const { config: next, changes, notes } = adoptWeightsConfig(this.config, read.config, this.customData !== null);
-    let candidate: Session | null = null;
+    let loaded: WeightsScene;
     try {
-      candidate = createSession(next, this.customData);
-      notes.push(...loadWeights(candidate, read));
+      loaded = sessionWithWeights(this.config, read, this.customData);
     } catch (e) {
-      candidate?.dispose();
       this.hooks.toast(savedFileMessage(fileName, e), 'error');
       return;
     }
+    const { session: candidate, config: next, changes, notes } = loaded;
     this.adopt(next);
     this.replaceSession(candidate);
     this.hooks.refreshGui();
