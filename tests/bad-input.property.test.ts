@@ -10,7 +10,9 @@ import { CONFIG_SCHEMA, defaultConfig, validateConfig, type Field, type NumberFi
 import { MAX_PRESET_CHARS, presetFromJson, PresetFileError, presetToJson } from '../src/config/preset-file';
 import { configFromHash, configToHash } from '../src/config/url-hash';
 import { decodeImage } from '../src/data/image-decode';
-import { DataLoadError, loadPointData, pointsFromPixels } from '../src/data/loaders';
+import { DataLoadError } from '../src/data/point-data';
+import { loadPointData } from '../src/data/loaders';
+import { pointsFromPixels } from '../src/data/image-points';
 import { decodeWeights, encodeWeights, floatsToBase64, WeightsFileError } from '../src/models/weights-file';
 import { parseArgs, UsageError } from '../src/cli/options';
 import { runHeadless } from '../src/cli/run';

@@ -5,7 +5,7 @@
  */
 import dragDrop from 'drag-drop';
 import { Color } from 'three/webgpu';
-import { DataLoadError, pointsFromCoordinates } from '../data/loaders';
+import { DataLoadError, pointsFromCoordinates } from '../data/point-data';
 import { ParticleLayer } from '../scene/particle-layer';
 import type { Stage } from '../scene/stage';
 import { hiddenFilePicker } from '../ui/dom';

@@ -7,7 +7,7 @@
 import { CONFIG_SCHEMA, effectiveSampler, isAdversarialKind, MODEL_SAMPLERS, validateConfig, type ConfigGroup, type Field, type PlaygroundConfig } from '../config/playground-config';
 import { configToHash } from '../config/url-hash';
 import type { PointSet } from '../data/datasets';
-import type { LoadedData } from '../data/loaders';
+import type { LoadedData } from '../data/point-data';
 import type { DivergenceEvent } from '../models/divergence-guard';
 import { divergenceMessage } from './hud-warnings';
 import { createSession, sessionWithWeights, type Session, type WeightsScene } from '../session/create-session';
