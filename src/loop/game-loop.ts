@@ -23,22 +23,10 @@
  * tfjs, three.js or DOM: the clock, the frame scheduler and the hooks are injected.
  */
 import { Cadence, type EveryOptions } from './cadence';
-import type { Clock, FrameScheduler } from './clock';
+import type { Clock } from './clock';
+import { FrameRequests } from './frame-requests';
 import { FrameWindow } from './frame-stats';
-import {
-  AMORTIZE_MAX_DEBT,
-  checkInt,
-  checkStepsPerSecond,
-  checkTrainBudget,
-  DEFAULT_MAX_FRAME_DELTA_MS,
-  DEFAULT_MAX_SIM_STEPS_PER_FRAME,
-  DEFAULT_MAX_TRAIN_STEPS_PER_FRAME,
-  DEFAULT_SIM_BUDGET_MS,
-  EXACT_EPSILON,
-  type LoopHooks,
-  type LoopOptions,
-  type LoopStats,
-} from './loop-options';
+import { AMORTIZE_MAX_DEBT, checkInt, checkStepsPerSecond, checkTrainBudget, EXACT_EPSILON, loopLimits, type LoopHooks, type LoopOptions, type LoopStats } from './loop-options';
 
 export { AMORTIZE_MAX_DEBT, DEFAULT_MAX_FRAME_DELTA_MS, DEFAULT_MAX_SIM_STEPS_PER_FRAME, DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, DEFAULT_SIM_BUDGET_MS, type LoopHooks, type LoopOptions, type LoopStats } from './loop-options';
 export { STATS_WINDOW_MS } from './frame-stats';
@@ -50,7 +38,7 @@ export class GameLoop {
 
   private readonly hooks: LoopHooks;
   private readonly clock: Clock;
-  private readonly scheduler: FrameScheduler | undefined;
+  private readonly frames: FrameRequests;
   private readonly maxTrainSteps: number;
   private readonly maxSimSteps: number;
   private readonly maxFrameDeltaMs: number;
@@ -71,9 +59,6 @@ export class GameLoop {
   private _hidden = false;
   private disposed = false;
   private inTick = false;
-  private handle: number | null = null;
-  /** Bumped whenever a pending frame is cancelled, so a stale callback is ignored. */
-  private generation = 0;
 
   private trainTotal = 0;
   private simTotal = 0;
@@ -90,19 +75,10 @@ export class GameLoop {
   constructor(hooks: LoopHooks, options: LoopOptions) {
     this.hooks = hooks;
     this.clock = options.clock;
-    this.scheduler = options.scheduler;
+    this.frames = new FrameRequests(options.scheduler, () => this.onFrame());
     this.sps = checkStepsPerSecond(options.stepsPerSecond);
     this.budgetMs = checkTrainBudget(options.trainBudgetMs);
-    this.maxTrainSteps = checkInt('maxTrainStepsPerFrame', options.maxTrainStepsPerFrame ?? DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, 0);
-    this.maxSimSteps = checkInt('maxSimStepsPerFrame', options.maxSimStepsPerFrame ?? DEFAULT_MAX_SIM_STEPS_PER_FRAME, 1);
-    const maxDelta = options.maxFrameDeltaMs ?? DEFAULT_MAX_FRAME_DELTA_MS;
-    if (!(maxDelta > 0)) throw new RangeError(`maxFrameDeltaMs must be > 0 ms, got ${maxDelta}`);
-    this.maxFrameDeltaMs = maxDelta;
-    const simBudget = options.simBudgetMs ?? DEFAULT_SIM_BUDGET_MS;
-    if (!(simBudget > 0)) throw new RangeError(`simBudgetMs must be > 0 ms, got ${simBudget}`);
-    this.simBudgetMs = simBudget;
-    this.amortize = options.amortize ?? false;
-    this.renderFirst = options.renderFirst ?? false;
+    ({ maxTrainSteps: this.maxTrainSteps, maxSimSteps: this.maxSimSteps, maxFrameDeltaMs: this.maxFrameDeltaMs, simBudgetMs: this.simBudgetMs, amortize: this.amortize, renderFirst: this.renderFirst } = loopLimits(options));
   }
 
   /**
@@ -162,7 +138,7 @@ export class GameLoop {
   /** Stops scheduling frames (a pending frame is cancelled). No-op if not running. */
   stop(): void {
     this._running = false;
-    this.cancelPending();
+    this.frames.cancel();
   }
 
   /**
@@ -280,7 +256,7 @@ export class GameLoop {
     if (hidden === this._hidden) return;
     this._hidden = hidden;
     if (hidden) {
-      this.cancelPending();
+      this.frames.cancel();
     } else {
       this.resetTiming();
       this.schedule();
@@ -402,22 +378,10 @@ export class GameLoop {
   }
 
   private schedule(): void {
-    if (!this.scheduler || !this._running || this._hidden || this.disposed || this.handle !== null) return;
-    const gen = this.generation;
-    this.handle = this.scheduler.request(() => this.onFrame(gen));
+    if (this._running && !this._hidden && !this.disposed) this.frames.request();
   }
 
-  private cancelPending(): void {
-    this.generation++;
-    if (this.handle !== null) {
-      this.scheduler?.cancel(this.handle);
-      this.handle = null;
-    }
-  }
-
-  private onFrame(gen: number): void {
-    if (gen !== this.generation) return; // stale callback from a cancelled request
-    this.handle = null;
+  private onFrame(): void {
     if (!this._running || this._hidden || this.disposed) return;
     try {
       this.tick();
