@@ -6,7 +6,8 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, defaultConfig, validateConfig, type Field, type NumberField, type PlaygroundConfig } from '../src/config/playground-config';
+import { CONFIG_SCHEMA, defaultConfig, type Field, type NumberField, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import { MAX_PRESET_CHARS, presetFromJson, PresetFileError, presetToJson } from '../src/config/preset-file';
 import { configFromHash, configToHash } from '../src/config/url-hash';
 import { decodeImage } from '../src/data/image-decode';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, isRelevant, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { defaultConfig, isRelevant, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import { configFromHash, configToHash } from '../src/config/url-hash';
 import { parseCsvPoints } from '../src/data/csv-points';
 import { pointsFromCoordinates } from '../src/data/point-data';

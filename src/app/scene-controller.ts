@@ -4,7 +4,8 @@
  * with a typed {@link ApplyReason}, or replaces the session through {@link SceneController.replaceSession};
  * both end in the one re-point hook that points the view and the charts at the session.
  */
-import { CONFIG_SCHEMA, effectiveSampler, isAdversarialKind, MODEL_SAMPLERS, validateConfig, type ConfigGroup, type Field, type PlaygroundConfig } from '../config/playground-config';
+import { CONFIG_SCHEMA, effectiveSampler, isAdversarialKind, MODEL_SAMPLERS, type ConfigGroup, type Field, type PlaygroundConfig } from '../config/playground-config';
+import { validateConfig } from '../config/validate-config';
 import { configToHash } from '../config/url-hash';
 import type { PointSet } from '../data/datasets';
 import type { LoadedData } from '../data/point-data';

@@ -9,7 +9,8 @@
  * keys reported and ignored, each with a message).
  */
 import { cleanName } from '../models/weights-file';
-import { cloneConfig, validateConfig, type PlaygroundConfig } from './playground-config';
+import { cloneConfig, type PlaygroundConfig } from './playground-config';
+import { validateConfig } from './validate-config';
 
 export const PRESET_FORMAT = 'generative-playground-preset';
 /** The version this code writes and the newest it reads. */
