@@ -20,9 +20,9 @@ export const TIME_SCALE = 50;
  *   version-1 default model, 'ddpm'; a string that names no kind reads as 50).
  */
 export function legacyTimeScale(modelKind: unknown): number {
-  if (typeof modelKind !== 'string') return LEGACY_TIME_SCALE.ddpm;
-  return Object.hasOwn(LEGACY_TIME_SCALE, modelKind) ? LEGACY_TIME_SCALE[modelKind as ModelKind] : TIME_SCALE;
+  const kind = typeof modelKind === 'string' ? modelKind : 'ddpm';
+  return (Object.hasOwn(LEGACY_TIME_SCALE, kind) ? LEGACY_TIME_SCALE[kind as ModelKind] : undefined) ?? TIME_SCALE;
 }
 
-/** The time scale each kind's networks were built with before version 2 of the weights file. */
-const LEGACY_TIME_SCALE: Readonly<Record<ModelKind, number>> = { ddpm: 1000, score: TIME_SCALE, flow: TIME_SCALE, gan: TIME_SCALE, wgan: TIME_SCALE, 'wgan-gp': TIME_SCALE };
+/** The kinds whose networks were built at another scale than {@link TIME_SCALE} before version 2 of the weights file (only DDPM; a kind added later needs no entry). */
+const LEGACY_TIME_SCALE: Readonly<Partial<Record<ModelKind, number>>> = { ddpm: 1000 };
