@@ -26,7 +26,7 @@ import { Cadence, type EveryOptions } from './cadence';
 import type { Clock } from './clock';
 import { FrameRequests } from './frame-requests';
 import { FrameWindow } from './frame-stats';
-import { AMORTIZE_MAX_DEBT, checkInt, checkStepsPerSecond, checkTrainBudget, EXACT_EPSILON, loopLimits, type LoopHooks, type LoopOptions, type LoopStats } from './loop-options';
+import { AMORTIZE_MAX_DEBT, checkInt, checkStepsPerSecond, checkTrainBudget, EXACT_EPSILON, loopLimits, type LoopHooks, type LoopLimits, type LoopOptions, type LoopStats } from './loop-options';
 
 export { AMORTIZE_MAX_DEBT, DEFAULT_MAX_FRAME_DELTA_MS, DEFAULT_MAX_SIM_STEPS_PER_FRAME, DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, DEFAULT_SIM_BUDGET_MS, type LoopHooks, type LoopOptions, type LoopStats } from './loop-options';
 export { STATS_WINDOW_MS } from './frame-stats';
@@ -39,12 +39,8 @@ export class GameLoop {
   private readonly hooks: LoopHooks;
   private readonly clock: Clock;
   private readonly frames: FrameRequests;
-  private readonly maxTrainSteps: number;
-  private readonly maxSimSteps: number;
-  private readonly maxFrameDeltaMs: number;
-  private readonly simBudgetMs: number;
-  private readonly amortize: boolean;
-  private readonly renderFirst: boolean;
+  /** The fixed limits (panic cap, frame-delta clamp, simulation budget, amortize, renderFirst). */
+  private readonly limits: LoopLimits;
   /** With amortize: ms each phase may still spend (a budget per frame added, what it spends taken off). */
   private simBalance = 0;
   private trainBalance = 0;
@@ -78,7 +74,7 @@ export class GameLoop {
     this.frames = new FrameRequests(options.scheduler, () => this.onFrame());
     this.sps = checkStepsPerSecond(options.stepsPerSecond);
     this.budgetMs = checkTrainBudget(options.trainBudgetMs);
-    ({ maxTrainSteps: this.maxTrainSteps, maxSimSteps: this.maxSimSteps, maxFrameDeltaMs: this.maxFrameDeltaMs, simBudgetMs: this.simBudgetMs, amortize: this.amortize, renderFirst: this.renderFirst } = loopLimits(options));
+    this.limits = loopLimits(options);
   }
 
   /**
@@ -286,25 +282,25 @@ export class GameLoop {
 
     const simBefore = this.simTotal;
     if (!this.paused) {
-      if (delta > this.maxFrameDeltaMs) {
-        this.droppedTotal += delta - this.maxFrameDeltaMs;
-        delta = this.maxFrameDeltaMs;
+      if (delta > this.limits.maxFrameDeltaMs) {
+        this.droppedTotal += delta - this.limits.maxFrameDeltaMs;
+        delta = this.limits.maxFrameDeltaMs;
       }
       this.acc += (delta * this.sps) / 1000;
     }
     // 0. renderFirst: draw the state as it is (alpha clamped to 1 while steps are owed), so that the
     //    GPU (or a software renderer's own threads) draws while the CPU simulates and trains.
     let renderMs = 0;
-    if (this.renderFirst) {
+    if (this.limits.renderFirst) {
       hooks.render(Math.min(this.acc, 1));
       renderMs = this.clock.now() - frameStart;
     }
-    const simStart = this.renderFirst ? this.clock.now() : frameStart;
+    const simStart = this.limits.renderFirst ? this.clock.now() : frameStart;
     // 1. Fixed-step simulation.
     if (!this.paused) {
       let steps = Math.floor(this.acc);
-      if (this.amortize) {
-        this.simBalance = Math.min(this.simBalance + this.simBudgetMs, this.simBudgetMs);
+      if (this.limits.amortize) {
+        this.simBalance = Math.min(this.simBalance + this.limits.simBudgetMs, this.limits.simBudgetMs);
         if (this.simBalance <= 0 && steps > 0) {
           // In debt from an expensive step: this frame's owed steps are dropped (keep the fraction).
           this.acc -= steps;
@@ -312,18 +308,18 @@ export class GameLoop {
           steps = 0;
         }
       }
-      if (steps > this.maxSimSteps) {
-        const drop = steps - this.maxSimSteps;
+      if (steps > this.limits.maxSimSteps) {
+        const drop = steps - this.limits.maxSimSteps;
         this.acc -= drop; // keep the fraction: alpha stays meaningful
         this.droppedTotal += (drop * 1000) / this.sps;
-        steps = this.maxSimSteps;
+        steps = this.limits.maxSimSteps;
       }
       for (let i = 0; i < steps; i++) {
         hooks.simulate();
         this.acc -= 1;
         this.simTotal++;
         const left = steps - i - 1;
-        if (left > 0 && this.clock.now() - simStart >= this.simBudgetMs) {
+        if (left > 0 && this.clock.now() - simStart >= this.limits.simBudgetMs) {
           this.acc -= left; // over the frame's simulation budget: drop the rest, keep the fraction
           this.droppedTotal += (left * 1000) / this.sps;
           break;
@@ -332,29 +328,29 @@ export class GameLoop {
     }
 
     const simEnd = this.clock.now();
-    if (this.amortize && this.simTotal > simBefore) this.simBalance = Math.max(this.simBalance - (simEnd - simStart), -AMORTIZE_MAX_DEBT * this.simBudgetMs);
+    if (this.limits.amortize && this.simTotal > simBefore) this.simBalance = Math.max(this.simBalance - (simEnd - simStart), -AMORTIZE_MAX_DEBT * this.limits.simBudgetMs);
 
     // 2. Training under the wall-time budget (deadline measured from the frame start; amortized: from
     //    the start of training, for as long as the balance allows).
     let trained = 0;
-    if (this.amortize && this.budgetMs > 0) this.trainBalance = Math.min(this.trainBalance + this.budgetMs, this.budgetMs);
-    const trainAllowed = this.amortize ? this.trainBalance > 0 : true;
-    if (this.budgetMs > 0 && this.maxTrainSteps > 0 && trainAllowed) {
-      const deadline = this.amortize ? simEnd + this.trainBalance : simStart + this.budgetMs;
+    if (this.limits.amortize && this.budgetMs > 0) this.trainBalance = Math.min(this.trainBalance + this.budgetMs, this.budgetMs);
+    const trainAllowed = this.limits.amortize ? this.trainBalance > 0 : true;
+    if (this.budgetMs > 0 && this.limits.maxTrainSteps > 0 && trainAllowed) {
+      const deadline = this.limits.amortize ? simEnd + this.trainBalance : simStart + this.budgetMs;
       do {
         if (!hooks.trainStep()) break;
         trained++;
         this.trainTotal++;
-      } while (trained < this.maxTrainSteps && this.clock.now() < deadline);
-      if (this.amortize) this.trainBalance = Math.max(this.trainBalance - (this.clock.now() - simEnd), -AMORTIZE_MAX_DEBT * this.budgetMs);
+      } while (trained < this.limits.maxTrainSteps && this.clock.now() < deadline);
+      if (this.limits.amortize) this.trainBalance = Math.max(this.trainBalance - (this.clock.now() - simEnd), -AMORTIZE_MAX_DEBT * this.budgetMs);
     }
 
     // 3. Render with the interpolation factor.
     const trainEnd = this.clock.now();
-    if (!this.renderFirst) hooks.render(this.acc);
+    if (!this.limits.renderFirst) hooks.render(this.acc);
 
     const end = this.clock.now();
-    if (!this.renderFirst) renderMs = end - trainEnd;
+    if (!this.limits.renderFirst) renderMs = end - trainEnd;
     this.frameTotal++;
     this.window.record({
       t: frameStart,
