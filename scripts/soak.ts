@@ -13,7 +13,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { writeFileSync } from 'node:fs';
-import { defaultConfig, validateConfig, type ModelKind, type PlaygroundConfig } from '../src/config/playground-config';
+import { defaultConfig, type ModelKind, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import type { DatasetName } from '../src/data/datasets';
 import { GameLoop } from '../src/loop/game-loop';
 import { ManualClock } from '../src/loop/clock';

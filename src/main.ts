@@ -86,6 +86,7 @@ async function main(): Promise<void> {
   // GPU back-pressure: with a shared WebGPU device the next frame waits for the previous frame's GPU work.
   let gpuBusy = false;
   let recorder: Recorder | null = null;
+  let recordPanel: RecordPanel | null = null;
   const draw = (alpha: number): void => {
     view.upload(scene.session, config, alpha, views.surface(scene.session, config));
     stage.render();
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
       if (view.repoint(session).data) stage.setDimension(session.dim);
       if (fresh) charts.attach();
       views.syncStageView(session, config);
+      if (fresh) recordPanel?.followScene();
     },
     applyLive,
   });
@@ -158,7 +160,7 @@ async function main(): Promise<void> {
   recordHost.prepareDecoration = async (_width, height) => {
     if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
   };
-  const recordPanel = new RecordPanel(gui.gui, overlay, recorder, toast, presentation, () => asGan(scene.session) !== null);
+  recordPanel = new RecordPanel(gui.gui, overlay, recorder, toast, presentation, () => asGan(scene.session) !== null);
   installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered });
 
   // Every periodic job runs on the loop's cadence: pause, a hidden tab and frame-exact recording govern it.

@@ -6,13 +6,16 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, defaultConfig, validateConfig, type Field, type NumberField, type PlaygroundConfig } from '../src/config/playground-config';
+import { CONFIG_SCHEMA, defaultConfig, type Field, type NumberField, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import { MAX_PRESET_CHARS, presetFromJson, PresetFileError, presetToJson } from '../src/config/preset-file';
 import { DECK_FORMAT, deckFromJson, DeckFileError, deckToJson, MAX_DECK_CHARS, MAX_LINE_CHARS, MAX_SLIDE_LINES, MAX_SLIDES, type Deck, type Slide } from '../src/config/deck-file';
 import { SHIFT_GAME_LOSSES } from '../src/models/parallel-lines-game';
 import { configFromHash, configToHash } from '../src/config/url-hash';
 import { decodeImage } from '../src/data/image-decode';
-import { DataLoadError, loadPointData, pointsFromPixels } from '../src/data/loaders';
+import { DataLoadError } from '../src/data/point-data';
+import { loadPointData } from '../src/data/loaders';
+import { pointsFromPixels } from '../src/data/image-points';
 import { decodeWeights, encodeWeights, floatsToBase64, WeightsFileError } from '../src/models/weights-file';
 import { parseArgs, UsageError } from '../src/cli/options';
 import { runHeadless } from '../src/cli/run';

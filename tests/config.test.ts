@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CONFIG_SCHEMA,
-  cloneConfig,
-  defaultConfig,
-  fieldProblem,
-  isRelevant,
-  validateConfig,
-  type Field,
-  type PlaygroundConfig,
-} from '../src/config/playground-config';
+import { CONFIG_SCHEMA, cloneConfig, defaultConfig, isRelevant, type Field, type PlaygroundConfig } from '../src/config/playground-config';
+import { fieldProblem, validateConfig } from '../src/config/validate-config';
 import { DATASET_NAMES } from '../src/data/datasets';
 import { trainingProblems } from '../src/models/live-trainer';
 import { mlpProblems } from '../src/models/mlp';

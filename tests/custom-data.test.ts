@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, isRelevant, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { defaultConfig, isRelevant, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import { configFromHash, configToHash } from '../src/config/url-hash';
-import { parseCsvPoints, pointsFromCoordinates } from '../src/data/loaders';
+import { parseCsvPoints } from '../src/data/csv-points';
+import { pointsFromCoordinates } from '../src/data/point-data';
 import { energyDistance } from '../src/models/metrics';
 import { createRng } from '../src/models/random';
 import { DiffusionSession } from '../src/session/diffusion-session';

@@ -193,6 +193,7 @@ describe('a session survives divergence', () => {
       const last = events[MAX_FAILED_RECOVERIES - 1];
       expect(last.restoredFrom).toBe(100);
       expect(last.stopped).toMatch(/^Training stopped at step \d+: it diverged 3 times in a row .* the weights from step 100 are kept\./);
+      expect(s.trainingStopped).toBe(last.stopped);
       expect(await allFinite(variables())).toBe(true);
       const steps = s instanceof DiffusionSession ? s.trainSteps : s.trainer.generatorSteps;
       s.trainStep();
@@ -214,12 +215,14 @@ describe('a session survives divergence', () => {
     expect(events).toHaveLength(MAX_FAILED_RECOVERIES);
     expect(events.every((e) => e.restoredFrom === null)).toBe(true);
     expect(events[2].stopped).toMatch(/fresh weights are kept/);
+    expect(s.trainingStopped).toBe(events[2].stopped);
     expect(await allFinite(s.net.variables)).toBe(true);
     const steps = s.trainSteps;
     s.trainStep();
     expect(s.trainSteps).toBe(steps);
     const next = { ...s.config, model: { ...s.config.model, learningRate: s.config.model.learningRate / 2 } };
     s.apply(next);
+    expect(s.trainingStopped).toBeNull();
     s.trainStep();
     expect(s.trainSteps).toBe(steps + 1);
     s.dispose();

@@ -3,21 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { sampleDataset } from '../src/data/datasets';
 import { DenseNetwork } from '../src/models/dense-network';
 import { ACTIVATIONS, type MlpSpec } from '../src/models/mlp';
-import {
-  CLIP_REFERENCE,
-  clippedCriticGains,
-  criticLoss,
-  defaultGanTraining,
-  Gan,
-  GanTrainer,
-  generatorLoss,
-  gradientPenalty,
-  latentGrid,
-  readGanLosses,
-  type GanLoss,
-  type GanTrainingSpec,
-  type GeneratorObjective,
-} from '../src/models/gan';
+import { CLIP_REFERENCE, clippedCriticGains, criticLoss, defaultGanTraining, Gan, generatorLoss, gradientPenalty, latentGrid, type GanLoss, type GanTrainingSpec, type GeneratorObjective } from '../src/models/gan';
+import { GanTrainer, readGanLosses } from '../src/models/gan-trainer';
 import { wasserstein1 } from '../src/models/gan-theory';
 import { GameOptimizer } from '../src/models/gan-training';
 import { energyDistance } from '../src/models/metrics';

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIG_SCHEMA, effectiveSampler, KIND_LABELS, MODEL_SAMPLERS, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { CONFIG_SCHEMA, effectiveSampler, KIND_LABELS, MODEL_SAMPLERS, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import { adversarialKind, diffusionKind, isAdversarialKind, kindTitle, MODEL_KIND, MODEL_KINDS, modelKind, SAMPLER_KINDS, samplerOf, type ModelKind } from '../src/models/kinds';
 import { DiffusionSession } from '../src/session/diffusion-session';
 import { smallConfig } from './session-helpers';

@@ -2,17 +2,10 @@ import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { describe, expect, it, vi } from 'vitest';
 import { decodeImage } from '../src/data/image-decode';
-import {
-  DataLoadError,
-  denormalizePoints,
-  loadPointData,
-  MAX_DATA_BYTES,
-  parseCsvPoints,
-  pointsFromCoordinates,
-  pointsFromPixels,
-  type DataErrorCode,
-  type RgbaImage,
-} from '../src/data/loaders';
+import { DataLoadError, denormalizePoints, MAX_DATA_BYTES, pointsFromCoordinates, type DataErrorCode } from '../src/data/point-data';
+import { loadPointData } from '../src/data/loaders';
+import { parseCsvPoints } from '../src/data/csv-points';
+import { pointsFromPixels, type RgbaImage } from '../src/data/image-points';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

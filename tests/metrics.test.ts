@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { defaultConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import { gaussianMixtureOf, sampleDataset } from '../src/data/datasets';
 import {
   energyDistance,

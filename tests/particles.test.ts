@@ -6,7 +6,8 @@ import { forwardStep } from '../src/models/forward-process';
 import { GaussianNoisePool, SeededGaussianNoise, type NoiseSource } from '../src/models/noise-source';
 import { createRng, type Rng } from '../src/models/random';
 import { makeSchedule } from '../src/models/schedules';
-import { DiffusionParticles, type Phase } from '../src/particles/diffusion-particles';
+import type { Phase } from '../src/models/field';
+import { DiffusionParticles } from '../src/particles/diffusion-particles';
 import { VpChainProcess } from '../src/particles/process';
 
 // A short schedule whose alphaBar_T is small enough to see "noise", big enough to measure.

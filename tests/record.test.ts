@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { defaultTimeline, formatTimeline, parseTimeline, planFrames, segmentControls, TimelineError, timelineForFamily, MAX_SEGMENTS, type Segment } from '../src/record/timeline';
+import { defaultTimeline, fitsOnePass, formatTimeline, parseTimeline, planFrames, segmentControls, TimelineError, timelineForFamily, MAX_SEGMENTS, SEGMENT_KINDS, type Segment } from '../src/record/timeline';
 import { LivePacer, type AddFrame } from '../src/record/live-pacer';
 import { chooseEncoding, defaultRecordSettings, fnv1a, frameSize, gifDelayBetweenMs, gifDelayMs, pngFrameName, recordingFileName, screenshotSize, type EncoderCapabilities } from '../src/record/recording';
 
@@ -104,6 +104,10 @@ describe('frame plan', () => {
     expect(segmentControls({ kind: 'train', frames: 3 }, 30, null)).toMatchObject({ train: true, phase: null });
     expect(segmentControls({ kind: 'loop', frames: 3 }, 30, null)).toMatchObject({ phase: 'loop', stepsPerSecond: null });
     expect(() => segmentControls({ kind: 'forward', frames: 3 }, 30, null)).toThrow(RangeError);
+  });
+
+  it('only forward and reverse segments are fitted to one pass', () => {
+    expect(SEGMENT_KINDS.filter(fitsOnePass)).toEqual(['forward', 'reverse']);
   });
 });
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type ModelKind, type PlaygroundConfig } from '../src/config/playground-config';
 import { base64ToFloats, decodeWeights, encodeWeights, floatsToBase64, WeightsFileError } from '../src/models/weights-file';
-import { pointsFromCoordinates } from '../src/data/loaders';
+import { pointsFromCoordinates } from '../src/data/point-data';
 import { DiffusionSession } from '../src/session/diffusion-session';
 import { GanSession } from '../src/session/gan-session';
 import { adoptWeightsConfig, loadWeights, readWeights, saveWeights, sessionNetworks, weightDifferences } from '../src/session/saved-weights';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSchedule, scheduleProblems, snr } from '../src/models/schedules';
+import { effectiveBetasNote, makeSchedule, scheduleProblems, snr } from '../src/models/schedules';
 
 describe('linear schedule (Ho et al. 2020)', () => {
   const s = makeSchedule({ kind: 'linear', T: 1000, betaStart: 1e-4, betaEnd: 0.02 });
@@ -60,5 +60,24 @@ describe('validation', () => {
     expect(scheduleProblems({ kind: 'linear', T: 1, betaStart: 0.1, betaEnd: 0.01 })).toHaveLength(2);
     expect(() => makeSchedule({ kind: 'linear', T: 10.5, betaStart: 1e-4, betaEnd: 0.02 })).toThrow(/T must be an integer/);
     expect(() => makeSchedule({ kind: 'linear', T: 100, betaStart: 0, betaEnd: 0.02 })).toThrow(/betaStart/);
+  });
+});
+
+describe('the effective betas the sliders show (issue 16.2)', () => {
+  const linear = (T: number, betaScaling: 'per-1000-steps' | 'fixed') => ({ kind: 'linear' as const, T, betaStart: 1e-4, betaEnd: 0.02, betaScaling });
+
+  it('names beta_1 and beta_T in force, scaled by 1000 / T and clipped at maxBeta', () => {
+    expect(effectiveBetasNote(linear(1000, 'per-1000-steps'))).toBe('effective beta_1 = 1e-4, beta_T = 0.02 at T = 1000');
+    expect(effectiveBetasNote(linear(50, 'per-1000-steps'))).toBe('effective beta_1 = 0.002, beta_T = 0.4 at T = 50');
+    expect(effectiveBetasNote(linear(300, 'per-1000-steps'))).toBe('effective beta_1 = 3.33e-4, beta_T = 0.0667 at T = 300');
+    // 0.02 x 100 = 2 is clipped at 0.999 (Nichol & Dhariwal 2021, §3.2), as makeSchedule does.
+    expect(effectiveBetasNote(linear(10, 'per-1000-steps'))).toBe('effective beta_1 = 0.01, beta_T = 0.999 at T = 10');
+    expect(makeSchedule(linear(10, 'per-1000-steps')).beta[10]).toBe(0.999);
+  });
+
+  it('is absent where the sliders are the betas: fixed betas and the cosine schedule', () => {
+    expect(effectiveBetasNote(linear(50, 'fixed'))).toBeNull();
+    expect(effectiveBetasNote({ kind: 'linear', T: 50, betaStart: 1e-4, betaEnd: 0.02 })).toBeNull();
+    expect(effectiveBetasNote({ kind: 'cosine', T: 50, betaStart: 1e-4, betaEnd: 0.02, betaScaling: 'per-1000-steps' })).toBeNull();
   });
 });

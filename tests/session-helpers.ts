@@ -2,7 +2,8 @@
  * Shared by the session tests: a small validated scene and a way to let asynchronous readbacks land.
  */
 import { expect } from 'vitest';
-import { defaultConfig, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { defaultConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 
 /** The default scene, shrunk so a session builds and trains in milliseconds (then validated like user input). */
 export function smallConfig(overrides: Record<string, Record<string, unknown>> = {}): PlaygroundConfig {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, MODEL_KINDS, validateConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { defaultConfig, MODEL_KINDS, type PlaygroundConfig } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import { presetFromJson, presetToJson } from '../src/config/preset-file';
 import { presetConfig, PRESETS } from '../src/config/presets';
 import { configFromHash, configToHash } from '../src/config/url-hash';

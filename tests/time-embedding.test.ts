@@ -66,6 +66,13 @@ describe('the time embedding at one bounded scale (issue 16.6)', () => {
     expect(legacyTimeScale('flow')).toBe(50);
   });
 
+  it('the version-1 time scale is a lookup by kind, safe against untrusted strings', () => {
+    expect(['ddpm', 'score', 'flow', 'gan', 'wgan', 'wgan-gp'].map(legacyTimeScale)).toEqual([1000, 50, 50, 50, 50, 50]);
+    // Names on Object.prototype are not kinds: they read as the bounded scale, never as a function or undefined.
+    for (const hostile of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', '', 'DDPM']) expect(legacyTimeScale(hostile), hostile).toBe(TIME_SCALE);
+    for (const notString of [null, 42, {}, ['ddpm']]) expect(legacyTimeScale(notString)).toBe(1000);
+  });
+
   for (const backend of ['wasm', 'cpu']) {
     it(`${backend}: the float32 embedding is within 1e-5 of float64 at every tau (angles up to 50 rad)`, async () => {
       expect(await tf.setBackend(backend)).toBe(true);

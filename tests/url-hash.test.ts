@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CPU_PROFILE, defaultConfig, validateConfig, withProfile } from '../src/config/playground-config';
+import { CPU_PROFILE, defaultConfig, withProfile } from '../src/config/playground-config';
+import { validateConfig } from '../src/config/validate-config';
 import { configFromHash, configToHash, MAX_HASH_LENGTH } from '../src/config/url-hash';
 
 describe('config <-> URL hash', () => {

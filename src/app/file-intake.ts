@@ -5,7 +5,7 @@
  */
 import dragDrop from 'drag-drop';
 import { Color } from 'three/webgpu';
-import { DataLoadError, pointsFromCoordinates } from '../data/loaders';
+import { DataLoadError, pointsFromCoordinates } from '../data/point-data';
 import { ParticleLayer } from '../scene/particle-layer';
 import type { Stage } from '../scene/stage';
 import { hiddenFilePicker } from '../ui/dom';
@@ -113,12 +113,15 @@ export class FileIntake {
   private openSaved(file: File): void {
     readSavedFile(file, this.scene.defaults)
       .then((saved) => {
-        if (saved.kind === 'preset') {
-          this.report(file.name, saved.preset.problems);
-          this.scene.startPreset(saved.preset.config, saved.preset.name);
-        } else {
-          this.report(file.name, saved.read.problems);
-          this.scene.useWeights(saved.read, file.name);
+        switch (saved.kind) {
+          case 'preset':
+            this.report(file.name, saved.preset.problems);
+            this.scene.startPreset(saved.preset.config, saved.preset.name);
+            break;
+          case 'weights':
+            this.report(file.name, saved.read.problems);
+            this.scene.useWeights(saved.read, file.name);
+            break;
         }
       })
       .catch((e: unknown) => this.toast(savedFileMessage(file.name, e), 'error'));

@@ -13,7 +13,8 @@ import { captionFormula } from '../ui/caption-text';
 import { pauseLabel, type Hud } from '../ui/hud';
 import type { CaptionState, Presentation } from '../ui/presentation';
 import type { ParticleView } from './particle-view';
-import { kindTitle } from '../models/kinds';
+import { kindTitle, modelKind } from '../models/kinds';
+import { hudWarnings } from './hud-warnings';
 import { asDiffusion, asGan } from './session-family';
 import type { ChartedScene, TrainingCharts } from './training-charts';
 
@@ -91,6 +92,8 @@ export class HudPresenter {
       loss: session.loss,
       straightness: diffusion?.straightness ?? Number.NaN,
       particles: p.count,
+      warnings: hudWarnings(modelKind(config), diffusion?.schedule ?? null, session.trainingStopped),
+      warningDetail: session.trainingStopped ?? '',
     });
   }
 }

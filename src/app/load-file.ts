@@ -4,7 +4,9 @@
  * darkness or alpha. Every problem is a DataLoadError with a message naming it; nothing here touches
  * the running scene.
  */
-import { DataLoadError, loadPointData, pointsFromPixels, sniffFormat, type LoadedData } from '../data/loaders';
+import { DataLoadError, type LoadedData } from '../data/point-data';
+import { loadPointData, sniffFormat } from '../data/loaders';
+import { pointsFromPixels } from '../data/image-points';
 
 /** Files larger than this are refused before they are read (bytes). */
 export const MAX_FILE_BYTES = 32 * 2 ** 20;

@@ -106,6 +106,14 @@ export class RecordPanel {
     return true;
   }
 
+  /**
+   * After the scene controller replaced its session: when the family changed (GAN <-> diffusion), an open
+   * panel shows the new family's default timeline and its clip length at once.
+   */
+  followScene(): void {
+    if (this.syncFamily()) this.refresh();
+  }
+
   /** Shows the controls that apply and says how the clip will be encoded (and why, on a fallback). */
   refresh(): void {
     this.syncFamily();

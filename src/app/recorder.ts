@@ -12,7 +12,7 @@
  */
 import { probeCapabilities, GifSink, PngZipSink, remuxWithDuration, VideoSink, type FrameSink } from './record-sinks';
 import { LivePacer } from '../record/live-pacer';
-import { parseTimeline, planFrames, segmentControls, type PassSteps, type PlannedSegment, type SegmentControls } from '../record/timeline';
+import { fitsOnePass, parseTimeline, planFrames, segmentControls, type PassSteps, type PlannedSegment, type SegmentControls } from '../record/timeline';
 import { chooseEncoding, fnv1a, frameSize, recordingFileName, screenshotSize, type EncodingChoice, type RecordSettings, type ScreenshotScale } from '../record/recording';
 
 /** What the recorder needs from the app (main.ts implements it). */
@@ -222,8 +222,7 @@ export class Recorder {
   }
 
   private controls(segment: PlannedSegment, fps: number): SegmentControls {
-    const needsPass = segment.kind === 'forward' || segment.kind === 'reverse';
-    return segmentControls(segment, fps, needsPass ? this.host.passSteps() : null);
+    return segmentControls(segment, fps, fitsOnePass(segment.kind) ? this.host.passSteps() : null);
   }
 
   /** Frame-exact: the recorder drives the scene frame by frame; returns the frames written. */

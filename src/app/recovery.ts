@@ -5,7 +5,7 @@
  * renderer and tensors. On that start, {@link restoreRecovered} puts the user's points and weights back.
  * The note itself (storage, limits, repeated losses) is app/device-recovery.
  */
-import { pointsFromCoordinates } from '../data/loaders';
+import { pointsFromCoordinates } from '../data/point-data';
 import type { GameLoop } from '../loop';
 import { readWeights, saveWeights } from '../session/saved-weights';
 import { stashRecovery, watchDeviceLoss, type NoteStorage, type RecoveryNote } from './device-recovery';

@@ -4,13 +4,15 @@
  * with a typed {@link ApplyReason}, or replaces the session through {@link SceneController.replaceSession};
  * both end in the one re-point hook that points the view and the charts at the session.
  */
-import { CONFIG_SCHEMA, effectiveSampler, isAdversarialKind, MODEL_SAMPLERS, validateConfig, type ConfigGroup, type Field, type PlaygroundConfig } from '../config/playground-config';
+import { CONFIG_SCHEMA, effectiveSampler, isAdversarialKind, MODEL_SAMPLERS, type ConfigGroup, type Field, type PlaygroundConfig } from '../config/playground-config';
+import { validateConfig } from '../config/validate-config';
 import { configToHash } from '../config/url-hash';
 import type { PointSet } from '../data/datasets';
-import type { LoadedData } from '../data/loaders';
+import type { LoadedData } from '../data/point-data';
 import type { DivergenceEvent } from '../models/divergence-guard';
-import { createSession, type Session } from '../session/create-session';
-import { adoptWeightsConfig, loadWeights, type ReadWeights } from '../session/saved-weights';
+import { divergenceMessage } from './hud-warnings';
+import { createSession, sessionWithWeights, type Session, type WeightsScene } from '../session/create-session';
+import type { ReadWeights } from '../session/saved-weights';
 import { SAMPLER_NAMES, type SamplerKind } from '../models/kinds';
 import { savedFileMessage } from './saved-files';
 
@@ -206,16 +208,14 @@ export class SceneController {
    * @param fileName how the messages name the source.
    */
   useWeights(read: ReadWeights, fileName: string): void {
-    const { config: next, changes, notes } = adoptWeightsConfig(this.config, read.config, this.customData !== null);
-    let candidate: Session | null = null;
+    let loaded: WeightsScene;
     try {
-      candidate = createSession(next, this.customData);
-      notes.push(...loadWeights(candidate, read));
+      loaded = sessionWithWeights(this.config, read, this.customData);
     } catch (e) {
-      candidate?.dispose();
       this.hooks.toast(savedFileMessage(fileName, e), 'error');
       return;
     }
+    const { session: candidate, config: next, changes, notes } = loaded;
     this.adopt(next);
     this.replaceSession(candidate);
     this.hooks.refreshGui();
@@ -226,15 +226,12 @@ export class SceneController {
     for (const n of notes) this.hooks.toast(`${fileName}: ${n}`, 'info', 8);
   }
 
-  /** Training diverged and the session rolled it back: the halved learning rates go into the config (GUI, URL), and the HUD says so. */
+  /** Training diverged and the session rolled it back: the halved learning rates go into the config (GUI, URL), and a toast says so (or why training stopped). */
   private onDivergence(e: DivergenceEvent): void {
     const s = this.current.config;
     this.adopt({ model: { learningRate: s.model.learningRate }, gan: { generatorLearningRate: s.gan.generatorLearningRate, criticLearningRate: s.gan.criticLearningRate } });
     this.hooks.refreshGui();
     this.writeHash();
-    const cause = e.cause === 'loss' ? 'the loss left the finite numbers' : 'the particles were thrown to infinity';
-    const back = e.restoredFrom === null ? 'fresh weights (no good ones were kept yet)' : `the weights of step ${e.restoredFrom}`;
-    const rates = Object.entries(e.learningRates).map(([k, v]) => `${k === 'learningRate' ? 'learning rate' : k === 'generatorLearningRate' ? 'G learning rate' : 'D learning rate'} ${v.toPrecision(2)}`).join(', ');
-    this.hooks.toast(`Training diverged at step ${e.step} (${cause}): back to ${back}, ${rates} (halved).`, 'error', 10);
+    this.hooks.toast(divergenceMessage(e), 'error', e.stopped === null ? 10 : 20);
   }
 }

@@ -6,7 +6,7 @@ import type { PlaygroundConfig } from '../config/playground-config';
 import type { Session } from '../session/create-session';
 import { SchedulePlots } from '../ui/schedule-plots';
 import { TrainingChart } from '../ui/training-chart';
-import { chartMetric, METRIC_LABELS, METRIC_POINTS } from './metric-tracker';
+import { chartMetric, metricAxis, METRIC_POINTS } from './metric-tracker';
 import { asDiffusion, asGan } from './session-family';
 
 /** Where the charts read the scene (the scene controller). */
@@ -34,17 +34,17 @@ export class TrainingCharts {
   attach(): void {
     const { config, session } = this.scene;
     this.chart.clear();
-    const metric = config.view.metric === 'off' ? '' : METRIC_LABELS[config.view.metric];
+    const metric = metricAxis(config.view.metric);
     const diffusion = asDiffusion(session);
     const gan = asGan(session);
     if (diffusion !== null) {
       this.plots.setPath(diffusion.samplingPath);
-      this.chart.setMode('diffusion', metric);
+      this.chart.setMode('diffusion', metric.label, metric.signed);
       diffusion.onLoss = (step, loss) => this.chart.addLoss(step, loss);
       diffusion.onStraightness = (step, value) => this.scene.config.view.metric === 'straightness' && this.chart.addMetric(step, value);
       diffusion.onPassEnd = (step) => this.measure(step);
     } else if (gan !== null) {
-      this.chart.setMode('adversarial', metric);
+      this.chart.setMode('adversarial', metric.label, metric.signed);
       gan.onLoss = (step) => this.chart.addGanLosses(step, gan.losses.critic, gan.losses.generator);
     }
   }

@@ -4,20 +4,8 @@
  * by the config's own schema (fieldProblem, then validateConfig), so the CLI accepts exactly what the app
  * accepts. Bad input throws a {@link UsageError} with a one-line message.
  */
-import {
-  CONFIG_SCHEMA,
-  defaultConfig,
-  fieldProblem,
-  isAdversarialKind,
-  isRelevant,
-  MODEL_KINDS,
-  MODEL_SAMPLERS,
-  validateConfig,
-  type ConfigGroup,
-  type Field,
-  type ModelKind,
-  type PlaygroundConfig,
-} from '../config/playground-config';
+import { CONFIG_SCHEMA, defaultConfig, isAdversarialKind, isRelevant, MODEL_KINDS, MODEL_SAMPLERS, type ConfigGroup, type Field, type ModelKind, type PlaygroundConfig } from '../config/playground-config';
+import { fieldProblem, validateConfig } from '../config/validate-config';
 import { DATASET_NAMES, isDatasetName, type DatasetName } from '../data/datasets';
 import type { SamplerKind } from '../particles/reverse-samplers';
 

@@ -23,7 +23,8 @@ import { cleanName } from '../models/weights-file';
 import { SHIFT_GAME_LOSSES, type ShiftGameLoss } from '../models/parallel-lines-game';
 import { defaultTimeline, formatTimeline, parseTimeline, TimelineError, type Segment } from '../record/timeline';
 import { CodedError, readEnvelope, unknownEntries } from './file-envelope';
-import { clampToField, fieldProblem, isAdversarialKind, type Field, type PlaygroundConfig } from './playground-config';
+import { isAdversarialKind, type Field, type PlaygroundConfig } from './playground-config';
+import { clampToField, fieldProblem } from './validate-config';
 import { validateSharedConfig } from './preset-file';
 import { findPreset, presetConfig, PRESETS } from './presets';
 

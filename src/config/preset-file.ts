@@ -10,7 +10,8 @@
  */
 import { cleanName } from '../models/weights-file';
 import { readEnvelope, unknownEntries } from './file-envelope';
-import { cloneConfig, validateConfig, type PlaygroundConfig, type ValidatedConfig } from './playground-config';
+import { cloneConfig, type PlaygroundConfig } from './playground-config';
+import { validateConfig, type ValidatedConfig } from './validate-config';
 
 export const PRESET_FORMAT = 'generative-playground-preset';
 /** The version this code writes and the newest it reads. */

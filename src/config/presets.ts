@@ -8,7 +8,8 @@
  * checks each phenomenon): mode collapse sits on 2 of 8 modes from about 500 steps; the oscillating game
  * keeps changing which modes it covers; the strong discriminator drives E_g D(x) towards 0.
  */
-import { validateConfig, type PlaygroundConfig, type ValidatedConfig } from './playground-config';
+import { validateConfig, type ValidatedConfig } from './validate-config';
+import { type PlaygroundConfig } from './playground-config';
 
 /** A partial config: any group, any subset of its fields. */
 export type PartialConfig = { [G in keyof PlaygroundConfig]?: Partial<PlaygroundConfig[G]> };

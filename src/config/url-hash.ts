@@ -3,7 +3,8 @@
  * Only values that differ from the defaults are written. Reading goes through {@link validateConfig},
  * so unknown keys and bad values are reported and replaced by defaults, never trusted.
  */
-import { cloneConfig, CONFIG_SCHEMA, defaultConfig, validateConfig, type Field, type PlaygroundConfig, type ValidatedConfig } from './playground-config';
+import { cloneConfig, CONFIG_SCHEMA, defaultConfig, type Field, type PlaygroundConfig } from './playground-config';
+import { validateConfig, type ValidatedConfig } from './validate-config';
 
 /** Longest hash we parse (characters); longer input is rejected as a whole. */
 export const MAX_HASH_LENGTH = 4096;

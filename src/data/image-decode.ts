@@ -5,7 +5,8 @@
  */
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
-import { DataLoadError, MAX_IMAGE_PIXELS, type ImageDecoder, type RgbaImage } from './loaders';
+import { DataLoadError, MAX_IMAGE_PIXELS } from './point-data';
+import { type ImageDecoder, type RgbaImage } from './image-points';
 
 /** Width and height from a PNG's IHDR chunk (bytes 16 to 23), or null when the header is cut short. */
 function pngSize(bytes: Uint8Array): { width: number; height: number } | null {

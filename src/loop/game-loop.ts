@@ -23,22 +23,10 @@
  * tfjs, three.js or DOM: the clock, the frame scheduler and the hooks are injected.
  */
 import { Cadence, type EveryOptions } from './cadence';
-import type { Clock, FrameScheduler } from './clock';
+import type { Clock } from './clock';
+import { FrameRequests } from './frame-requests';
 import { FrameWindow } from './frame-stats';
-import {
-  AMORTIZE_MAX_DEBT,
-  checkInt,
-  checkStepsPerSecond,
-  checkTrainBudget,
-  DEFAULT_MAX_FRAME_DELTA_MS,
-  DEFAULT_MAX_SIM_STEPS_PER_FRAME,
-  DEFAULT_MAX_TRAIN_STEPS_PER_FRAME,
-  DEFAULT_SIM_BUDGET_MS,
-  EXACT_EPSILON,
-  type LoopHooks,
-  type LoopOptions,
-  type LoopStats,
-} from './loop-options';
+import { AMORTIZE_MAX_DEBT, checkInt, checkStepsPerSecond, checkTrainBudget, EXACT_EPSILON, loopLimits, type LoopHooks, type LoopLimits, type LoopOptions, type LoopStats } from './loop-options';
 
 export { AMORTIZE_MAX_DEBT, DEFAULT_MAX_FRAME_DELTA_MS, DEFAULT_MAX_SIM_STEPS_PER_FRAME, DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, DEFAULT_SIM_BUDGET_MS, type LoopHooks, type LoopOptions, type LoopStats } from './loop-options';
 export { STATS_WINDOW_MS } from './frame-stats';
@@ -50,13 +38,9 @@ export class GameLoop {
 
   private readonly hooks: LoopHooks;
   private readonly clock: Clock;
-  private readonly scheduler: FrameScheduler | undefined;
-  private readonly maxTrainSteps: number;
-  private readonly maxSimSteps: number;
-  private readonly maxFrameDeltaMs: number;
-  private readonly simBudgetMs: number;
-  private readonly amortize: boolean;
-  private readonly renderFirst: boolean;
+  private readonly frames: FrameRequests;
+  /** The fixed limits (panic cap, frame-delta clamp, simulation budget, amortize, renderFirst). */
+  private readonly limits: LoopLimits;
   /** With amortize: ms each phase may still spend (a budget per frame added, what it spends taken off). */
   private simBalance = 0;
   private trainBalance = 0;
@@ -71,9 +55,6 @@ export class GameLoop {
   private _hidden = false;
   private disposed = false;
   private inTick = false;
-  private handle: number | null = null;
-  /** Bumped whenever a pending frame is cancelled, so a stale callback is ignored. */
-  private generation = 0;
 
   private trainTotal = 0;
   private simTotal = 0;
@@ -90,19 +71,10 @@ export class GameLoop {
   constructor(hooks: LoopHooks, options: LoopOptions) {
     this.hooks = hooks;
     this.clock = options.clock;
-    this.scheduler = options.scheduler;
+    this.frames = new FrameRequests(options.scheduler, () => this.onFrame());
     this.sps = checkStepsPerSecond(options.stepsPerSecond);
     this.budgetMs = checkTrainBudget(options.trainBudgetMs);
-    this.maxTrainSteps = checkInt('maxTrainStepsPerFrame', options.maxTrainStepsPerFrame ?? DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, 0);
-    this.maxSimSteps = checkInt('maxSimStepsPerFrame', options.maxSimStepsPerFrame ?? DEFAULT_MAX_SIM_STEPS_PER_FRAME, 1);
-    const maxDelta = options.maxFrameDeltaMs ?? DEFAULT_MAX_FRAME_DELTA_MS;
-    if (!(maxDelta > 0)) throw new RangeError(`maxFrameDeltaMs must be > 0 ms, got ${maxDelta}`);
-    this.maxFrameDeltaMs = maxDelta;
-    const simBudget = options.simBudgetMs ?? DEFAULT_SIM_BUDGET_MS;
-    if (!(simBudget > 0)) throw new RangeError(`simBudgetMs must be > 0 ms, got ${simBudget}`);
-    this.simBudgetMs = simBudget;
-    this.amortize = options.amortize ?? false;
-    this.renderFirst = options.renderFirst ?? false;
+    this.limits = loopLimits(options);
   }
 
   /**
@@ -162,7 +134,7 @@ export class GameLoop {
   /** Stops scheduling frames (a pending frame is cancelled). No-op if not running. */
   stop(): void {
     this._running = false;
-    this.cancelPending();
+    this.frames.cancel();
   }
 
   /**
@@ -280,7 +252,7 @@ export class GameLoop {
     if (hidden === this._hidden) return;
     this._hidden = hidden;
     if (hidden) {
-      this.cancelPending();
+      this.frames.cancel();
     } else {
       this.resetTiming();
       this.schedule();
@@ -310,25 +282,25 @@ export class GameLoop {
 
     const simBefore = this.simTotal;
     if (!this.paused) {
-      if (delta > this.maxFrameDeltaMs) {
-        this.droppedTotal += delta - this.maxFrameDeltaMs;
-        delta = this.maxFrameDeltaMs;
+      if (delta > this.limits.maxFrameDeltaMs) {
+        this.droppedTotal += delta - this.limits.maxFrameDeltaMs;
+        delta = this.limits.maxFrameDeltaMs;
       }
       this.acc += (delta * this.sps) / 1000;
     }
     // 0. renderFirst: draw the state as it is (alpha clamped to 1 while steps are owed), so that the
     //    GPU (or a software renderer's own threads) draws while the CPU simulates and trains.
     let renderMs = 0;
-    if (this.renderFirst) {
+    if (this.limits.renderFirst) {
       hooks.render(Math.min(this.acc, 1));
       renderMs = this.clock.now() - frameStart;
     }
-    const simStart = this.renderFirst ? this.clock.now() : frameStart;
+    const simStart = this.limits.renderFirst ? this.clock.now() : frameStart;
     // 1. Fixed-step simulation.
     if (!this.paused) {
       let steps = Math.floor(this.acc);
-      if (this.amortize) {
-        this.simBalance = Math.min(this.simBalance + this.simBudgetMs, this.simBudgetMs);
+      if (this.limits.amortize) {
+        this.simBalance = Math.min(this.simBalance + this.limits.simBudgetMs, this.limits.simBudgetMs);
         if (this.simBalance <= 0 && steps > 0) {
           // In debt from an expensive step: this frame's owed steps are dropped (keep the fraction).
           this.acc -= steps;
@@ -336,18 +308,18 @@ export class GameLoop {
           steps = 0;
         }
       }
-      if (steps > this.maxSimSteps) {
-        const drop = steps - this.maxSimSteps;
+      if (steps > this.limits.maxSimSteps) {
+        const drop = steps - this.limits.maxSimSteps;
         this.acc -= drop; // keep the fraction: alpha stays meaningful
         this.droppedTotal += (drop * 1000) / this.sps;
-        steps = this.maxSimSteps;
+        steps = this.limits.maxSimSteps;
       }
       for (let i = 0; i < steps; i++) {
         hooks.simulate();
         this.acc -= 1;
         this.simTotal++;
         const left = steps - i - 1;
-        if (left > 0 && this.clock.now() - simStart >= this.simBudgetMs) {
+        if (left > 0 && this.clock.now() - simStart >= this.limits.simBudgetMs) {
           this.acc -= left; // over the frame's simulation budget: drop the rest, keep the fraction
           this.droppedTotal += (left * 1000) / this.sps;
           break;
@@ -356,29 +328,29 @@ export class GameLoop {
     }
 
     const simEnd = this.clock.now();
-    if (this.amortize && this.simTotal > simBefore) this.simBalance = Math.max(this.simBalance - (simEnd - simStart), -AMORTIZE_MAX_DEBT * this.simBudgetMs);
+    if (this.limits.amortize && this.simTotal > simBefore) this.simBalance = Math.max(this.simBalance - (simEnd - simStart), -AMORTIZE_MAX_DEBT * this.limits.simBudgetMs);
 
     // 2. Training under the wall-time budget (deadline measured from the frame start; amortized: from
     //    the start of training, for as long as the balance allows).
     let trained = 0;
-    if (this.amortize && this.budgetMs > 0) this.trainBalance = Math.min(this.trainBalance + this.budgetMs, this.budgetMs);
-    const trainAllowed = this.amortize ? this.trainBalance > 0 : true;
-    if (this.budgetMs > 0 && this.maxTrainSteps > 0 && trainAllowed) {
-      const deadline = this.amortize ? simEnd + this.trainBalance : simStart + this.budgetMs;
+    if (this.limits.amortize && this.budgetMs > 0) this.trainBalance = Math.min(this.trainBalance + this.budgetMs, this.budgetMs);
+    const trainAllowed = this.limits.amortize ? this.trainBalance > 0 : true;
+    if (this.budgetMs > 0 && this.limits.maxTrainSteps > 0 && trainAllowed) {
+      const deadline = this.limits.amortize ? simEnd + this.trainBalance : simStart + this.budgetMs;
       do {
         if (!hooks.trainStep()) break;
         trained++;
         this.trainTotal++;
-      } while (trained < this.maxTrainSteps && this.clock.now() < deadline);
-      if (this.amortize) this.trainBalance = Math.max(this.trainBalance - (this.clock.now() - simEnd), -AMORTIZE_MAX_DEBT * this.budgetMs);
+      } while (trained < this.limits.maxTrainSteps && this.clock.now() < deadline);
+      if (this.limits.amortize) this.trainBalance = Math.max(this.trainBalance - (this.clock.now() - simEnd), -AMORTIZE_MAX_DEBT * this.budgetMs);
     }
 
     // 3. Render with the interpolation factor.
     const trainEnd = this.clock.now();
-    if (!this.renderFirst) hooks.render(this.acc);
+    if (!this.limits.renderFirst) hooks.render(this.acc);
 
     const end = this.clock.now();
-    if (!this.renderFirst) renderMs = end - trainEnd;
+    if (!this.limits.renderFirst) renderMs = end - trainEnd;
     this.frameTotal++;
     this.window.record({
       t: frameStart,
@@ -402,22 +374,10 @@ export class GameLoop {
   }
 
   private schedule(): void {
-    if (!this.scheduler || !this._running || this._hidden || this.disposed || this.handle !== null) return;
-    const gen = this.generation;
-    this.handle = this.scheduler.request(() => this.onFrame(gen));
+    if (this._running && !this._hidden && !this.disposed) this.frames.request();
   }
 
-  private cancelPending(): void {
-    this.generation++;
-    if (this.handle !== null) {
-      this.scheduler?.cancel(this.handle);
-      this.handle = null;
-    }
-  }
-
-  private onFrame(gen: number): void {
-    if (gen !== this.generation) return; // stale callback from a cancelled request
-    this.handle = null;
+  private onFrame(): void {
     if (!this._running || this._hidden || this.disposed) return;
     try {
       this.tick();

@@ -117,3 +117,33 @@ export function checkInt(name: string, value: number, min: number): number {
   if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   return value;
 }
+
+/** The loop's fixed limits, resolved from {@link LoopOptions} with their defaults. */
+export interface LoopLimits {
+  readonly maxTrainSteps: number;
+  readonly maxSimSteps: number;
+  readonly maxFrameDeltaMs: number;
+  readonly simBudgetMs: number;
+  readonly amortize: boolean;
+  readonly renderFirst: boolean;
+}
+
+/**
+ * The fixed limits of `options`, defaults filled in.
+ * @throws RangeError if maxTrainStepsPerFrame is not an integer >= 0, maxSimStepsPerFrame not an integer
+ *   >= 1, or maxFrameDeltaMs or simBudgetMs not > 0.
+ */
+export function loopLimits(options: LoopOptions): LoopLimits {
+  const maxFrameDeltaMs = options.maxFrameDeltaMs ?? DEFAULT_MAX_FRAME_DELTA_MS;
+  if (!(maxFrameDeltaMs > 0)) throw new RangeError(`maxFrameDeltaMs must be > 0 ms, got ${maxFrameDeltaMs}`);
+  const simBudgetMs = options.simBudgetMs ?? DEFAULT_SIM_BUDGET_MS;
+  if (!(simBudgetMs > 0)) throw new RangeError(`simBudgetMs must be > 0 ms, got ${simBudgetMs}`);
+  return {
+    maxTrainSteps: checkInt('maxTrainStepsPerFrame', options.maxTrainStepsPerFrame ?? DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, 0),
+    maxSimSteps: checkInt('maxSimStepsPerFrame', options.maxSimStepsPerFrame ?? DEFAULT_MAX_SIM_STEPS_PER_FRAME, 1),
+    maxFrameDeltaMs,
+    simBudgetMs,
+    amortize: options.amortize ?? false,
+    renderFirst: options.renderFirst ?? false,
+  };
+}

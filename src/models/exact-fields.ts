@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { FieldModel } from './field';
 import { linearFlowPath, vpPath, type GaussianPath } from './gaussian-path';
 import { sigmaAtTau } from './ncsn';
-import type { NoiseSchedule } from './schedules';
+import type { NoiseSchedule, ScheduleKind } from './schedules';
 
 /** Something whose ideal denoiser is known in closed form. Owns tensors: call dispose(). */
 export interface ExactDenoiser {
@@ -219,11 +219,11 @@ export function exactVelocity(path: GaussianPath, denoiser: ExactDenoiser): (x: 
 export class ExactEpsilon implements FieldModel {
   readonly dim: number;
 
-  private readonly cosinePath: GaussianPath | null;
+  private readonly betweenSteps: (c: number) => number;
 
   constructor(private readonly denoiser: ExactDenoiser, private readonly schedule: NoiseSchedule) {
     this.dim = denoiser.dim;
-    this.cosinePath = schedule.spec.kind === 'cosine' ? vpPath(schedule.spec) : null;
+    this.betweenSteps = BETWEEN_STEPS[schedule.spec.kind](schedule);
   }
 
   /**
@@ -236,10 +236,7 @@ export class ExactEpsilon implements FieldModel {
     const c = Math.min(T, Math.max(0, t));
     const lo = Math.floor(c);
     const ab = this.schedule.alphaBar;
-    if (c === lo) return ab[lo];
-    if (this.cosinePath !== null) return this.cosinePath.alpha(c / T) ** 2;
-    const hi = Math.min(T, lo + 1);
-    return ab[lo] * (ab[hi] / ab[lo]) ** (c - lo);
+    return c === lo ? ab[lo] : this.betweenSteps(c);
   }
 
   /** @param tau one number shared by all rows (per-row times are not needed by the samplers). @throws RangeError for a tensor tau or tau at the data end. */
@@ -252,6 +249,21 @@ export class ExactEpsilon implements FieldModel {
     return tf.tidy(() => tf.div(tf.sub(x, tf.mul(this.denoiser.denoiseAt(x, a, s), a)), s) as tf.Tensor2D);
   }
 }
+
+/** alphaBar at a fractional step c in (lo, lo + 1) of [0, T], per schedule kind (see ExactEpsilon's alphaBarAt). */
+const BETWEEN_STEPS: Readonly<Record<ScheduleKind, (schedule: NoiseSchedule) => (c: number) => number>> = {
+  // Geometric interpolation: log alphaBar linear between whole steps.
+  linear: ({ T, alphaBar: ab }) => (c) => {
+    const lo = Math.floor(c);
+    const hi = Math.min(T, lo + 1);
+    return ab[lo] * (ab[hi] / ab[lo]) ** (c - lo);
+  },
+  // The continuous path of the discrete schedule (vpPath).
+  cosine: ({ T, spec }) => {
+    const path = vpPath(spec);
+    return (c) => path.alpha(c / T) ** 2;
+  },
+};
 
 /**
  * The exact velocity of the data on flow matching's straight path (seed §5.2) as a {@link FieldModel}.

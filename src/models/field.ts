@@ -7,6 +7,9 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 
+/** What the particles do over time along the path: forward (data to noise), reverse (noise to data), or loop (one, then the other). */
+export type Phase = 'forward' | 'reverse' | 'loop';
+
 /** What a field's output means: epsilon, sigma grad log p_sigma(x), or the velocity v(x, t). */
 export type FieldParametrisation = 'epsilon' | 'sigma-score' | 'velocity';
 

@@ -12,7 +12,7 @@
  * velocity = alpha' D + sigma' E.
  */
 import * as tf from '@tensorflow/tfjs';
-import { effectiveBetas, makeSchedule, MAX_BETA, type ScheduleSpec } from './schedules';
+import { effectiveBetas, makeSchedule, MAX_BETA, type ScheduleKind, type ScheduleSpec } from './schedules';
 
 /** x_t = alpha(t) x_0 + sigma(t) epsilon, with the time derivatives alpha' and sigma'. */
 export interface GaussianPath {
@@ -56,15 +56,32 @@ export function vePath(sigmaMin: number, sigmaMax: number): GaussianPath {
  * @throws RangeError on an invalid spec (see scheduleProblems).
  */
 export function vpPath(spec: ScheduleSpec): GaussianPath {
-  let alphaBar: (t: number) => number;
-  let dLogAlphaBar: (t: number) => number;
-  if (spec.kind === 'linear') {
+  const { alphaBar, dLogAlphaBar } = VP_ALPHA_BAR[spec.kind](spec);
+  return {
+    name: `VP (${spec.kind})`,
+    alpha: (t) => Math.sqrt(alphaBar(t)),
+    sigma: (t) => Math.sqrt(Math.max(0, 1 - alphaBar(t))),
+    // alpha' = alpha (log alphaBar)' / 2; sigma' = -alphaBar (log alphaBar)' / (2 sigma).
+    dAlpha: (t) => (Math.sqrt(alphaBar(t)) * dLogAlphaBar(t)) / 2,
+    dSigma: (t) => (-alphaBar(t) * dLogAlphaBar(t)) / (2 * Math.sqrt(Math.max(1e-12, 1 - alphaBar(t)))),
+  };
+}
+
+/** alphaBar(t) of a VP path and d/dt log alphaBar(t), t in [0, 1]. */
+interface VpAlphaBar {
+  readonly alphaBar: (t: number) => number;
+  readonly dLogAlphaBar: (t: number) => number;
+}
+
+/** The continuous alphaBar of each schedule kind (formulas in {@link vpPath}), looked up by the typed kind. */
+const VP_ALPHA_BAR: Readonly<Record<ScheduleKind, (spec: ScheduleSpec) => VpAlphaBar>> = {
+  linear: (spec) => {
     const ends = effectiveBetas(spec);
     const b0 = spec.T * ends.betaStart;
     const b1 = spec.T * ends.betaEnd;
-    alphaBar = (t) => Math.exp(-(b0 * t + 0.5 * (b1 - b0) * t * t));
-    dLogAlphaBar = (t) => -(b0 + (b1 - b0) * t);
-  } else {
+    return { alphaBar: (t) => Math.exp(-(b0 * t + 0.5 * (b1 - b0) * t * t)), dLogAlphaBar: (t) => -(b0 + (b1 - b0) * t) };
+  },
+  cosine: (spec) => {
     const discrete = makeSchedule(spec);
     const { T } = spec;
     const s = spec.cosineS ?? 0.008;
@@ -75,24 +92,18 @@ export function vpPath(spec: ScheduleSpec): GaussianPath {
     // Step k holds t in ((k-1)/T, k/T]; t = 0 belongs to step 1.
     const stepOf = (t: number): number => Math.min(T, Math.max(1, Math.ceil(t * T - 1e-9)));
     const clipped = (k: number): boolean => discrete.beta[k] >= maxBeta;
-    alphaBar = (t) => {
-      const k = stepOf(t);
-      const start = discrete.alphaBar[k - 1];
-      if (clipped(k)) return start * (1 - maxBeta) ** (t * T - (k - 1));
-      return (start * f(t)) / f((k - 1) / T);
+    return {
+      alphaBar: (t) => {
+        const k = stepOf(t);
+        const start = discrete.alphaBar[k - 1];
+        if (clipped(k)) return start * (1 - maxBeta) ** (t * T - (k - 1));
+        return (start * f(t)) / f((k - 1) / T);
+      },
+      // d/dt log cos^2(theta) = -2 tan(theta) theta'; the clipped step has the constant rate T log(1 - maxBeta).
+      dLogAlphaBar: (t) => (clipped(stepOf(t)) ? T * Math.log(1 - maxBeta) : -2 * Math.tan(theta(t)) * slope),
     };
-    // d/dt log cos^2(theta) = -2 tan(theta) theta'; the clipped step has the constant rate T log(1 - maxBeta).
-    dLogAlphaBar = (t) => (clipped(stepOf(t)) ? T * Math.log(1 - maxBeta) : -2 * Math.tan(theta(t)) * slope);
-  }
-  return {
-    name: `VP (${spec.kind})`,
-    alpha: (t) => Math.sqrt(alphaBar(t)),
-    sigma: (t) => Math.sqrt(Math.max(0, 1 - alphaBar(t))),
-    // alpha' = alpha (log alphaBar)' / 2; sigma' = -alphaBar (log alphaBar)' / (2 sigma).
-    dAlpha: (t) => (Math.sqrt(alphaBar(t)) * dLogAlphaBar(t)) / 2,
-    dSigma: (t) => (-alphaBar(t) * dLogAlphaBar(t)) / (2 * Math.sqrt(Math.max(1e-12, 1 - alphaBar(t)))),
-  };
-}
+  },
+};
 
 /** How a field is expressed. */
 export type Parametrisation = 'epsilon' | 'score' | 'velocity' | 'x0';

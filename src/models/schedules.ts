@@ -71,10 +71,25 @@ export type BetaSettings = Pick<ScheduleSpec, 'kind' | 'T' | 'betaStart' | 'beta
  * sliders should show. For the cosine schedule the end points are not used and are returned as given.
  */
 export function effectiveBetas(spec: BetaSettings): { betaStart: number; betaEnd: number } {
-  if (spec.kind !== 'linear' || (spec.betaScaling ?? 'fixed') === 'fixed') return { betaStart: spec.betaStart, betaEnd: spec.betaEnd };
-  const scale = 1000 / spec.T;
-  const max = spec.maxBeta ?? MAX_BETA;
-  return { betaStart: Math.min(spec.betaStart * scale, max), betaEnd: Math.min(spec.betaEnd * scale, max) };
+  return SCHEDULE_KINDS[spec.kind].ends(spec);
+}
+
+/**
+ * What the schedule sliders show under 'per-1000-steps' for the linear schedule: the betas in force
+ * ({@link effectiveBetas}), e.g. "effective beta_1 = 1e-4, beta_T = 0.02 at T = 1000" (at T = 50:
+ * "effective beta_1 = 0.002, beta_T = 0.4 at T = 50"). null when the sliders' values are the betas
+ * themselves (fixed betas, or the cosine schedule).
+ */
+export function effectiveBetasNote(spec: BetaSettings): string | null {
+  if (!SCHEDULE_KINDS[spec.kind].scaled(spec)) return null;
+  const { betaStart, betaEnd } = effectiveBetas(spec);
+  return `effective beta_1 = ${betaText(betaStart)}, beta_T = ${betaText(betaEnd)} at T = ${spec.T}`;
+}
+
+/** A beta in three significant digits: 1e-4, 3.33e-4, 0.02, 0.4. */
+function betaText(beta: number): string {
+  if (beta < 1e-3) return beta.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(beta.toPrecision(3)));
 }
 
 /**
@@ -118,16 +133,8 @@ export function scheduleProblems(spec: ScheduleSpec): string[] {
   if (!Number.isInteger(spec.T) || spec.T < 2 || spec.T > 100_000) problems.push(`T must be an integer in [2, 100000], got ${spec.T}`);
   const m = spec.maxBeta ?? MAX_BETA;
   if (!(m > 0 && m < 1)) problems.push(`maxBeta must be in (0, 1), got ${m}`);
-  if (spec.kind === 'linear') {
-    if (spec.betaScaling !== undefined && !BETA_SCALINGS.includes(spec.betaScaling)) problems.push(`unknown beta scaling '${String(spec.betaScaling)}'`);
-    if (!(spec.betaStart > 0 && spec.betaStart < 1)) problems.push(`betaStart must be in (0, 1), got ${spec.betaStart}`);
-    if (!(spec.betaEnd >= spec.betaStart && spec.betaEnd < 1)) problems.push(`betaEnd must be in [betaStart, 1), got ${spec.betaEnd}`);
-  } else if (spec.kind === 'cosine') {
-    const s = spec.cosineS ?? 0.008;
-    if (!(s >= 0 && s < 1)) problems.push(`cosine s must be in [0, 1), got ${s}`);
-  } else {
-    problems.push(`unknown schedule kind '${String((spec as { kind: unknown }).kind)}'`);
-  }
+  if (Object.hasOwn(SCHEDULE_KINDS, spec.kind)) problems.push(...SCHEDULE_KINDS[spec.kind].problems(spec));
+  else problems.push(`unknown schedule kind '${String((spec as { kind: unknown }).kind)}'`);
   return problems;
 }
 
@@ -140,8 +147,7 @@ export function makeSchedule(spec: ScheduleSpec): NoiseSchedule {
   const problems = scheduleProblems(spec);
   if (problems.length > 0) throw new RangeError(`invalid schedule: ${problems.join('; ')}`);
   const { T } = spec;
-  const linear = effectiveBetas(spec);
-  const beta = spec.kind === 'linear' ? linearBetas(T, linear.betaStart, linear.betaEnd, spec.maxBeta) : cosineBetas(T, spec.cosineS, spec.maxBeta);
+  const beta = SCHEDULE_KINDS[spec.kind].betas(spec);
   const alpha = new Float64Array(T + 1);
   const alphaBar = new Float64Array(T + 1);
   const betaTilde = new Float64Array(T + 1);
@@ -165,3 +171,48 @@ export function snr(schedule: NoiseSchedule, t: number): number {
   const ab = schedule.alphaBar[t];
   return ab / (1 - ab);
 }
+
+/** What a schedule kind decides: its beta_t, its end points in force and the checks of its own parameters. */
+interface ScheduleKindEntry {
+  /** beta_t, length T + 1 with [0] = 0, every beta clipped at maxBeta. */
+  betas(spec: ScheduleSpec): Float64Array;
+  /** Whether the end points in force differ from the ones given (the linear schedule under 'per-1000-steps'). */
+  scaled(spec: BetaSettings): boolean;
+  /** The end points in force (see {@link effectiveBetas}). */
+  ends(spec: BetaSettings): { betaStart: number; betaEnd: number };
+  /** Problems of the kind's own parameters (see {@link scheduleProblems}). */
+  problems(spec: ScheduleSpec): string[];
+}
+
+/** One entry per schedule kind, looked up by the typed kind. */
+const SCHEDULE_KINDS: Readonly<Record<ScheduleKind, ScheduleKindEntry>> = {
+  linear: {
+    betas: (spec) => {
+      const ends = effectiveBetas(spec);
+      return linearBetas(spec.T, ends.betaStart, ends.betaEnd, spec.maxBeta);
+    },
+    scaled: (spec) => (spec.betaScaling ?? 'fixed') !== 'fixed',
+    ends: (spec) => {
+      if (!SCHEDULE_KINDS.linear.scaled(spec)) return { betaStart: spec.betaStart, betaEnd: spec.betaEnd };
+      const scale = 1000 / spec.T;
+      const max = spec.maxBeta ?? MAX_BETA;
+      return { betaStart: Math.min(spec.betaStart * scale, max), betaEnd: Math.min(spec.betaEnd * scale, max) };
+    },
+    problems: (spec) => {
+      const problems: string[] = [];
+      if (spec.betaScaling !== undefined && !BETA_SCALINGS.includes(spec.betaScaling)) problems.push(`unknown beta scaling '${String(spec.betaScaling)}'`);
+      if (!(spec.betaStart > 0 && spec.betaStart < 1)) problems.push(`betaStart must be in (0, 1), got ${spec.betaStart}`);
+      if (!(spec.betaEnd >= spec.betaStart && spec.betaEnd < 1)) problems.push(`betaEnd must be in [betaStart, 1), got ${spec.betaEnd}`);
+      return problems;
+    },
+  },
+  cosine: {
+    betas: (spec) => cosineBetas(spec.T, spec.cosineS, spec.maxBeta),
+    scaled: () => false,
+    ends: (spec) => ({ betaStart: spec.betaStart, betaEnd: spec.betaEnd }),
+    problems: (spec) => {
+      const s = spec.cosineS ?? 0.008;
+      return s >= 0 && s < 1 ? [] : [`cosine s must be in [0, 1), got ${s}`];
+    },
+  },
+};

@@ -8,6 +8,8 @@
  * feature. No tfjs here, so the weights file (pure) can read it.
  */
 
+import type { ModelKind } from './kinds';
+
 /** The time scale every network is built with. */
 export const TIME_SCALE = 50;
 
@@ -15,9 +17,12 @@ export const TIME_SCALE = 50;
  * The scale a network in a version-1 weights file was trained with: 1000 for DDPM (the former default),
  * 50 for the score and flow models (which always set 50). GAN networks have no time input (50, unused).
  * @param modelKind the file config's `model.kind` (untrusted: anything that is not a string reads as the
- *   version-1 default model, 'ddpm').
+ *   version-1 default model, 'ddpm'; a string that names no kind reads as 50).
  */
 export function legacyTimeScale(modelKind: unknown): number {
   const kind = typeof modelKind === 'string' ? modelKind : 'ddpm';
-  return kind === 'ddpm' ? 1000 : TIME_SCALE;
+  return (Object.hasOwn(LEGACY_TIME_SCALE, kind) ? LEGACY_TIME_SCALE[kind as ModelKind] : undefined) ?? TIME_SCALE;
 }
+
+/** The kinds whose networks were built at another scale than {@link TIME_SCALE} before version 2 of the weights file (only DDPM; a kind added later needs no entry). */
+const LEGACY_TIME_SCALE: Readonly<Partial<Record<ModelKind, number>>> = { ddpm: 1000 };

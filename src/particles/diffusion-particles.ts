@@ -8,14 +8,12 @@
  * small phase machine (forward / reverse / loop, with a hold at each end). No DOM, no three.js.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { FieldModel } from '../models/field';
+import type { FieldModel, Phase } from '../models/field';
 import type { Rng } from '../models/random';
 import { StraightnessMeter } from '../models/trajectory';
 import { ParticleTrails } from './particle-trails';
 import type { ForwardPass, ParticleProcess } from './process';
 
-/** What the particles do over time. */
-export type Phase = 'forward' | 'reverse' | 'loop';
 /** What the particles are doing right now. */
 export type Motion = 'forward' | 'reverse' | 'hold';
 

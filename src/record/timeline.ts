@@ -107,6 +107,11 @@ export function isRecorded(kind: SegmentKind): boolean {
   return RECORDED[kind];
 }
 
+/** Whether a segment's speed is fitted to one pass of the particles (forward and reverse). */
+export function fitsOnePass(kind: SegmentKind): boolean {
+  return Object.hasOwn(PASS_START, kind);
+}
+
 /** Which segments go into the clip: all but training without drawing. */
 const RECORDED: Readonly<Record<SegmentKind, boolean>> = { train: false, play: true, forward: true, reverse: true, loop: true, hold: true };
 

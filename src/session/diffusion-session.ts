@@ -7,35 +7,31 @@
  *
  * Loss is read back asynchronously every LOSS_READBACK_EVERY steps; nothing here blocks on the GPU.
  */
-import * as tf from '@tensorflow/tfjs';
 import { cloneConfig, CONFIG_SCHEMA, type FieldSource, type HeatMap, type Invalidates, type PlaygroundConfig } from '../config/playground-config';
 import type { PointSet } from '../data/datasets';
-import { allFinite, DivergenceGuard, type DivergenceEvent } from '../models/divergence-guard';
+import { DivergenceGuard, type DivergenceEvent } from '../models/divergence-guard';
 import { clipDenoised, dataBox, type DataBox } from '../models/denoised-clip';
 import { EmpiricalField, MixtureField, type ExactDenoiser } from '../models/exact-fields';
 import type { FieldModel } from '../models/field';
 import type { FieldNetwork } from '../models/field-network';
-import { FlowMatchingTrainer, learnedVelocity } from '../models/flow-matching';
+import { FlowMatchingTrainer } from '../models/flow-matching';
 import { vpPath, type GaussianPath } from '../models/gaussian-path';
 import { diffusionKind, type DiffusionKindEntry, type PassLength } from '../models/kinds';
 import type { LiveTrainer } from '../models/live-trainer';
 import { GaussianNoisePool } from '../models/noise-source';
-import { integrate } from '../models/ode-solvers';
 import { createRng, type Rng } from '../models/random';
 import { makeSchedule, type NoiseSchedule } from '../models/schedules';
 import { DiffusionParticles } from '../particles/diffusion-particles';
 import { processFor } from '../particles/process';
 import { DiffusionProbes, type FieldGrid, type HeatGrid } from './diffusion-probes';
 import { fieldTime as fieldTimeOf, type FieldTime } from './field-views';
+import { FiniteCheck } from './finite-check';
+import { reflowPairs } from './reflow';
 import type { SceneData } from './scene-data';
 import { changedInvalidations, diffInvalidation, LossReadback, nextCustomData, readRows, trainingDataOf, TRAIL_PARTICLES, type LiveSession } from './session';
 
-/** (sample, noise) pairs drawn for one reflow. */
-export const REFLOW_PAIRS = 4_000;
 /** Points of the empirical law behind the exact field of data sets without a closed form. */
 export const EXACT_FIELD_POINTS = 2_000;
-/** Simulation steps between two checks that every particle is finite (one scalar read back each). */
-export const FINITE_CHECK_EVERY = 50;
 
 /** The live scene state. Owns every tensor it creates: call {@link dispose}. */
 export class DiffusionSession implements LiveSession {
@@ -74,8 +70,7 @@ export class DiffusionSession implements LiveSession {
   private readonly guard = new DivergenceGuard(() => this.net.variables);
   private readonly readback = new LossReadback(this.guard);
   private readonly probes = new DiffusionProbes(this);
-  private simSinceCheck = 0;
-  private finiteCheckPending = false;
+  private readonly finiteCheck = new FiniteCheck();
   private noise!: GaussianNoisePool;
   /** The seeded rng of the particles' whole draws (x_T of each reverse pass, flow matching's x_1); the CLI's x_T too. */
   particleRng!: Rng;
@@ -164,19 +159,16 @@ export class DiffusionSession implements LiveSession {
   }
 
   /**
-   * Rectified-flow reflow for the flow model: integrates REFLOW_PAIRS noise draws with the current
-   * velocity (RK4, 20 steps) and retrains on those (sample, noise) pairs from now on. A user action, read
-   * back once asynchronously. @returns false (and does nothing) when the model is not flow matching.
+   * Rectified-flow reflow for the flow model: retrains on the current velocity's own (sample, noise)
+   * pairs from now on (see reflow.ts). A user action, read back once asynchronously.
+   * @returns false (and does nothing) when the model is not flow matching, or was rebuilt meanwhile.
    */
   async reflow(): Promise<boolean> {
     const trainer = this.trainer;
     if (!(trainer instanceof FlowMatchingTrainer)) return false;
-    const x1 = tf.randomNormal([REFLOW_PAIRS, this.dim], 0, 1, 'float32', createRng(this.config.data.seed ^ 0x4ef1).nextSeed()) as tf.Tensor2D;
-    const x0 = integrate('rk4', learnedVelocity(trainer.samplingNet), x1, 1, 0, 20);
-    const [a, b] = await Promise.all([x0.data(), x1.data()]);
-    tf.dispose([x0, x1]);
-    if (this.trainer !== trainer) return false; // the model was rebuilt meanwhile
-    trainer.setReflowPairs({ x0: a as Float32Array, x1: b as Float32Array });
+    const pairs = await reflowPairs(trainer, this.dim, this.config.data.seed);
+    if (this.trainer !== trainer) return false;
+    trainer.setReflowPairs(pairs);
     return true;
   }
 
@@ -291,26 +283,18 @@ export class DiffusionSession implements LiveSession {
     this.onDivergence?.({ step, restoredFrom, learningRates: { learningRate }, cause, stopped });
   }
 
-  /**
-   * Every {@link FINITE_CHECK_EVERY} simulation steps, one asynchronous check that every particle is
-   * finite. A network can be finite and still throw particles to Infinity (a learning rate far too
-   * large): that counts as a divergence too.
-   */
+  /** Particles thrown out of the finite numbers by the learned field count as a divergence (see finite-check.ts); the exact field's are put back. */
   private checkParticles(): void {
-    if (++this.simSinceCheck < FINITE_CHECK_EVERY || this.finiteCheckPending) return;
-    this.simSinceCheck = 0;
-    this.finiteCheckPending = true;
-    const particles = this.particles;
-    const trainer = this.trainer;
-    allFinite([particles.current])
-      .then((finite) => {
-        if (!finite && !this.disposed && this.particles === particles && this.trainer === trainer) {
-          if (this.config.sampling.field === 'exact') particles.replaceNonFinite();
-          else this.recoverFromDivergence(trainer.steps, 'particles');
-        }
-      })
-      .catch(() => undefined)
-      .finally(() => (this.finiteCheckPending = false));
+    const { particles, trainer } = this;
+    this.finiteCheck.afterStep(() => particles.current, () => {
+      if (this.disposed || this.particles !== particles || this.trainer !== trainer) return;
+      if (this.config.sampling.field === 'exact') particles.replaceNonFinite();
+      else this.recoverFromDivergence(trainer.steps, 'particles');
+    });
+  }
+
+  get trainingStopped(): string | null {
+    return this.guard.stopped;
   }
 
   /** Training steps taken by the current network. */

@@ -5,7 +5,8 @@
  * hands over its networks and particles; the scene only draws what comes back.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Gan, GanTrainer } from '../models/gan';
+import type { Gan } from '../models/gan';
+import type { GanTrainer } from '../models/gan-trainer';
 import { optimalDiscriminator, optimalValue, wasserstein1 } from '../models/gan-theory';
 import type { GeneratedParticles } from '../particles/generated-particles';
 import { gridPoints } from './field-views';

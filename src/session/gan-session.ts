@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { cloneConfig, CONFIG_SCHEMA, type Invalidates, type PlaygroundConfig } from '../config/playground-config';
 import type { PointSet } from '../data/datasets';
 import { DivergenceGuard, type DivergenceEvent } from '../models/divergence-guard';
-import { Gan, GanTrainer, readGanLosses, type GanStepLosses, type GanTrainingSpec } from '../models/gan';
+import { Gan, type GanTrainingSpec } from '../models/gan';
+import { GanTrainer, readGanLosses, type GanStepLosses } from '../models/gan-trainer';
 import { adversarialKind, type AdversarialKindEntry } from '../models/kinds';
 import { createRng } from '../models/random';
 import { GeneratedParticles } from '../particles/generated-particles';
@@ -103,6 +104,10 @@ export class GanSession implements LiveSession {
   }
 
   /** Generator updates so far. */
+  get trainingStopped(): string | null {
+    return this.guard.stopped;
+  }
+
   get trainSteps(): number {
     return this.trainer.generatorSteps;
   }

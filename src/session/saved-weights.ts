@@ -14,7 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { modelKind } from '../models/kinds';
-import { cloneConfig, validateConfig, type ConfigGroup, type PlaygroundConfig } from '../config/playground-config';
+import { cloneConfig, type ConfigGroup, type PlaygroundConfig } from '../config/playground-config';
+import { validateConfig } from '../config/validate-config';
 import { decodeWeights, encodeWeights, WeightsFileError, type WeightsDocument, type WeightTensor } from '../models/weights-file';
 import { DiffusionSession } from './diffusion-session';
 import { GanSession } from './gan-session';

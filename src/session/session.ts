@@ -46,6 +46,8 @@ export interface LiveSession {
   readonly loss: number;
   readonly lossStep: number;
   readonly trainSteps: number;
+  /** Why training stopped after repeated failed recoveries from divergence (plain words), or null while it trains; a change of data, model or training, or fresh weights, resume it. */
+  readonly trainingStopped: string | null;
   onLoss: ((step: number, loss: number) => void) | null;
   onDivergence: ((event: DivergenceEvent) => void) | null;
   /** Applies a new validated config, rebuilding only what changed. @returns the most costly invalidation. */

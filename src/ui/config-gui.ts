@@ -8,6 +8,7 @@
 import GUI, { type Controller } from 'lil-gui';
 import { CONFIG_SCHEMA, KIND_LABELS, type ChoiceField, type ConfigGroup, type Field, type NumberField, type PlaygroundConfig } from '../config/playground-config';
 import { DATASETS } from '../data/datasets';
+import { effectiveBetasNote } from '../models/schedules';
 
 const GROUP_TITLES: Record<ConfigGroup, string> = { data: 'Data', schedule: 'Schedule', model: 'Model', gan: 'GAN game', sampling: 'Sampling', view: 'View' };
 
@@ -107,6 +108,14 @@ export function createConfigGui(
     if (actions.saveWeights) folder.add(actions, 'saveWeights').name('save trained weights…');
     if (actions.openSaved) folder.add(actions, 'openSaved').name('open preset / weights file…');
   }
+  // Under 'per-1000-steps' the beta sliders are not the betas in force: a read-only line says what is.
+  const betasNote = document.createElement('div');
+  betasNote.className = 'gui-note';
+  const showBetas = (): void => {
+    const note = relevant('schedule', 'betaScaling', config) ? effectiveBetasNote(config.schedule) : null;
+    betasNote.textContent = note ?? '';
+    betasNote.hidden = note === null;
+  };
   const controllers: Controller[] = [];
   const placed: { group: ConfigGroup; key: string; controller: Controller }[] = [];
   const folders: { folder: GUI; group: ConfigGroup }[] = [];
@@ -123,6 +132,8 @@ export function createConfigGui(
       const choice = 'options' in field ? field : null;
       if (heavy || choice !== null) c.onFinishChange(() => onChange(group, key));
       else c.onChange(() => onChange(group, key));
+      // The effective betas follow a slider while it moves (the schedule applies on release).
+      if (group === 'schedule' && (heavy || choice !== null)) c.onChange(showBetas);
       controllers.push(c);
       placed.push({ group, key, controller: c });
       if (choice !== null) filtered.push({ group, key, field: choice, controller: c, shown: '' });
@@ -131,6 +142,7 @@ export function createConfigGui(
       folder.add(actions, 'loadFile').name('load your data (CSV / image)…');
       folder.add(actions, 'drawData').name('draw your data (2D)…');
     }
+    if (group === 'schedule') folder.$children.append(betasNote);
     if (group === 'view' || group === 'schedule') folder.close();
   }
   const actionsFolder = gui.addFolder('Actions');
@@ -157,6 +169,7 @@ export function createConfigGui(
       if (on) shown.add(p.group);
     }
     for (const f of folders) f.folder.show(shown.has(f.group));
+    showBetas();
   };
   refresh();
   return { gui, refresh };

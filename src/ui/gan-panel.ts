@@ -5,11 +5,13 @@
  * typeset (ui/math), values as text (no markup from strings).
  */
 import { setMathText } from './math';
+import type { GeneratorObjective } from '../models/gan-training';
+import type { AdversarialKind } from '../models/kinds';
 
 /** What the panel shows; NaN prints as a dash. */
 export interface GanPanelState {
-  readonly game: 'gan' | 'wgan' | 'wgan-gp';
-  readonly objective: 'minimax' | 'non-saturating';
+  readonly game: AdversarialKind;
+  readonly objective: GeneratorObjective;
   /** Outer (discriminator/critic) updates per inner (generator) update. */
   readonly criticSteps: number;
   /** Batch value of the game: L(G, D) (GAN) or E_r f - E_g f (WGAN). */

@@ -34,6 +34,10 @@ export interface HudState {
   /** Mean chord / arc length of the last complete reverse pass, in (0, 1]; NaN before the first. */
   readonly straightness: number;
   readonly particles: number;
+  /** Persistent warnings, one a line (x_T not yet noise, training stopped); empty hides the element. */
+  readonly warnings: readonly string[];
+  /** The warnings' tooltip: why training stopped, in full ('' when it trains). */
+  readonly warningDetail: string;
 }
 
 /**
@@ -75,6 +79,7 @@ export class Hud {
       h('div', { className: 'hud-title', data: { f: 'title' } }),
       h('div', { className: 'hud-phase' }, f('phase'), ' ', f('t', 'hud-t')),
       h('div', { className: 'hud-bar' }, h('div', { className: 'hud-bar-fill' })),
+      h('div', { className: 'hud-warning', data: { f: 'warning' } }),
       h(
         'table',
         { className: 'hud-stats' },
@@ -133,6 +138,13 @@ export class Hud {
     this.set('loss', fmt(s.loss, 4));
     this.set('straightness', fmt(s.straightness, 3));
     this.set('particles', big(s.particles));
+    this.set('warning', s.warnings.join('\n'));
+    const warning = this.fields.get('warning');
+    if (warning) {
+      warning.hidden = s.warnings.length === 0;
+      warning.style.whiteSpace = 'pre-line';
+      if (warning.title !== s.warningDetail) warning.title = s.warningDetail;
+    }
   }
 
   /**

@@ -38,21 +38,30 @@ const fitLabels: uPlot.Axis.Size = (self, values, axisIdx, cycleNum) => {
   return axisWidth(values, (label) => self.ctx.measureText(label).width / devicePixelRatio);
 };
 
-function options(mode: ChartMode, metric: string): uPlot.Options {
+/**
+ * The range of a metric that can read below 0 (the energy distance's U-statistic): the data's span padded
+ * by 10% on both sides, never pinned at 0 (uPlot's default clamps a positive series' padded minimum to 0).
+ */
+export function signedRange(min: number, max: number): uPlot.Range.MinMax {
+  return uPlot.rangeNum(min, max, 0.1, false);
+}
+
+function options(mode: ChartMode, metric: string, signed: boolean): uPlot.Options {
   const common = { width: 250, height: 130, title: 'training', cursor: { show: false }, legend: { show: true, live: false } };
+  const metricScale: uPlot.Scale = signed ? { auto: true, range: (_u, min, max) => signedRange(min, max) } : { auto: true };
   const right = { ...CHART_AXIS, scale: 'metric', side: 1, size: fitLabels, grid: { show: false } };
   const metricSeries: uPlot.Series = { label: metric, stroke: '#f6c85f', width: 2, scale: 'metric', spanGaps: true, points: { show: true, size: 4 }, show: metric !== '' };
   if (mode === 'adversarial') {
     return {
       ...common,
-      scales: { x: { time: false }, y: { auto: true }, metric: { auto: true } },
+      scales: { x: { time: false }, y: { auto: true }, metric: metricScale },
       axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: fitLabels }, right],
       series: [{}, { label: 'D / critic loss', stroke: '#38b6e8', width: 1.5, spanGaps: true }, { label: 'G loss', stroke: '#ef6a3a', width: 1.5, spanGaps: true }, metricSeries],
     };
   }
   return {
     ...common,
-    scales: { x: { time: false }, loss: { distr: 3 }, metric: { auto: true } },
+    scales: { x: { time: false }, loss: { distr: 3 }, metric: metricScale },
     axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: fitLabels }, right],
     series: [{}, { label: 'loss', stroke: '#6fb1e4', width: 1.5, scale: 'loss', spanGaps: true }, metricSeries],
   };
@@ -63,6 +72,7 @@ export class TrainingChart {
   private plot: uPlot;
   private mode: ChartMode = 'diffusion';
   private metric = '';
+  private signed = false;
   private readonly steps: number[] = [];
   private readonly a: (number | null)[] = [];
   private readonly b: (number | null)[] = [];
@@ -70,19 +80,21 @@ export class TrainingChart {
   private dirty = false;
 
   constructor(private readonly parent: HTMLElement) {
-    this.plot = new uPlot(options(this.mode, this.metric), this.data(), parent);
+    this.plot = new uPlot(options(this.mode, this.metric, this.signed), this.data(), parent);
   }
 
   /**
    * Switches the series drawn (and forgets every point) when the mode or the metric's name changes.
    * @param metric the metric's label on the right axis ('' for none).
+   * @param signed whether the metric can read below 0 (its axis is then not pinned at 0; see {@link signedRange}).
    */
-  setMode(mode: ChartMode, metric = this.metric): void {
-    if (mode === this.mode && metric === this.metric) return;
+  setMode(mode: ChartMode, metric = this.metric, signed = this.signed): void {
+    if (mode === this.mode && metric === this.metric && signed === this.signed) return;
     this.mode = mode;
     this.metric = metric;
+    this.signed = signed;
     this.plot.destroy();
-    this.plot = new uPlot(options(mode, metric), this.data(), this.parent);
+    this.plot = new uPlot(options(mode, metric, signed), this.data(), this.parent);
     this.clear();
   }
 

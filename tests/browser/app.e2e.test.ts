@@ -50,6 +50,27 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
     }
   });
 
+  it('warns in the HUD while x_T is not yet noise, and the schedule folder shows the effective betas (issue 16.2)', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS);
+    try {
+      const errors = collectErrors(browser.page);
+      // Fixed betas at T = 50: alphaBar_T = 0.60, the reverse process would start from N(0, I) anyway.
+      await browser.page.goto(`${url}#data.particles=500&model.batchSize=32&schedule.T=50&schedule.betaScaling=fixed`);
+      await until(browser.page, 'training to start', (s) => s.trainSteps >= 1, 60_000);
+      const warning = browser.page.locator('.hud .hud-warning');
+      await warning.waitFor({ state: 'visible', timeout: 10_000 });
+      expect(await warning.innerText()).toBe('x_T is not yet noise: alphaBar_T = 0.60');
+      expect(await browser.page.locator('.gui-note').first().isHidden()).toBe(true); // fixed: the sliders are the betas
+      // Scaled by 1000 / T (the default): the chain reaches noise, the warning goes, the GUI names the betas in force.
+      await browser.page.evaluate(() => (location.hash = 'data.particles=500&model.batchSize=32&schedule.T=50'));
+      await warning.waitFor({ state: 'hidden', timeout: 30_000 });
+      expect(await browser.page.locator('.gui-note').first().textContent()).toBe('effective beta_1 = 0.002, beta_T = 0.4 at T = 50');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
   it('boots on software WebGPU with one GPUDevice shared by tfjs and three.js (GPU-to-GPU positions)', async () => {
     const browser = await launchChromium(WEBGPU_FLAGS);
     try {

@@ -274,6 +274,9 @@ describe.skipIf(!chromiumAvailable())('recording in headless Chromium', () => {
         const pg = (window as unknown as { __playground: { snapshot(): { trainSteps: number; config: { model: { kind: string } } } } }).__playground;
         return pg.snapshot().config.model.kind === 'gan' && pg.snapshot().trainSteps > 0;
       }, undefined, { timeout: 90_000 });
+      // The panel followed the switch at once (the re-point hook), before anything asked it to record.
+      const before = await browser.page.evaluate(() => [...document.querySelectorAll<HTMLInputElement>('.lil-gui input')].map((i) => i.value));
+      expect(before).toContain('train 6, play 4, hold 1');
       const clip = await record(browser.page, { mode: 'frame-exact', useTimeline: true, format: 'gif', resolution: 'canvas', fps: 24, trainStepsPerFrame: 1, freshStart: false });
       // train 6, play 4, hold 1 at 24 fps: (4 + 1) * 24 frames recorded.
       expect(clip.frames).toBe(120);

@@ -1,0 +1,69 @@
+/**
+ * The HUD state the presenter fills from a live session (issue 16 in the app): the "x_T is not yet noise"
+ * warning for a DDPM whose chain does not reach noise, and "training stopped" while the divergence guard
+ * has stopped training, until a change resumes it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { HudPresenter, type HudSources } from '../src/app/hud-presenter';
+import { TRAINING_STOPPED } from '../src/app/hud-warnings';
+import type { PlaygroundConfig } from '../src/config/playground-config';
+import type { DivergenceEvent } from '../src/models/divergence-guard';
+import { DiffusionSession } from '../src/session/diffusion-session';
+import { GanSession } from '../src/session/gan-session';
+import type { Hud, HudState } from '../src/ui/hud';
+import { settle, smallConfig } from './session-helpers';
+
+/** A presenter on `session` with stand-ins for the parts that draw; returns the state of one update. */
+function fill(session: DiffusionSession | GanSession, config: PlaygroundConfig = session.config): HudState {
+  let state: HudState | null = null;
+  const hud = { update: (s: HudState) => (state = s) } as unknown as Hud;
+  const stats = { fps: 60, frameMs: 16, trainStepsPerSecond: 10, simStepsPerSecond: 30 };
+  const sources = {
+    scene: { config, session },
+    loop: { stats },
+    stage: { backendName: 'WebGL2' },
+    view: { positions: { mode: 'readback' } },
+    choice: { short: 'wasm', failedNames: [], software: false, skipped: [], reason: 'test' },
+    presentation: { active: false, caption: false },
+    charts: { refresh: () => undefined },
+  } as unknown as HudSources;
+  new HudPresenter(hud, sources).update();
+  if (state === null) throw new Error('the HUD was not updated');
+  return state;
+}
+
+describe('the HUD presenter fills the warnings (issue 16.2, 16.3)', () => {
+  it('a DDPM with fixed betas at T = 50 warns with alphaBar_T; scaled by 1000 / T, or another model, it does not', () => {
+    const short = new DiffusionSession(smallConfig({ schedule: { T: 50, betaScaling: 'fixed' } }));
+    expect(fill(short)).toMatchObject({ warnings: ['x_T is not yet noise: alphaBar_T = 0.60'], warningDetail: '' });
+    short.dispose();
+    const scaled = new DiffusionSession(smallConfig({ schedule: { T: 50, betaScaling: 'per-1000-steps' } }));
+    expect(fill(scaled).warnings).toEqual([]);
+    scaled.dispose();
+    const flow = new DiffusionSession(smallConfig({ model: { kind: 'flow' }, schedule: { T: 50, betaScaling: 'fixed' } }));
+    expect(fill(flow).warnings).toEqual([]);
+    flow.dispose();
+    const gan = new GanSession(smallConfig({ model: { kind: 'gan' } }));
+    expect(fill(gan).warnings).toEqual([]);
+    gan.dispose();
+  });
+
+  it('says "training stopped" (the reason in its tooltip) until a change resumes training', async () => {
+    const s = new DiffusionSession(smallConfig());
+    const events: DivergenceEvent[] = [];
+    s.onDivergence = (e) => events.push(e);
+    expect(fill(s)).toMatchObject({ warnings: [], warningDetail: '' });
+    for (let i = 0; i < 300 && !events.some((e) => e.stopped !== null); i++) {
+      s.trainStep();
+      s.net.variables.forEach((v) => v.assign(tf.fill(v.shape, Number.NaN)));
+      await settle();
+    }
+    const stopped = events.at(-1)?.stopped;
+    expect(stopped).toMatch(/^Training stopped at step \d+/);
+    expect(fill(s)).toMatchObject({ warnings: [TRAINING_STOPPED], warningDetail: stopped });
+    s.apply({ ...s.config, model: { ...s.config.model, learningRate: s.config.model.learningRate / 2 } });
+    expect(fill(s)).toMatchObject({ warnings: [], warningDetail: '' });
+    s.dispose();
+  });
+});
