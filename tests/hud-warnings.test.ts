@@ -13,8 +13,8 @@ const linear = (T: number, betaScaling: ScheduleSpec['betaScaling']): ScheduleSp
 describe('HUD warnings (issue 16.2, 16.3)', () => {
   it('warns for a DDPM whose alphaBar_T is above 0.01, with its value, and only then', () => {
     // Fixed betas at T = 50: alphaBar_T = prod (1 - beta_t) = 0.60 (the issue's number).
-    expect(hudWarnings(MODEL_KIND.ddpm, makeSchedule(linear(50, 'fixed')), null)).toEqual(['x_T is not yet noise: alphaBar_T = 0.60']);
-    expect(hudWarnings(MODEL_KIND.ddpm, makeSchedule(linear(10, 'fixed')), null)).toEqual(['x_T is not yet noise: alphaBar_T = 0.90']);
+    expect(hudWarnings(MODEL_KIND.ddpm, makeSchedule(linear(50, 'fixed')), null)).toEqual(['$x_T$ is not yet noise: $\\bar\\alpha_T = 0.60$']);
+    expect(hudWarnings(MODEL_KIND.ddpm, makeSchedule(linear(10, 'fixed')), null)).toEqual(['$x_T$ is not yet noise: $\\bar\\alpha_T = 0.90$']);
     // Scaled by 1000 / T the chain reaches noise at every T; so does Ho et al.'s T = 1000 and the cosine schedule.
     for (const T of [10, 50, 1000]) expect(hudWarnings(MODEL_KIND.ddpm, makeSchedule(linear(T, 'per-1000-steps')), null), `T = ${T}`).toEqual([]);
     expect(hudWarnings(MODEL_KIND.ddpm, makeSchedule(linear(1000, 'fixed')), null)).toEqual([]);
@@ -32,7 +32,7 @@ describe('HUD warnings (issue 16.2, 16.3)', () => {
   it('says "training stopped" while the session is stopped, after the schedule warning', () => {
     const why = stopMessage(170, 3, 100);
     expect(hudWarnings(MODEL_KIND.gan, null, why)).toEqual([TRAINING_STOPPED]);
-    expect(hudWarnings(MODEL_KIND.ddpm, makeSchedule(linear(50, 'fixed')), why)).toEqual(['x_T is not yet noise: alphaBar_T = 0.60', TRAINING_STOPPED]);
+    expect(hudWarnings(MODEL_KIND.ddpm, makeSchedule(linear(50, 'fixed')), why)).toEqual(['$x_T$ is not yet noise: $\\bar\\alpha_T = 0.60$', TRAINING_STOPPED]);
     expect(TRAINING_STOPPED).toMatch(/^training stopped/);
   });
 });

@@ -138,9 +138,9 @@ export class Hud {
     this.set('loss', fmt(s.loss, 4));
     this.set('straightness', fmt(s.straightness, 3));
     this.set('particles', big(s.particles));
-    this.set('warning', s.warnings.join('\n'));
     const warning = this.fields.get('warning');
     if (warning) {
+      setMathText(warning, s.warnings.join('\n'));
       warning.hidden = s.warnings.length === 0;
       warning.style.whiteSpace = 'pre-line';
       if (warning.title !== s.warningDetail) warning.title = s.warningDetail;

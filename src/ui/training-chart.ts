@@ -5,7 +5,7 @@
  *   losses take either sign);
  * and on the right axis the chosen quality metric of the samples against the data (or the straightness
  * of each reverse pass).
- * Plots by uPlot; the last {@link MAX_POINTS} values per series.
+ * Plots by uPlot; the whole run, thinned to at most about {@link MAX_POINTS} loss values.
  */
 import uPlot from 'uplot';
 import { CHART_AXIS } from './schedule-plots';
@@ -46,6 +46,24 @@ export function signedRange(min: number, max: number): uPlot.Range.MinMax {
   return uPlot.rangeNum(min, max, 0.1, false);
 }
 
+/**
+ * Halves a chart's points in place so it keeps the whole run at a coarser resolution (a GAN reads its
+ * losses back many times per second: a sliding window showed only its last few dozen steps, too few to
+ * watch mode collapse or oscillation develop). Keeps every other point from the first, the last one, and
+ * every point where `keepAlways` has a value (the sparse metric, one a pass). The chart then takes only
+ * every second new loss value (its stride doubles), so old and new parts keep one resolution.
+ * @param steps the x column; @param columns the y columns, each as long as `steps`.
+ */
+export function thinColumns(steps: number[], columns: readonly (number | null)[][], keepAlways: readonly (number | null)[]): void {
+  const last = steps.length - 1;
+  const keep = steps.map((_, i) => i % 2 === 0 || keepAlways[i] !== null || i === last);
+  for (const column of [steps, ...columns] as (number | null)[][]) {
+    let j = 0;
+    for (let i = 0; i < column.length; i++) if (keep[i]) column[j++] = column[i];
+    column.length = j;
+  }
+}
+
 function options(mode: ChartMode, metric: string, signed: boolean): uPlot.Options {
   const common = { width: 250, height: 130, title: 'training', cursor: { show: false }, legend: { show: true, live: false } };
   const metricScale: uPlot.Scale = signed ? { auto: true, range: (_u, min, max) => signedRange(min, max) } : { auto: true };
@@ -73,6 +91,10 @@ export class TrainingChart {
   private mode: ChartMode = 'diffusion';
   private metric = '';
   private signed = false;
+  /** One loss value in `stride` is kept; it doubles each time the chart is thinned (see thinColumns). */
+  private stride = 1;
+  /** Loss values offered since the last clear (for the stride). */
+  private offered = 0;
   private readonly steps: number[] = [];
   private readonly a: (number | null)[] = [];
   private readonly b: (number | null)[] = [];
@@ -115,6 +137,8 @@ export class TrainingChart {
 
   /** Forgets every point (a new network). */
   clear(): void {
+    this.stride = 1;
+    this.offered = 0;
     this.steps.length = 0;
     this.a.length = 0;
     this.b.length = 0;
@@ -137,18 +161,19 @@ export class TrainingChart {
   private add(step: number, a: number | null, b: number | null, m: number | null): void {
     // uPlot wants x ascending: a value for a step before the last (after a reset) starts afresh.
     if (this.steps.length > 0 && step < this.steps[this.steps.length - 1]) this.clear();
+    // After thinning, one loss value in `stride` is kept (metric values always).
+    if (m === null && this.offered++ % this.stride !== 0) return;
     this.steps.push(step);
     this.a.push(a);
     this.b.push(b);
     this.m.push(m);
     if (this.steps.length > MAX_POINTS) {
-      this.steps.shift();
-      this.a.shift();
-      this.b.shift();
-      this.m.shift();
+      thinColumns(this.steps, [this.a, this.b, this.m], this.m);
+      this.stride *= 2;
     }
     this.dirty = true;
   }
+
 
   dispose(): void {
     this.plot.destroy();

@@ -5,7 +5,7 @@
  * Skipped, with a message saying how to enable it, where Chromium is missing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_PATH, chromiumAvailable, collectErrors, launchChromium, recordToasts, serveBuiltApp, toastLog, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
+import { CHROMIUM_PATH, chromiumAvailable, collectErrors, launchChromium, recordToasts, serveBuiltApp, textWithTex, toastLog, until, WEBGL_FLAGS, WEBGPU_FLAGS } from './harness';
 import { brightShare } from './pixels';
 import { PNG } from 'pngjs';
 
@@ -59,7 +59,7 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       await until(browser.page, 'training to start', (s) => s.trainSteps >= 1, 60_000);
       const warning = browser.page.locator('.hud .hud-warning');
       await warning.waitFor({ state: 'visible', timeout: 10_000 });
-      expect(await warning.innerText()).toBe('x_T is not yet noise: alphaBar_T = 0.60');
+      expect(await textWithTex(browser.page, '.hud .hud-warning')).toBe('$x_T$ is not yet noise: $\\bar\\alpha_T = 0.60$');
       expect(await browser.page.locator('.gui-note').first().isHidden()).toBe(true); // fixed: the sliders are the betas
       // Scaled by 1000 / T (the default): the chain reaches noise, the warning goes, the GUI names the betas in force.
       await browser.page.evaluate(() => (location.hash = 'data.particles=500&model.batchSize=32&schedule.T=50'));
@@ -103,9 +103,9 @@ describe.skipIf(!available)('the app in headless Chromium', () => {
       const first = await until(browser.page, 'the GAN to train', (s) => s.trainSteps >= 3 && s.frames >= 3, 90_000);
       expect(first.config.model.kind).toBe('wgan-gp');
       await browser.page.waitForTimeout(1500); // the panel's theory figures and the landscape arrive by async readback
-      const panel = await browser.page.locator('.gan-panel').innerText();
-      expect(panel).toMatch(/critic f_w/);
-      expect(panel).toMatch(/exact W1 \(optimal transport, 256 points\) = \d/);
+      const panel = await textWithTex(browser.page, '.gan-panel');
+      expect(panel).toMatch(/critic \$f_w\$/);
+      expect(panel).toMatch(/exact \$W_1\$ \(optimal transport, 256 points\) = \d/);
       expect(brightShare(await browser.page.screenshot(), STAGE_REGION)).toBeGreaterThan(0.002);
       // Across families: a new session, the GAN panel goes, the diffusion model trains.
       await browser.page.evaluate("location.hash = 'model.kind=flow&data.particles=1000&model.batchSize=64'");

@@ -165,3 +165,15 @@ export async function toastLog(page: Page, waitFor?: RegExp, timeoutMs = 30_000)
     await page.waitForTimeout(250);
   }
 }
+
+/**
+ * The text of the first element matching `selector`, with each typeset formula (an SVG carrying its TeX in
+ * `data-tex`) read back as `$TeX$`: what a reader sees, in the form the app was asked to typeset.
+ */
+export async function textWithTex(page: Page, selector: string): Promise<string> {
+  return page.locator(selector).first().evaluate((root) => {
+    const copy = root.cloneNode(true) as HTMLElement;
+    for (const m of copy.querySelectorAll<HTMLElement>('[data-tex]')) m.replaceWith(`$${m.dataset.tex ?? ''}$`);
+    return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+  });
+}
