@@ -86,12 +86,12 @@ export class ParticleView {
    */
   repoint(session: Session): Repoint {
     const now = sourceOf(session);
-    const todo = layersToRebuild(this.built, now);
-    if (todo.particles) this.buildParticles(session);
-    if (todo.data) this.buildData(session);
-    if (todo.trails) this.buildTrails(session);
+    const stale = layersToRebuild(this.built, now);
+    if (stale.particles) this.buildParticles(session);
+    if (stale.data) this.buildData(session);
+    if (stale.trails) this.buildTrails(session);
     this.built = now;
-    return todo;
+    return stale;
   }
 
   /**
