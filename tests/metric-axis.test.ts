@@ -27,6 +27,9 @@ describe('the chart metric axis (issue 16.5)', () => {
     expect(hi).toBeCloseTo(0.22, 12);
     expect(uPlot.rangeNum(0.001, 0.2, 0.1, true)[0]).toBe(0); // uPlot's default soft minimum at 0
     const [neg] = signedRange(-0.004, 0.05);
+    // Before the first value: [0, 1], not uPlot's [-1000, 1000] (its labels were cut at the chart's edge).
+    expect(signedRange(null, null)).toEqual([0, 1]);
+    expect(signedRange(Number.NaN, Number.NaN)).toEqual([0, 1]);
     expect(neg).toBeLessThan(-0.004);
   });
 });

@@ -42,7 +42,9 @@ const fitLabels: uPlot.Axis.Size = (self, values, axisIdx, cycleNum) => {
  * The range of a metric that can read below 0 (the energy distance's U-statistic): the data's span padded
  * by 10% on both sides, never pinned at 0 (uPlot's default clamps a positive series' padded minimum to 0).
  */
-export function signedRange(min: number, max: number): uPlot.Range.MinMax {
+export function signedRange(min: number | null, max: number | null): uPlot.Range.MinMax {
+  // No value yet (before the first pass): a plain [0, 1], not uPlot's [-1000, 1000] whose labels crowd the axis.
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
   return uPlot.rangeNum(min, max, 0.1, false);
 }
 
