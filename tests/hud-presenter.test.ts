@@ -36,7 +36,7 @@ function fill(session: DiffusionSession | GanSession, config: PlaygroundConfig =
 describe('the HUD presenter fills the warnings (issue 16.2, 16.3)', () => {
   it('a DDPM with fixed betas at T = 50 warns with alphaBar_T; scaled by 1000 / T, or another model, it does not', () => {
     const short = new DiffusionSession(smallConfig({ schedule: { T: 50, betaScaling: 'fixed' } }));
-    expect(fill(short)).toMatchObject({ warnings: ['x_T is not yet noise: alphaBar_T = 0.60'], warningDetail: '' });
+    expect(fill(short)).toMatchObject({ warnings: ['$x_T$ is not yet noise: $\\bar\\alpha_T = 0.60$'], warningDetail: '' });
     short.dispose();
     const scaled = new DiffusionSession(smallConfig({ schedule: { T: 50, betaScaling: 'per-1000-steps' } }));
     expect(fill(scaled).warnings).toEqual([]);
