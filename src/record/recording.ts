@@ -7,7 +7,6 @@ import { defaultTimeline } from './timeline';
 
 /** File formats a clip can be saved as. */
 export type RecordFormat = 'mp4' | 'webm' | 'gif' | 'png-zip';
-export const RECORD_FORMATS: readonly RecordFormat[] = ['mp4', 'webm', 'gif', 'png-zip'];
 export const FORMAT_LABELS: Record<RecordFormat, string> = {
   mp4: 'MP4 (H.264)',
   webm: 'WebM (VP9)',
