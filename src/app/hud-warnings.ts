@@ -4,14 +4,14 @@
  */
 import type { DivergenceEvent } from '../models/divergence-guard';
 import type { KindEntry } from '../models/kinds';
-import { notNoiseWarning, type NoiseSchedule } from '../models/schedules';
+import { alphaBarShortOfNoise, type NoiseSchedule } from '../models/schedules';
 
 /** The HUD's line while training is stopped (the full reason is in the toast and the line's tooltip). */
 export const TRAINING_STOPPED = 'training stopped · change a setting or reset the weights to train again';
 
 /**
  * The HUD's persistent warnings ($…$-marked TeX), in order: "$x_T$ is not yet noise: $\bar\alpha_T = 0.60$" when the kind is the
- * DDPM chain and alphaBar_T > 0.01 (notNoiseWarning, seed §4.1), and {@link TRAINING_STOPPED} while the
+ * DDPM chain and alphaBar_T > 0.01 (alphaBarShortOfNoise, seed §4.1), and {@link TRAINING_STOPPED} while the
  * session's divergence guard has stopped training.
  * @param schedule the session's schedule (null for a model without one).
  * @param stopped the session's `trainingStopped`.
@@ -19,8 +19,8 @@ export const TRAINING_STOPPED = 'training stopped · change a setting or reset t
 export function hudWarnings(kind: KindEntry, schedule: NoiseSchedule | null, stopped: string | null): string[] {
   const warnings: string[] = [];
   const chain = kind.family === 'diffusion' && kind.process === 'vp-chain';
-  // The same test as the CLI's plain words (notNoiseWarning), said with the formulas typeset.
-  if (chain && schedule !== null && notNoiseWarning(schedule) !== null) warnings.push(`$x_T$ is not yet noise: $\\bar\\alpha_T = ${schedule.alphaBar[schedule.T].toFixed(2)}$`);
+  const short = chain && schedule !== null ? alphaBarShortOfNoise(schedule) : null;
+  if (short !== null) warnings.push(`$x_T$ is not yet noise: $\\bar\\alpha_T = ${short.toFixed(2)}$`);
   if (stopped !== null) warnings.push(TRAINING_STOPPED);
   return warnings;
 }

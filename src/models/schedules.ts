@@ -93,13 +93,18 @@ function betaText(beta: number): string {
 }
 
 /**
- * A warning when alphaBar_T > {@link NOISE_ALPHA_BAR} (0.01): the forward process has not reached noise,
- * yet the reverse process starts from N(0, I). E.g. "x_T is not yet noise: alphaBar_T = 0.60". null when fine.
+ * alphaBar_T when it is above {@link NOISE_ALPHA_BAR} (0.01): the forward process has not reached noise,
+ * yet the reverse process starts from N(0, I). null when x_T is noise.
  */
-export function notNoiseWarning(schedule: NoiseSchedule): string | null {
+export function alphaBarShortOfNoise(schedule: NoiseSchedule): number | null {
   const ab = schedule.alphaBar[schedule.T];
-  if (!(ab > NOISE_ALPHA_BAR)) return null;
-  return `x_T is not yet noise: alphaBar_T = ${ab.toFixed(2)}`;
+  return ab > NOISE_ALPHA_BAR ? ab : null;
+}
+
+/** {@link alphaBarShortOfNoise} in plain words, e.g. "x_T is not yet noise: alphaBar_T = 0.60"; null when fine. */
+export function notNoiseWarning(schedule: NoiseSchedule): string | null {
+  const ab = alphaBarShortOfNoise(schedule);
+  return ab === null ? null : `x_T is not yet noise: alphaBar_T = ${ab.toFixed(2)}`;
 }
 
 /**
