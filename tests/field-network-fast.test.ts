@@ -2,6 +2,7 @@
 // checked against the plain definition (a transpose moves values: bit-identical).
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { FlatAdam } from '../src/models/flat-adam';
 import { createRng } from '../src/models/random';
 import { transposeLastTwo, useFastWasmTranspose } from '../src/models/wasm-transpose';
 
@@ -53,5 +54,57 @@ describe('blocked wasm Transpose (wasm-transpose.ts)', () => {
     expect(ti.dtype).toBe('int32');
     expect(Array.from(ti.dataSync())).toEqual([1, -2147483648, 2, 5, 3, 6]);
     tf.dispose([x, t, ints, ti]);
+  });
+});
+
+describe('FlatAdam (flat-adam.ts) against tfjs tf.train.adam', () => {
+  it('five steps with changing gradients and a learning-rate change give the same weights (to 1e-6), leaking nothing', () => {
+    const rng = createRng(41);
+    const shapes = [[3, 5], [5], [5, 2], [2]];
+    const init = shapes.map((s) => tf.randomNormal(s, 0, 1, 'float32', rng.nextSeed()));
+    const ours = init.map((t) => tf.variable(t.clone(), true));
+    const ref = init.map((t) => tf.variable(t.clone(), true));
+    const flat = new FlatAdam(0.01, 0.9, 0.999, 1e-8);
+    const adam = tf.train.adam(0.01, 0.9, 0.999, 1e-8);
+    let mid = 0;
+    for (let step = 0; step < 5; step++) {
+      if (step === 3) {
+        flat.setLearningRate(0.003);
+        (adam as unknown as { learningRate: number }).learningRate = 0.003;
+      }
+      const grads = shapes.map((s) => tf.randomNormal(s, 0, 1 + step, 'float32', rng.nextSeed()));
+      flat.applyGradients(ours, grads);
+      adam.applyGradients(ref.map((v, i) => ({ name: v.name, tensor: grads[i] })));
+      tf.dispose(grads);
+      if (step === 1) mid = tf.memory().numTensors;
+    }
+    expect(tf.memory().numTensors).toBe(mid); // moments made on the first step, nothing per step after
+    ours.forEach((v, i) => {
+      const [a, b] = [v.dataSync(), ref[i].dataSync()];
+      const start = init[i].dataSync();
+      let worst = 0;
+      let moved = 0;
+      for (let k = 0; k < a.length; k++) {
+        worst = Math.max(worst, Math.abs(a[k] - b[k]));
+        moved = Math.max(moved, Math.abs(a[k] - start[k]));
+      }
+      expect(worst).toBeLessThan(1e-6);
+      // and the weights really moved: Adam's steps are about lr each, five of them
+      expect(moved).toBeGreaterThan(0.01);
+    });
+    flat.dispose();
+    flat.dispose(); // idempotent
+    adam.dispose();
+    tf.dispose([...init, ...ours, ...ref]);
+  });
+
+  it('rejects gradients that do not match the variables', () => {
+    const w = tf.variable(tf.zeros([2, 2]));
+    const flat = new FlatAdam(0.1);
+    const g = tf.ones([3]);
+    expect(() => flat.applyGradients([w], [g])).toThrow(RangeError);
+    expect(() => flat.applyGradients([w], [])).toThrow(RangeError);
+    flat.dispose();
+    tf.dispose([w, g]);
   });
 });
