@@ -98,6 +98,20 @@ describe('FlatAdam (flat-adam.ts) against tfjs tf.train.adam', () => {
     tf.dispose([...init, ...ours, ...ref]);
   });
 
+  it('dispose frees every tensor it made (moments and bias-correction powers)', () => {
+    const w = tf.variable(tf.ones([4, 3]));
+    const before = tf.memory().numTensors;
+    const flat = new FlatAdam(0.1);
+    const g = tf.ones([4, 3]);
+    flat.applyGradients([w], [g]);
+    g.dispose();
+    // One step from g = 1: mHat = 1, vHat = 1, so w = 1 - 0.1 / (1 + 1e-8) exactly as Adam's first step.
+    expect(Array.from(w.dataSync()).every((x) => Math.abs(x - 0.9) < 1e-6)).toBe(true);
+    flat.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+  });
+
   it('rejects gradients that do not match the variables', () => {
     const w = tf.variable(tf.zeros([2, 2]));
     const flat = new FlatAdam(0.1);

@@ -9,6 +9,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
+/** A non-trainable variable holding `init`'s values (tf.variable copies them: the initial tensor is freed). */
+function ownVariable(init: tf.Tensor): tf.Variable {
+  const v = tf.variable(init, false);
+  init.dispose();
+  return v;
+}
+
 /** Adam over a fixed list of variables, their gradients concatenated into one vector. Owns its moments: call dispose(). */
 export class FlatAdam {
   private m: tf.Variable | null = null;
@@ -26,8 +33,8 @@ export class FlatAdam {
     private readonly beta2 = 0.999,
     private readonly epsilon = 1e-8,
   ) {
-    this.accBeta1 = tf.variable(tf.scalar(beta1), false);
-    this.accBeta2 = tf.variable(tf.scalar(beta2), false);
+    this.accBeta1 = ownVariable(tf.scalar(beta1));
+    this.accBeta2 = ownVariable(tf.scalar(beta2));
   }
 
   /** Changes the step size; the moments are kept. */
@@ -47,8 +54,8 @@ export class FlatAdam {
     const sizes = variables.map((w) => w.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     if (this.m === null || this.v === null) {
-      this.m = tf.variable(tf.zeros([total]), false);
-      this.v = tf.variable(tf.zeros([total]), false);
+      this.m = ownVariable(tf.zeros([total]));
+      this.v = ownVariable(tf.zeros([total]));
     }
     if (this.m.size !== total) throw new RangeError(`FlatAdam: ${total} parameters, the moments hold ${this.m.size}`);
     const [m, v] = [this.m, this.v];
