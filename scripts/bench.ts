@@ -88,6 +88,7 @@ function compareWithTorch(): { table: string; notes: string[] } {
   const { figures: t } = torch;
   const rows: string[][] = [];
   const ratio = (a: number | null, b: number | undefined): number | null => (a === null || b === undefined || !(b > 0) ? null : a / b);
+  /** n/a where a cell was not measured (an estimated or skipped cell has no figure). */
   const fmt = (x: number | null, f: (v: number) => string): string => (x === null ? 'n/a' : f(x));
   for (const b of TORCH_BATCHES) {
     const ours = figures[`node.train_ms_b${b}`];
@@ -101,7 +102,8 @@ function compareWithTorch(): { table: string; notes: string[] } {
     const r = ratio(ours, t.samplerStepsPerS[n]);
     figures[`node.torch_sampler_steps_per_s_n${n}`] = t.samplerStepsPerS[n] ?? null;
     figures[`node.sampler_ratio_n${n}`] = r;
-    rows.push([`sampler, ${n / 1000}k particles`, `${fmt(ours, formatRate)}/s`, `${fmt(t.samplerStepsPerS[n] ?? null, formatRate)}/s`, fmt(r, (v) => `${v.toFixed(2)}x`), n === 100_000 ? '>= 1x' : '-']);
+    const perS = (v: number): string => `${formatRate(v)}/s`;
+    rows.push([`sampler, ${n / 1000}k particles`, fmt(ours, perS), fmt(t.samplerStepsPerS[n] ?? null, perS), fmt(r, (v) => `${v.toFixed(2)}x`), n === 100_000 ? '>= 1x' : '-']);
   }
   return {
     table: markdownTable(['Node wasm vs PyTorch (same run)', 'ours (wasm, 1 thread)', `PyTorch ${t.version} (${t.threads} threads)`, 'ratio', 'target'], rows),
