@@ -159,15 +159,11 @@ export class FieldNetwork implements FieldModel {
       const a1 = tf.add(tf.matMul(x, this.wx as tf.Tensor2D), tf.add(tf.matMul(emb, this.wt as tf.Tensor2D), this.b1)) as tf.Tensor2D;
       const hs: tf.Tensor2D[] = [];
       const slopes: tf.Tensor2D[] = [];
-      const withSlope = (a: tf.Tensor2D): { h: tf.Tensor2D; slope: tf.Tensor2D } => {
-        const h = act.apply(a);
-        return { h, slope: act.slope(a, h) };
-      };
-      let { h, slope } = withSlope(a1);
+      let { h, slope } = act.applyWithSlope(a1);
       hs.push(h);
       slopes.push(slope);
       for (const layer of this.hidden) {
-        ({ h, slope } = withSlope(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D));
+        ({ h, slope } = act.applyWithSlope(tf.fused.matMul({ a: h, b: layer.w as tf.Tensor2D, bias: layer.b }) as tf.Tensor2D));
         hs.push(h);
         slopes.push(slope);
       }

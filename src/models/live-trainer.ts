@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FieldNetwork } from './field-network';
+import { FlatAdam } from './flat-adam';
 import type { Rng } from './random';
 
 /** Adam whose learning rate can change without losing its moment estimates. */
@@ -95,7 +96,8 @@ export function trainingProblems(spec: TrainingSpec): string[] {
  */
 export abstract class LiveTrainer {
   protected readonly data: tf.Tensor2D;
-  private optimizer: TunableAdam;
+  /** Adam over the network's variables as one flat vector (flat-adam.ts: the same update as tf.train.adam, in fewer kernels). */
+  private optimizer: FlatAdam;
   private spec: TrainingSpec;
   private average: WeightAverage | null = null;
   /** Training steps taken so far. */
@@ -108,7 +110,7 @@ export abstract class LiveTrainer {
     if (problems.length > 0) throw new RangeError(`invalid training: ${problems.join('; ')}`);
     this.spec = spec;
     this.data = tf.tensor2d(data, [data.length / net.dim, net.dim]);
-    this.optimizer = new TunableAdam(spec.learningRate, 0.9, 0.999, 1e-8);
+    this.optimizer = new FlatAdam(spec.learningRate, 0.9, 0.999, 1e-8);
     this.setAverage(spec.emaDecay ?? 0);
   }
 
@@ -158,7 +160,7 @@ export abstract class LiveTrainer {
    */
   restartOptimizer(): void {
     this.optimizer.dispose();
-    this.optimizer = new TunableAdam(this.spec.learningRate, 0.9, 0.999, 1e-8);
+    this.optimizer = new FlatAdam(this.spec.learningRate, 0.9, 0.999, 1e-8);
     const decay = this.spec.emaDecay ?? 0;
     this.setAverage(0);
     this.setAverage(decay);
@@ -206,11 +208,15 @@ export abstract class LiveTrainer {
       value = tf.tidy(() => {
         const b = batch();
         const { loss, grads } = this.net.regressionGradients(b.x, b.tau, b.target);
-        this.optimizer.applyGradients(this.net.variables.map((v, i) => ({ name: v.name, tensor: grads[i] })));
+        this.optimizer.applyGradients(this.net.variables, grads);
         return loss;
       });
     } else {
-      value = this.optimizer.minimize(() => regressionLoss(this.net, batch()), true, this.net.variables) as tf.Scalar;
+      value = tf.tidy(() => {
+        const { value: loss, grads } = tf.variableGrads(() => regressionLoss(this.net, batch()), this.net.variables);
+        this.optimizer.applyGradients(this.net.variables, this.net.variables.map((v) => grads[v.name]));
+        return loss;
+      });
     }
     this.steps++;
     this.average?.update(this.net);
