@@ -6,7 +6,7 @@
  *
  * Notation: layer l = 0..L-1 computes a_l = h_l W_l + b_l from its input h_l (h_0 = x); the hidden
  * layers l < L-1 pass on h_{l+1} = act(a_l), the last one is the output out = a_{L-1}. The chain rule
- * for a cotangent dOut = dLoss/dout: da_{L-1} = dOut; dW_l = h_l^T da_l; db_l = 1^T da_l;
+ * for a cotangent dOut = dLoss/dout: da_{L-1} = dOut; dW_l = h_l^T da_l; db_l = 1^T da_l (a row of ones times da_l);
  * dh_l = da_l W_l^T; da_{l-1} = dh_l * act'(a_{l-1}); dx = dh_0.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -70,9 +70,11 @@ export interface DenseGradients {
 export function backpropagate(layers: readonly AffineLayer[], trace: DenseTrace, dOut: tf.Tensor2D, want: { weights: boolean; input: boolean }): DenseGradients {
   if (want.weights && dOut.shape[0] !== trace.out.shape[0]) throw new RangeError(`weight gradients need one cotangent row per input row, got ${dOut.shape[0]} for ${trace.out.shape[0]}`);
   const grads: tf.Tensor[] = [];
+  // Bias gradients as products with a row of ones: on wasm a sum over rows transposes its input first.
+  const ones = want.weights ? (tf.ones([1, dOut.shape[0]]) as tf.Tensor2D) : null;
   let da = dOut;
   for (let l = layers.length - 1; l >= 0; l--) {
-    if (want.weights) grads.unshift(tf.matMul(trace.inputs[l], da, true, false), tf.sum(da, 0));
+    if (ones !== null) grads.unshift(tf.matMul(trace.inputs[l], da, true, false), tf.matMul(ones, da).reshape([-1]));
     if (l === 0 && !want.input) break;
     const dh = tf.matMul(da, layers[l].w, false, true) as tf.Tensor2D;
     da = l > 0 ? (tf.mul(dh, trace.slopes[l - 1]) as tf.Tensor2D) : dh;
