@@ -3,6 +3,12 @@
  * per generator update (k; n_critic = 5 for a WGAN), the losses of gan.ts, weight clipping or the gradient
  * penalty, and the asynchronous readback of a step's losses. The networks and losses are in gan.ts, the
  * games' settings and optimizers in gan-training.ts.
+ *
+ * Every update but WGAN-GP's critic update takes the fast path (issue 14): gradients by backpropagation
+ * written out (gan-gradients.ts) and one flat optimizer update per network (GameOptimizer.applyGradients).
+ * Measured on the preset "GAN on 8 Gaussians" (3 x 64 SiLU, batch 128, Node wasm, interleaved with the
+ * autograd path in one run): 785 -> 276 kernels and about 1.8x less CPU time per generator step; WGAN
+ * (n_critic 5) 2976 -> 927 kernels, about 2x.
  */
 import * as tf from '@tensorflow/tfjs';
 import { clipWeights, criticLoss, generatorSlope, gradientPenalty, type Gan } from './gan';
