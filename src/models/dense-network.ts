@@ -11,8 +11,12 @@
  * be differentiated once by the optimizer. tfjs 4.22's nested `tf.grad` cannot do this reliably: it
  * throws for leakyRelu ("gradient function not found for Greater") and gave second derivatives off by
  * up to 10% for SiLU against finite differences.
+ *
+ * For training, {@link DenseNetwork.trace} and {@link DenseNetwork.backward} give every gradient by
+ * backpropagation written out (dense-backprop.ts; the GAN fast path, gan-gradients.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { backpropagate, traceForward, type AffineLayer, type DenseGradients, type DenseTrace } from './dense-backprop';
 import { ACTIVATION, initWeights, mlpProblems, type MlpSpec } from './mlp';
 import type { Rng } from './random';
 import { useFastWasmTransposedMatMul } from './wasm-matmul';
@@ -109,18 +113,9 @@ export class DenseNetwork {
     return g === 1 ? b : tf.mul(b, g);
   }
 
-  /** The pre-activations h_{l-1} W_l + b_l of every hidden layer and the output, in order. Not tidied. */
-  private forward(x: tf.Tensor2D): { pre: tf.Tensor2D[]; out: tf.Tensor2D } {
-    const pre: tf.Tensor2D[] = [];
-    let h = x;
-    const last = this.layers.length - 1;
-    for (let l = 0; l < last; l++) {
-      const a = tf.fused.matMul({ a: h, b: this.weight(l), bias: this.bias(l) }) as tf.Tensor2D;
-      pre.push(a);
-      h = ACTIVATION[this.spec.activation].apply(a);
-    }
-    const out = tf.fused.matMul({ a: h, b: this.weight(last), bias: this.bias(last) }) as tf.Tensor2D;
-    return { pre, out };
+  /** Every layer as it computes (effective weights and biases), hidden layers then the output. Not tidied. */
+  private affineLayers(): AffineLayer[] {
+    return this.layers.map((_, l) => ({ w: this.weight(l), b: this.bias(l) }));
   }
 
   /**
@@ -130,11 +125,46 @@ export class DenseNetwork {
    */
   apply(x: tf.Tensor2D): tf.Tensor2D {
     this.check(x);
-    return tf.tidy(() => this.forward(x).out);
+    return tf.tidy(() => {
+      const act = ACTIVATION[this.spec.activation];
+      const last = this.layers.length - 1;
+      let h = x;
+      for (let l = 0; l < last; l++) h = act.apply(tf.fused.matMul({ a: h, b: this.weight(l), bias: this.bias(l) }) as tf.Tensor2D);
+      return tf.fused.matMul({ a: h, b: this.weight(last), bias: this.bias(last) }) as tf.Tensor2D;
+    });
   }
 
   /**
-   * The vector-Jacobian product J(x)^T v per row, by the chain rule written out:
+   * The forward pass keeping what {@link backward} needs (dense-backprop.ts); `out` is the output [N, outDim].
+   * Not tidied: call inside `tf.tidy` (or dispose every tensor of the trace).
+   * @param x inputs [N, inDim]. @throws RangeError on a wrong input shape; Error after dispose().
+   */
+  trace(x: tf.Tensor2D): DenseTrace {
+    this.check(x);
+    return traceForward(this.affineLayers(), ACTIVATION[this.spec.activation], x);
+  }
+
+  /**
+   * Backpropagation written out (dense-backprop.ts) from a cotangent dOut = dLoss/dout of a {@link trace}:
+   * the gradients of the stored variables in the order of {@link variables} (a layer read through gains
+   * (g_w, g_b) gets g_w dW_eff and g_b db_eff) and/or the input gradient dLoss/dx [N, inDim]. Tests check
+   * it against `tf.variableGrads` to 1e-5. Not tidied.
+   * @param dOut [N, outDim] ([1, outDim] broadcasts over the rows when only the input gradient is asked for).
+   * @throws RangeError on a wrong cotangent shape; Error after dispose().
+   */
+  backward(trace: DenseTrace, dOut: tf.Tensor2D, want: { weights: boolean; input: boolean }): DenseGradients {
+    if (this.disposed) throw new Error('DenseNetwork used after dispose()');
+    if (dOut.rank !== 2 || dOut.shape[1] !== this.outDim || (dOut.shape[0] !== 1 && dOut.shape[0] !== trace.out.shape[0])) {
+      throw new RangeError(`expected cotangents [${trace.out.shape[0]}, ${this.outDim}], got [${dOut.shape.join(', ')}]`);
+    }
+    const found = backpropagate(this.affineLayers(), trace, dOut, want);
+    if (this.gains === undefined) return found;
+    const gains = this.gains.flatMap((g) => [g.w, g.b]);
+    return { ...found, grads: found.grads.map((grad, i) => (gains[i] === 1 ? grad : tf.mul(grad, gains[i]))) };
+  }
+
+  /**
+   * The vector-Jacobian product J(x)^T v per row, by the chain rule written out ({@link backward}):
    * g_L = v W_out^T, then g_{l-1} = (g_l * act'(a_l)) W_l^T, with a_l the pre-activations. For a critic
    * (outDim 1) and the default v = 1 this is the gradient grad_x D(x). Built from first-order ops, so it
    * can sit inside a loss that the optimizer differentiates (see the file comment).
@@ -148,16 +178,9 @@ export class DenseNetwork {
       throw new RangeError(`expected cotangents [${x.shape[0]}, ${this.outDim}], got [${v.shape.join(', ')}]`);
     }
     return tf.tidy(() => {
-      const { pre } = this.forward(x);
-      const last = this.layers.length - 1;
-      const wOut = this.weight(last);
-      // With v = 1 the first product is the same row W_out^T for every input: broadcast it.
-      let g = (v === undefined ? tf.transpose(tf.sum(wOut, 1, true)) : tf.matMul(v, wOut, false, true)) as tf.Tensor2D;
-      for (let l = last - 1; l >= 0; l--) {
-        const act = ACTIVATION[this.spec.activation];
-        g = tf.matMul(tf.mul(g, act.slope(pre[l], act.apply(pre[l]))), this.weight(l), false, true);
-      }
-      return g;
+      // With v = 1 the first product is the same row W_out^T for every input: one row broadcasts.
+      const { dx } = this.backward(this.trace(x), v ?? tf.ones([1, this.outDim]), { weights: false, input: true });
+      return dx as tf.Tensor2D;
     });
   }
 

@@ -3,9 +3,16 @@
  * per generator update (k; n_critic = 5 for a WGAN), the losses of gan.ts, weight clipping or the gradient
  * penalty, and the asynchronous readback of a step's losses. The networks and losses are in gan.ts, the
  * games' settings and optimizers in gan-training.ts.
+ *
+ * Every update but WGAN-GP's critic update takes the fast path (issue 14): gradients by backpropagation
+ * written out (gan-gradients.ts) and one flat optimizer update per network (GameOptimizer.applyGradients).
+ * Measured on the preset "GAN on 8 Gaussians" (3 x 64 SiLU, batch 128, Node wasm, interleaved with the
+ * autograd path in one run): 785 -> 276 kernels and about 1.8x less CPU time per generator step; WGAN
+ * (n_critic 5) 2976 -> 927 kernels, about 2x.
  */
 import * as tf from '@tensorflow/tfjs';
-import { clipWeights, criticLoss, generatorLoss, generatorSlope, gradientPenalty, type Gan } from './gan';
+import { clipWeights, criticLoss, generatorSlope, gradientPenalty, type Gan } from './gan';
+import { criticGradients, generatorGradients } from './gan-gradients';
 import { GameOptimizer, ganTrainingProblems, type GanTrainingSpec } from './gan-training';
 import type { Rng } from './random';
 
@@ -127,15 +134,26 @@ export class GanTrainer {
     const { batchSize: b, loss, penalty: lambda } = this.spec;
     const seeds = [this.rng.nextSeed(), this.rng.nextSeed(), this.rng.nextSeed()];
     const kept: { penalty?: tf.Scalar } = {};
-    const critic = this.criticOptimizer.minimize(() => {
-      const real = this.realBatch(seeds[0]);
-      const fake = this.gan.generate(this.gan.sampleLatent(b, seeds[1]));
-      const base = criticLoss(loss, this.gan.criticOutput(real), this.gan.criticOutput(fake));
-      if (loss !== 'wgan-gp') return base;
-      const eps = tf.randomUniform([b], 0, 1, 'float32', seeds[2]) as tf.Tensor1D;
-      kept.penalty = tf.keep(gradientPenalty((x) => this.gan.critic.inputGradient(x), real, fake, eps));
-      return tf.add(base, tf.mul(kept.penalty, lambda)) as tf.Scalar;
-    });
+    const batch = (): { real: tf.Tensor2D; fake: tf.Tensor2D } => ({ real: this.realBatch(seeds[0]), fake: this.gan.generate(this.gan.sampleLatent(b, seeds[1])) });
+    let critic: tf.Scalar;
+    if (loss === 'wgan-gp') {
+      // The penalty contains grad_x f: its gradient needs second derivatives, so autograd here.
+      critic = this.criticOptimizer.minimize(() => {
+        const { real, fake } = batch();
+        const base = criticLoss(loss, this.gan.criticOutput(real), this.gan.criticOutput(fake));
+        const eps = tf.randomUniform([b], 0, 1, 'float32', seeds[2]) as tf.Tensor1D;
+        kept.penalty = tf.keep(gradientPenalty((x) => this.gan.critic.inputGradient(x), real, fake, eps));
+        return tf.add(base, tf.mul(kept.penalty, lambda)) as tf.Scalar;
+      });
+    } else {
+      // The fast path: gradients by backpropagation written out (gan-gradients.ts), one flat update.
+      critic = tf.tidy(() => {
+        const { real, fake } = batch();
+        const found = criticGradients(this.gan, loss, real, fake);
+        this.criticOptimizer.applyGradients(found.grads);
+        return found.loss;
+      });
+    }
     if (loss === 'wgan') clipWeights(this.gan.critic.variables, this.spec.clip);
     this.criticUpdates++;
     const penalty = kept.penalty ?? tf.scalar(0);
@@ -144,11 +162,18 @@ export class GanTrainer {
     return { critic, value, penalty };
   }
 
-  /** One generator update on fresh latent draws (the critic is not updated). @returns the generator loss; caller owns it. */
+  /**
+   * One generator update on fresh latent draws (the critic is not updated), by the fast path of
+   * gan-gradients.ts for every game. @returns the generator loss; caller owns it.
+   */
   generatorStep(): tf.Scalar {
     const { batchSize: b, loss, generatorObjective } = this.spec;
     const seed = this.rng.nextSeed();
-    const value = this.generatorOptimizer.minimize(() => generatorLoss(loss, generatorObjective, this.gan.criticOutput(this.gan.generate(this.gan.sampleLatent(b, seed)))));
+    const value = tf.tidy(() => {
+      const found = generatorGradients(this.gan, loss, generatorObjective, this.gan.sampleLatent(b, seed));
+      this.generatorOptimizer.applyGradients(found.grads);
+      return found.loss;
+    });
     this.generatorSteps++;
     return value;
   }
