@@ -3,7 +3,7 @@
  * periodic job on its cadence) -> particle view and scene views (drawing) and the UI (GUI, HUD, files,
  * recording). The only file that knows every part; it also disposes them. The parts are in app/.
  */
-import { CPU_LOOP, CPU_PROFILE, defaultConfig, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
+import { CPU_LOOP, CPU_PROFILE, defaultConfig, GPU_LOOP, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
 import { configFromHash } from './config/url-hash';
 import { PRESETS } from './config/presets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
         recorder?.afterRender();
       },
     },
-    { clock: performanceClock, scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy), stepsPerSecond: config.sampling.stepsPerSecond, trainBudgetMs: config.model.trainBudgetMs, ...(soft ? CPU_LOOP : {}) },
+    { clock: performanceClock, scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy), stepsPerSecond: config.sampling.stepsPerSecond, trainBudgetMs: config.model.trainBudgetMs, ...(soft ? CPU_LOOP : GPU_LOOP) },
   );
   const applyLive = (): void => applyLiveSettings(loop, config, scene.session);
   const scene: SceneController = new SceneController(config, defaults, {
