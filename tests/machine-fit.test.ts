@@ -1,4 +1,6 @@
+import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { measureCosts } from '../src/app/machine-probe';
 import { affordsLine, costAt, costLine, fitMachine, fitProfile, keysSetByLink, RefitWatch, SIM_SHARE, TRAIN_SHARE, type ProbeMeasurement, type Refit, type RefitState } from '../src/app/machine-fit';
 import { configFromHash } from '../src/config/url-hash';
 import { defaultConfig, FRAME_TARGET_MS, withProfile } from '../src/config/playground-config';
@@ -128,5 +130,21 @@ describe('RefitWatch', () => {
     const all = feed(many, 0, 60, 10, () => big, (r) => (big = { ...big, particles: r.to }));
     expect(all.map((r) => r.to)).toEqual([10_000, 5_000, 2_500]);
     expect(many.count).toBe(3);
+  });
+});
+
+describe('the probe\'s measurements (Node, wasm)', () => {
+  it('measures a forward pass at each particle count and a step at each batch, and leaves no tensor behind', async () => {
+    const c = defaultConfig();
+    c.model.width = 16;
+    c.model.depth = 1;
+    await measureCosts(c, [10], [8]); // the first run creates the backend's own kernels and caches
+    const before = tf.memory().numTensors;
+    const m = await measureCosts(c, [50, 100], [16, 32]);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(m.forward.map((p) => p.size)).toEqual([50, 100]);
+    expect(m.train.map((p) => p.size)).toEqual([16, 32]);
+    expect(m.probeWidth).toBe(16);
+    for (const p of [...m.forward, ...m.train]) expect(Number.isFinite(p.ms) && p.ms >= 0).toBe(true);
   });
 });
