@@ -18,7 +18,7 @@
  *
  * Pure: no clock and no DOM; the loop hands in the measurements. Tested with an injected clock (tests/frame-governor.test.ts).
  */
-import { AMORTIZE_MAX_DEBT } from './loop-options';
+import { AMORTIZE_MAX_DEBT, checkTrainBudget } from './loop-options';
 
 /** Options of a {@link FrameGovernor}. All times in ms. */
 export interface GovernorOptions {
@@ -69,7 +69,7 @@ export class FrameGovernor {
     if (!Number.isInteger(floor) || floor < 1) throw new RangeError(`floorEveryFrames must be an integer >= 1, got ${floor}`);
     this.targetFrameMs = options.targetFrameMs;
     this.floorEveryFrames = floor;
-    this.cap = checkCap(options.capMs);
+    this.cap = checkTrainBudget(options.capMs);
   }
 
   /** The cap, ms a frame (the config's `model.trainBudgetMs`). */
@@ -94,7 +94,7 @@ export class FrameGovernor {
 
   /** Changes the cap, ms a frame, >= 0 (0 stops training, the floor included). @throws RangeError if negative or NaN. */
   setCap(ms: number): void {
-    this.cap = checkCap(ms);
+    this.cap = checkTrainBudget(ms);
   }
 
   /**
@@ -171,9 +171,4 @@ export class FrameGovernor {
   endFrame(workMs: number): void {
     this.last = { trainMs: this.last?.trainMs ?? 0, workMs: Math.max(0, workMs) };
   }
-}
-
-function checkCap(ms: number): number {
-  if (!(ms >= 0)) throw new RangeError(`the training cap must be >= 0 ms, got ${ms}`);
-  return ms;
 }

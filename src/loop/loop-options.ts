@@ -3,7 +3,6 @@
  * checks of their ranges (see {@link GameLoop} in ./game-loop).
  */
 import type { Clock, FrameScheduler } from './clock';
-import type { FrameGovernor } from './frame-governor';
 
 /** Callbacks the loop drives. Exceptions thrown by a hook propagate out of tick() (and stop a scheduled loop). */
 export interface LoopHooks {
@@ -33,7 +32,7 @@ export interface LoopOptions {
   trainBudgetMs: number;
   /**
    * The frame time to hold while training, ms, finite and > 0 (1000 / 30 for 30 fps). Given, a
-   * {@link FrameGovernor} (./frame-governor) measures the frame interval and grants training what the
+   * FrameGovernor (./frame-governor) measures the frame interval and grants training what the
    * rest of the frame leaves, capped by trainBudgetMs (with a floor of one step every few frames); omitted,
    * training gets the fixed trainBudgetMs.
    */
