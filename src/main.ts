@@ -58,8 +58,8 @@ async function main(): Promise<void> {
 
   // The defaults fitted to this machine by a measured probe (CPU_PROFILE without a hardware GPU if it fails);
   // links only record what differs from them, and what a link sets the re-fit never changes.
-  const { defaults } = await fitSceneToMachine(choice, stage, soft ? withProfile(defaultConfig(), CPU_PROFILE) : defaultConfig(), toast);
   let linkKeys = keysSetByLink(location.hash);
+  const { defaults } = await fitSceneToMachine(choice, stage, soft ? withProfile(defaultConfig(), CPU_PROFILE) : defaultConfig(), linkKeys, toast);
   const report: ProblemReport = (source, problems) => {
     if (problems.length === 0) return;
     if (problems.length === 1) return toast(`${source}: ${problems[0]}`, 'error');

@@ -52,19 +52,22 @@ describe('fitMachine', () => {
     expect(fitMachine(probe([0.1, 1e-6], [0.2, 1e-5], 16.7, false), { particles: 5000, batchSize: 300, width: 96 }, FRAME_TARGET_MS)).toMatchObject({ particles: 4000, batchSize: 256, width: 96 });
   });
 
-  it('a very slow machine: the smallest particles and batch, and a narrower network when batch 128 does not fit', () => {
+  it('a very slow machine: the smallest particles and batch, and the advice of a narrower network when batch 128 does not fit', () => {
     // 8 ms left at least; train 2 + 0.1 B at width 128: batch 128 is 14.8 ms; at width 64 2 + 0.025 * 128 = 5.2 ms.
     const fit = fitMachine(probe([5, 0.01], [2, 0.1], 40), LIMIT, FRAME_TARGET_MS);
     expect(fit.particles).toBe(1000);
+    // width 96: 2 + 0.1 * 128 * 0.5625 = 9.2 > 3.2: too slow; 64 fits.
     expect(fit.width).toBe(64);
     expect(fit.batchSize).toBe(128);
-    // width 96: 2 + 0.1 * 128 * 0.5625 = 9.2 > 3.2: too slow; 64 fits.
-    expect(fit.trainStepMs).toBeCloseTo(2 + 0.1 * 128 * 0.25, 9);
+    // The step is estimated at the width in use (the advice is not applied).
+    expect(fit.trainStepMs).toBeCloseTo(2 + 0.1 * 128, 9);
+    expect(fitProfile(fit)).toEqual({ data: { particles: 1000 }, model: { batchSize: 128 } });
   });
 
   it('as a profile under a link: the link\'s own settings win', () => {
     const fit = fitMachine(probe([0.5, 0.0025], [1, 0.025], FRAME_TARGET_MS - 20), LIMIT, FRAME_TARGET_MS);
     const defaults = withProfile(defaultConfig(), fitProfile(fit));
+    expect(defaults.model.width).toBe(128);
     const { config, problems } = configFromHash('#data.particles=7000&model.width=256', defaults);
     expect(problems).toEqual([]);
     expect(config.data.particles).toBe(7000);
@@ -146,5 +149,10 @@ describe('the probe\'s measurements (Node, wasm)', () => {
     expect(m.train.map((p) => p.size)).toEqual([16, 32]);
     expect(m.probeWidth).toBe(16);
     for (const p of [...m.forward, ...m.train]) expect(Number.isFinite(p.ms) && p.ms >= 0).toBe(true);
+    // Past its deadline the probe measures only the first size of each list.
+    const quick = await measureCosts(c, [50, 100], [16, 32], 0);
+    expect(quick.forward.map((p) => p.size)).toEqual([50]);
+    expect(quick.train.map((p) => p.size)).toEqual([16]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * Fit the scene to the machine (issue 14): particle count, batch size and network width chosen from a
+ * Fit the scene to the machine (issue 14): particle count and batch size (and advice on the network width) chosen from a
  * short measured probe at start (app/startup's `probeMachine`: a forward pass of the network at a few
  * particle counts and a training step at two batch sizes on the tfjs backend in use, and the time of an
  * empty frame), and re-fitted when the frame rate stays below the target ({@link RefitWatch}). A link's own
- * settings win: the fit only moves the defaults, and a re-fit never touches a field the link set.
+ * settings win: the fit only moves the defaults, and a re-fit never touches a field the link set. The width
+ * is advice only (said in the toast), never applied: it sets the shape of the weights, and a link or a
+ * weights file made on one machine must build the same network on another.
  *
  * Pure: no DOM, no tfjs; the measurements are handed in, so the decisions are tested in Node
  * (tests/machine-fit.test.ts).
@@ -35,6 +37,7 @@ export interface ProbeMeasurement {
 export interface FitSettings {
   readonly particles: number;
   readonly batchSize: number;
+  /** The network width: a limit for {@link fitMachine}; in a {@link MachineFit}, the advised width (not applied). */
   readonly width: number;
 }
 
@@ -42,7 +45,7 @@ export interface FitSettings {
 export interface MachineFit extends FitSettings {
   /** Estimated ms of one network evaluation over the chosen particles. */
   readonly forwardMs: number;
-  /** Estimated ms of one training step at the chosen batch and width. */
+  /** Estimated ms of one training step at the chosen batch and the full width (`limit.width`). */
   readonly trainStepMs: number;
 }
 
@@ -90,8 +93,9 @@ export function costAt(line: CostLine, size: number): number {
  * Chooses particles, batch and width from a probe: what a frame leaves at `targetFrameMs` (30 fps) after
  * the empty frame, SIM_SHARE of it for one network evaluation over the particles, TRAIN_SHARE for one
  * training step. Each is the largest ladder value that fits and is no more than `limit` (the defaults);
- * where none fits, the smallest. The width falls below `limit.width` only when a step at the smallest
- * batch does not fit; a step's per-row cost is taken to scale as width^2 (the hidden layers' products).
+ * where none fits, the smallest. The batch is chosen for the full width; the advised width falls below
+ * `limit.width` only when a step at the smallest batch does not fit, a step's per-row cost taken to scale
+ * as width^2 (the hidden layers' products).
  * @param limit the largest settings to choose (the defaults of the scene).
  * @param targetFrameMs the frame time to hold, ms (> 0).
  * @throws RangeError if the probe has no forward or no training point.
@@ -106,8 +110,8 @@ export function fitMachine(m: ProbeMeasurement, limit: FitSettings, targetFrameM
   const stepAt = (batch: number, width: number): number => train.fixedMs + train.perUnitMs * batch * (width / m.probeWidth) ** 2;
   const widths = WIDTH_LADDER.filter((w) => w < limit.width).concat([limit.width]);
   const width = largestFitting(widths, limit.width, (w) => stepAt(BATCH_LADDER[0], w) <= trainMs);
-  const batchSize = largestFitting(BATCH_LADDER, limit.batchSize, (b) => stepAt(b, width) <= trainMs);
-  return { particles, batchSize, width, forwardMs: costAt(forward, particles), trainStepMs: stepAt(batchSize, width) };
+  const batchSize = largestFitting(BATCH_LADDER, limit.batchSize, (b) => stepAt(b, limit.width) <= trainMs);
+  return { particles, batchSize, width, forwardMs: costAt(forward, particles), trainStepMs: stepAt(batchSize, limit.width) };
 }
 
 /** The largest of `ladder` (ascending) that is <= `limit` and passes `fits`; else the smallest <= limit (or `limit` itself when the ladder starts above it). */
@@ -119,10 +123,13 @@ function largestFitting(ladder: readonly number[], limit: number, fits: (v: numb
   return best;
 }
 
-/** The fields a fit sets, as a profile for `withProfile` (config/playground-config). */
-export function fitProfile(fit: FitSettings): { data: { particles: number }; model: { batchSize: number; width: number } } {
-  return { data: { particles: fit.particles }, model: { batchSize: fit.batchSize, width: fit.width } };
+/** The fields a fit sets (particles and batch; the width is advice), as a profile for `withProfile` (config/playground-config). */
+export function fitProfile(fit: FitSettings): { data: { particles: number }; model: { batchSize: number } } {
+  return { data: { particles: fit.particles }, model: { batchSize: fit.batchSize } };
 }
+
+/** The two fields a fit sets; a link that sets both needs no probe. */
+export const FITTED_KEYS: readonly string[] = ['data.particles', 'model.batchSize'];
 
 /**
  * What the machine affords, in words, for the HUD: "CPU (wasm): 3,000 particles, batch 256, training 12 ms a frame".

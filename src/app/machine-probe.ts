@@ -34,11 +34,13 @@ async function timed(work: () => tf.Tensor, runs = 2): Promise<number> {
  * The costs of the scene's network: one forward pass epsilon_theta(x, 0.5) over each count of `particles`
  * (x ~ N(0, I), shape [N, 2]) and one DDPM training step (seed §4.2, the live trainer's fast gradients)
  * at each of `batches`, on a fresh network of the config's width, depth and activation. Every tensor it
- * makes is disposed.
+ * makes is disposed. Past `deadlineMs` (from the call) no further size is measured, but always the first
+ * of each list, so a loaded machine or a slow software GPU does not hold up the start.
  * @param config the scene measured (its model, schedule, data set and seed).
  * @returns the measured points and the network's width, ms per pass.
  */
-export async function measureCosts(config: PlaygroundConfig, particles: readonly number[], batches: readonly number[]): Promise<Pick<ProbeMeasurement, 'forward' | 'train' | 'probeWidth'>> {
+export async function measureCosts(config: PlaygroundConfig, particles: readonly number[], batches: readonly number[], deadlineMs = Infinity): Promise<Pick<ProbeMeasurement, 'forward' | 'train' | 'probeWidth'>> {
+  const end = performance.now() + deadlineMs;
   const rng = createRng(config.data.seed ^ 0x9b0e);
   const { width, depth, activation, learningRate } = config.model;
   const net = new FieldNetwork(2, { width, depth, activation }, rng);
@@ -47,12 +49,14 @@ export async function measureCosts(config: PlaygroundConfig, particles: readonly
   try {
     const forward: CostPoint[] = [];
     for (const size of particles) {
+      if (forward.length > 0 && performance.now() > end) break;
       const x = tf.randomNormal([size, 2], 0, 1, 'float32', rng.nextSeed()) as tf.Tensor2D;
       forward.push({ size, ms: await timed(() => net.predict(x, 0.5)) });
       x.dispose();
     }
     const train: CostPoint[] = [];
     for (const batchSize of batches) {
+      if (train.length > 0 && performance.now() > end) break;
       trainer.setTraining({ learningRate, batchSize, emaDecay: 0 });
       train.push({ size: batchSize, ms: await timed(() => trainer.step()) });
     }

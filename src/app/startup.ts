@@ -10,7 +10,7 @@ import type { GameLoop } from '../loop';
 import { initTfBackend, parseBackendOverride, type BackendChoice, type BackendName } from '../platform/tf-backend';
 import { Stage } from '../scene/stage';
 import { sessionNoteStorage, takeRecovery, type NoteStorage, type RecoveryNote } from './device-recovery';
-import { fitMachine, fitProfile, RefitWatch, type MachineFit, type ProbeMeasurement } from './machine-fit';
+import { fitMachine, FITTED_KEYS, fitProfile, RefitWatch, type MachineFit, type ProbeMeasurement } from './machine-fit';
 import { measureCosts, PROBE_BATCHES, PROBE_PARTICLES } from './machine-probe';
 import type { SceneController, Toast } from './scene-controller';
 
@@ -69,6 +69,8 @@ export async function startBackendAndStage(canvas: HTMLCanvasElement, params: UR
   return { choice, stage, sharedDevice, notes, recovered };
 }
 
+/** After this long (ms) the probe measures no further sizes (a loaded machine or a slow software GPU). */
+const PROBE_DEADLINE_MS = 1500;
 /** Frames of the empty stage the probe times (the first ones are dropped). */
 const PROBE_FRAMES = 6;
 
@@ -93,7 +95,7 @@ async function frameTime(stage: Stage): Promise<number> {
  * @param config the scene whose network, schedule and data set are measured (the defaults).
  */
 export async function probeMachine(choice: BackendChoice, stage: Stage, config: PlaygroundConfig): Promise<ProbeMeasurement> {
-  const costs = await measureCosts(config, choice.software ? PROBE_PARTICLES.software : PROBE_PARTICLES.gpu, PROBE_BATCHES);
+  const costs = await measureCosts(config, choice.software ? PROBE_PARTICLES.software : PROBE_PARTICLES.gpu, PROBE_BATCHES, PROBE_DEADLINE_MS);
   return { backend: choice.name, software: choice.software, ...costs, frameMs: await frameTime(stage) };
 }
 
@@ -107,19 +109,26 @@ export interface FittedStart {
 
 /**
  * Fits the defaults to this machine (issue 14): `fallback` (the defaults for a GPU, or with CPU_PROFILE)
- * with the particles, batch and width that {@link fitMachine} chooses from {@link probeMachine}, never
- * more than the full defaults. The toast says what was measured and chosen. A failed probe keeps `fallback`.
+ * with the particles and batch that {@link fitMachine} chooses from {@link probeMachine}, never more than
+ * the full defaults; the toast says what was measured and chosen (and a narrower network where it would
+ * help: advice, never applied). A link that sets both fields needs no probe; a failed probe keeps `fallback`.
+ * @param linkKeys the keys the link's hash sets (keysSetByLink).
  */
-export async function fitSceneToMachine(choice: BackendChoice, stage: Stage, fallback: PlaygroundConfig, toast: Toast): Promise<FittedStart> {
+export async function fitSceneToMachine(choice: BackendChoice, stage: Stage, fallback: PlaygroundConfig, linkKeys: ReadonlySet<string>, toast: Toast): Promise<FittedStart> {
   const full = defaultConfig();
+  const where = choice.software ? `the CPU (${choice.name})` : `the GPU (${choice.name})`;
   const t0 = performance.now();
+  if (FITTED_KEYS.every((k) => linkKeys.has(k))) {
+    if (choice.software) toast(`No hardware GPU: the math runs on ${where}. The link sets the particles and the batch, so no start-up probe was run.`, 'info', 8);
+    return { defaults: fallback, fit: null, probeMs: 0 };
+  }
   try {
     const m = await probeMachine(choice, stage, full);
     const fit = fitMachine(m, { particles: full.data.particles, batchSize: full.model.batchSize, width: full.model.width }, FRAME_TARGET_MS);
     const probeMs = performance.now() - t0;
-    const where = choice.software ? `the CPU (${choice.name})` : `the GPU (${choice.name})`;
+    const narrower = fit.width < full.model.width ? ` A network of width ${fit.width} (model.width) would train faster here.` : '';
     toast(
-      `Measured this machine in ${Math.round(probeMs)} ms: the math runs on ${where}; ${fit.particles.toLocaleString('en')} particles, batch ${fit.batchSize}, width ${fit.width} fit a 30 fps frame (a network pass ${fit.forwardMs.toFixed(1)} ms, a training step ${fit.trainStepMs.toFixed(1)} ms). A link's own settings win.`,
+      `Measured this machine in ${Math.round(probeMs)} ms: the math runs on ${where}; ${fit.particles.toLocaleString('en')} particles and batch ${fit.batchSize} fit a 30 fps frame (a network pass ${fit.forwardMs.toFixed(1)} ms, a training step ${fit.trainStepMs.toFixed(1)} ms). A link's own settings win.${narrower}`,
       'info',
       8,
     );
