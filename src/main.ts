@@ -3,7 +3,7 @@
  * periodic job on its cadence) -> particle view and scene views (drawing) and the UI (GUI, HUD, files,
  * recording). The only file that knows every part; it also disposes them. The parts are in app/.
  */
-import { CPU_LOOP, CPU_PROFILE, defaultConfig, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
+import { CPU_LOOP, CPU_PROFILE, defaultConfig, GPU_LOOP, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
 import { configFromHash } from './config/url-hash';
 import { PRESETS } from './config/presets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
@@ -26,7 +26,8 @@ import { restoreRecovered, watchForLoss } from './app/recovery';
 import { SceneController } from './app/scene-controller';
 import { listenForSceneKeys } from './app/scene-keys';
 import { SceneViews } from './app/scene-views';
-import { startBackendAndStage } from './app/startup';
+import { affordsLine, keysSetByLink } from './app/machine-fit';
+import { fitSceneToMachine, startBackendAndStage, startRefitWatch } from './app/startup';
 import { asGan } from './app/session-family';
 import { TrainingCharts } from './app/training-charts';
 
@@ -55,12 +56,10 @@ async function main(): Promise<void> {
   const { choice, stage, sharedDevice, notes, recovered } = await startBackendAndStage(canvas, new URLSearchParams(location.search), toast);
   const soft = choice.software;
 
-  // Without a hardware GPU the defaults are lighter (CPU_PROFILE); links only record what differs from them.
-  const defaults = soft ? withProfile(defaultConfig(), CPU_PROFILE) : defaultConfig();
-  if (soft) {
-    const lighter = Object.entries(CPU_PROFILE).flatMap(([, f]) => Object.entries(f).map(([k, v]) => `${k} ${v}`));
-    toast(`No hardware GPU: the math runs on the CPU (${choice.name}), so the defaults are lighter (${lighter.join(', ')}; a link's settings win).`, 'info', 8);
-  }
+  // The defaults fitted to this machine by a measured probe (CPU_PROFILE without a hardware GPU if it fails);
+  // links only record what differs from them, and what a link sets the re-fit never changes.
+  let linkKeys = keysSetByLink(location.hash);
+  const { defaults } = await fitSceneToMachine(choice, stage, soft ? withProfile(defaultConfig(), CPU_PROFILE) : defaultConfig(), linkKeys, toast);
   const report: ProblemReport = (source, problems) => {
     if (problems.length === 0) return;
     if (problems.length === 1) return toast(`${source}: ${problems[0]}`, 'error');
@@ -109,7 +108,7 @@ async function main(): Promise<void> {
         recorder?.afterRender();
       },
     },
-    { clock: performanceClock, scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy), stepsPerSecond: config.sampling.stepsPerSecond, trainBudgetMs: config.model.trainBudgetMs, ...(soft ? CPU_LOOP : {}) },
+    { clock: performanceClock, scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy), stepsPerSecond: config.sampling.stepsPerSecond, trainBudgetMs: config.model.trainBudgetMs, ...(soft ? CPU_LOOP : GPU_LOOP) },
   );
   const applyLive = (): void => applyLiveSettings(loop, config, scene.session);
   const scene: SceneController = new SceneController(config, defaults, {
@@ -141,6 +140,7 @@ async function main(): Promise<void> {
   }, guiActions({ scene, loop, stage, charts, intake, toast, report }), undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), (group, key, c) => isRelevant(group, key, c, scene.customData?.dim), PRESETS);
   // A link pasted or edited by hand: same validation as at start, the running scene is kept on errors.
   addEventListener('hashchange', () => {
+    linkKeys = keysSetByLink(location.hash);
     const { config: next, problems } = configFromHash(location.hash, defaults);
     report('URL', problems);
     scene.adopt(next);
@@ -155,7 +155,8 @@ async function main(): Promise<void> {
     stage.setTheme(theme);
     view.setTheme(theme);
   });
-  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts });
+  const affords = (): string => affordsLine(choice.name, soft, { particles: config.data.particles, batchSize: config.model.batchSize }, loop.stats.trainBudgetMs);
+  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts, affords });
   recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
   recordHost.prepareDecoration = async (_width, height) => {
     if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
@@ -167,6 +168,7 @@ async function main(): Promise<void> {
   loop.every(VIEWS_EVERY_MS, () => views.refresh(scene.session, config, view), { when: 'always' });
   loop.every(GAME_METRIC_EVERY_MS, () => charts.measureGame());
   loop.every(HUD_EVERY_MS, () => hudPresenter.update(), { when: 'always' });
+  const stopRefit = startRefitWatch({ loop, scene, recording: () => recorder?.busy ?? false, toast, locked: () => linkKeys });
   const stopRecovery = watchForLoss({ canvas, device: choice.device, loop, scene, notes, recovered, toast });
   if (recovered !== null) restoreRecovered(recovered, scene, toast, report);
 
@@ -177,6 +179,7 @@ async function main(): Promise<void> {
   const stopKeys = listenForSceneKeys(scene, loop);
   addEventListener('beforeunload', () => {
     stopRecovery();
+    stopRefit();
     stopKeys();
     loop.dispose();
     scene.session.dispose();

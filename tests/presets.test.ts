@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type PlaygroundConfig } from '../src/config/playground-config';
+import { defaultConfig, FRAME_TARGET_MS, WHOLE_FRAME_MS, type PlaygroundConfig } from '../src/config/playground-config';
 import { presetConfig, PRESETS } from '../src/config/presets';
 import { gaussianMixtureOf } from '../src/data/datasets';
 import { modeCoverage } from '../src/models/metrics';
@@ -15,6 +15,16 @@ describe('built-in presets', () => {
     }
     expect(new Set(PRESETS.map((p) => p.name)).size).toBe(PRESETS.length);
     expect(() => presetConfig('nope', defaultConfig())).toThrow(/unknown preset/);
+  });
+
+  it('the GAN presets train as hard as a 30 fps frame allows: a cap of one whole frame, not 200 ms', () => {
+    expect(WHOLE_FRAME_MS).toBe(34);
+    expect(WHOLE_FRAME_MS).toBeGreaterThanOrEqual(FRAME_TARGET_MS);
+    const gans = PRESETS.filter((p) => p.settings.model?.kind !== undefined && ['gan', 'wgan', 'wgan-gp'].includes(p.settings.model.kind));
+    expect(gans.length).toBe(7);
+    for (const p of gans) expect(presetConfig(p.name, defaultConfig()).config.model.trainBudgetMs, p.name).toBe(WHOLE_FRAME_MS);
+    // The other presets keep the default cap.
+    for (const p of PRESETS.filter((q) => !gans.includes(q))) expect(presetConfig(p.name, defaultConfig()).config.model.trainBudgetMs).toBe(defaultConfig().model.trainBudgetMs);
   });
 });
 

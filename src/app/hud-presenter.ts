@@ -27,6 +27,8 @@ export interface HudSources {
   readonly choice: BackendChoice;
   readonly presentation: Presentation;
   readonly charts: TrainingCharts;
+  /** What the machine affords in words (app/machine-fit's affordsLine), shown after the backend; omitted: the backend alone. */
+  readonly affords?: () => string;
 }
 
 /** Keeps the HUD, the caption and the plots current. */
@@ -79,7 +81,7 @@ export class HudPresenter {
       t: p.t,
       T: p.T,
       timeColor: `#${timeColor(p.t / p.T, this.scratch).getHexString()}`,
-      backend: this.backend,
+      backend: this.src.affords === undefined ? this.backend : `${this.backend} · ${this.src.affords()}`,
       backendDetail: choice.reason,
       simLabel: diffusion === null ? '$G(z)$' : 'diffusion',
       renderer: `three.js ${stage.backendName} · positions ${view.positions.mode === 'gpu' ? 'GPU→GPU copy' : 'async readback'}`,

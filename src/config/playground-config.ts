@@ -206,7 +206,8 @@ export const CONFIG_SCHEMA = {
     learningRate: num('learning rate', 5e-3, 1e-5, 0.05, 1e-5, 'training', { log: true, integer: false }),
     batchSize: num('batch size', 512, 32, 8192, 32, 'training'),
     emaDecay: num('EMA decay (sampling)', 0.99, 0, 0.9999, 0.0001, 'training', { integer: false }),
-    trainBudgetMs: num('train ms / frame', 8, 0, 200, 1, 'live'),
+    // The most training may take of a frame: the loop's governor gives it less when the frame would fall below 30 fps (FRAME_TARGET_MS).
+    trainBudgetMs: num('train ms / frame (at most)', 8, 0, 200, 1, 'live'),
     trainPaused: bool('training paused', false, 'live'),
   },
   gan: {
@@ -252,10 +253,22 @@ export const CONFIG_SCHEMA = {
 } as const satisfies { [G in ConfigGroup]: { [K in keyof PlaygroundConfig[G]]: Field } };
 
 /**
+ * The frame time the loop holds while training, ms (30 frames a second): the loop's frame governor
+ * (loop/frame-governor) measures each frame and gives training what is left, at most `model.trainBudgetMs`.
+ */
+export const FRAME_TARGET_MS = 1000 / 30;
+
+/**
+ * A training cap of a whole frame at {@link FRAME_TARGET_MS} (34 ms, the field is whole ms): "train as hard
+ * as the frame allows", everything that drawing and simulating leave of a 30 fps frame (the GAN presets).
+ */
+export const WHOLE_FRAME_MS = Math.ceil(FRAME_TARGET_MS);
+
+/**
  * Settings for a machine without a hardware GPU, where the math runs on wasm: fewer particles and a
- * smaller batch. Applied at start to the fields that the URL does not set. The training budget is an
- * average there (see {@link CPU_LOOP}): 10 ms a frame leaves room for about 30 frames a second while one
- * training step at batch 256 costs 5 to 20 ms of wasm on these CPUs.
+ * smaller batch. Applied at start to the fields that the URL does not set (app/machine-fit refines them
+ * from a measured probe). The training cap is 10 ms a frame; the governor (see {@link CPU_LOOP}) gives
+ * less when the frame would fall below 30 fps, and runs a step that costs more every few frames.
  */
 export const CPU_PROFILE = {
   data: { particles: 4_000 },
@@ -263,12 +276,16 @@ export const CPU_PROFILE = {
 } as const satisfies { [G in ConfigGroup]?: Partial<PlaygroundConfig[G]> };
 
 /**
- * The loop's settings without a hardware GPU (GameLoop options): budgets held on average (`amortize`),
+ * The loop's settings without a hardware GPU (GameLoop options): the frame governor holds 30 fps
+ * (`targetFrameMs`) and gives training what is left; the simulation's budget is an average (`amortize`),
  * so a reverse step of thousands of particles (tens of ms of wasm) runs every few frames instead of
- * setting the frame rate, and 10 ms of simulation a frame on average; and the frame is drawn first
- * (`renderFirst`), so that SwiftShader draws on the other core while the page simulates and trains.
+ * setting the frame rate, 10 ms a frame; and the frame is drawn first (`renderFirst`), so that
+ * SwiftShader draws on the other core while the page simulates and trains.
  */
-export const CPU_LOOP = { simBudgetMs: 10, amortize: true, renderFirst: true } as const;
+export const CPU_LOOP = { simBudgetMs: 10, amortize: true, renderFirst: true, targetFrameMs: FRAME_TARGET_MS } as const;
+
+/** The loop's settings with a hardware GPU: the frame governor holds 30 fps (training at most `model.trainBudgetMs`). */
+export const GPU_LOOP = { targetFrameMs: FRAME_TARGET_MS } as const;
 
 /** `base` with the fields of `profile` overwritten (a new object). */
 export function withProfile(base: PlaygroundConfig, profile: { [G in ConfigGroup]?: Partial<PlaygroundConfig[G]> }): PlaygroundConfig {

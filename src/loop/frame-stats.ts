@@ -23,6 +23,8 @@ export interface FrameRecord {
   readonly simMs: number;
   readonly trainMs: number;
   readonly renderMs: number;
+  /** ms granted to training this frame. */
+  readonly budgetMs: number;
 }
 
 /** Totals kept by the loop, reported with the window's rates. */
@@ -57,7 +59,9 @@ export class FrameWindow {
     let simMs = 0;
     let trainMs = 0;
     let renderMs = 0;
+    let budgetMs = 0;
     for (const r of w) {
+      budgetMs += r.budgetMs;
       work += r.work;
       simMs += r.simMs;
       trainMs += r.trainMs;
@@ -84,6 +88,7 @@ export class FrameWindow {
       simMs: simMs / n,
       trainMs: trainMs / n,
       renderMs: renderMs / n,
+      trainBudgetMs: budgetMs / n,
       trainStepsPerSecond,
       simStepsPerSecond,
       ...totals,

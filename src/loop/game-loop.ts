@@ -6,10 +6,11 @@
  *     accumulator measured in *steps*; every whole step runs `simulate()` once (one diffusion step).
  *     If more than `maxSimStepsPerFrame` whole steps are owed, the excess is dropped ("panic") instead
  *     of being caught up, so a slow machine never falls into a spiral of death.
- *  2. **Train** under a wall-time budget: `trainStep()` is called while `clock.now()` is before
- *     `frameStart + trainBudgetMs` (always at least one attempt when the budget is > 0), up to
- *     `maxTrainStepsPerFrame`, or until a call returns false. Measuring the deadline from the start of the
- *     frame means an expensive simulation eats into the training time rather than into the frame rate.
+ *  2. **Train**: with `targetFrameMs`, a {@link FrameGovernor} measures the frame interval (render,
+ *     simulation and what the browser does between frames) and grants training what the target frame
+ *     time leaves, capped by `trainBudgetMs` (./frame-governor, ./train-phase). Without it, `trainStep()`
+ *     is called while `clock.now()` is before `frameStart + trainBudgetMs` (always at least one attempt
+ *     when the budget is > 0). Either way up to `maxTrainStepsPerFrame`, or until a call returns false.
  *  3. **Render** with `alpha` = the accumulator's fraction in [0, 1), for interpolating between the
  *     previous and the current simulation state.
  *  4. **Scheduled work** ({@link GameLoop.every}): periodic jobs (HUD, views, metrics) whose period is
@@ -26,6 +27,7 @@ import { Cadence, type EveryOptions } from './cadence';
 import type { Clock } from './clock';
 import { FrameRequests } from './frame-requests';
 import { FrameWindow } from './frame-stats';
+import { trainPhase, type TrainPhase } from './train-phase';
 import { AMORTIZE_MAX_DEBT, checkInt, checkStepsPerSecond, checkTrainBudget, EXACT_EPSILON, loopLimits, type LoopHooks, type LoopLimits, type LoopOptions, type LoopStats } from './loop-options';
 
 export { AMORTIZE_MAX_DEBT, DEFAULT_MAX_FRAME_DELTA_MS, DEFAULT_MAX_SIM_STEPS_PER_FRAME, DEFAULT_MAX_TRAIN_STEPS_PER_FRAME, DEFAULT_SIM_BUDGET_MS, type LoopHooks, type LoopOptions, type LoopStats } from './loop-options';
@@ -43,9 +45,10 @@ export class GameLoop {
   private readonly limits: LoopLimits;
   /** With amortize: ms each phase may still spend (a budget per frame added, what it spends taken off). */
   private simBalance = 0;
-  private trainBalance = 0;
   private sps: number;
   private budgetMs: number;
+  /** The training phase: the fixed budget, or the governor's grant (with targetFrameMs). */
+  private readonly training: TrainPhase;
 
   /** Owed simulation time, in steps; in [0, 1) between frames. */
   private acc = 0;
@@ -66,7 +69,7 @@ export class GameLoop {
   /**
    * @throws RangeError if stepsPerSecond is not finite and > 0, trainBudgetMs is negative or NaN,
    *   maxTrainStepsPerFrame is not an integer >= 0, maxSimStepsPerFrame is not an integer >= 1, or
-   *   maxFrameDeltaMs is not > 0.
+   *   maxFrameDeltaMs is not > 0, targetFrameMs is not finite and > 0, or trainFloorEveryFrames is not an integer >= 1.
    */
   constructor(hooks: LoopHooks, options: LoopOptions) {
     this.hooks = hooks;
@@ -75,6 +78,7 @@ export class GameLoop {
     this.sps = checkStepsPerSecond(options.stepsPerSecond);
     this.budgetMs = checkTrainBudget(options.trainBudgetMs);
     this.limits = loopLimits(options);
+    this.training = trainPhase(hooks, this.clock, this.limits, options, this.budgetMs);
   }
 
   /**
@@ -242,6 +246,7 @@ export class GameLoop {
    */
   setTrainBudgetMs(ms: number): void {
     this.budgetMs = checkTrainBudget(ms);
+    this.training.setBudget(this.budgetMs);
   }
 
   /**
@@ -330,20 +335,9 @@ export class GameLoop {
     const simEnd = this.clock.now();
     if (this.limits.amortize && this.simTotal > simBefore) this.simBalance = Math.max(this.simBalance - (simEnd - simStart), -AMORTIZE_MAX_DEBT * this.limits.simBudgetMs);
 
-    // 2. Training under the wall-time budget (deadline measured from the frame start; amortized: from
-    //    the start of training, for as long as the balance allows).
-    let trained = 0;
-    if (this.limits.amortize && this.budgetMs > 0) this.trainBalance = Math.min(this.trainBalance + this.budgetMs, this.budgetMs);
-    const trainAllowed = this.limits.amortize ? this.trainBalance > 0 : true;
-    if (this.budgetMs > 0 && this.limits.maxTrainSteps > 0 && trainAllowed) {
-      const deadline = this.limits.amortize ? simEnd + this.trainBalance : simStart + this.budgetMs;
-      do {
-        if (!hooks.trainStep()) break;
-        trained++;
-        this.trainTotal++;
-      } while (trained < this.limits.maxTrainSteps && this.clock.now() < deadline);
-      if (this.limits.amortize) this.trainBalance = Math.max(this.trainBalance - (this.clock.now() - simEnd), -AMORTIZE_MAX_DEBT * this.budgetMs);
-    }
+    // 2. Training: what the governor grants (targetFrameMs), or the fixed wall-time budget.
+    const trained = this.training.run({ elapsedMs: elapsed, simStart, simEnd });
+    this.trainTotal += trained;
 
     // 3. Render with the interpolation factor.
     const trainEnd = this.clock.now();
@@ -360,16 +354,18 @@ export class GameLoop {
       simMs: Math.max(0, simEnd - simStart),
       trainMs: Math.max(0, trainEnd - simEnd),
       renderMs: Math.max(0, renderMs),
+      budgetMs: this.training.grantedMs,
     });
+    this.training.endFrame(end - frameStart - (trainEnd - simEnd));
     // 4. Scheduled work, on the clock's elapsed time (stands still while paused for 'running' jobs).
     // A frame ticked by hand while hidden runs none (the time a tab is hidden never counts).
     if (!this._hidden) this.cadence.advance(elapsed, this.paused);
   }
 
   private resetTiming(): void {
+    this.training.reset();
     this.lastTime = null;
     this.simBalance = 0;
-    this.trainBalance = 0;
     this.window.clear();
   }
 

@@ -25,8 +25,20 @@ export interface LoopOptions {
   scheduler?: FrameScheduler;
   /** Simulation rate in steps per second, finite and > 0, e.g. 60 diffusion steps per second. */
   stepsPerSecond: number;
-  /** Wall time per frame given to training in ms, >= 0 (0 disables training; Infinity: only the step cap limits it). */
+  /**
+   * Wall time per frame given to training in ms, >= 0 (0 disables training; Infinity: only the step cap
+   * limits it). With {@link targetFrameMs} it is a cap: training gets what the frame leaves, at most this.
+   */
   trainBudgetMs: number;
+  /**
+   * The frame time to hold while training, ms, finite and > 0 (1000 / 30 for 30 fps). Given, a
+   * FrameGovernor (./frame-governor) measures the frame interval and grants training what the
+   * rest of the frame leaves, capped by trainBudgetMs (with a floor of one step every few frames); omitted,
+   * training gets the fixed trainBudgetMs.
+   */
+  targetFrameMs?: number;
+  /** With targetFrameMs: a training step at least once in this many frames, integer >= 1 (default 6). */
+  trainFloorEveryFrames?: number;
   /** Cap on training steps per frame, integer >= 0 (default 64). */
   maxTrainStepsPerFrame?: number;
   /** Panic threshold, integer >= 1 (default 8): whole steps owed beyond it are dropped (no spiral of death). */
@@ -72,6 +84,8 @@ export interface LoopStats {
   readonly trainMs: number;
   /** Of {@link frameMs}: mean ms per frame in render() over about the last second. */
   readonly renderMs: number;
+  /** Mean ms per frame granted to training over about the last second (the governor's choice, or the fixed budget). */
+  readonly trainBudgetMs: number;
   /** Training steps per second over about the last second. */
   readonly trainStepsPerSecond: number;
   /** Simulation steps per second actually taken over about the last second (below stepsPerSecond when the machine cannot keep up). */
