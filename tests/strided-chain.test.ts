@@ -62,7 +62,7 @@ describe('the strided DDPM chain (seed §4.1–4.2 over jumps)', () => {
       tf.dispose([x, eps]);
       x = next;
       if (i % 5 === 0) {
-        const v = x.dataSync();
+        const v = x.dataSync() as Float32Array;
         const m = v.reduce((a, b) => a + b, 0) / n;
         const variance = v.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1);
         const t = steps[i];
