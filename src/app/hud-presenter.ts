@@ -9,11 +9,12 @@ import type { GameLoop } from '../loop';
 import type { BackendChoice } from '../platform/tf-backend';
 import { timeColor } from '../scene/palette';
 import type { Stage } from '../scene/stage';
-import { captionFormula } from '../ui/caption-text';
+import { captionFormula, paceText } from '../ui/caption-text';
+import type { PassPace } from '../loop/pass-pace';
 import { pauseLabel, type Hud } from '../ui/hud';
 import type { CaptionState, Presentation } from '../ui/presentation';
 import type { ParticleView } from './particle-view';
-import { kindTitle, modelKind } from '../models/kinds';
+import { kindTitle, modelKind, SAMPLER_NAMES } from '../models/kinds';
 import { hudWarnings } from './hud-warnings';
 import { asDiffusion, asGan } from './session-family';
 import type { ChartedScene, TrainingCharts } from './training-charts';
@@ -27,6 +28,8 @@ export interface HudSources {
   readonly choice: BackendChoice;
   readonly presentation: Presentation;
   readonly charts: TrainingCharts;
+  /** The pace of the passes (app/pass-pacer), for the pace line; absent: no measured estimate. */
+  readonly pace?: () => PassPace;
 }
 
 /** Keeps the HUD, the caption and the plots current. */
@@ -48,7 +51,23 @@ export class HudPresenter {
     return kindTitle(this.src.scene.config, this.src.scene.session.sceneData.label);
   }
 
-  /** The caption: model, phase, t and the formula in use. */
+  /** The pace in words ("ancestral, 100 of 1000 steps (every 10th) to hold 4 s per pass"); '' for a GAN. */
+  paceLine(): string {
+    const { config, session } = this.src.scene;
+    const d = asDiffusion(session);
+    if (d === null) return '';
+    const pace = this.src.pace?.();
+    const full = d.fullPass.nfe;
+    return paceText({
+      sampler: SAMPLER_NAMES[effectiveSampler(config)].title,
+      fit: d.passFit,
+      secondsPerPass: config.sampling.secondsPerPass,
+      mode: config.sampling.passSteps,
+      allSeconds: pace === undefined ? Number.NaN : pace.passSeconds(full),
+    });
+  }
+
+  /** The caption: model, phase, t (with the pace in words) and the formula in use. */
   captionState(): CaptionState {
     const { config, session } = this.src.scene;
     const p = session.particles;
@@ -56,7 +75,7 @@ export class HudPresenter {
     return {
       title: this.title(),
       phase: gan ? 'generating' : p.motion,
-      time: gan ? `$x = G(z)$ after ${session.trainSteps.toLocaleString('en')} training steps` : `$t = ${p.t} / ${p.T}$`,
+      time: gan ? `$x = G(z)$ after ${session.trainSteps.toLocaleString('en')} training steps` : `$t = ${p.t} / ${p.T}$ · ${this.paceLine()}`,
       formula: captionFormula(config.model.kind, p.motion === 'forward' || p.motion === 'reverse' ? p.motion : 'hold', effectiveSampler(config)),
     };
   }
@@ -75,7 +94,7 @@ export class HudPresenter {
       title: this.title(),
       // A GAN's particles are G itself: its paused scene does not train either (main.ts).
       phase: [phase, pauseLabel(config.sampling.paused, config.model.trainPaused || (diffusion === null && config.sampling.paused))].filter((x) => x !== '').join(' · '),
-      time: diffusion === null ? '$x = G(z)$, $z$ fixed' : `$t = ${p.t} / ${p.T}$`,
+      time: diffusion === null ? '$x = G(z)$, $z$ fixed' : `$t = ${p.t} / ${p.T}$ · ${this.paceLine()}`,
       t: p.t,
       T: p.T,
       timeColor: `#${timeColor(p.t / p.T, this.scratch).getHexString()}`,
@@ -87,7 +106,7 @@ export class HudPresenter {
       frameMs: s.frameMs,
       trainStepsPerSecond: s.trainStepsPerSecond,
       simStepsPerSecond: s.simStepsPerSecond,
-      targetStepsPerSecond: config.sampling.paused || diffusion === null ? 0 : config.sampling.stepsPerSecond,
+      targetStepsPerSecond: config.sampling.paused || diffusion === null ? 0 : Math.round(diffusion.pass.steps / config.sampling.secondsPerPass),
       trainSteps: session.trainSteps,
       loss: session.loss,
       straightness: diffusion?.straightness ?? Number.NaN,
