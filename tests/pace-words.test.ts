@@ -44,19 +44,19 @@ describe('the session refits its passes only between passes', () => {
   it('takes a new number of evaluations at the next end of a pass, and says so once', async () => {
     const s = new DiffusionSession(smallConfig({ sampling: { phase: 'loop' } }));
     let changes = 0;
-    s.onPassChange = () => changes++;
+    s.fitting.onPassChange = () => changes++;
     expect(s.pass).toEqual({ steps: 50, nfe: 50 });
     s.simulate(); // t = 1: mid-pass
     const before = tf.memory().numTensors;
-    s.setPassEvaluations(10);
+    s.fitting.request(10);
     expect(s.pass.steps).toBe(50);
     while (s.particles.t < 50) s.simulate();
     expect(changes).toBe(0);
     s.simulate(); // at the noise end the new grid is taken, and the turn takes its first jump
     expect(s.particles.t).toBe(45);
     expect(s.pass).toEqual({ steps: 10, nfe: 10 });
-    expect(s.passFit).toEqual({ used: 10, full: 50, unit: 'steps' });
-    expect(s.fullPass).toEqual({ steps: 50, nfe: 50 });
+    expect(s.fitting.fit).toEqual({ used: 10, full: 50, unit: 'steps' });
+    expect(s.fitting.full).toEqual({ steps: 50, nfe: 50 });
     expect(changes).toBe(1);
     let n = 0;
     while (s.particles.t > 0 && n < 100) (s.simulate(), n++);

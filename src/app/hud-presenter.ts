@@ -57,10 +57,10 @@ export class HudPresenter {
     const d = asDiffusion(session);
     if (d === null) return '';
     const pace = this.src.pace?.();
-    const full = d.fullPass.nfe;
+    const full = d.fitting.full.nfe;
     return paceText({
       sampler: SAMPLER_NAMES[effectiveSampler(config)].title,
-      fit: d.passFit,
+      fit: d.fitting.fit,
       secondsPerPass: config.sampling.secondsPerPass,
       mode: config.sampling.passSteps,
       allSeconds: pace === undefined ? Number.NaN : pace.passSeconds(full),

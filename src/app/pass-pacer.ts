@@ -52,7 +52,7 @@ export class PassPacer {
     if (secondsPerPass !== this.pace.secondsPerPass || passSteps !== this.pace.mode) this.pace = this.makePace(this.pace.msPerEvaluation);
     const d = asDiffusion(this.session());
     if (d !== null) {
-      d.onPassChange = () => this.applyRate();
+      d.fitting.onPassChange = () => this.applyRate();
       this.refit(d);
     }
     this.applyRate();
@@ -77,7 +77,7 @@ export class PassPacer {
   }
 
   private refit(d: DiffusionSession): void {
-    d.setPassEvaluations(this.pace.evaluations(d.fullPass.nfe, d.pass.nfe));
+    d.fitting.request(this.pace.evaluations(d.fitting.full.nfe, d.pass.nfe));
   }
 
   private applyRate(): void {

@@ -22,7 +22,8 @@ import { GaussianNoisePool } from '../models/noise-source';
 import { createRng, type Rng } from '../models/random';
 import { makeSchedule, type NoiseSchedule } from '../models/schedules';
 import { DiffusionParticles } from '../particles/diffusion-particles';
-import { fitPass, processFor, type PassFit } from '../particles/process';
+import { processFor } from '../particles/process';
+import { PassFitting } from './pass-fitting';
 import { DiffusionProbes, type FieldGrid, type HeatGrid } from './diffusion-probes';
 import { fieldTime as fieldTimeOf, type FieldTime } from './field-views';
 import { FiniteCheck } from './finite-check';
@@ -61,12 +62,8 @@ export class DiffusionSession implements LiveSession {
   onStraightness: ((step: number, straightness: number) => void) | null = null;
   /** Called (synchronously, inside {@link simulate}) when a reverse pass reaches the data, with the training step. */
   onPassEnd: ((step: number) => void) | null = null;
-  /** Called when the particles took a pass of another length (a refit between passes, see {@link setPassEvaluations}), e.g. to pace the loop. */
-  onPassChange: (() => void) | null = null;
-  /** Network evaluations per pass the particles' process is fitted to (Infinity: the whole pass as set). */
-  private evaluations = Number.POSITIVE_INFINITY;
-  /** Evaluations asked for by {@link setPassEvaluations}, taken at the next end of a pass. */
-  private requestedEvaluations = Number.POSITIVE_INFINITY;
+  /** The evaluations per pass the particles are fitted to (issue 14; taken between passes). */
+  readonly fitting: PassFitting = new PassFitting(this, () => this.configureParticles());
   /** The data the scene trains on (built-in or custom; see scene-data). */
   sceneData!: SceneData;
   /** Called after training diverged and was rolled back (see {@link recoverFromDivergence}); `config` then holds the halved learning rate. */
@@ -227,36 +224,6 @@ export class DiffusionSession implements LiveSession {
     return { steps: p.passSteps, nfe: p.nfe };
   }
 
-  /** The whole pass as the settings ask for it (every one of the T steps for ancestral, the full NFE): what a fit takes part of. */
-  get fullPass(): PassLength {
-    return this.kind.pass(this.config);
-  }
-
-  /** How much of the whole pass the particles take now (particles/process fitPass): e.g. 100 of 1000 steps. */
-  get passFit(): PassFit {
-    return fitPass(this.kind, this.config, this.schedule.T, this.evaluations).fit;
-  }
-
-  /**
-   * Fits the particles' passes to `n` network evaluations per pass (Infinity: the whole pass): fewer exact
-   * steps of the same process (particles/process fitPass). Taken at the next end of a pass, never mid-pass;
-   * {@link onPassChange} follows. @param n > 0.
-   */
-  setPassEvaluations(n: number): void {
-    this.requestedEvaluations = n > 0 ? n : 1;
-    this.refitAtPassEnd();
-  }
-
-  /** Takes the requested evaluations per pass if they differ and the particles are at an end of a pass. */
-  private refitAtPassEnd(): void {
-    if (this.requestedEvaluations === this.evaluations || !this.particles.atPassEnd) return;
-    const before = this.pass;
-    this.evaluations = this.requestedEvaluations;
-    this.configureParticles();
-    const after = this.pass;
-    if (after.steps !== before.steps || after.nfe !== before.nfe) this.onPassChange?.();
-  }
-
   /** Puts the particles back on their data points (the restart action). */
   restartParticles(): void {
     this.particles.resetToData();
@@ -343,7 +310,7 @@ export class DiffusionSession implements LiveSession {
    * weights, or with field = 'exact' the exact field of the data.
    */
   simulate(): void {
-    this.refitAtPassEnd();
+    this.fitting.settle();
     this.particles.step(this.config.sampling.phase, this.samplingField());
     this.checkParticles();
     const straightness = this.particles.takeStraightness();
@@ -369,7 +336,7 @@ export class DiffusionSession implements LiveSession {
   /** Gives the particles the configured process (the kind's, with the configured sampler) and trails. */
   private configureParticles(): void {
     this.particles.setTrails(this.config.view.trails, TRAIL_PARTICLES);
-    this.particles.setProcess(processFor(this.kind, this.config, this.schedule, { noise: this.noise, rng: this.particleRng }, this.evaluations));
+    this.particles.setProcess(processFor(this.kind, this.config, this.schedule, { noise: this.noise, rng: this.particleRng }, this.fitting.inUse));
   }
 
   private buildAll(): void {
@@ -408,7 +375,7 @@ export class DiffusionSession implements LiveSession {
     this.particleLabels = set.labels;
     this.noise = new GaussianNoisePool(set.dim, rng.fork());
     this.particleRng = rng.fork();
-    const process = processFor(this.kind, this.config, this.schedule, { noise: this.noise, rng: this.particleRng }, this.evaluations);
+    const process = processFor(this.kind, this.config, this.schedule, { noise: this.noise, rng: this.particleRng }, this.fitting.inUse);
     this.particles = new DiffusionParticles({ x0: set.points, dim: set.dim, process, rng: this.particleRng, holdSteps: this.holdSteps });
   }
 
