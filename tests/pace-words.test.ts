@@ -17,6 +17,7 @@ describe('the pace in words (issue 14)', () => {
     expect(paceText({ ...base, sampler: 'PF-ODE Heun', fit: { used: 19, full: 39, unit: 'NFE' } })).toBe('PF-ODE Heun, 19 of 39 NFE to hold 4 s per pass');
     expect(paceText({ ...base, sampler: 'annealed Langevin', fit: { used: 3, full: 10, unit: 'steps per level' } })).toBe('annealed Langevin, 3 of 10 steps per level to hold 4 s per pass');
     expect(paceText({ ...base, fit: { used: 1000, full: 1000, unit: 'steps' } })).toBe('ancestral, all 1000 steps in 4 s per pass');
+    expect(paceText({ ...base, sampler: '', secondsPerPass: 12.34, fit: { used: 250, full: 1000, unit: 'steps' } })).toBe('250 of 1000 steps (every 4th) to hold 12 s per pass');
   });
 
   it("with 'all' on a slow machine says how long a pass takes there", () => {

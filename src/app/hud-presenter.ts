@@ -14,7 +14,7 @@ import type { PassPace } from '../loop/pass-pace';
 import { pauseLabel, type Hud } from '../ui/hud';
 import type { CaptionState, Presentation } from '../ui/presentation';
 import type { ParticleView } from './particle-view';
-import { kindTitle, modelKind, SAMPLER_NAMES } from '../models/kinds';
+import { kindTitle, modelKind } from '../models/kinds';
 import { hudWarnings } from './hud-warnings';
 import { asDiffusion, asGan } from './session-family';
 import type { ChartedScene, TrainingCharts } from './training-charts';
@@ -46,12 +46,14 @@ export class HudPresenter {
     this.backend = `${c.short}${c.failedNames.length > 0 ? ` · ${c.failedNames.join(', ')} failed to start` : c.software && c.skipped.length > 0 ? ' · no hardware GPU found' : ''}`;
   }
 
-  /** The scene's title line (model, data, sampler or game settings). */
+  /** The scene's title line (model, data, sampler or game settings), with the pace in words after the sampler (diffusion). */
   title(): string {
-    return kindTitle(this.src.scene.config, this.src.scene.session.sceneData.label);
+    const title = kindTitle(this.src.scene.config, this.src.scene.session.sceneData.label);
+    const pace = this.paceLine();
+    return pace === '' ? title : `${title}: ${pace}`;
   }
 
-  /** The pace in words ("ancestral, 100 of 1000 steps (every 10th) to hold 4 s per pass"); '' for a GAN. */
+  /** The pace in words after the title, which names the sampler ("100 of 1000 steps (every 10th) to hold 4 s per pass"); '' for a GAN. */
   paceLine(): string {
     const { config, session } = this.src.scene;
     const d = asDiffusion(session);
@@ -59,7 +61,7 @@ export class HudPresenter {
     const pace = this.src.pace?.();
     const full = d.fitting.full.nfe;
     return paceText({
-      sampler: SAMPLER_NAMES[effectiveSampler(config)].title,
+      sampler: '',
       fit: d.fitting.fit,
       secondsPerPass: config.sampling.secondsPerPass,
       mode: config.sampling.passSteps,
@@ -67,7 +69,7 @@ export class HudPresenter {
     });
   }
 
-  /** The caption: model, phase, t (with the pace in words) and the formula in use. */
+  /** The caption: model (with the pace in words), phase, t and the formula in use. */
   captionState(): CaptionState {
     const { config, session } = this.src.scene;
     const p = session.particles;
@@ -75,7 +77,7 @@ export class HudPresenter {
     return {
       title: this.title(),
       phase: gan ? 'generating' : p.motion,
-      time: gan ? `$x = G(z)$ after ${session.trainSteps.toLocaleString('en')} training steps` : `$t = ${p.t} / ${p.T}$ · ${this.paceLine()}`,
+      time: gan ? `$x = G(z)$ after ${session.trainSteps.toLocaleString('en')} training steps` : `$t = ${p.t} / ${p.T}$`,
       formula: captionFormula(config.model.kind, p.motion === 'forward' || p.motion === 'reverse' ? p.motion : 'hold', effectiveSampler(config)),
     };
   }
@@ -94,7 +96,7 @@ export class HudPresenter {
       title: this.title(),
       // A GAN's particles are G itself: its paused scene does not train either (main.ts).
       phase: [phase, pauseLabel(config.sampling.paused, config.model.trainPaused || (diffusion === null && config.sampling.paused))].filter((x) => x !== '').join(' · '),
-      time: diffusion === null ? '$x = G(z)$, $z$ fixed' : `$t = ${p.t} / ${p.T}$ · ${this.paceLine()}`,
+      time: diffusion === null ? '$x = G(z)$, $z$ fixed' : `$t = ${p.t} / ${p.T}$`,
       t: p.t,
       T: p.T,
       timeColor: `#${timeColor(p.t / p.T, this.scratch).getHexString()}`,

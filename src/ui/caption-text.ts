@@ -17,7 +17,7 @@ export function captionFormula(kind: ModelKind, motion: CaptionMotion, sampler: 
 
 /** What the pace line says: the sampler, how much of its pass it takes, and the seconds asked. */
 export interface PaceState {
-  /** The sampler's title (models/kinds SAMPLER_NAMES), e.g. 'ancestral', 'PF-ODE Heun'. */
+  /** The sampler's title (models/kinds SAMPLER_NAMES), e.g. 'ancestral', 'PF-ODE Heun'; '' leaves it out (a line that names it already). */
   readonly sampler: string;
   /** `used` of `full` in `unit` (particles/process PassFit). */
   readonly fit: { readonly used: number; readonly full: number; readonly unit: 'steps' | 'NFE' | 'steps per level' };
@@ -43,15 +43,16 @@ const seconds = (s: number): string => (s < 10 ? String(Math.round(s * 10) / 10)
  * The pace in words (issue 14), plain text: "ancestral, 100 of 1000 steps (every 10th) to hold 4 s per pass",
  * "PF-ODE Heun, 19 of 39 NFE to hold 4 s per pass", "annealed Langevin, 3 of 10 steps per level to hold 4 s per pass";
  * the whole pass: "ancestral, all 1000 steps in 4 s per pass"; asked for all of them on a slow machine:
- * "ancestral, all 1000 steps: about 21 s per pass on this machine".
+ * "ancestral, all 1000 steps: about 21 s per pass on this machine". Without a sampler: "100 of 1000 steps ...".
  */
 export function paceText(p: PaceState): string {
   const { used, full, unit } = p.fit;
+  const prefix = p.sampler === '' ? '' : `${p.sampler}, `;
   if (used >= full) {
     const slow = p.mode === 'all' && p.allSeconds > 1.15 * p.secondsPerPass;
-    return slow ? `${p.sampler}, all ${full} ${unit}: about ${seconds(p.allSeconds)} s per pass on this machine` : `${p.sampler}, all ${full} ${unit} in ${seconds(p.secondsPerPass)} s per pass`;
+    return slow ? `${prefix}all ${full} ${unit}: about ${seconds(p.allSeconds)} s per pass on this machine` : `${prefix}all ${full} ${unit} in ${seconds(p.secondsPerPass)} s per pass`;
   }
   const stride = full / used;
   const every = unit === 'steps' ? ` (${Number.isInteger(stride) ? '' : 'about '}every ${ordinal(Math.round(stride))})` : '';
-  return `${p.sampler}, ${used} of ${full} ${unit}${every} to hold ${seconds(p.secondsPerPass)} s per pass`;
+  return `${prefix}${used} of ${full} ${unit}${every} to hold ${seconds(p.secondsPerPass)} s per pass`;
 }
