@@ -37,6 +37,17 @@ describe('the pace in seconds per pass', () => {
     expect(pace.msPerEvaluation).toBe(12);
   });
 
+  it('when the loop falls behind the steps asked, fits to what it delivered', () => {
+    const pace = new PassPace({ secondsPerPass: 4, mode: 'fit', simMsPerSecond: 300, smoothing: 1 });
+    // 100 ms a second at 2 ms an evaluation, but only 50 of the 100 steps asked: 300 / 50 = 6 ms counts.
+    pace.observe({ ...window(100, 50), askedStepsPerSecond: 100 });
+    expect(pace.msPerEvaluation).toBe(6);
+    expect(pace.evaluations(1000, 400)).toBe(200);
+    // Keeping up: the measured cost alone.
+    pace.observe({ ...window(100, 50), askedStepsPerSecond: 55 });
+    expect(pace.msPerEvaluation).toBe(2);
+  });
+
   it("'all' takes the whole pass and says how long it takes", () => {
     const pace = new PassPace({ secondsPerPass: 4, mode: 'all', simMsPerSecond: 300 });
     expect(pace.evaluations(1000, 100)).toBe(1000);

@@ -70,7 +70,7 @@ export class PassPacer {
     if (reverse && this.last !== null && this.last.session === d && this.last.t > p.t) {
       const s = this.loop.stats;
       const pass = d.pass;
-      this.pace.observe({ simMsPerSecond: s.simMs * s.fps, stepsPerSecond: s.simStepsPerSecond, evaluationsPerStep: pass.nfe / pass.steps });
+      this.pace.observe({ simMsPerSecond: s.simMs * s.fps, stepsPerSecond: s.simStepsPerSecond, evaluationsPerStep: pass.nfe / pass.steps, askedStepsPerSecond: this.loop.stepsPerSecond });
     }
     this.last = reverse ? { session: d, t: p.t } : null;
     this.refit(d);

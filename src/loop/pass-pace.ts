@@ -34,7 +34,12 @@ export interface SimSample {
   readonly stepsPerSecond: number;
   /** Network evaluations per simulation step (the pass's NFE over its steps: 1 for ancestral, about 2 for Heun). */
   readonly evaluationsPerStep: number;
+  /** The steps per second the loop was asked for (absent: not known). */
+  readonly askedStepsPerSecond?: number;
 }
+
+/** A window took fewer than this share of the steps asked: the loop could not keep up (its own budgets, a slow frame). */
+export const BEHIND = 0.85;
 
 /**
  * ms per network evaluation from one window of the loop's statistics: simMsPerSecond / (stepsPerSecond *
@@ -75,10 +80,16 @@ export class PassPace {
     return this.cost;
   }
 
-  /** Takes one measurement (ignored when it says nothing: no steps taken). */
+  /**
+   * Takes one measurement (ignored when it says nothing: no steps taken). When the loop fell behind the steps
+   * asked ({@link BEHIND}), what it delivered counts too: the cost is at least simMsPerSecond over the
+   * evaluations per second taken, so that the next fit asks only for what the loop delivers.
+   */
   observe(sample: SimSample): void {
-    const ms = msPerEvaluation(sample);
+    let ms = msPerEvaluation(sample);
     if (Number.isNaN(ms)) return;
+    const asked = sample.askedStepsPerSecond ?? 0;
+    if (sample.stepsPerSecond < BEHIND * asked) ms = Math.max(ms, this.options.simMsPerSecond / (sample.stepsPerSecond * sample.evaluationsPerStep));
     this.cost = Number.isNaN(this.cost) ? ms : this.cost + this.options.smoothing * (ms - this.cost);
   }
 
