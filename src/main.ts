@@ -18,6 +18,7 @@ import { FileIntake, type ProblemReport } from './app/file-intake';
 import { guiActions } from './app/gui-actions';
 import { HudPresenter } from './app/hud-presenter';
 import { applyLiveSettings } from './app/live-settings';
+import { GAN_STEPS_PER_SECOND, PACE_EVERY_MS, PassPacer } from './app/pass-pacer';
 import { ParticleView } from './app/particle-view';
 import { installPlaygroundHandle } from './app/playground-handle';
 import { Recorder } from './app/recorder';
@@ -108,9 +109,10 @@ async function main(): Promise<void> {
         recorder?.afterRender();
       },
     },
-    { clock: performanceClock, scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy), stepsPerSecond: config.sampling.stepsPerSecond, trainBudgetMs: config.model.trainBudgetMs, ...(soft ? CPU_LOOP : GPU_LOOP) },
+    { clock: performanceClock, scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy), stepsPerSecond: GAN_STEPS_PER_SECOND, trainBudgetMs: config.model.trainBudgetMs, ...(soft ? CPU_LOOP : GPU_LOOP) },
   );
-  const applyLive = (): void => applyLiveSettings(loop, config, scene.session);
+  const pacer = new PassPacer(loop, config, () => scene.session);
+  const applyLive = (): void => applyLiveSettings(loop, config, pacer);
   const scene: SceneController = new SceneController(config, defaults, {
     toast,
     refreshGui: () => gui.refresh(),
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
     view.setTheme(theme);
   });
   const affords = (): string => affordsLine(choice.name, soft, { particles: config.data.particles, batchSize: config.model.batchSize }, loop.stats.trainBudgetMs);
-  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts, affords });
+  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts, affords, pace: () => pacer.current });
   recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
   recordHost.prepareDecoration = async (_width, height) => {
     if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
   loop.every(GAME_METRIC_EVERY_MS, () => charts.measureGame());
   loop.every(HUD_EVERY_MS, () => hudPresenter.update(), { when: 'always' });
   const stopRefit = startRefitWatch({ loop, scene, recording: () => recorder?.busy ?? false, toast, locked: () => linkKeys });
+  loop.every(PACE_EVERY_MS, () => pacer.update());
   const stopRecovery = watchForLoss({ canvas, device: choice.device, loop, scene, notes, recovered, toast });
   if (recovered !== null) restoreRecovered(recovered, scene, toast, report);
 

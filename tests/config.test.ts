@@ -113,7 +113,7 @@ describe('partial input', () => {
     c.data = { dataset: 'swiss-roll-3d', source: 'custom', particles: 150_000, seed: 123 };
     c.schedule = { kind: 'cosine', T: 500, betaStart: 1e-3, betaEnd: 0.05, betaScaling: 'fixed', sigmaMax: 5, sigmaMin: 0.01, levels: 20 };
     c.model = { kind: 'flow', coupling: 'minibatch-ot', width: 256, depth: 4, activation: 'leakyRelu', learningRate: 3e-4, batchSize: 1024, emaDecay: 0.999, trainBudgetMs: 12, trainPaused: true };
-    c.sampling = { phase: 'reverse', stepsPerSecond: 60, field: 'exact', sampler: 'rk4', nfe: 20, variance: 'beta', eta: 0.5, stochasticity: 0.3, clipX0: false, langevinSteps: 7, langevinDelta: 1e-4, paused: true };
+    c.sampling = { phase: 'reverse', secondsPerPass: 12.5, passSteps: 'all', field: 'exact', sampler: 'rk4', nfe: 20, variance: 'beta', eta: 0.5, stochasticity: 0.3, clipX0: false, langevinSteps: 7, langevinDelta: 1e-4, paused: true };
     c.view = { pointSize: 1.5, colorMode: 'cluster', showData: false, showSchedule: false, fieldLines: 'streamlines', heatMap: 'error', fieldFollow: false, fieldT: 0.25, trails: 24, metric: 'mmd' };
     expect(validateConfig(JSON.parse(JSON.stringify(c)))).toEqual({ config: c, problems: [] });
   });

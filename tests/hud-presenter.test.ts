@@ -66,4 +66,15 @@ describe('the HUD presenter fills the warnings (issue 16.2, 16.3)', () => {
     expect(fill(s)).toMatchObject({ warnings: [], warningDetail: '' });
     s.dispose();
   });
+
+  it('titles a diffusion scene with its pace in words (issue 14): how much of the pass it takes, and the seconds asked', () => {
+    const s = new DiffusionSession(smallConfig({ sampling: { secondsPerPass: 2.5 } }));
+    expect(fill(s).title).toBe('DDPM · Two moons · ancestral: all 50 steps in 2.5 s per pass');
+    s.fitting.request(10);
+    expect(fill(s).title).toBe('DDPM · Two moons · ancestral: 10 of 50 steps (every 5th) to hold 2.5 s per pass');
+    s.dispose();
+    const gan = new GanSession(smallConfig({ model: { kind: 'gan' } }));
+    expect(fill(gan).title).not.toMatch(/per pass/);
+    gan.dispose();
+  });
 });

@@ -31,10 +31,10 @@ function moments(x: tf.Tensor2D): { mean: number[]; variance: number[] } {
 function walkForward(process: ParticleProcess, c: [number, number], n: number, k: number): tf.Tensor2D {
   let x = tf.tidy(() => tf.tile(tf.tensor2d([c]), [n, 1])) as tf.Tensor2D;
   const pass = process.beginForward(x);
-  for (let t = 0; t < k; t++) {
+  for (let t = 0; t < k; ) {
     const next = pass.step(x, t);
     x.dispose();
-    x = next;
+    ({ x, t } = next);
   }
   pass.dispose();
   return x;
@@ -63,10 +63,10 @@ describe('the particle processes against their closed forms', () => {
     const pass = p.beginForward(x0);
     const states: Float32Array[] = [x0.dataSync() as Float32Array];
     let x = tf.clone(x0);
-    for (let t = 0; t < K; t++) {
+    for (let t = 0; t < K; ) {
       const next = pass.step(x, t);
       x.dispose();
-      x = next;
+      ({ x, t } = next);
       states.push(x.dataSync().slice() as Float32Array);
     }
     pass.dispose();

@@ -118,7 +118,8 @@ describe('DiffusionSession: no tensor leaks', () => {
 describe('DiffusionSession: apply and invalidation', () => {
   const cases: [string, string, (c: PlaygroundConfig) => void][] = [
     ['sampling.phase', 'live', (c) => (c.sampling.phase = 'forward')],
-    ['sampling.stepsPerSecond', 'live', (c) => (c.sampling.stepsPerSecond = 60)],
+    ['sampling.secondsPerPass', 'live', (c) => (c.sampling.secondsPerPass = 12)],
+    ['sampling.passSteps', 'live', (c) => (c.sampling.passSteps = 'all')],
     ['sampling.variance', 'live', (c) => (c.sampling.variance = 'beta')],
     ['sampling.paused', 'live', (c) => (c.sampling.paused = true)],
     ['view.pointSize', 'live', (c) => (c.view.pointSize = 7.5)],

@@ -9,7 +9,8 @@ import type { GameLoop } from '../loop';
 import type { BackendChoice } from '../platform/tf-backend';
 import { timeColor } from '../scene/palette';
 import type { Stage } from '../scene/stage';
-import { captionFormula } from '../ui/caption-text';
+import { captionFormula, paceText } from '../ui/caption-text';
+import type { PassPace } from '../loop/pass-pace';
 import { pauseLabel, type Hud } from '../ui/hud';
 import type { CaptionState, Presentation } from '../ui/presentation';
 import type { ParticleView } from './particle-view';
@@ -29,6 +30,8 @@ export interface HudSources {
   readonly charts: TrainingCharts;
   /** What the machine affords in words (app/machine-fit's affordsLine), shown after the backend; omitted: the backend alone. */
   readonly affords?: () => string;
+  /** The pace of the passes (app/pass-pacer), for the pace line; absent: no measured estimate. */
+  readonly pace?: () => PassPace;
 }
 
 /** Keeps the HUD, the caption and the plots current. */
@@ -45,12 +48,30 @@ export class HudPresenter {
     this.backend = `${c.short}${c.failedNames.length > 0 ? ` · ${c.failedNames.join(', ')} failed to start` : c.software && c.skipped.length > 0 ? ' · no hardware GPU found' : ''}`;
   }
 
-  /** The scene's title line (model, data, sampler or game settings). */
+  /** The scene's title line (model, data, sampler or game settings), with the pace in words after the sampler (diffusion). */
   title(): string {
-    return kindTitle(this.src.scene.config, this.src.scene.session.sceneData.label);
+    const title = kindTitle(this.src.scene.config, this.src.scene.session.sceneData.label);
+    const pace = this.paceLine();
+    return pace === '' ? title : `${title}: ${pace}`;
   }
 
-  /** The caption: model, phase, t and the formula in use. */
+  /** The pace in words after the title, which names the sampler ("100 of 1000 steps (every 10th) to hold 4 s per pass"); '' for a GAN. */
+  paceLine(): string {
+    const { config, session } = this.src.scene;
+    const d = asDiffusion(session);
+    if (d === null) return '';
+    const pace = this.src.pace?.();
+    const full = d.fitting.full.nfe;
+    return paceText({
+      sampler: '',
+      fit: d.fitting.fit,
+      secondsPerPass: config.sampling.secondsPerPass,
+      mode: config.sampling.passSteps,
+      allSeconds: pace === undefined ? Number.NaN : pace.passSeconds(full),
+    });
+  }
+
+  /** The caption: model (with the pace in words), phase, t and the formula in use. */
   captionState(): CaptionState {
     const { config, session } = this.src.scene;
     const p = session.particles;
@@ -89,7 +110,7 @@ export class HudPresenter {
       frameMs: s.frameMs,
       trainStepsPerSecond: s.trainStepsPerSecond,
       simStepsPerSecond: s.simStepsPerSecond,
-      targetStepsPerSecond: config.sampling.paused || diffusion === null ? 0 : config.sampling.stepsPerSecond,
+      targetStepsPerSecond: config.sampling.paused || diffusion === null ? 0 : Math.round(diffusion.pass.steps / config.sampling.secondsPerPass),
       trainSteps: session.trainSteps,
       loss: session.loss,
       straightness: diffusion?.straightness ?? Number.NaN,

@@ -4,8 +4,6 @@
  */
 import type { PlaygroundConfig } from '../config/playground-config';
 import type { GameLoop } from '../loop';
-import type { Session } from '../session/create-session';
-import { asDiffusion } from './session-family';
 
 /** Seconds the particles rest at t = 0 and t = T before turning around. */
 export const HOLD_SECONDS = 0.6;
@@ -15,10 +13,9 @@ export function holdSteps(stepsPerSecond: number): number {
   return Math.round(HOLD_SECONDS * stepsPerSecond);
 }
 
-/** Puts the config's live settings into the loop and the session. */
-export function applyLiveSettings(loop: GameLoop, config: PlaygroundConfig, session: Session): void {
-  loop.setStepsPerSecond(config.sampling.stepsPerSecond);
+/** Puts the config's live settings into the loop and the session; the pace (steps per second, rest) through `pacer` (app/pass-pacer). */
+export function applyLiveSettings(loop: GameLoop, config: PlaygroundConfig, pacer: { apply(): void }): void {
   loop.setTrainBudgetMs(config.model.trainPaused ? 0 : config.model.trainBudgetMs);
   loop.paused = config.sampling.paused;
-  asDiffusion(session)?.setHoldSteps(holdSteps(config.sampling.stepsPerSecond));
+  pacer.apply();
 }

@@ -11,6 +11,7 @@ import type { ParticleView } from './particle-view';
 import type { SceneController } from './scene-controller';
 import type { SceneViews } from './scene-views';
 import { holdSteps } from './live-settings';
+import { pacedStepsPerSecond } from './pass-pacer';
 import { asDiffusion, asGan } from './session-family';
 
 /** What the host drives. */
@@ -39,7 +40,7 @@ export function createRecordHost(parts: RecordHostParts): RecordHost {
     isAdversarial: () => asGan(scene.session) !== null,
     passSteps: () => {
       const d = asDiffusion(scene.session);
-      return d === null ? null : { forward: d.particles.T, reverse: d.pass.steps };
+      return d === null ? null : { forward: d.pass.steps, reverse: d.pass.steps };
     },
     labels: () => ({ model: config.model.kind, data: scene.session.sceneData.label }),
     setRenderSize: (size) => {
@@ -62,7 +63,7 @@ export function createRecordHost(parts: RecordHostParts): RecordHost {
       if (c.phase !== null && d !== null && d.config.sampling.phase !== c.phase) {
         d.apply({ ...config, sampling: { ...config.sampling, phase: c.phase } }, scene.customData);
       }
-      const sps = c.stepsPerSecond ?? config.sampling.stepsPerSecond;
+      const sps = c.stepsPerSecond ?? pacedStepsPerSecond(config, scene.session);
       loop.paused = c.paused || (c.phase === null && config.sampling.paused);
       loop.setStepsPerSecond(sps);
       loop.setTrainBudgetMs(c.train ? config.model.trainBudgetMs : 0);

@@ -14,9 +14,10 @@ import { BETA_SCALINGS, type BetaScaling, type ScheduleKind } from '../models/sc
 import { COUPLINGS, type Coupling } from '../models/flow-matching';
 import { GENERATOR_OBJECTIVES, type GeneratorObjective } from '../models/gan';
 import type { Phase } from '../models/field';
+import { PASS_STEPS_MODES, type PassStepsMode } from '../loop/pass-pace';
 import { isAdversarialKind, MODEL_KIND, MODEL_KINDS, SAMPLER_KINDS, SAMPLER_NAMES, samplerOf, type ModelKind, type SamplerKind } from '../models/kinds';
 
-export type { Phase };
+export type { Phase, PassStepsMode };
 export type { ModelKind };
 export { isAdversarialKind, MODEL_KINDS };
 /** The quality metric the training chart follows (samples against the data; models/metrics), or the straightness of reverse passes. */
@@ -66,7 +67,7 @@ export interface PlaygroundConfig {
     manifold: boolean;
     pushArrows: boolean;
   };
-  sampling: { phase: Phase; stepsPerSecond: number; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; clipX0: boolean; langevinSteps: number; langevinDelta: number; paused: boolean };
+  sampling: { phase: Phase; secondsPerPass: number; passSteps: PassStepsMode; field: FieldSource; sampler: SamplerKind; nfe: number; variance: PosteriorVariance; eta: number; stochasticity: number; clipX0: boolean; langevinSteps: number; langevinDelta: number; paused: boolean };
   view: { pointSize: number; colorMode: ColorMode; showData: boolean; showSchedule: boolean; fieldLines: FieldLines; heatMap: HeatMap; fieldFollow: boolean; fieldT: number; trails: number; metric: ChartMetric };
 }
 
@@ -102,7 +103,7 @@ const ONLY_FOR: Partial<Record<string, (c: PlaygroundConfig) => boolean>> = {
   'gan.nCritic': only('wgan', 'wgan-gp'),
   'gan.clip': only('wgan'),
   'gan.gpLambda': only('wgan-gp'),
-  ...Object.fromEntries(['model.learningRate', 'model.emaDecay', 'sampling.phase', 'sampling.field', 'sampling.sampler', 'view.fieldLines', 'view.heatMap', 'view.fieldFollow', 'view.fieldT'].map((k) => [k, diffusion])),
+  ...Object.fromEntries(['model.learningRate', 'model.emaDecay', 'sampling.phase', 'sampling.secondsPerPass', 'sampling.passSteps', 'sampling.field', 'sampling.sampler', 'view.fieldLines', 'view.heatMap', 'view.fieldFollow', 'view.fieldT'].map((k) => [k, diffusion])),
   // The NFE sets the grid of every sampler but DDPM's ancestral one and the score model's Langevin (on its own levels).
   'sampling.nfe': (c) => diffusion(c) && !['ancestral', 'langevin'].includes(effectiveSampler(c)),
   'sampling.variance': sampledBy(['ddpm'], 'ancestral'),
@@ -226,7 +227,8 @@ export const CONFIG_SCHEMA = {
   },
   sampling: {
     phase: choice<Phase>('phase', 'loop', ['forward', 'reverse', 'loop'], 'live'),
-    stepsPerSecond: num('steps / second', 250, 1, 2000, 1, 'live'),
+    secondsPerPass: num('seconds per pass', 4, 0.5, 60, 0.1, 'live', { integer: false }),
+    passSteps: choice<PassStepsMode>('steps per pass', 'fit', PASS_STEPS_MODES, 'live'),
     field: choice<FieldSource>('field', 'learned', ['learned', 'exact'], 'live'),
     sampler: choice<SamplerKind>('sampler', 'ancestral', SAMPLER_KINDS, 'live'),
     nfe: num('NFE (grid samplers)', 50, 2, 1000, 1, 'live'),

@@ -4,7 +4,7 @@
  * so unknown keys and bad values are reported and replaced by defaults, never trusted.
  */
 import { cloneConfig, CONFIG_SCHEMA, defaultConfig, type Field, type PlaygroundConfig } from './playground-config';
-import { validateConfig, type ValidatedConfig } from './validate-config';
+import { LEGACY_SETTINGS, validateConfig, type ValidatedConfig } from './validate-config';
 
 /** Longest hash we parse (characters); longer input is rejected as a whole. */
 export const MAX_HASH_LENGTH = 4096;
@@ -43,9 +43,11 @@ export function configFromHash(hash: string, defaults: PlaygroundConfig = defaul
     const dot = name.indexOf('.');
     const group = dot > 0 ? name.slice(0, dot) : name;
     const key = dot > 0 ? name.slice(dot + 1) : '';
+    // A legacy setting (an old link's steps per second) is read as a number; validateConfig converts it.
+    const legacy: Field | undefined = LEGACY_SETTINGS.includes(name) ? { kind: 'number', label: name, default: 0, min: 0, max: 0, step: 0, integer: false, invalidates: 'live' } : undefined;
     const field = Object.hasOwn(CONFIG_SCHEMA, group) && Object.hasOwn((CONFIG_SCHEMA as Record<string, object>)[group], key)
       ? ((CONFIG_SCHEMA as unknown as Record<string, Record<string, Field>>)[group][key])
-      : undefined;
+      : legacy;
     if (field === undefined) {
       problems.push(`unknown URL setting '${name.slice(0, 40)}' ignored`);
       continue;

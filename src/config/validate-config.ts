@@ -40,6 +40,37 @@ export function clampToField(field: NumberField, value: unknown): { value: numbe
   return { value: v, why: reasons.join(' and ') };
 }
 
+/**
+ * Settings that no longer exist but still load (old links, presets, decks), each turned into what replaced
+ * it: `sampling.stepsPerSecond` (the pace in diffusion steps per second) became `sampling.secondsPerPass`,
+ * T / stepsPerSecond (T of the input's schedule, else of the defaults), clamped to the new range.
+ */
+export const LEGACY_SETTINGS: readonly string[] = ['sampling.stepsPerSecond'];
+
+/**
+ * The input with its legacy settings ({@link LEGACY_SETTINGS}) turned into the settings that replaced them
+ * (a shallow copy; the input is not changed), and one message per conversion. A value that is not a
+ * finite number > 0 is dropped with a message. An input that also gives the new setting keeps it.
+ */
+export function migrateLegacy(input: Record<string, unknown>, defaults: PlaygroundConfig): { input: Record<string, unknown>; problems: string[] } {
+  const sampling = input.sampling;
+  if (typeof sampling !== 'object' || sampling === null || Array.isArray(sampling) || !Object.hasOwn(sampling, 'stepsPerSecond')) return { input, problems: [] };
+  const { stepsPerSecond: sps, ...rest } = sampling as Record<string, unknown>;
+  const schedule = input.schedule as Record<string, unknown> | undefined;
+  const given = typeof schedule === 'object' && schedule !== null && Object.hasOwn(schedule, 'T') ? schedule.T : undefined;
+  const T = typeof given === 'number' && given > 0 && Number.isFinite(given) ? given : defaults.schedule.T;
+  if (typeof sps !== 'number' || !(sps > 0) || !Number.isFinite(sps)) {
+    return { input: { ...input, sampling: rest }, problems: [`sampling.stepsPerSecond is no longer a setting (the pace is sampling.secondsPerPass); ${String(sps).slice(0, 20)} ignored`] };
+  }
+  if (Object.hasOwn(rest, 'secondsPerPass')) return { input: { ...input, sampling: rest }, problems: [`sampling.stepsPerSecond ${sps} ignored: sampling.secondsPerPass is given`] };
+  const field = CONFIG_SCHEMA.sampling.secondsPerPass;
+  const seconds = Math.min(field.max, Math.max(field.min, Math.round((10 * T) / sps) / 10));
+  return {
+    input: { ...input, sampling: { ...rest, secondsPerPass: seconds } },
+    problems: [`sampling.stepsPerSecond ${sps} is now a pace in seconds: T = ${T} steps at ${sps} a second is sampling.secondsPerPass ${seconds}`],
+  };
+}
+
 /** Result of validating untrusted input. */
 export interface ValidatedConfig {
   /** A complete, valid config: accepted values, defaults elsewhere. */
@@ -74,7 +105,9 @@ export function validateConfig(input: unknown, defaults: PlaygroundConfig = defa
   if (input === undefined || input === null) return { config, problems };
   if (typeof input !== 'object' || Array.isArray(input)) return { config, problems: ['config must be an object; using defaults'] };
   const target = config as unknown as Record<string, Record<string, unknown>>;
-  for (const [group, groupValue] of Object.entries(input as Record<string, unknown>)) {
+  const migrated = migrateLegacy(input as Record<string, unknown>, defaults);
+  problems.push(...migrated.problems);
+  for (const [group, groupValue] of Object.entries(migrated.input)) {
     const fields = (CONFIG_SCHEMA as Record<string, Record<string, Field>>)[group];
     if (!Object.hasOwn(CONFIG_SCHEMA, group) || fields === undefined) {
       problems.push(`unknown group ${show(group)} ignored`);

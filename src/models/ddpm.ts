@@ -9,6 +9,7 @@ import { scheduleTables } from './forward-process';
 import { DEFAULT_TRAINING, LiveTrainer, regressionLoss, type RegressionBatch, type TrainingSpec } from './live-trainer';
 import type { Rng } from './random';
 import type { NoiseSchedule } from './schedules';
+import { ancestralJump, type PosteriorVariance } from './strided-chain';
 
 /** Lookup tables sqrt(alphaBar_t), sqrt(1 - alphaBar_t), each [T + 1]; see {@link scheduleTables}. */
 export type ScheduleTables = { signal: tf.Tensor1D; noise: tf.Tensor1D };
@@ -77,13 +78,13 @@ export class DdpmTrainer extends LiveTrainer {
   }
 }
 
-/** Reverse-process variance choice of Ho et al. 2020 §3.2: sigma_t^2 = beta_t or betaTilde_t. */
-export type PosteriorVariance = 'beta' | 'betaTilde';
+export type { PosteriorVariance };
 
 /**
  * One ancestral step x_{t-1} ~ p_theta(x_{t-1} | x_t) (Ho et al. 2020, Algorithm 2; seed §4.2, representation 2):
  * x_{t-1} = 1 / sqrt(alpha_t) (x_t - beta_t / sqrt(1 - alphaBar_t) epsilon_theta(x_t, t)) + sigma_t z,
- * with sigma_t^2 = beta_t or betaTilde_t and no noise at t = 1.
+ * with sigma_t^2 = beta_t or betaTilde_t and no noise at t = 1: the jump t -> t - 1 of the strided chain
+ * (strided-chain.ancestralJump).
  * @param x x_t, shape [N, D]. @param t step in [1, T]. @param z standard normal noise [N, D] (ignored at t = 1).
  * @returns x_{t-1}, shape [N, D], owned by the caller.
  * @throws RangeError if t is out of range.
@@ -97,14 +98,5 @@ export function ancestralStep(
   z: tf.Tensor2D | null,
 ): tf.Tensor2D {
   if (!Number.isInteger(t) || t < 1 || t > schedule.T) throw new RangeError(`t must be an integer in [1, ${schedule.T}], got ${t}`);
-  const beta = schedule.beta[t];
-  const sigma = Math.sqrt(variance === 'beta' ? beta : schedule.betaTilde[t]);
-  const epsCoef = beta / Math.sqrt(1 - schedule.alphaBar[t]);
-  const inv = 1 / Math.sqrt(schedule.alpha[t]);
-  return tf.tidy(() => {
-    const eps = net.predict(x, t / schedule.T);
-    const mean = tf.mul(tf.sub(x, tf.mul(eps, epsCoef)), inv) as tf.Tensor2D;
-    if (t === 1 || z === null || sigma === 0) return mean;
-    return tf.add(mean, tf.mul(z, sigma)) as tf.Tensor2D;
-  });
+  return ancestralJump(net, x, t, t - 1, schedule, variance, z);
 }

@@ -95,13 +95,26 @@ export class DiffusionParticles {
 
   /**
    * Uses `process` from the next step on. Particles part-way through the old process carry on when the new
-   * one continues it (a new sampler on the same grid, see ParticleProcess.continues); otherwise they
+   * one continues it (a new sampler on the same grid, see ParticleProcess.continues); particles at an end of a
+   * pass carry on under another grid of the same kind and prior (a pass fitted to fewer or more evaluations,
+   * {@link atPassEnd}): at the data they stay at t = 0, at the noise they move to the new T. Otherwise they
    * restart from the data.
    */
   setProcess(process: ParticleProcess): void {
-    const carryOn = process.continues(this.process);
+    const old = this.process;
+    const atEnd = this.atPassEnd;
     this.process = process;
-    if (!carryOn) this.resetToData();
+    if (process.continues(old)) return;
+    const sameEnds = process.kind === old.kind && process.priorScale === old.priorScale;
+    if (!sameEnds || !atEnd) return this.resetToData();
+    this.endForward();
+    this.meter.cancel();
+    if (this.t > 0) this.t = process.T;
+  }
+
+  /** Whether the particles are at an end of a pass (t = 0 or t = T, resting or about to turn): where a new grid may start. */
+  get atPassEnd(): boolean {
+    return this.t === 0 || this.t === this.process.T;
   }
 
   /**
@@ -216,8 +229,9 @@ export class DiffusionParticles {
   private stepProcess(field: FieldModel): void {
     if (this.motion === 'forward' && this.t < this.T) {
       this.forwardPass ??= this.process.beginForward(this.cur);
-      this.replace(this.forwardPass.step(this.cur, this.t), false);
-      this.t++;
+      const next = this.forwardPass.step(this.cur, this.t);
+      this.replace(next.x, false);
+      this.t = next.t;
     } else if (this.motion === 'reverse' && this.t > 0) {
       this.endForward();
       const next = this.process.reverse(field, this.cur, this.t);

@@ -8,19 +8,19 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FieldModel } from '../models/field';
-import { forwardStep } from '../models/forward-process';
 import { odeMethodOf, samplerOf, scoreGridLevels, scoreReverseOf, straightPassLength, vePassLength, type DiffusionKindEntry, type KindSettings, type ProcessKind } from '../models/kinds';
 import { tweedieDenoise, veReverseStep, type ScoreReverse } from '../models/ncsn';
 import type { NoiseSource } from '../models/noise-source';
 import { odeStep, type OdeMethod } from '../models/ode-solvers';
 import type { Rng } from '../models/random';
 import type { NoiseSchedule } from '../models/schedules';
+import { forwardJump } from '../models/strided-chain';
 import { makeReverseSampler, type ReverseSampler, type SamplerSpec } from './reverse-samplers';
 
 /** A forward pass in progress: what it keeps between steps (flow matching's (x_0, x_1)). Call {@link dispose}. */
 export interface ForwardPass {
-  /** x at grid step t -> x at t + 1, [N, D]; the caller owns the result. */
-  step(x: tf.Tensor2D, t: number): tf.Tensor2D;
+  /** x at grid step t -> x at the grid step above t (t + 1, or the next kept step of a strided chain), [N, D]; the caller owns the result. */
+  step(x: tf.Tensor2D, t: number): { x: tf.Tensor2D; t: number };
   dispose(): void;
 }
 
@@ -52,11 +52,12 @@ export interface ParticleProcess {
 }
 
 /** A forward pass that keeps nothing. */
-const stateless = (step: (x: tf.Tensor2D, t: number) => tf.Tensor2D): ForwardPass => ({ step, dispose: () => undefined });
+const stateless = (step: ForwardPass['step']): ForwardPass => ({ step, dispose: () => undefined });
 
 /**
- * The DDPM chain on a schedule: forward q(x_t | x_{t-1}) = N(sqrt(1 - beta_t) x_{t-1}, beta_t I) (seed §4.1),
- * reverse by the reverse sampler of the spec (ancestral with its posterior variance, DDIM, the
+ * The DDPM chain on a schedule: forward q(x_t | x_s) = N(sqrt(1 - beta_{s->t}) x_s, beta_{s->t} I) from one
+ * step of the sampler's grid to the next (seed §4.1; every step for the full ancestral chain, models/strided-chain),
+ * reverse by the reverse sampler of the spec (ancestral with its posterior variance over the kept steps, DDIM, the
  * probability-flow ODE or the reverse SDE on a grid; particles/reverse-samplers).
  */
 export class VpChainProcess implements ParticleProcess {
@@ -81,10 +82,11 @@ export class VpChainProcess implements ParticleProcess {
 
   beginForward(): ForwardPass {
     return stateless((x, t) => {
+      const up = this.sampler.above(t);
       const eps = this.sources.noise.sample(x.shape[0]);
-      const next = forwardStep(x, t + 1, this.schedule, eps);
+      const next = forwardJump(x, t, up, this.schedule, eps);
       eps.dispose();
-      return next;
+      return { x: next, t: up };
     });
   }
 
@@ -141,7 +143,7 @@ export class VeLevelsProcess implements ParticleProcess {
       const add = Math.sqrt(this.scaleAt(t + 1) ** 2 - this.scaleAt(t) ** 2);
       const next = tf.tidy(() => tf.add(x, tf.mul(z, add)) as tf.Tensor2D);
       z.dispose();
-      return next;
+      return { x: next, t: t + 1 };
     });
   }
 
@@ -185,7 +187,7 @@ export class StraightProcess implements ParticleProcess {
     return {
       step: (_x, t) => {
         const tau = (t + 1) / K;
-        return tf.tidy(() => tf.add(tf.mul(x0, 1 - tau), tf.mul(x1, tau)) as tf.Tensor2D);
+        return { x: tf.tidy(() => tf.add(tf.mul(x0, 1 - tau), tf.mul(x1, tau)) as tf.Tensor2D), t: t + 1 };
       },
       dispose: () => tf.dispose([x0, x1]),
     };
@@ -202,19 +204,76 @@ export class StraightProcess implements ParticleProcess {
   }
 }
 
-/** Builds a kind's particle process from the settings (resolved once: the table below maps the registry's ProcessKind). */
-const FACTORIES: Readonly<Record<ProcessKind, (s: KindSettings, schedule: NoiseSchedule, sources: ProcessSources) => ParticleProcess>> = {
-  'vp-chain': (s, schedule, sources) => new VpChainProcess(schedule, { ...s.sampling, kind: samplerOf(s), nfe: Math.min(s.sampling.nfe, schedule.T) }, sources),
+/** Builds a kind's particle process from the (fitted) settings (resolved once: the table below maps the registry's ProcessKind). */
+const FACTORIES: Readonly<Record<ProcessKind, (s: KindSettings, schedule: NoiseSchedule, sources: ProcessSources, keptSteps: number) => ParticleProcess>> = {
+  'vp-chain': (s, schedule, sources, keptSteps) => new VpChainProcess(schedule, { ...s.sampling, kind: samplerOf(s), nfe: Math.min(s.sampling.nfe, schedule.T), keptSteps }, sources),
   've-levels': (s, _schedule, sources) => new VeLevelsProcess(scoreGridLevels(s), scoreReverseOf(s), sources),
   straight: (s, _schedule, sources) => new StraightProcess(s.sampling.nfe, odeMethodOf(samplerOf(s)), sources),
 };
 
 /**
- * The particle process of a diffusion kind under the settings (its sampler, NFE, levels).
+ * How much of its full pass a process gets: `used` of `full` in `unit` (DDPM's ancestral chain: kept steps of
+ * the T; Langevin: updates per noise level; every other sampler: network evaluations, NFE).
+ */
+export interface PassFit {
+  readonly used: number;
+  readonly full: number;
+  readonly unit: 'steps' | 'NFE' | 'steps per level';
+}
+
+/** A kind's settings fitted to a number of network evaluations per pass (see {@link fitPass}). */
+export interface FittedPass {
+  /** The settings with the sampler's NFE or Langevin steps per level lowered to fit (a copy; the rest as given). */
+  readonly settings: KindSettings;
+  /** The DDPM ancestral chain's kept steps K (T for the other samplers). */
+  readonly keptSteps: number;
+  readonly fit: PassFit;
+}
+
+/** The largest integer k in [lo, hi] with cost(k) <= budget, for a cost non-decreasing in k; lo when none fits. */
+export function largestWithin(lo: number, hi: number, cost: (k: number) => number, budget: number): number {
+  if (hi <= lo || cost(lo) > budget) return lo;
+  let [a, b] = [lo, hi]; // cost(a) <= budget
+  while (a < b) {
+    const mid = Math.ceil((a + b) / 2);
+    if (cost(mid) <= budget) a = mid;
+    else b = mid - 1;
+  }
+  return a;
+}
+
+/**
+ * The most of a kind's pass that `evaluations` network evaluations per pass afford, never more than the
+ * settings ask: DDPM ancestral keeps K = min(T, evaluations) steps of the exact strided chain (seed §4.1–4.2
+ * over jumps, models/strided-chain); the grid samplers and flow matching take the largest NFE grid that fits;
+ * annealed Langevin the most updates per level. At least the smallest pass (one step, one update per level,
+ * NFE 2) whatever the budget. Nothing of the math changes: fewer, exact steps of the same process.
+ * @param T the DDPM schedule's steps. @param evaluations per pass, > 0 (Infinity: the whole pass as set).
+ */
+export function fitPass(entry: DiffusionKindEntry, s: KindSettings, T: number, evaluations: number): FittedPass {
+  const sampler = samplerOf(s);
+  const budget = Math.max(1, Math.floor(Math.min(evaluations, Number.MAX_SAFE_INTEGER)));
+  if (entry.process === 'vp-chain' && sampler === 'ancestral') {
+    const keptSteps = Math.min(T, budget);
+    return { settings: s, keptSteps, fit: { used: keptSteps, full: T, unit: 'steps' } };
+  }
+  const key = sampler === 'langevin' ? 'langevinSteps' : 'nfe';
+  const withValue = (k: number): KindSettings => ({ ...s, sampling: { ...s.sampling, [key]: k } });
+  const nfeOf = (k: number): number => entry.pass(withValue(k)).nfe;
+  const lowest = key === 'nfe' ? Math.min(2, s.sampling.nfe) : 1;
+  const k = largestWithin(lowest, s.sampling[key], nfeOf, budget);
+  const fit: PassFit = key === 'nfe' ? { used: nfeOf(k), full: nfeOf(s.sampling[key]), unit: 'NFE' } : { used: k, full: s.sampling[key], unit: 'steps per level' };
+  return { settings: withValue(k), keptSteps: T, fit };
+}
+
+/**
+ * The particle process of a diffusion kind under the settings (its sampler, NFE, levels), fitted to
+ * `evaluations` network evaluations per pass ({@link fitPass}; Infinity, the default: the whole pass).
  * @throws RangeError on settings the process rejects.
  */
-export function processFor(entry: DiffusionKindEntry, s: KindSettings, schedule: NoiseSchedule, sources: ProcessSources): ParticleProcess {
-  return FACTORIES[entry.process](s, schedule, sources);
+export function processFor(entry: DiffusionKindEntry, s: KindSettings, schedule: NoiseSchedule, sources: ProcessSources, evaluations = Number.POSITIVE_INFINITY): ParticleProcess {
+  const { settings, keptSteps } = fitPass(entry, s, schedule.T, evaluations);
+  return FACTORIES[entry.process](settings, schedule, sources, keptSteps);
 }
 
 /**

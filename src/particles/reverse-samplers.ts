@@ -7,13 +7,14 @@
  * continuous fields singular there).
  */
 import * as tf from '@tensorflow/tfjs';
-import { ancestralStep, type PosteriorVariance } from '../models/ddpm';
+import type { PosteriorVariance } from '../models/ddpm';
 import type { FieldModel } from '../models/field';
 import { convertField, vpPath } from '../models/gaussian-path';
 import { odeStep, type OdeMethod } from '../models/ode-solvers';
 import { ddimStep, ddimTimesteps, reverseSdeStep } from '../models/samplers';
 import { odeMethodOf, SAMPLER_KINDS, vpPassLength, type SamplerKind } from '../models/kinds';
 import type { NoiseSchedule } from '../models/schedules';
+import { ancestralJump, stridedSteps } from '../models/strided-chain';
 
 export { SAMPLER_KINDS, type SamplerKind };
 
@@ -24,6 +25,8 @@ export interface SamplerSpec {
   readonly variance: PosteriorVariance;
   /** Grid steps for every sampler but ancestral (1..T). */
   readonly nfe: number;
+  /** ancestral: the kept steps K of the strided chain (1..T; default T, every step; models/strided-chain). */
+  readonly keptSteps?: number;
   /** DDIM's eta in [0, 1] (0 deterministic). */
   readonly eta: number;
   /** Euler–Maruyama's stochasticity lambda in [0, 1] (0 = probability-flow ODE, 1 = reverse SDE). */
@@ -34,6 +37,8 @@ export interface SamplerSpec {
 export interface ReverseSampler {
   /** The grid step after t (< t; 0 is the data). */
   next(t: number): number;
+  /** The grid step before t (> t; at most T): where a forward walk on the same grid goes from t. */
+  above(t: number): number;
   /** Whether step(t) uses fresh noise z. */
   needsNoise(t: number): boolean;
   /** x_t -> x_next, [N, D]; caller owns the result. */
@@ -55,27 +60,44 @@ export function makeReverseSampler(spec: SamplerSpec, schedule: NoiseSchedule): 
   switch (spec.kind) {
     case 'langevin':
       throw new RangeError('annealed Langevin samples the score model, not a DDPM');
-    case 'ancestral':
+    case 'ancestral': {
+      // The exact chain over K kept steps (every step by default): one evaluation a jump.
+      const walk = gridWalk(stridedSteps(T, spec.keptSteps ?? T));
       return {
-        nfe,
-        passSteps,
-        next: (t) => t - 1,
-        needsNoise: (t) => t > 1,
-        step: (net, x, t, _next, z) => ancestralStep(net, x, t, schedule, spec.variance, z),
+        nfe: walk.steps,
+        passSteps: walk.steps,
+        ...walk.moves,
+        needsNoise: (t) => walk.moves.next(t) > 0,
+        step: (net, x, t, s, z) => ancestralJump(net, x, t, s, schedule, spec.variance, z),
       };
+    }
     default:
       return gridSampler(spec, schedule, { nfe, passSteps });
   }
 }
 
+/**
+ * Moves on a descending grid [T, ..., 0]: the grid point below t and the one above it (t itself may be
+ * off the grid after a phase switch or a new grid between passes). `steps`: the grid's jumps.
+ */
+function gridWalk(grid: readonly number[]): { steps: number; moves: Pick<ReverseSampler, 'next' | 'above'> } {
+  const nextOf = new Map<number, number>();
+  for (let i = 0; i + 1 < grid.length; i++) nextOf.set(grid[i], grid[i + 1]);
+  const ascending = [...grid].reverse();
+  return {
+    steps: grid.length - 1,
+    moves: {
+      next: (t) => nextOf.get(t) ?? grid.find((g) => g < t) ?? 0,
+      above: (t) => ascending.find((g) => g > t) ?? grid[0],
+    },
+  };
+}
+
 /** The samplers on the DDIM grid of min(nfe, T) steps (every kind but ancestral and Langevin). */
 function gridSampler(spec: SamplerSpec, schedule: NoiseSchedule, length: { nfe: number; passSteps: number }): ReverseSampler {
   const T = schedule.T;
-  const grid = ddimTimesteps(T, Math.min(spec.nfe, T));
-  const nextOf = new Map<number, number>();
-  for (let i = 0; i + 1 < grid.length; i++) nextOf.set(grid[i], grid[i + 1]);
-  /** The grid point below t (t itself may be off the grid after a phase switch). */
-  const next = (t: number): number => nextOf.get(t) ?? grid.find((g) => g < t) ?? 0;
+  const { moves } = gridWalk(ddimTimesteps(T, Math.min(spec.nfe, T)));
+  const { next } = moves;
   const ddimToZero = (net: FieldModel, x: tf.Tensor2D, t: number): tf.Tensor2D =>
     tf.tidy(() => ddimStep(x, net.predict(x, t / T), t, 0, schedule, 0, null));
   const path = vpPath(schedule.spec);
@@ -84,7 +106,7 @@ function gridSampler(spec: SamplerSpec, schedule: NoiseSchedule, length: { nfe: 
       if (!(spec.eta >= 0 && spec.eta <= 1)) throw new RangeError(`eta must be in [0, 1], got ${spec.eta}`);
       return {
         ...length,
-        next,
+        ...moves,
         needsNoise: (t) => spec.eta > 0 && next(t) > 0,
         step: (net, x, t, s, z) => tf.tidy(() => ddimStep(x, net.predict(x, t / T), t, s, schedule, spec.eta, z)),
       };
@@ -94,7 +116,7 @@ function gridSampler(spec: SamplerSpec, schedule: NoiseSchedule, length: { nfe: 
       if (!(lambda >= 0 && lambda <= 1)) throw new RangeError(`stochasticity must be in [0, 1], got ${lambda}`);
       return {
         ...length,
-        next,
+        ...moves,
         needsNoise: (t) => lambda > 0 && next(t) > 0,
         step: (net, x, t, s, z) => {
           if (s === 0) return ddimToZero(net, x, t);
@@ -111,7 +133,7 @@ function gridSampler(spec: SamplerSpec, schedule: NoiseSchedule, length: { nfe: 
       const velocity = (net: FieldModel) => (x: tf.Tensor2D, tau: number) => tf.tidy(() => convertField(path, x, tau, net.predict(x, tau), 'epsilon', 'velocity'));
       return {
         ...length,
-        next,
+        ...moves,
         needsNoise: () => false,
         step: (net, x, t, s) => (s === 0 ? ddimToZero(net, x, t) : odeStep(method, velocity(net), x, t / T, (s - t) / T)),
       };

@@ -23,6 +23,7 @@ import { createRng, type Rng } from '../models/random';
 import { makeSchedule, type NoiseSchedule } from '../models/schedules';
 import { DiffusionParticles } from '../particles/diffusion-particles';
 import { processFor } from '../particles/process';
+import { PassFitting } from './pass-fitting';
 import { DiffusionProbes, type FieldGrid, type HeatGrid } from './diffusion-probes';
 import { fieldTime as fieldTimeOf, type FieldTime } from './field-views';
 import { FiniteCheck } from './finite-check';
@@ -61,6 +62,8 @@ export class DiffusionSession implements LiveSession {
   onStraightness: ((step: number, straightness: number) => void) | null = null;
   /** Called (synchronously, inside {@link simulate}) when a reverse pass reaches the data, with the training step. */
   onPassEnd: ((step: number) => void) | null = null;
+  /** The evaluations per pass the particles are fitted to (issue 14; taken between passes). */
+  readonly fitting: PassFitting = new PassFitting(this, () => this.configureParticles());
   /** The data the scene trains on (built-in or custom; see scene-data). */
   sceneData!: SceneData;
   /** Called after training diverged and was rolled back (see {@link recoverFromDivergence}); `config` then holds the halved learning rate. */
@@ -307,6 +310,7 @@ export class DiffusionSession implements LiveSession {
    * weights, or with field = 'exact' the exact field of the data.
    */
   simulate(): void {
+    this.fitting.settle();
     this.particles.step(this.config.sampling.phase, this.samplingField());
     this.checkParticles();
     const straightness = this.particles.takeStraightness();
@@ -332,7 +336,7 @@ export class DiffusionSession implements LiveSession {
   /** Gives the particles the configured process (the kind's, with the configured sampler) and trails. */
   private configureParticles(): void {
     this.particles.setTrails(this.config.view.trails, TRAIL_PARTICLES);
-    this.particles.setProcess(processFor(this.kind, this.config, this.schedule, { noise: this.noise, rng: this.particleRng }));
+    this.particles.setProcess(processFor(this.kind, this.config, this.schedule, { noise: this.noise, rng: this.particleRng }, this.fitting.inUse));
   }
 
   private buildAll(): void {
@@ -371,7 +375,7 @@ export class DiffusionSession implements LiveSession {
     this.particleLabels = set.labels;
     this.noise = new GaussianNoisePool(set.dim, rng.fork());
     this.particleRng = rng.fork();
-    const process = processFor(this.kind, this.config, this.schedule, { noise: this.noise, rng: this.particleRng });
+    const process = processFor(this.kind, this.config, this.schedule, { noise: this.noise, rng: this.particleRng }, this.fitting.inUse);
     this.particles = new DiffusionParticles({ x0: set.points, dim: set.dim, process, rng: this.particleRng, holdSteps: this.holdSteps });
   }
 
