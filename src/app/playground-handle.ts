@@ -105,6 +105,7 @@ function push<T>(list: T[], item: T): void {
 export function installPlaygroundHandle(parts: HandleParts): void {
   const { choice, stage, loop, scene, view, recorder, recordPanel, recovered } = parts;
   const watch = new PassWatch(scene);
+  watch.observe(); // the state before the first frame, so the log's first change has one before it
   // Every frame (a 1 ms period runs at most once per frame), paused or not.
   loop.every(1, () => watch.observe(), { when: 'always' });
   (window as unknown as Record<string, unknown>).__playground = {
