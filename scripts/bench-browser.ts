@@ -3,10 +3,14 @@
  * the app and its bench page, serves them, and opens bench.html in Debian's headless Chromium once per
  * tfjs backend (webgpu on SwiftShader's Vulkan fallback adapter with the WebGPU flags, then webgl on
  * SwiftShader WebGL2, wasm and cpu with the WebGL flags), each forced even though it is software; before that,
- * the app's default scene with 10,000 particles (fps, worst second, training steps/s; {@link measureScene})
- * and the time-to-quality cell on wasm (bench.html?backend=wasm&quality).
- * Prints the same markdown table as the Node benchmark on stdout; progress goes to stderr. Each cell is boxed
- * at about 5 s (src/bench/plans.ts; --box S changes it): the whole run takes about a minute on 2 cores.
+ * the app's default scene with 10,000 particles (fps, worst second, training steps/s; {@link measureScene}),
+ * the scene cells of issue 14 (the default link with no settings and the preset "GAN on 8 Gaussians" as a link:
+ * fps, the reverse pass against the seconds asked, the first good picture; {@link benchSceneCells}, JSON
+ * `scene.*`) and the time-to-quality cell on wasm (bench.html?backend=wasm&quality).
+ * `--scenes 20000,200000` runs only the scene cells, at those particle counts (scripts/gpu-check.sh).
+ * Prints the same markdown table as the Node benchmark on stdout; progress goes to stderr. Each bench-page cell
+ * is boxed at about 5 s (src/bench/plans.ts; --box S changes it), the scene cells at 40 s and 20 s of sampling
+ * after training starts ({@link sceneBoxes}): the whole run takes about three minutes on 2 cores.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -198,13 +202,13 @@ export async function benchSceneCells(url: string, quick: boolean, particles?: n
         rows.push([cell.backend, `  reverse pass (median of ${cell.passes.length}) vs asked`, String(cell.passes.length), '-', `${f.reverse_pass_s === null ? box : `${fig(f.reverse_pass_s)} s`} vs ${fig(f.reverse_pass_asked_s)} s`, 's per pass']);
         rows.push([cell.backend, `  first good picture (energy distance < ${GOOD_ENERGY_DISTANCE}) from load`, String(cell.quality.length), '-', f.first_good_s === null ? box : `${fig(f.first_good_s)} s`, 's']);
         notes.push(
-          `scene.default: training from ${fig(cell.trainingFromS)} s after load; reverse passes ${cell.passes.map((p) => p.seconds.toFixed(1)).join(', ') || 'none complete'} s; ` +
-            `energy distance at their ends ${cell.quality.map((q) => `${q.value.toFixed(4)} at ${(q.ms / 1000).toFixed(1)} s`).join(', ') || 'none'}.`,
+          `scene.default${suffix}: training from ${fig(cell.trainingFromS)} s after load; complete reverse passes: ${cell.passes.map((p) => `${p.seconds.toFixed(1)} s`).join(', ') || 'none'}; ` +
+            `energy distance at their ends: ${cell.quality.map((q) => `${q.value.toFixed(4)} at ${(q.ms / 1000).toFixed(1)} s`).join(', ') || 'none'}.`,
         );
       }
-      notes.push(`scene.${name}: ${cell.renderer}, tfjs ${cell.backend}; fps per second ${cell.perSecond.map((x) => x.toFixed(0)).join(', ')}; loop tick ${cell.frameMs.toFixed(1)} ms.`);
+      notes.push(`scene.${name}${suffix}: ${cell.renderer}, tfjs ${cell.backend}; fps per second ${cell.perSecond.map((x) => x.toFixed(0)).join(', ')}; loop tick ${cell.frameMs.toFixed(1)} ms.`);
     } catch (e) {
-      notes.push(`scene.${name}: not measured (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+      notes.push(`scene.${name}${suffix}: not measured (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
     }
   }
   return { rows, notes, figures };
