@@ -15,7 +15,7 @@ import {
   sceneJson,
   type MotionSample,
 } from '../src/bench/scene-cells';
-import { parseScenesArg } from '../scripts/bench-browser';
+import { parseScenesArg } from '../scripts/scene-bench';
 
 const T = 1000;
 
