@@ -14,6 +14,8 @@ import { SURFACE_HEIGHT } from './gan-views';
 import type { Recorder } from './recorder';
 import type { SceneController } from './scene-controller';
 import { chartMetric, METRIC_POINTS } from './metric-tracker';
+import type { Motion } from '../particles/diffusion-particles';
+import type { Session } from '../session/create-session';
 
 /** What the handle reads. */
 export interface HandleParts {
@@ -54,7 +56,7 @@ function framing(stage: Stage, scene: SceneController): { data: { left: number; 
 /** One change of the particles' motion, seen at the end of a frame: page clock ms (performance.now()), the motion, t. */
 export interface MotionEntry {
   readonly ms: number;
-  readonly motion: string;
+  readonly motion: Motion | 'generate';
   readonly t: number;
 }
 
@@ -66,14 +68,14 @@ const LOG_LIMIT = 2000;
  * their motion with the page clock, so a benchmark can time reverse passes to the frame (src/bench/scene-cells).
  * While {@link PassWatch.trackQuality} is on, each reverse pass that reaches the data (t = 0) starts one
  * asynchronous readback of {@link METRIC_POINTS} particles; their energy distance to as many data points
- * (seed §6, the chart's estimator) is computed when it arrives, outside the frame, and listed with the
+ * (Székely & Rizzo 2013, the chart's U-statistic, models/metrics) is computed when it arrives, outside the frame, and listed with the
  * pass's end time. Off by default: the app pays nothing for it.
  */
 class PassWatch {
   readonly log: MotionEntry[] = [];
   readonly quality: { ms: number; value: number }[] = [];
   trackQuality = false;
-  private last: { motion: string; session: unknown } | null = null;
+  private last: { motion: MotionEntry['motion']; session: Session } | null = null;
 
   constructor(private readonly scene: SceneController) {}
 
