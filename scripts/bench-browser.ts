@@ -3,10 +3,14 @@
  * the app and its bench page, serves them, and opens bench.html in Debian's headless Chromium once per
  * tfjs backend (webgpu on SwiftShader's Vulkan fallback adapter with the WebGPU flags, then webgl on
  * SwiftShader WebGL2, wasm and cpu with the WebGL flags), each forced even though it is software; before that,
- * the app's default scene with 10,000 particles (fps, worst second, training steps/s; {@link measureScene})
- * and the time-to-quality cell on wasm (bench.html?backend=wasm&quality).
- * Prints the same markdown table as the Node benchmark on stdout; progress goes to stderr. Each cell is boxed
- * at about 5 s (src/bench/plans.ts; --box S changes it): the whole run takes about a minute on 2 cores.
+ * the app's default scene with 10,000 particles (fps, worst second, training steps/s; {@link measureScene}),
+ * the scene cells of issue 14 (the default link with no settings and the preset "GAN on 8 Gaussians" as a link:
+ * fps, the reverse pass against the seconds asked, the first good picture; {@link benchSceneCells}, JSON
+ * `scene.*`) and the time-to-quality cell on wasm (bench.html?backend=wasm&quality).
+ * `--scenes 20000,200000` runs only the scene cells, at those particle counts (scripts/gpu-check.sh).
+ * Prints the same markdown table as the Node benchmark on stdout; progress goes to stderr. Each bench-page cell
+ * is boxed at about 5 s (src/bench/plans.ts; --box S changes it), the scene cells at 40 s and 20 s of sampling
+ * after training starts (scripts/scene-bench.ts): the whole run takes about three minutes on 2 cores.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +20,9 @@ import type { BrowserBenchResult } from '../src/bench/browser-bench';
 import { cellValue } from '../src/bench/ddpm-cells';
 import type { QualityResult } from '../src/bench/quality-cell';
 import { browserPlan, timingNote } from '../src/bench/plans';
-import { buildApp, CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, snapshot, WEBGL_FLAGS, WEBGPU_FLAGS, type Snapshot } from '../tests/browser/harness';
+import { defaultHash, NO_SCENE_FIGURES, sceneJson } from '../src/bench/scene-cells';
+import { buildApp, CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, WEBGL_FLAGS, WEBGPU_FLAGS } from '../tests/browser/harness';
+import { benchSceneCells, benchScenesAt, measureSceneCell, parseScenesArg } from './scene-bench';
 import { formatMs, markdownTable, progress, RESULT_HEADERS, resultRow } from './bench-lib';
 
 export const BROWSER_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -58,48 +64,21 @@ export interface SceneResult {
 }
 
 /**
- * Opens the app's default scene with {@link SCENE_PARTICLES} particles in headless Chromium (WebGL flags:
- * SwiftShader, so tfjs runs on wasm with the app's CPU profile) and samples its frame and training-step
- * counters (window.__playground.snapshot()) once a second for `seconds`, after training has started and
- * `warmupS` more seconds have passed. `extraHash` (e.g. '&view.showData=false') adds settings to the link.
+ * Opens the app's default scene with {@link SCENE_PARTICLES} particles (and `extraHash`, e.g.
+ * '&view.showData=false') and measures it with {@link measureSceneCell} for `seconds`.
  */
 export async function measureScene(url: string, seconds: number, warmupS = 3, extraHash = ''): Promise<SceneResult> {
-  const browser = await launchChromium(WEBGL_FLAGS);
-  try {
-    await browser.page.goto(`${url}#data.particles=${SCENE_PARTICLES}${extraHash}`.replace(`particles=${SCENE_PARTICLES}&data.particles=`, "particles="));
-    const snap = (): Promise<Snapshot | null> => snapshot(browser.page);
-    const end = Date.now() + 90_000;
-    let s = await snap();
-    while (s === null || s.trainSteps < 2) {
-      if (Date.now() > end) throw new Error('the scene did not start training within 90 s');
-      await browser.page.waitForTimeout(250);
-      s = await snap();
-    }
-    await browser.page.waitForTimeout(warmupS * 1000);
-    const samples: { at: number; frames: number; steps: number; s: Snapshot }[] = [];
-    for (let i = 0; i <= seconds; i++) {
-      const at = Date.now();
-      const now = (await snap()) as Snapshot;
-      samples.push({ at, frames: now.frames, steps: now.trainSteps, s: now });
-      if (i < seconds) await browser.page.waitForTimeout(Math.max(0, at + 1000 - Date.now()));
-    }
-    const perSecond = samples.slice(1).map((x, i) => ((x.frames - samples[i].frames) * 1000) / (x.at - samples[i].at));
-    const first = samples[0];
-    const last = samples[samples.length - 1];
-    const dt = (last.at - first.at) / 1000;
-    return {
-      fpsMean: (last.frames - first.frames) / dt,
-      fpsWorstSecond: Math.min(...perSecond),
-      trainStepsPerSecond: (last.steps - first.steps) / dt,
-      seconds: dt,
-      backend: last.s.backend,
-      renderer: last.s.renderer,
-      frameMs: last.s.frameMs,
-      perSecond,
-    };
-  } finally {
-    await browser.close();
-  }
+  const cell = await measureSceneCell(url, `${defaultHash(SCENE_PARTICLES)}${extraHash}`, seconds, warmupS);
+  return {
+    fpsMean: cell.figures.fps_mean ?? Number.NaN,
+    fpsWorstSecond: cell.figures.fps_worst_second ?? Number.NaN,
+    trainStepsPerSecond: cell.figures.train_steps_per_s ?? Number.NaN,
+    seconds: cell.seconds,
+    backend: cell.backend,
+    renderer: cell.renderer,
+    frameMs: cell.frameMs,
+    perSecond: cell.perSecond,
+  };
 }
 
 /** Runs the bench page's time-to-quality cell (`bench.html?backend=wasm&quality`) in headless Chromium. */
@@ -127,6 +106,8 @@ export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: s
     'browser.fps_worst_second': null,
     'browser.train_steps_per_s': null,
     'browser.time_to_quality_s': null,
+    ...sceneJson('default', NO_SCENE_FIGURES),
+    ...sceneJson('gan', NO_SCENE_FIGURES),
   };
   const heading = `## Generative Playground benchmark in headless Chromium${opts.quick ? ' (--quick)' : ''}${opts.boxS !== undefined ? ` (--box ${opts.boxS})` : ''}`;
   if (!chromiumAvailable()) {
@@ -170,6 +151,10 @@ export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: s
       } catch (e) {
         notes.push(`scene: not measured (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
       }
+      const scenes = await benchSceneCells(url, opts.quick);
+      Object.assign(figures, scenes.figures);
+      sceneRows.push(...scenes.rows);
+      notes.push(...scenes.notes);
       progress('[browser] time to quality on wasm ...');
       try {
         const q = await measureQuality(url);
@@ -245,12 +230,22 @@ export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: s
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   if (args.some((a) => a === '--help' || a === '-h')) {
-    console.log('usage: npm run bench:browser [-- --quick] [-- --box S] [-- --no-build]');
+    console.log('usage: npm run bench:browser [-- --quick] [-- --box S] [-- --no-build] [-- --scenes N[,M]]');
     console.log('  --quick     shorter time boxes (a smoke test)');
     console.log('  --box S     time box per cell in seconds (default 5): a cell whose first warm-up call takes longer is skipped');
     console.log('  --no-build  serve dist/ as it is (built with both pages) instead of building into a temporary folder');
+    console.log('  --scenes N,M  only the scene cells (default link, GAN preset) at N and M particles; prints the table and a JSON line');
     process.exit(0);
   }
+  const scenes = parseScenesArg(args);
+  if (scenes !== undefined) {
+    benchScenesAt(scenes, args.includes('--quick'), args.includes('--no-build'))
+      .then(({ text, figures }) => console.log(`${text}\n\nJSON ${JSON.stringify(figures)}`))
+      .catch((e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      });
+  } else
   benchBrowser({ quick: args.includes('--quick'), noBuild: args.includes('--no-build'), boxS: parseBoxArg(args) })
     .then(({ text, ok }) => {
       console.log(text);

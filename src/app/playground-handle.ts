@@ -13,6 +13,9 @@ import type { ParticleView } from './particle-view';
 import { SURFACE_HEIGHT } from './gan-views';
 import type { Recorder } from './recorder';
 import type { SceneController } from './scene-controller';
+import { chartMetric, METRIC_POINTS } from './metric-tracker';
+import type { Motion } from '../particles/diffusion-particles';
+import type { Session } from '../session/create-session';
 
 /** What the handle reads. */
 export interface HandleParts {
@@ -50,9 +53,63 @@ function framing(stage: Stage, scene: SceneController): { data: { left: number; 
   return { data: stage.screenBox(min, max), free: stage.freeArea };
 }
 
+/** One change of the particles' motion, seen at the end of a frame: page clock ms (performance.now()), the motion, t. */
+export interface MotionEntry {
+  readonly ms: number;
+  readonly motion: Motion | 'generate';
+  readonly t: number;
+}
+
+/** Entries kept in the motion log and the pass-quality list (the oldest are dropped). */
+const LOG_LIMIT = 2000;
+
+/**
+ * Watches the particles at the end of every frame (a read of two fields, no tensor) and logs each change of
+ * their motion with the page clock, so a benchmark can time reverse passes to the frame (src/bench/scene-cells).
+ * While {@link PassWatch.trackQuality} is on, each reverse pass that reaches the data (t = 0) starts one
+ * asynchronous readback of {@link METRIC_POINTS} particles; their energy distance to as many data points
+ * (Székely & Rizzo 2013, the chart's U-statistic, models/metrics) is computed when it arrives, outside the frame, and listed with the
+ * pass's end time. Off by default: the app pays nothing for it.
+ */
+class PassWatch {
+  readonly log: MotionEntry[] = [];
+  readonly quality: { ms: number; value: number }[] = [];
+  trackQuality = false;
+  private last: { motion: MotionEntry['motion']; session: Session } | null = null;
+
+  constructor(private readonly scene: SceneController) {}
+
+  /** The loop's per-frame job. */
+  observe(): void {
+    const session = this.scene.session;
+    const { motion, t } = session.particles;
+    if (this.last !== null && this.last.motion === motion && this.last.session === session) return;
+    const ms = performance.now();
+    const endOfPass = this.last !== null && this.last.session === session && this.last.motion === 'reverse' && t === 0;
+    this.last = { motion, session };
+    push(this.log, { ms, motion, t });
+    if (endOfPass && this.trackQuality) {
+      const data = session.reference.points.subarray(0, METRIC_POINTS * session.reference.dim);
+      session
+        .sampleReadback(METRIC_POINTS)
+        .then((samples) => push(this.quality, { ms, value: chartMetric('energy-distance', samples, data, session.dim, null) }))
+        .catch(() => undefined);
+    }
+  }
+}
+
+function push<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > LOG_LIMIT) list.splice(0, list.length - LOG_LIMIT);
+}
+
 /** Installs `window.__playground`. */
 export function installPlaygroundHandle(parts: HandleParts): void {
   const { choice, stage, loop, scene, view, recorder, recordPanel, recovered } = parts;
+  const watch = new PassWatch(scene);
+  watch.observe(); // the state before the first frame, so the log's first change has one before it
+  // Every frame (a 1 ms period runs at most once per frame), paused or not.
+  loop.every(1, () => watch.observe(), { when: 'always' });
   (window as unknown as Record<string, unknown>).__playground = {
     snapshot: () => ({
       backend: choice.name,
@@ -77,7 +134,20 @@ export function installPlaygroundHandle(parts: HandleParts): void {
       gpuMemory: { geometries: stage.renderer.info.memory.geometries, attributes: stage.renderer.info.memory.attributes, attributeBytes: stage.renderer.info.memory.attributesSize },
       /** The data set's bounding box as drawn (CSS px of the canvas) and the free area the stage frames it in (null: the whole canvas). */
       framing: framing(stage, scene),
+      /** The page clock now (performance.now(), ms since the page's navigation started). */
+      clockMs: performance.now(),
+      /** The particles' motion ('forward', 'reverse', 'hold'; 'generate' for a GAN) and their grid steps T. */
+      motion: scene.session.particles.motion,
+      T: scene.session.particles.T,
+      /** Each change of motion so far (page clock ms, motion, t), the last {@link LOG_LIMIT}: reverse passes are parsed from it. */
+      motionLog: [...watch.log],
+      /** With {@link trackPassQuality} on: the energy distance of the particles to the data at the end of each reverse pass (page clock ms of the end). */
+      passQuality: [...watch.quality],
     }),
+    /** Turns the energy distance at the end of each reverse pass on or off (benchmarks; off by default). */
+    trackPassQuality: (on: boolean) => {
+      watch.trackQuality = on;
+    },
     /** Records with the Record panel's settings changed by `settings` (tests); resolves with the file's bytes, base64. */
     record: async (settings: Partial<RecordSettings>, hashFrames = true) => {
       Object.assign(recordPanel.settings, settings);

@@ -106,6 +106,24 @@ export interface Snapshot {
   particles: { session: number; layer: number };
   /** three's renderer.info.memory: live geometries and vertex attribute buffers (count and bytes). */
   gpuMemory: { geometries: number; attributes: number; attributeBytes: number };
+  /** The page clock when the snapshot was taken (performance.now(), ms since navigation started). */
+  clockMs?: number;
+  /** The particles' motion ('forward', 'reverse', 'hold'; 'generate' for a GAN) and grid steps T. */
+  motion?: 'forward' | 'reverse' | 'hold' | 'generate';
+  T?: number;
+  /** Each change of the particles' motion (page clock ms, motion, t), seen at the end of a frame (app/playground-handle). */
+  motionLog?: { ms: number; motion: 'forward' | 'reverse' | 'hold' | 'generate'; t: number }[];
+  /** After trackPassQuality(true): the energy distance to the data at the end of each reverse pass (page clock ms). */
+  passQuality?: { ms: number; value: number }[];
+}
+
+/** Turns on the page's energy distance at the end of each reverse pass (`window.__playground.trackPassQuality`); false before the handle exists. */
+export async function trackPassQuality(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    const p = (window as unknown as { __playground?: { trackPassQuality(on: boolean): void } }).__playground;
+    p?.trackPassQuality(true);
+    return p !== undefined;
+  });
 }
 
 /** The app's snapshot, or null before it exists or while the page is navigating (a reload). */
