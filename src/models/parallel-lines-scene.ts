@@ -38,6 +38,8 @@ export const TRACE_LENGTH = 900;
 
 /** The plane under the two panels: x in [xMin, xMax], y in [yMin, yMax], sampled on cols x rows cell centres. */
 export const PLANE = { xMin: -2.4, xMax: 2.4, yMin: -0.6, yMax: 1.6, cols: 72, rows: 33 } as const;
+/** Points drawn per segment in the picture. */
+export const PICTURE_POINTS = 90;
 /** Arrows on the generated segment (their heights are evenly spread over (0, 1)). */
 export const ARROW_COUNT = 11;
 /** The dense theta grid of the closed-form curves (step 0.02) and the coarse grid of the estimates (step 0.2). */
@@ -126,6 +128,7 @@ export class WassersteinSceneState {
   private panels!: Record<PanelSide, Panel>;
   private rng!: Rng;
   private estimateRng!: Rng;
+  private heights: { real: Float64Array; fake: Float64Array } = { real: new Float64Array(0), fake: new Float64Array(0) };
   private readonly grid: tf.Tensor2D;
   private readonly pending = new Set<Promise<void>>();
   private clockMs = 0;
@@ -162,6 +165,9 @@ export class WassersteinSceneState {
     this.epoch++;
     this.rng = createRng(this.settings.seed);
     this.estimateRng = this.rng.fork();
+    const pictureRng = this.rng.fork();
+    const draw = (): Float64Array => Float64Array.from({ length: PICTURE_POINTS }, () => pictureRng.uniform());
+    this.heights = { real: draw(), fake: draw() };
     const make = (side: PanelSide): Panel => {
       const spec = { ...defaultShiftGame(panelLoss(side, this.settings.loss)), theta0: this.settings.theta, warmupCriticSteps: 0, criticSteps: 2, shiftLearningRate: 0.01, trainShift: false };
       return { game: new ShiftGame(spec, this.rng.fork()), field: null, reading: null, generation: 0, theta: this.settings.theta };
@@ -198,6 +204,11 @@ export class WassersteinSceneState {
   /** Whether the shift is held still while D and f learn first. */
   get warmingUp(): boolean {
     return this.ticks < WARMUP_TICKS;
+  }
+
+  /** Heights u ~ U[0, 1) of the points the picture draws on each segment ({@link PICTURE_POINTS} each, seeded). */
+  get pictureHeights(): { readonly real: Float64Array; readonly fake: Float64Array } {
+    return this.heights;
   }
 
   /** theta of a panel as last set or read back. */
