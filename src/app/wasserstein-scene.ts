@@ -79,7 +79,7 @@ export const openWassersteinScene: OpenWassersteinScene = (host: HTMLElement, op
     return h('div', { className: 'wass-legend-row' }, swatch, label);
   };
   const divergenceTitle = h('div', { className: 'wass-label wass-title' });
-  replica.label(divergenceTitle, `Divergences against $\\theta$: lines closed form, dots from ${ESTIMATE_POINTS} samples a line`);
+  replica.label(divergenceTitle, `Divergences against $\\theta$: lines exact, dots from ${ESTIMATE_POINTS} samples`);
   const divergencePlot = h('div', { className: 'wass-plot' });
   const divergenceBox = h(
     'div',
@@ -165,6 +165,8 @@ export const openWassersteinScene: OpenWassersteinScene = (host: HTMLElement, op
   const resize = new ResizeObserver(fit);
   resize.observe(host);
   resize.observe(top);
+  resize.observe(divergencePlot);
+  resize.observe(tracePlot);
 
   const drawScreen = (): void => {
     for (const side of PANEL_SIDES) {

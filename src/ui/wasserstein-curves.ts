@@ -64,7 +64,7 @@ export class WassersteinPlots {
       {
         ...common,
         scales: { x: { time: false, range: [-2, 2] }, y: { range: [0, Y_MAX] } },
-        axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 40 }],
+        axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 50 }],
         series: [
           {},
           { stroke: DIVERGENCE_COLORS.js, width: 2 },
@@ -83,7 +83,7 @@ export class WassersteinPlots {
       {
         ...common,
         scales: { x: { time: false }, y: { range: [-2.2, 2.2] } },
-        axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 40 }],
+        axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 50 }],
         series: [{}, ...SHIFT_GAME_LOSSES.map((loss): uPlot.Series => ({ stroke: LOSS_COLORS[loss], width: 2, spanGaps: false }))],
         hooks: { draw: [(u) => this.drawZero(u)] },
       },
@@ -103,7 +103,7 @@ export class WassersteinPlots {
   setCurves(curves: DivergenceCurves, theta: number): void {
     this.current = curves.current;
     this.markerTheta = theta;
-    this.divergence.setData(divergenceColumns(curves), false);
+    this.divergence.setData(divergenceColumns(curves));
   }
 
   /** theta over shift updates per loss (x = update number, from 1). */
