@@ -119,9 +119,22 @@ export const openWassersteinScene: OpenWassersteinScene = (host: HTMLElement, op
   });
   replica.label(controls.animateLabel, 'animate $\\theta$ over $[-2, 2]$');
   replica.label(controls.trainLabel, 'train the shift $\\theta$ under the loss');
+  replica.label(controls.lossLabel, 'loss');
   const status = h('div', { className: 'wass-label wass-dim' });
   const gradient = h('div', { className: 'wass-label' });
-  const controlBox = h('div', { className: 'wass-box frame-box wass-side' }, controls.root, gradient, status);
+  /** What to look for, one short line each (they must fit the side panel at 1280 x 720). */
+  const notes = [
+    'D saturates: $D(x_g) \\to 0$, its push vanishes',
+    '(rings: a push too small to draw as an arrow).',
+    'f keeps a slope near 1: the gradient of $W_1$.',
+    'JS and KL are flat in $\\theta \\ne 0$: no gradient;',
+    '$W_1 = |\\theta|$ has slope 1 everywhere.',
+  ].map((text) => {
+    const line = h('div', { className: 'wass-label wass-dim wass-note' });
+    replica.label(line, text);
+    return line;
+  });
+  const controlBox = h('div', { className: 'wass-box frame-box wass-side' }, controls.root, gradient, status, h('div', { className: 'wass-notes' }, ...notes));
   root.append(top, h('div', { className: 'wass-bottom' }, divergenceBox, traceBox, controlBox));
   host.append(root);
 

@@ -51,6 +51,7 @@ export class WassersteinControls {
   readonly thetaLabel = h('span', { className: 'wass-theta-value' });
   readonly animateLabel = h('span');
   readonly trainLabel = h('span');
+  readonly lossLabel = h('span', { className: 'wass-key' });
   private readonly slider = h('input', { className: 'wass-slider' });
   private readonly animateBox = h('input');
   private readonly lossMenu = h('select', { className: 'wass-select' });
@@ -89,7 +90,7 @@ export class WassersteinControls {
       h('div', { className: 'wass-row' }, this.thetaLabel),
       h('div', { className: 'wass-row' }, this.slider),
       h('label', { className: 'wass-row' }, this.animateBox, this.animateLabel),
-      h('div', { className: 'wass-row' }, h('span', { className: 'wass-key' }, 'loss'), this.lossMenu),
+      h('div', { className: 'wass-row' }, this.lossLabel, this.lossMenu),
       h('label', { className: 'wass-row' }, this.trainBox, this.trainLabel),
       h('div', { className: 'wass-row wass-buttons' }, this.pauseButton, resetButton),
     );

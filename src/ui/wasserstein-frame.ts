@@ -30,6 +30,8 @@ export class FrameReplica {
   private readonly labels = new Map<HTMLElement, string>();
   private readonly images = new Map<string, Promise<Decoded>>();
   private readonly ready = new Map<string, Decoded>();
+  /** The last decoded image of each formula and colour at any scale, with that scale (drawn resized until the exact one is decoded). */
+  private readonly anyScale = new Map<string, { decoded: Decoded; scale: number }>();
 
   constructor(private readonly root: HTMLElement) {}
 
@@ -50,7 +52,10 @@ export class FrameReplica {
       made = svgImage(tex, color, scale);
       this.images.set(key, made);
       made.then(
-        (d) => this.ready.set(key, d),
+        (d) => {
+          this.ready.set(key, d);
+          this.anyScale.set(`${color} ${tex}`, { decoded: d, scale });
+        },
         () => this.images.delete(key),
       );
     }
@@ -99,13 +104,14 @@ export class FrameReplica {
         x += ctx.measureText(p).width;
         continue;
       }
-      const d = this.ready.get(this.key(p.tex, style.color, px / 16));
-      if (d === undefined) {
-        void this.decode(p.tex, style.color, px / 16).catch(() => undefined);
-        continue;
-      }
-      ctx.drawImage(d.image, x, baseline - (d.svg.height - d.svg.depth), d.svg.width, d.svg.height);
-      x += d.svg.width;
+      const exact = this.ready.get(this.key(p.tex, style.color, px / 16));
+      if (exact === undefined) void this.decode(p.tex, style.color, px / 16).catch(() => undefined);
+      const near = this.anyScale.get(`${style.color} ${p.tex}`);
+      const d = exact ?? near?.decoded;
+      if (d === undefined) continue;
+      const k = exact !== undefined || near === undefined ? 1 : px / 16 / near.scale;
+      ctx.drawImage(d.image, x, baseline - k * (d.svg.height - d.svg.depth), k * d.svg.width, k * d.svg.height);
+      x += k * d.svg.width;
     }
   }
 
