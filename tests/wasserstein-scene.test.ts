@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { wassersteinOptionsFromHash } from '../src/app/wasserstein-scene';
 import {
   ARROW_COUNT,
   CURVE_THETAS,
@@ -171,5 +172,17 @@ describe('the Wasserstein scene state: the two games', () => {
     await state.whenIdle();
     state.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the #scene=wasserstein link', () => {
+  it('opens the scene with the values it names, keeps defaults for bad ones with one problem each, ignores other hashes', () => {
+    expect(wassersteinOptionsFromHash('#model=ddpm', 'dark')).toBeNull();
+    expect(wassersteinOptionsFromHash('#scene=wasserstein', 'light')).toEqual({ options: { theta: 1, loss: 'gan-minimax', train: false, seed: 1, theme: 'light' }, problems: [] });
+    expect(wassersteinOptionsFromHash('#scene=wasserstein&theta=-1.5&loss=wgan-gp&train=1&seed=9', 'dark')?.options).toEqual({ theta: -1.5, loss: 'wgan-gp', train: true, seed: 9, theme: 'dark' });
+    const bad = wassersteinOptionsFromHash('#scene=wasserstein&theta=7&loss=__proto__&train=yes&seed=0.5', 'dark');
+    expect(bad?.options).toEqual({ theta: 1, loss: 'gan-minimax', train: false, seed: 1, theme: 'dark' });
+    expect(bad?.problems).toHaveLength(4);
+    expect(wassersteinOptionsFromHash('#scene=wasserstein&theta=', 'dark')?.problems).toHaveLength(1);
   });
 });

@@ -7,8 +7,8 @@
  * The model side is models/parallel-lines-scene.ts; this file lays out the DOM, runs the clock and
  * replays the picture into recording frames.
  */
-import type { ShiftGameLoss } from '../models/parallel-lines-game';
-import { ESTIMATE_BANDWIDTH, ESTIMATE_POINTS, PANEL_SIDES, trainingSide, WassersteinSceneState, type PanelSide } from '../models/parallel-lines-scene';
+import { SHIFT_GAME_LOSSES, type ShiftGameLoss } from '../models/parallel-lines-game';
+import { ESTIMATE_BANDWIDTH, ESTIMATE_POINTS, PANEL_SIDES, THETA_LIMIT, trainingSide, WassersteinSceneState, type PanelSide } from '../models/parallel-lines-scene';
 import type { ThemeName } from '../scene/palette';
 import { h } from '../ui/dom';
 import { LOSS_NAMES, WassersteinControls } from '../ui/wasserstein-controls';
@@ -46,6 +46,44 @@ interface PanelView {
 }
 
 const fixed = (v: number, digits: number): string => (Number.isFinite(v) ? v.toFixed(digits).replace('-', '\u2212') : '\u2013');
+
+/** What a `#scene=wasserstein` link opens when it names nothing else. */
+export const DEFAULT_WASSERSTEIN_OPTIONS: Omit<WassersteinSceneOptions, 'theme'> = { theta: 1, loss: 'gan-minimax', train: false, seed: 1 };
+
+/**
+ * The scene a link asks for: `#scene=wasserstein[&theta=1.5][&loss=wgan-gp][&train=1][&seed=3]` (the way
+ * in without a deck). A value out of range or unknown keeps its default and adds a problem line.
+ * @returns null when the hash does not name this scene.
+ */
+export function wassersteinOptionsFromHash(hash: string, theme: ThemeName): { options: WassersteinSceneOptions; problems: string[] } | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  if (params.get('scene') !== 'wasserstein') return null;
+  const problems: string[] = [];
+  let { theta, loss, train, seed } = DEFAULT_WASSERSTEIN_OPTIONS;
+  const number = (key: string, ok: (v: number) => boolean, fallback: number): number => {
+    const raw = params.get(key);
+    if (raw === null) return fallback;
+    const v = Number(raw);
+    if (raw.trim() !== '' && ok(v)) return v;
+    problems.push(`${key}=${raw.slice(0, 20)} is out of range; kept ${fallback}`);
+    return fallback;
+  };
+  theta = number('theta', (v) => Math.abs(v) <= THETA_LIMIT, theta);
+  seed = number('seed', (v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31, seed);
+  const rawLoss = params.get('loss');
+  if (rawLoss !== null) {
+    const known = SHIFT_GAME_LOSSES.find((l) => l === rawLoss);
+    if (known === undefined) problems.push(`unknown loss '${rawLoss.slice(0, 20)}'; kept ${loss}`);
+    else loss = known;
+  }
+  const rawTrain = params.get('train');
+  if (rawTrain !== null) {
+    if (rawTrain === '1' || rawTrain === 'true') train = true;
+    else if (rawTrain === '0' || rawTrain === 'false') train = false;
+    else problems.push(`train=${rawTrain.slice(0, 20)} is not 0 or 1; kept ${train ? 1 : 0}`);
+  }
+  return { options: { theta, loss, train, seed, theme }, problems };
+}
 
 /** Opens the scene in `host` (see {@link OpenWassersteinScene}). @throws RangeError on options out of range. */
 export const openWassersteinScene: OpenWassersteinScene = (host: HTMLElement, options: WassersteinSceneOptions): WassersteinScene => {
@@ -104,7 +142,7 @@ export const openWassersteinScene: OpenWassersteinScene = (host: HTMLElement, op
     'div',
     { className: 'wass-box frame-box wass-traces' },
     traceTitle,
-    h('div', { className: 'wass-legend' }, ...(['gan-minimax', 'gan-non-saturating', 'wgan-gp'] as const).map((loss) => legendRow(LOSS_COLORS[loss], LOSS_NAMES[loss]))),
+    h('div', { className: 'wass-legend' }, ...SHIFT_GAME_LOSSES.map((loss) => legendRow(LOSS_COLORS[loss], LOSS_NAMES[loss]))),
     tracePlot,
   );
   const plots = new WassersteinPlots(divergencePlot, tracePlot);

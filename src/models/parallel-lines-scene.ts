@@ -12,7 +12,7 @@
  * Scene time advances only through {@link WassersteinSceneState.advance} (frame-exact recording).
  */
 import * as tf from '@tensorflow/tfjs';
-import { defaultShiftGame, ShiftGame, type ShiftGameLoss, type ShiftGameReading } from './parallel-lines-game';
+import { defaultShiftGame, ShiftGame, SHIFT_GAME_LOSSES, type ShiftGameLoss, type ShiftGameReading } from './parallel-lines-game';
 import { parallelLineDivergences, sampledLineDivergences, type LineDivergences } from './parallel-lines';
 import { createRng, type Rng } from './random';
 
@@ -66,7 +66,7 @@ export interface ParallelLinesSettings {
 export function sceneSettingsProblems(s: ParallelLinesSettings): string[] {
   const p: string[] = [];
   if (!(Number.isFinite(s.theta) && Math.abs(s.theta) <= THETA_LIMIT)) p.push(`theta must be in [-${THETA_LIMIT}, ${THETA_LIMIT}], got ${s.theta}`);
-  if (!['gan-minimax', 'gan-non-saturating', 'wgan-gp'].includes(s.loss)) p.push(`unknown loss '${s.loss}'`);
+  if (!SHIFT_GAME_LOSSES.includes(s.loss)) p.push(`unknown loss '${s.loss}'`);
   if (typeof s.train !== 'boolean') p.push(`train must be true or false, got ${String(s.train)}`);
   if (!Number.isFinite(s.seed)) p.push(`seed must be a finite number, got ${s.seed}`);
   return p;

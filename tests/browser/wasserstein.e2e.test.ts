@@ -10,6 +10,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, collectErrors, launchChromium, serveApp, WEBGL_FLAGS } from './harness';
@@ -20,6 +21,17 @@ interface PageCounts {
   curves: { js: number; w1: number; kl: number };
   frame: { arrows: number; js: number };
 }
+
+/** Advances the scene by `ticks` frames of 1/30 s, as a frame-exact recording does, and waits for it to be idle. */
+const advanceTicks = (page: Page, ticks: number): Promise<void> =>
+  page.evaluate(async (n) => {
+    const w = window as unknown as { __wass: { scene: { advance(ms: number): void; whenIdle(): Promise<void> } } };
+    for (let i = 0; i < n; i++) {
+      w.__wass.scene.advance(1000 / 30);
+      if (i % 10 === 9) await w.__wass.scene.whenIdle();
+    }
+    await w.__wass.scene.whenIdle();
+  }, ticks);
 
 describe.skipIf(!chromiumAvailable())('the Wasserstein scene in Chromium', () => {
   let url = '';
@@ -48,14 +60,7 @@ describe.skipIf(!chromiumAvailable())('the Wasserstein scene in Chromium', () =>
         await page.goto(url);
         await page.waitForFunction(() => '__wass' in window, null, { timeout: 60_000 });
         // 3 s of scene time, frame-exact (the recording path), then the scene's own clock draws the screen.
-        await page.evaluate(async () => {
-          const w = window as unknown as { __wass: { scene: { advance(ms: number): void; whenIdle(): Promise<void> } } };
-          for (let i = 0; i < 90; i++) {
-            w.__wass.scene.advance(1000 / 30);
-            if (i % 10 === 9) await w.__wass.scene.whenIdle();
-          }
-          await w.__wass.scene.whenIdle();
-        });
+        await advanceTicks(page, 90);
         await page.waitForFunction(() => document.querySelectorAll('.wass-scene .math').length > 0 && [...document.querySelectorAll('.wass-scene .math')].every((m) => m.querySelector('svg') !== null), null, { timeout: 60_000 });
         await page.waitForTimeout(600);
 
@@ -139,14 +144,7 @@ describe.skipIf(!chromiumAvailable())('the Wasserstein scene in Chromium', () =>
         // Train the shift under WGAN-GP from the controls: theta leaves 1 towards 0 and its trace draws.
         await page.selectOption('.wass-select', 'wgan-gp');
         await page.locator('.wass-controls label', { hasText: 'train the shift' }).locator('input').check();
-        await page.evaluate(async () => {
-          const w = window as unknown as { __wass: { scene: { advance(ms: number): void; whenIdle(): Promise<void> } } };
-          for (let i = 0; i < 60; i++) {
-            w.__wass.scene.advance(1000 / 30);
-            if (i % 10 === 9) await w.__wass.scene.whenIdle();
-          }
-          await w.__wass.scene.whenIdle();
-        });
+        await advanceTicks(page, 60);
         await page.waitForTimeout(600);
         const theta = Number((await page.locator('[data-side="critic"] .wass-dim').first().textContent())?.match(/= (\S+)/)?.[1].replace('\u2212', '-'));
         expect(theta).toBeLessThan(0.8);
