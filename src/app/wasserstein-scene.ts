@@ -162,7 +162,7 @@ export const openWassersteinScene: OpenWassersteinScene = (host: HTMLElement, op
   const gradient = h('div', { className: 'wass-label' });
   /** What to look for, one short line each (they must fit the side panel at 1280 x 720). */
   const notes = [
-    'D saturates: $D(x_g) \\to 0$, its push vanishes',
+    'Minimax: $D(x_g) \\to 0$ and its push vanishes',
     '(rings: a push too small to draw as an arrow).',
     'f keeps a slope near 1: the gradient of $W_1$.',
     'JS and KL are flat in $\\theta \\ne 0$: no gradient;',
