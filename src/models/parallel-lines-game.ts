@@ -151,6 +151,8 @@ export class ShiftGame {
   private readonly optimizer: GameOptimizer;
   private readonly loss: GanLoss;
   private readonly objective: GeneratorObjective;
+  /** Whether {@link step} updates theta; starts as `spec.trainShift`, see {@link setShiftTraining}. */
+  private trainShift: boolean;
 
   /** @throws RangeError on invalid settings ({@link shiftGameProblems}). */
   constructor(readonly spec: ShiftGameSpec, private readonly rng: Rng) {
@@ -158,8 +160,18 @@ export class ShiftGame {
     if (problems.length > 0) throw new RangeError(`invalid shift game: ${problems.join('; ')}`);
     ({ loss: this.loss, objective: this.objective } = GAME[spec.loss]);
     this.critic = new DenseNetwork(2, 1, spec.critic, rng);
-    this.theta = tf.variable(tf.scalar(spec.theta0), true);
+    // Made in a tidy: tf.variable copies its initial value, which would otherwise stay behind as a tensor.
+    this.theta = tf.tidy(() => tf.variable(tf.scalar(spec.theta0), true));
     this.optimizer = new GameOptimizer(this.loss, spec.criticLearningRate, this.critic.variables);
+    this.trainShift = spec.trainShift;
+  }
+
+  /**
+   * Turns the shift's training on or off from the next {@link step} on (a scene's "train the shift"
+   * toggle, or its own warm-up of D before theta moves); the discriminator/critic trains either way.
+   */
+  setShiftTraining(on: boolean): void {
+    this.trainShift = on;
   }
 
   /** theta as a scalar tensor; the caller owns it (read it asynchronously). */
@@ -223,7 +235,7 @@ export class ShiftGame {
 
   /**
    * One step of the game: (the warm-up updates before the first step, then) `criticSteps` critic
-   * updates, then (with `trainShift`) theta <- theta - lr dL_G/dtheta, with dL_G/dtheta the batch mean of the first coordinate
+   * updates, then (with shift training on, {@link setShiftTraining}) theta <- theta - lr dL_G/dtheta, with dL_G/dtheta the batch mean of the first coordinate
    * of {@link pointGradients} (x_g = (theta, u), so dx_g/dtheta = (1, 0)). One async readback, then the
    * estimates on fresh seeded points (CPU W1 by the sorted coupling, KDE JS and KL).
    * @returns the step's reading.
@@ -243,7 +255,7 @@ export class ShiftGame {
       const gradients = this.pointGradients(fake);
       const thetaGradient = tf.mean(gradients.slice([0, 0], [-1, 1]));
       const lossG = generatorLoss(this.loss, this.objective, this.critic.apply(fake).reshape([-1]));
-      if (this.spec.trainShift) this.theta.assign(tf.sub(this.theta, tf.mul(thetaGradient, this.spec.shiftLearningRate)));
+      if (this.trainShift) this.theta.assign(tf.sub(this.theta, tf.mul(thetaGradient, this.spec.shiftLearningRate)));
       return tf.stack([this.theta, last, lossG, value, thetaGradient, tf.mean(tf.norm(gradients, 'euclidean', 1))]);
     });
     last.dispose();
