@@ -53,10 +53,10 @@ function run(name: string, steps: number, every: number, at: (step: number, s: G
 describe('the GAN problem presets show their problem (seed §3.4)', () => {
   it('mode collapse: most samples end up on at most 3 of the 8 modes', () => {
     let last: number[] = [];
-    run('gan-mode-collapse', 600, 600, (_i, _s, shares) => (last = shares));
+    run('gan-mode-collapse', 1000, 1000, (_i, _s, shares) => (last = shares));
     const covered = last.filter((v) => v >= 0.05).length;
     const onModes = last.reduce((a, b) => a + b, 0);
-    console.log(`mode collapse after 600 steps: ${covered} modes covered, ${(100 * onModes).toFixed(0)} % of samples on a mode`);
+    console.log(`mode collapse after 1000 steps: ${covered} modes covered, ${(100 * onModes).toFixed(0)} % of samples on a mode`);
     expect(onModes).toBeGreaterThan(0.6);
     expect(covered).toBeLessThanOrEqual(3);
   });
