@@ -3,7 +3,8 @@
  * 1920 x 1080 frames its data inside the free area that no panel covers (the data set's bounding box as
  * projected by the stage camera, from `__playground.snapshot().framing`); every panel collapses to a
  * button and the free area grows; no GUI label, value or text field is cut at 1280 x 720; a preset says
- * so in one toast, not two; info toasts hide in presentation mode while errors stay.
+ * so in one toast, not two; info toasts hide in presentation mode while errors stay; the GAN
+ * vanishing-gradient preset keeps its drifting G(z) cloud inside the free area and the HUD title is one line.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -95,6 +96,49 @@ describe.skipIf(!available)('layout: nothing covered, nothing cut (issue 15 item
       }
     }, 600_000);
   }
+
+  it('GAN problem: vanishing gradient at 1280 x 720 after training: every generated point is framed inside the free area; every GAN title is one line', async () => {
+    const browser = await launchChromium(WEBGL_FLAGS, { width: 1280, height: 720 });
+    try {
+      const page = browser.page;
+      const errors = collectErrors(page);
+      await page.goto(`${url}#data.particles=1000&model.batchSize=64`);
+      await until(page, 'the first frames', (s) => s.frames >= 3, 90_000);
+
+      // The HUD title on one line (issue 15: the GAN titles wrapped): its text's line boxes share one top, at a legible size.
+      const titleLines = (): Promise<{ lines: number; fontPx: number; text: string }> =>
+        page.evaluate(() => {
+          const el = document.querySelector<HTMLElement>('.hud-title');
+          if (el === null) return { lines: 0, fontPx: 0, text: '' };
+          const range = document.createRange();
+          range.selectNodeContents(el);
+          const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          return { lines: tops.size, fontPx: parseFloat(getComputedStyle(el).fontSize), text: el.textContent ?? '' };
+        });
+      for (const name of ['gan-8-gaussians', 'wgan-8-gaussians', 'gan-mode-collapse', 'wgan-gp-contrast', 'gan-vanishing-gradient']) {
+        await choosePreset(page, name);
+        await page.waitForTimeout(1_500); // the HUD's next refresh
+        const title = await titleLines();
+        expect(title.lines, `${name}: '${title.text}' at ${title.fontPx} px`).toBe(1);
+        expect(title.fontPx).toBeGreaterThanOrEqual(12);
+      }
+
+      // Train until D wins and G(z) drifts; then the framing has had readbacks (every 2 s) and frames to ease.
+      await until(page, 'G trained', (s) => s.trainSteps >= 150, 240_000);
+      await page.waitForTimeout(6_000);
+      type ParticleFraming = { particles: Box | null; free: Box | null; framed: { minX: number; maxX: number }; view: string };
+      const f = await page.evaluate(() => (window as unknown as { __playground: { particleFraming(): Promise<unknown> } }).__playground.particleFraming() as Promise<ParticleFraming>);
+      expect(f.view).toBe('2d');
+      expect(f.particles).not.toBeNull();
+      expect(f.free).not.toBeNull();
+      if (f.particles === null || f.free === null) return;
+      expect(inside(f.particles, f.free), `G(z) ${fmt(f.particles)} inside the free area ${fmt(f.free)} (framed x ${f.framed.minX.toFixed(2)} .. ${f.framed.maxX.toFixed(2)})`).toBe(true);
+      for (const p of await panelRects(page)) expect(overlaps(p.box, f.particles), `panel '${p.name}' ${fmt(p.box)} over G(z) ${fmt(f.particles)}`).toBe(false);
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 500_000);
 
   it('at 1280 x 720 every panel collapses (the free area grows), nothing in the GUI is cut, info toasts hide in presentation mode', async () => {
     const browser = await launchChromium(WEBGL_FLAGS, { width: 1280, height: 720 });
