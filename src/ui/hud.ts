@@ -130,12 +130,18 @@ export class Hud {
     if (!el || !this.titleFitted) return;
     el.style.fontSize = '';
     el.classList.remove('hud-title-wrap');
-    let size = parseFloat(getComputedStyle(el).fontSize);
-    while (el.scrollWidth > el.clientWidth && size > TITLE_MIN_PX) {
+    const style = getComputedStyle(el);
+    // The text's own width against the content box: the right padding keeps it clear of the collapse button.
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const text = document.createRange();
+    text.selectNodeContents(el);
+    const over = (): boolean => text.getBoundingClientRect().width > room + 0.5;
+    let size = parseFloat(style.fontSize);
+    while (over() && size > TITLE_MIN_PX) {
       size = Math.max(TITLE_MIN_PX, size - 0.5);
       el.style.fontSize = `${size}px`;
     }
-    if (el.scrollWidth > el.clientWidth) el.classList.add('hud-title-wrap');
+    if (over()) el.classList.add('hud-title-wrap');
   }
 
   /** Refreshes every field. */
