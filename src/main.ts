@@ -176,6 +176,8 @@ async function main(): Promise<void> {
   if (recovered !== null) restoreRecovered(recovered, scene, toast, report);
 
   addEventListener('resize', () => stage.resize());
+  // The flat view's framing takes in a G(z) cloud that leaves the data's frame (the chart's metric readback, no readback of its own).
+  charts.onGameSamples = (samples, dim) => stage.setGeneratedPoints(dim === 2 ? samples : null, dim);
   // Frame the data where no panel covers it (the HUD column on the left, the settings on the right, the GAN panel below).
   watchFreeArea({ left: [...overlay.querySelectorAll('.hud')], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));

@@ -10,6 +10,7 @@ import { ParticleLayer } from '../scene/particle-layer';
 import type { Stage } from '../scene/stage';
 import { hiddenFilePicker } from '../ui/dom';
 import { MAX_DRAWN_POINTS, PointDrawing } from '../ui/point-drawing';
+import { filesWithoutEntries } from './drop-guard';
 import { loadFile } from './load-file';
 import type { ParticleView } from './particle-view';
 import { isSavedFile, MAX_SAVED_FILE_BYTES, readSavedFile, savedFileMessage } from './saved-files';
@@ -24,6 +25,7 @@ export class FileIntake {
   private readonly savedPicker: HTMLInputElement;
   private readonly preview: ParticleLayer;
   private readonly drawing: PointDrawing;
+  private readonly guardDrop: (event: DragEvent) => void;
 
   constructor(
     overlay: HTMLElement,
@@ -40,15 +42,22 @@ export class FileIntake {
     dropHint.textContent = 'Drop a CSV of points or an image to train on it, or a preset / weights file';
     dropHint.hidden = true;
     overlay.append(this.savedPicker, this.dataPicker, dropHint);
-    dragDrop(document.body, {
-      onDragEnter: () => (dropHint.hidden = false),
-      onDragLeave: () => (dropHint.hidden = true),
-      onDrop: (files) => {
-        dropHint.hidden = true;
-        if (files.length > 1) toast(`${files.length} files dropped: using the first, ${files[0].name}.`);
-        if (files[0]) this.openFile(files[0]);
-      },
-    });
+    const onFiles = (files: readonly File[]): void => {
+      dropHint.hidden = true;
+      if (files.length > 1) toast(`${files.length} files dropped: using the first, ${files[0].name}.`);
+      if (files[0]) this.openFile(files[0]);
+      else toast('The drop held no file to open.', 'error');
+    };
+    // Drops drag-drop cannot walk (items without a file-system entry) are taken first, in the capture phase.
+    this.guardDrop = (event: DragEvent): void => {
+      const files = filesWithoutEntries(event.dataTransfer?.items);
+      if (files === null) return;
+      event.preventDefault();
+      event.stopPropagation();
+      onFiles(files);
+    };
+    window.addEventListener('drop', this.guardDrop, true);
+    dragDrop(document.body, { onDragEnter: () => (dropHint.hidden = false), onDragLeave: () => (dropHint.hidden = true), onDrop: onFiles });
     // Drawing: a preview layer of the painted points, then the drawing becomes the data.
     const preview = new ParticleLayer({ count: MAX_DRAWN_POINTS, dim: 2, positions: new Float32Array(MAX_DRAWN_POINTS * 2), colors: null, pointSize: 3, additive: false, opacity: 0.9 });
     preview.setColoring('time', new Color(0x9fe8d8));
@@ -96,6 +105,7 @@ export class FileIntake {
   }
 
   dispose(): void {
+    window.removeEventListener('drop', this.guardDrop, true);
     this.drawing.dispose();
     this.stage.scene.remove(this.preview.object);
     this.preview.dispose();

@@ -6,6 +6,7 @@ import { memory as tfMemory } from '@tensorflow/tfjs';
 import type { GameLoop } from '../loop';
 import type { BackendChoice } from '../platform/tf-backend';
 import type { RecordSettings } from '../record/recording';
+import { pointsBox } from '../scene/framing';
 import type { Stage } from '../scene/stage';
 import type { RecordPanel } from './record-panel';
 import type { RecoveryNote } from './device-recovery';
@@ -147,6 +148,17 @@ export function installPlaygroundHandle(parts: HandleParts): void {
     /** Turns the energy distance at the end of each reverse pass on or off (benchmarks; off by default). */
     trackPassQuality: (on: boolean) => {
       watch.trackQuality = on;
+    },
+    /**
+     * All the particles as drawn, their bounding box on screen (CSS px of the canvas, as `framing`), the
+     * free area and the plane box the stage frames (tests: a drifting G(z) cloud stays in the free area).
+     */
+    particleFraming: async () => {
+      const s = scene.session;
+      const points = await s.sampleReadback(s.particles.count);
+      const box = pointsBox(points, s.dim);
+      const screen = box === null ? null : stage.screenBox([box.minX, box.minY, 0], [box.maxX, box.maxY, 0]);
+      return { particles: screen, free: stage.freeArea, framed: stage.framedBox, view: stage.currentView };
     },
     /** Records with the Record panel's settings changed by `settings` (tests); resolves with the file's bytes, base64. */
     record: async (settings: Partial<RecordSettings>, hashFrames = true) => {

@@ -20,6 +20,8 @@ export class TrainingCharts {
   readonly plots: SchedulePlots;
   readonly chart: TrainingChart;
   private metricPending = false;
+  /** Each GAN sample the chart's metric reads back (G(z), [n, D] normalised units), and null when a new session is attached: the stage's framing follows it. */
+  onGameSamples: ((samples: Float32Array | null, dim: number) => void) | null = null;
 
   /** @param panels the DOM column the plots go into. */
   constructor(
@@ -34,6 +36,7 @@ export class TrainingCharts {
   attach(): void {
     const { config, session } = this.scene;
     this.chart.clear();
+    this.onGameSamples?.(null, session.dim);
     const metric = metricAxis(config.view.metric);
     const diffusion = asDiffusion(session);
     const gan = asGan(session);
@@ -81,7 +84,9 @@ export class TrainingCharts {
     const data = s.reference.points.subarray(0, METRIC_POINTS * s.reference.dim);
     s.sampleReadback(METRIC_POINTS)
       .then((samples) => {
-        if (s === this.scene.session && this.scene.config.view.metric === metric) this.chart.addMetric(step, chartMetric(metric, samples, data, s.dim, s.sceneData.mixture));
+        if (s !== this.scene.session) return;
+        if (this.scene.config.view.metric === metric) this.chart.addMetric(step, chartMetric(metric, samples, data, s.dim, s.sceneData.mixture));
+        if (asGan(s) !== null) this.onGameSamples?.(samples, s.dim);
       })
       .catch(() => undefined)
       .finally(() => (this.metricPending = false));

@@ -159,7 +159,7 @@ function loadFile(path: string, seed: number): LoadedData {
 }
 
 /** Puts tfjs on its fastest Node backend here: wasm (SIMD, one thread, as in the tests), else cpu. */
-async function startBackend(): Promise<{ name: string; simd: boolean | null }> {
+export async function startBackend(): Promise<{ name: string; simd: boolean | null }> {
   if (tf.getBackend() !== 'wasm') {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     let ok = false;

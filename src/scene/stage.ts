@@ -19,14 +19,11 @@ import {
   Vector3,
   WebGPURenderer,
 } from 'three/webgpu';
+import { frameBox, FramingEaser, pointsBox, type PlaneBox } from './framing';
 import { THEME, THEMES, type ThemeName } from './palette';
 
-/** Half the height of the 2D view in data units (unit-variance data fits comfortably). */
-const VIEW_HALF_HEIGHT = 3.2;
 /** Vertical field of view of the 3D views over the whole canvas, degrees. */
 const PERSPECTIVE_FOV = 45;
-/** Half the width, in data units, that the 2D view keeps inside a narrow free area (the data span about +-2.4). */
-const VIEW_HALF_WIDTH = 2.7;
 /** The smallest free area (CSS px, each way) the framing follows; below it the whole canvas is framed (a tiny window). */
 const MIN_FREE_PX = 160;
 /** The most the 3D views widen their field of view (tan scale) to fit a free area. */
@@ -89,6 +86,7 @@ export class Stage {
   private grid: LineSegments;
   private view: StageView | null = null;
   private free: FreeArea | null = null;
+  private readonly framing = new FramingEaser();
   /** A fixed drawing-buffer size (recording, screenshot) instead of the canvas's CSS size; null: follow the canvas. */
   private fixedSize: { readonly width: number; readonly height: number } | null = null;
   private readonly pixelRatio: number;
@@ -250,23 +248,43 @@ export class Stage {
     const w = this.fixedSize?.width ?? Math.max(1, this.canvas.clientWidth);
     const h = this.fixedSize?.height ?? Math.max(1, this.canvas.clientHeight);
     this.renderer.setSize(w, h, false);
+    this.frameCamera();
+  }
+
+  /**
+   * The generated points the app has read back (a GAN's G(z), [n, dim] row-major, data units), or null
+   * (a new scene): the flat view's framing takes them in when they leave the data's frame, easing there
+   * over a few frames (scene/framing.ts). No readback of its own. The 3D views ignore it.
+   */
+  setGeneratedPoints(points: Float32Array | null, dim: number): void {
+    this.framing.setGenerated(points === null ? null : pointsBox(points, dim));
+  }
+
+  /** The plane box the flat view frames now (scene/framing.ts), data units. */
+  get framedBox(): PlaneBox {
+    return this.framing.current;
+  }
+
+  /** The camera's frustum (2D) or field of view (3D) for the canvas size, the free area and, in 2D, the framed box. */
+  private frameCamera(): void {
+    const w = this.fixedSize?.width ?? Math.max(1, this.canvas.clientWidth);
+    const h = this.fixedSize?.height ?? Math.max(1, this.canvas.clientHeight);
     const aspect = w / h;
     // A recording or screenshot at a fixed size shows the whole canvas, without the panels: no free area.
     const f = this.fixedSize === null ? this.free : null;
     const usable = f !== null && f.right - f.left >= MIN_FREE_PX && f.bottom - f.top >= MIN_FREE_PX;
     const area = usable ? f : { left: 0, top: 0, right: w, bottom: h };
-    // Centre of the free area, in CSS pixels.
-    const cx = (area.left + area.right) / 2;
-    const cy = (area.top + area.bottom) / 2;
     if (this.camera instanceof OrthographicCamera) {
-      // Pixels per data unit: the view's height (and a narrower width) inside the free area, never
-      // larger than the full-canvas framing.
-      const s = Math.min(h / (2 * VIEW_HALF_HEIGHT), (area.bottom - area.top) / (2 * VIEW_HALF_HEIGHT), (area.right - area.left) / (2 * VIEW_HALF_WIDTH));
-      this.camera.left = -cx / s;
-      this.camera.right = (w - cx) / s;
-      this.camera.top = cy / s;
-      this.camera.bottom = -(h - cy) / s;
+      // The framed box (the data's frame, widened to a drifting G(z)) fitted into the free area.
+      const view = frameBox(this.framing.current, area, w, h);
+      this.camera.left = view.left;
+      this.camera.right = view.right;
+      this.camera.top = view.top;
+      this.camera.bottom = view.bottom;
     } else {
+      // Centre of the free area, in CSS pixels.
+      const cx = (area.left + area.right) / 2;
+      const cy = (area.top + area.bottom) / 2;
       this.camera.aspect = aspect;
       // Widen the field of view so that what the full canvas showed fits the free area's height, and
       // shift the picture so that the orbit target lands at the free area's centre.
@@ -324,6 +342,7 @@ export class Stage {
 
   /** Draws one frame. */
   render(): void {
+    if (this.framing.step() && this.camera instanceof OrthographicCamera) this.frameCamera();
     this.controls.update();
     this.renderer.render(this.scene, this.camera);
     if (this.eagerFlush) (this.renderer.backend as unknown as { gl?: WebGL2RenderingContext }).gl?.flush();

@@ -7,6 +7,9 @@ import { h } from './dom';
 import { setMathText } from './math';
 import { makeCollapsible } from './layout';
 
+/** Smallest size (CSS px) the HUD title shrinks to so that it stays on one line: still legible. */
+const TITLE_MIN_PX = 12;
+
 /** Everything the HUD shows; main.ts fills it from the loop, the session and the backend choice. */
 export interface HudState {
   readonly title: string;
@@ -65,6 +68,8 @@ export class Hud {
   private readonly root: HTMLElement;
   private readonly fields = new Map<string, HTMLElement>();
   private readonly bar: HTMLElement;
+  /** Whether the title was last fitted while shown (see fitTitle). */
+  private titleFitted = false;
   private readonly toasts: HTMLElement;
 
   constructor(parent: HTMLElement) {
@@ -104,6 +109,7 @@ export class Hud {
     this.toasts = document.createElement('div');
     this.toasts.className = 'toasts';
     makeCollapsible(this.root, 'HUD');
+    addEventListener('resize', () => this.fitTitle());
     parent.append(this.root, this.toasts);
   }
 
@@ -112,9 +118,41 @@ export class Hud {
     if (el && el.textContent !== text) el.textContent = text;
   }
 
+  /**
+   * Keeps the title on one line (issue 15: the GAN title wrapped at 1280 x 720): the CSS size first, then
+   * smaller in half pixels down to {@link TITLE_MIN_PX} while it is wider than the HUD; past that (a very
+   * long data file name) it wraps rather than being cut. Runs when the title changes or the window resizes.
+   */
+  private fitTitle(): void {
+    const el = this.fields.get('title');
+    // A collapsed HUD has no width to fit: fitted once it shows again (the next update).
+    this.titleFitted = el !== undefined && el.offsetParent !== null;
+    if (!el || !this.titleFitted) return;
+    el.style.fontSize = '';
+    el.classList.remove('hud-title-wrap');
+    const style = getComputedStyle(el);
+    // The text's own width against the content box: the right padding keeps it clear of the collapse button.
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const text = document.createRange();
+    text.selectNodeContents(el);
+    const over = (): boolean => text.getBoundingClientRect().width > room + 0.5;
+    let size = parseFloat(style.fontSize);
+    while (over() && size > TITLE_MIN_PX) {
+      size = Math.max(TITLE_MIN_PX, size - 0.5);
+      el.style.fontSize = `${size}px`;
+    }
+    if (over()) el.classList.add('hud-title-wrap');
+  }
+
   /** Refreshes every field. */
   update(s: HudState): void {
-    this.set('title', s.title);
+    const title = this.fields.get('title');
+    if (title && title.textContent !== s.title) {
+      title.textContent = s.title;
+      this.fitTitle();
+    } else if (!this.titleFitted) {
+      this.fitTitle();
+    }
     this.set('phase', s.phase);
     const t = this.fields.get('t');
     if (t) setMathText(t, s.time);
