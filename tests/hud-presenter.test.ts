@@ -15,9 +15,9 @@ import type { Hud, HudState } from '../src/ui/hud';
 import { settle, smallConfig } from './session-helpers';
 
 /** A presenter on `session` with stand-ins for the parts that draw; returns the state of one update. */
-function fill(session: DiffusionSession | GanSession, config: PlaygroundConfig = session.config): HudState {
-  let state: HudState | null = null;
-  const hud = { update: (s: HudState) => (state = s) } as unknown as Hud;
+/** A presenter over `session` with stand-ins for the loop, stage and backend; `onUpdate` receives what the HUD is given. */
+function presenter(session: DiffusionSession | GanSession, config: PlaygroundConfig = session.config, onUpdate: (s: HudState) => void = () => undefined): HudPresenter {
+  const hud = { update: onUpdate } as unknown as Hud;
   const stats = { fps: 60, frameMs: 16, trainStepsPerSecond: 10, simStepsPerSecond: 30 };
   const sources = {
     scene: { config, session },
@@ -28,7 +28,13 @@ function fill(session: DiffusionSession | GanSession, config: PlaygroundConfig =
     presentation: { active: false, caption: false },
     charts: { refresh: () => undefined },
   } as unknown as HudSources;
-  new HudPresenter(hud, sources).update();
+  return new HudPresenter(hud, sources);
+}
+
+/** What one update gives the HUD. */
+function fill(session: DiffusionSession | GanSession, config: PlaygroundConfig = session.config): HudState {
+  let state: HudState | null = null;
+  presenter(session, config, (s) => (state = s)).update();
   if (state === null) throw new Error('the HUD was not updated');
   return state;
 }
@@ -67,13 +73,16 @@ describe('the HUD presenter fills the warnings (issue 16.2, 16.3)', () => {
     s.dispose();
   });
 
-  it('titles a diffusion scene with its pace in words (issue 14): how much of the pass it takes, and the seconds asked', () => {
+  it('titles a diffusion scene with its pace in words (issue 14): how much of the pass it takes, and the seconds asked; the HUD on a line of its own, the caption after the title', () => {
     const s = new DiffusionSession(smallConfig({ sampling: { secondsPerPass: 2.5 } }));
-    expect(fill(s).title).toBe('DDPM · Two moons · ancestral: all 50 steps in 2.5 s per pass');
+    expect(fill(s).title).toBe('DDPM · Two moons · ancestral');
+    expect(fill(s).pace).toBe('all 50 steps in 2.5 s per pass');
     s.fitting.request(10);
-    expect(fill(s).title).toBe('DDPM · Two moons · ancestral: 10 of 50 steps (every 5th) to hold 2.5 s per pass');
+    expect(fill(s).pace).toBe('10 of 50 steps (every 5th) to hold 2.5 s per pass');
+    expect(presenter(s).captionState().title).toBe('DDPM · Two moons · ancestral: 10 of 50 steps (every 5th) to hold 2.5 s per pass');
     s.dispose();
     const gan = new GanSession(smallConfig({ model: { kind: 'gan' } }));
+    expect(fill(gan).pace).toBe('');
     expect(fill(gan).title).not.toMatch(/per pass/);
     gan.dispose();
   });

@@ -48,7 +48,7 @@ export class HudPresenter {
     this.backend = `${c.short}${c.failedNames.length > 0 ? ` · ${c.failedNames.join(', ')} failed to start` : c.software && c.skipped.length > 0 ? ' · no hardware GPU found' : ''}`;
   }
 
-  /** The scene's title line (model, data, sampler or game settings), with the pace in words after the sampler (diffusion). */
+  /** The caption's title line (model, data, sampler or game settings) with the pace in words after the sampler (diffusion); the HUD shows the pace on a line of its own under the title. */
   title(): string {
     const title = kindTitle(this.src.scene.config, this.src.scene.session.sceneData.label);
     const pace = this.paceLine();
@@ -95,7 +95,8 @@ export class HudPresenter {
     const phase = diffusion === null ? 'generating' : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`;
     if (presentation.active && presentation.caption) presentation.setCaption(this.captionState());
     this.hud.update({
-      title: this.title(),
+      title: kindTitle(config, session.sceneData.label),
+      pace: this.paceLine(),
       // A GAN's particles are G itself: its paused scene does not train either (main.ts).
       phase: [phase, pauseLabel(config.sampling.paused, config.model.trainPaused || (diffusion === null && config.sampling.paused))].filter((x) => x !== '').join(' · '),
       time: diffusion === null ? '$x = G(z)$, $z$ fixed' : `$t = ${p.t} / ${p.T}$`,

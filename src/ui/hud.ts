@@ -13,6 +13,8 @@ const TITLE_MIN_PX = 12;
 /** Everything the HUD shows; main.ts fills it from the loop, the session and the backend choice. */
 export interface HudState {
   readonly title: string;
+  /** The pace of the passes in words ("ancestral: 100 of 1000 steps (every 10th) to hold 4 s per pass"); '' hides the line (a GAN). */
+  readonly pace: string;
   readonly phase: string;
   /** Where in time, text with $…$-marked TeX (typeset), e.g. "$t = 420 / 1000$". */
   readonly time: string;
@@ -82,6 +84,7 @@ export class Hud {
     straightness.dataset.row = 'straightness';
     this.root.append(
       h('div', { className: 'hud-title', data: { f: 'title' } }),
+      h('div', { className: 'hud-pace', data: { f: 'pace' } }),
       h('div', { className: 'hud-phase' }, f('phase'), ' ', f('t', 'hud-t')),
       h('div', { className: 'hud-bar' }, h('div', { className: 'hud-bar-fill' })),
       h('div', { className: 'hud-warning', data: { f: 'warning' } }),
@@ -153,6 +156,9 @@ export class Hud {
     } else if (!this.titleFitted) {
       this.fitTitle();
     }
+    this.set('pace', s.pace);
+    const pace = this.fields.get('pace');
+    if (pace) pace.hidden = s.pace === '';
     this.set('phase', s.phase);
     const t = this.fields.get('t');
     if (t) setMathText(t, s.time);
