@@ -28,8 +28,9 @@ export function deckLinkFromHash(hash: string): DeckLink {
     return { kind: 'none' };
   }
   if (value === null) return { kind: 'none' };
+  const shown = JSON.stringify(value.slice(0, 60));
   if (isRelativeJsonPath(value)) return { kind: 'path', path: value };
-  return { kind: 'refused', problem: `deck=${JSON.stringify(value.slice(0, 60))}: a deck link must be a relative path to a .json file beside the app (e.g. deck=assets/deck.json; no '..', no other site)` };
+  return { kind: 'refused', problem: `deck=${shown}: a deck link must be a relative path to a .json file beside the app (e.g. deck=assets/deck.json; no '..', no other site)` };
 }
 
 /** Longest hash we parse (characters); longer input is rejected as a whole. */
