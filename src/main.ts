@@ -4,7 +4,7 @@
  * recording). The only file that knows every part; it also disposes them. The parts are in app/.
  */
 import { CPU_LOOP, CPU_PROFILE, defaultConfig, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
-import { configFromHash } from './config/url-hash';
+import { configFromHash, deckLinkFromHash } from './config/url-hash';
 import { PRESETS } from './config/presets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { setPaletteTheme } from './scene/palette';
@@ -13,8 +13,11 @@ import { h } from './ui/dom';
 import { Hud } from './ui/hud';
 import { watchFreeArea } from './ui/layout';
 import { Presentation, drawCaption, prepareCaption } from './ui/presentation';
+import { SlidePanel } from './ui/slide-panel';
 import { RecordPanel } from './app/record-panel';
 import { FileIntake, type ProblemReport } from './app/file-intake';
+import { addLectureFolder } from './app/deck-folder';
+import { BUILT_IN_DECK, DeckPresenter } from './app/deck-presenter';
 import { guiActions } from './app/gui-actions';
 import { HudPresenter } from './app/hud-presenter';
 import { applyLiveSettings } from './app/live-settings';
@@ -141,6 +144,7 @@ async function main(): Promise<void> {
   }, guiActions({ scene, loop, stage, charts, intake, toast, report }), undefined, (group, key, c) => (group === 'sampling' && key === 'sampler' ? MODEL_SAMPLERS[c.model.kind] : null), (group, key, c) => isRelevant(group, key, c, scene.customData?.dim), PRESETS);
   // A link pasted or edited by hand: same validation as at start, the running scene is kept on errors.
   addEventListener('hashchange', () => {
+    if (openDeckLink()) return;
     const { config: next, problems } = configFromHash(location.hash, defaults);
     report('URL', problems);
     scene.adopt(next);
@@ -150,17 +154,48 @@ async function main(): Promise<void> {
   // Recording (issue 6): the recorder drives the scene through the record host; presentation mode and themes.
   const recordHost = createRecordHost({ canvas, scene, loop, stage, view, views, sharedDevice, applyLive, draw: () => draw(loop.alpha) });
   recorder = new Recorder(recordHost);
-  const presentation = new Presentation(overlay, (theme) => {
-    setPaletteTheme(theme);
-    stage.setTheme(theme);
-    view.setTheme(theme);
-  });
+  const presentation = new Presentation(
+    overlay,
+    (theme) => {
+      setPaletteTheme(theme);
+      stage.setTheme(theme);
+      view.setTheme(theme);
+    },
+    (on) => on || deck.leave(), // P or Esc ends presentation mode, and with it the deck
+  );
   const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts });
   recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
   recordHost.prepareDecoration = async (_width, height) => {
     if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
   };
   recordPanel = new RecordPanel(gui.gui, overlay, recorder, toast, presentation, () => asGan(scene.session) !== null);
+  // Lecture mode (issue 17): decks from the Lecture folder, a dropped file or a #deck= link.
+  const slides = new SlidePanel(overlay);
+  const deck: DeckPresenter = new DeckPresenter({
+    scene,
+    loop,
+    panel: slides,
+    present: (on) => presentation.active !== on && presentation.toggle(on),
+    applySegment: (c) => recordHost.applySegment(c),
+    passSteps: () => recordHost.passSteps(),
+    applyLive,
+    theme: () => presentation.theme,
+    toast,
+    report,
+    openWasserstein: null,
+  });
+  intake.openDeck = (file) => void deck.openFile(file);
+  const openDeckLink = (): boolean => {
+    const link = deckLinkFromHash(location.hash);
+    if (link.kind === 'refused') toast(`URL: ${link.problem}`, 'error', 10);
+    if (link.kind === 'path') void deck.openPath(link.path);
+    return link.kind !== 'none';
+  };
+  addLectureFolder(gui.gui, {
+    presentBuiltIn: () => void deck.openPath(BUILT_IN_DECK),
+    openDeckFile: () => intake.pickSaved(),
+    recordDeck: () => toast('Recording a deck is not available yet.', 'error'),
+  });
   installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered });
 
   // Every periodic job runs on the loop's cadence: pause, a hidden tab and frame-exact recording govern it.
@@ -172,7 +207,7 @@ async function main(): Promise<void> {
 
   addEventListener('resize', () => stage.resize());
   // Frame the data where no panel covers it (the HUD column on the left, the settings on the right, the GAN panel below).
-  watchFreeArea({ left: [...overlay.querySelectorAll('.hud')], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
+  watchFreeArea({ left: [...overlay.querySelectorAll('.hud'), slides.element], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
   const stopKeys = listenForSceneKeys(scene, loop);
   addEventListener('beforeunload', () => {
@@ -183,10 +218,13 @@ async function main(): Promise<void> {
     view.dispose();
     charts.dispose();
     intake.dispose();
+    deck.dispose();
+    slides.dispose();
     presentation.dispose();
     views.dispose();
     stage.dispose();
   });
+  openDeckLink(); // before the hash is rewritten with the scene's settings
   scene.writeHash(); // a link with rejected values is shown cleaned
   loop.start();
 }
