@@ -17,7 +17,10 @@ import { SlidePanel } from './ui/slide-panel';
 import { RecordPanel } from './app/record-panel';
 import { FileIntake, type ProblemReport } from './app/file-intake';
 import { addLectureFolder } from './app/deck-folder';
+import { installDeckHandle } from './app/deck-handle';
 import { BUILT_IN_DECK, DeckPresenter } from './app/deck-presenter';
+import { recordDeck, type DeckRange } from './app/deck-recording';
+import type { OpenWassersteinScene } from './app/wasserstein-scene-api';
 import { guiActions } from './app/gui-actions';
 import { HudPresenter } from './app/hud-presenter';
 import { applyLiveSettings } from './app/live-settings';
@@ -171,6 +174,9 @@ async function main(): Promise<void> {
   recordPanel = new RecordPanel(gui.gui, overlay, recorder, toast, presentation, () => asGan(scene.session) !== null);
   // Lecture mode (issue 17): decks from the Lecture folder, a dropped file or a #deck= link.
   const slides = new SlidePanel(overlay);
+  const records = recordPanel;
+  // The parallel-lines scene's factory (app/wasserstein-scene.ts) goes here once that scene is in the build.
+  const openWasserstein: OpenWassersteinScene | null = null;
   const deck: DeckPresenter = new DeckPresenter({
     scene,
     loop,
@@ -182,7 +188,7 @@ async function main(): Promise<void> {
     theme: () => presentation.theme,
     toast,
     report,
-    openWasserstein: null,
+    openWasserstein,
   });
   intake.openDeck = (file) => void deck.openFile(file);
   const openDeckLink = (): boolean => {
@@ -191,11 +197,15 @@ async function main(): Promise<void> {
     if (link.kind === 'path') void deck.openPath(link.path);
     return link.kind !== 'none';
   };
+  const deckParts = { scene, weights: deck.weights, report, toast, panel: slides, theme: () => presentation.theme, seed: () => config.data.seed, openWasserstein };
+  const recordTheDeck = (range: DeckRange = {}): ReturnType<typeof recordDeck> => recordDeck(deck, records, deckParts, range);
   addLectureFolder(gui.gui, {
     presentBuiltIn: () => void deck.openPath(BUILT_IN_DECK),
     openDeckFile: () => intake.pickSaved(),
-    recordDeck: () => toast('Recording a deck is not available yet.', 'error'),
+    recordDeck: () => void recordTheDeck(),
   });
+  records.addButton('● record the deck', () => void recordTheDeck());
+  installDeckHandle({ presenter: deck, recordPanel: records, record: recordTheDeck });
   installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered });
 
   // Every periodic job runs on the loop's cadence: pause, a hidden tab and frame-exact recording govern it.

@@ -12,10 +12,10 @@ import { deckFromJson, DeckFileError, MAX_DECK_CHARS, type Deck, type LoadedDeck
 import type { GameLoop } from '../loop';
 import { planFrames, segmentControls, fitsOnePass, type PassSteps, type SegmentControls } from '../record/timeline';
 import type { ThemeName } from '../scene/palette';
-import { readWeights } from '../session/saved-weights';
 import type { SlidePanel } from '../ui/slide-panel';
 import { counterText, deckKeyAction, nextState, openState, prefetchUrl, progressFraction, slideChanged, slideEntry, type DeckAction, type PlayerState, type SlideEntry } from './deck-player';
 import type { ProblemReport } from './file-intake';
+import { enterSceneSlide, fetchText, openOwnScene, WeightsFetcher, weightsName } from './deck-slides';
 import { savedFileMessage } from './saved-files';
 import type { SceneController, Toast } from './scene-controller';
 import type { OpenWassersteinScene, WassersteinScene } from './wasserstein-scene-api';
@@ -69,7 +69,8 @@ function readDeck(text: string, source: string, parts: DeckPresenterParts): Load
 /** Lecture mode. Call {@link dispose}. */
 export class DeckPresenter {
   private open: Open | null = null;
-  private readonly weights = new Map<string, Promise<string>>();
+  /** Weights files fetched (shared with recording the deck). */
+  readonly weights = new WeightsFetcher();
   private timers: number[] = [];
   private own: WassersteinScene | null = null;
   /** Bumped on every slide change: late weights or timeline steps of a slide gone are dropped. */
@@ -103,22 +104,28 @@ export class DeckPresenter {
   }
 
   /**
-   * Fetches a deck served beside the app (a relative path, already checked by url-hash deckLinkFromHash
-   * or the built-in one) and presents it. A deck that cannot be fetched or read gets a toast.
-   * @returns whether the deck opened.
+   * Fetches and reads a deck served beside the app (a relative path, already checked by url-hash
+   * deckLinkFromHash, or the built-in one), reporting what was repaired.
+   * @returns the deck and its absolute URL, or null (with a toast) when it cannot be fetched or is refused.
    */
-  async openPath(path: string): Promise<boolean> {
+  async load(path: string): Promise<{ deck: Deck; url: string } | null> {
     const url = new URL(path, location.href).href;
     let text: string;
     try {
       text = await fetchText(url, MAX_DECK_CHARS);
     } catch (e) {
       this.parts.toast(`Could not open the deck ${path}: ${(e as Error).message}; the scene is unchanged`, 'error', 10);
-      return false;
+      return null;
     }
     const loaded = readDeck(text, path, this.parts);
+    return loaded === null ? null : { deck: loaded.deck, url };
+  }
+
+  /** Fetches a deck served beside the app ({@link load}) and presents it. @returns whether it opened. */
+  async openPath(path: string): Promise<boolean> {
+    const loaded = await this.load(path);
     if (loaded === null) return false;
-    this.start(loaded.deck, url);
+    this.start(loaded.deck, loaded.url);
     return true;
   }
 
@@ -182,43 +189,28 @@ export class DeckPresenter {
     if (entry.kind === 'wasserstein') this.enterOwnScene(entry);
     else this.enterScene(entry, token);
     const ahead = prefetchUrl(open.deck, open.state, open.url);
-    if (ahead !== null) void this.fetchWeights(ahead).catch(() => undefined);
+    if (ahead !== null) void this.weights.get(ahead).catch(() => undefined);
   }
 
   private enterScene(entry: Extract<SlideEntry, { kind: 'scene' }>, token: number): void {
-    const { scene } = this.parts;
-    scene.startPreset(entry.slide.config, entry.label);
+    const loading = enterSceneSlide(entry, { scene: this.parts.scene, weights: this.weights, report: this.parts.report }, () => token === this.token);
     this.runTimeline(entry.run, token);
-    if (entry.weightsUrl === null) return;
-    const url = entry.weightsUrl;
-    const name = url.slice(url.lastIndexOf('/') + 1);
-    this.fetchWeights(url)
-      .then((text) => {
-        if (token !== this.token) return;
-        const read = readWeights(text, scene.defaults);
-        this.parts.report(name, read.problems);
-        scene.useWeights(read, name);
-        this.parts.panel.setNote(`The scene starts pre-trained (${read.doc.trainSteps.toLocaleString('en')} training steps, ${name}).`);
-        this.runTimeline(entry.run, token);
-      })
-      .catch((e: unknown) => {
-        if (token === this.token) this.parts.toast(savedFileMessage(name, e).replace('the scene is unchanged', 'the scene trains from scratch'), 'error', 8);
-      });
+    loading?.then(
+      (note) => {
+        if (note === null || token !== this.token) return;
+        this.parts.panel.setNote(note);
+        this.runTimeline(entry.run, token); // the timeline from its start, on the trained scene
+      },
+      (e: unknown) => {
+        if (token === this.token && entry.weightsUrl !== null) this.parts.toast(savedFileMessage(weightsName(entry.weightsUrl), e).replace('the scene is unchanged', 'the scene trains from scratch'), 'error', 8);
+      },
+    );
   }
 
   private enterOwnScene(entry: Extract<SlideEntry, { kind: 'wasserstein' }>): void {
-    const { panel, loop, openWasserstein } = this.parts;
-    loop.paused = true;
-    panel.showSceneHost(true);
-    if (openWasserstein === null) {
-      const note = document.createElement('div');
-      note.className = 'slide-scene-missing';
-      note.textContent = 'The parallel-lines scene (why Wasserstein) is not part of this build.';
-      panel.sceneHost.append(note);
-      return;
-    }
+    this.parts.loop.paused = true; // the particles' scene stands still under the slide's own
     try {
-      this.own = openWasserstein(panel.sceneHost, { theta: entry.slide.theta, loss: entry.slide.loss, train: entry.slide.train, seed: this.parts.scene.config.data.seed, theme: this.parts.theme() });
+      this.own = openOwnScene(entry, { panel: this.parts.panel, theme: this.parts.theme, seed: () => this.parts.scene.config.data.seed, openWasserstein: this.parts.openWasserstein });
     } catch (e) {
       this.parts.toast(`Could not open the slide's scene: ${(e as Error).message}`, 'error');
     }
@@ -256,24 +248,4 @@ export class DeckPresenter {
     this.parts.panel.showSceneHost(false);
     this.parts.applyLive();
   }
-
-  /** A weights file's text, fetched once per URL (the next slide's ahead of time). */
-  private fetchWeights(url: string): Promise<string> {
-    let text = this.weights.get(url);
-    if (text === undefined) {
-      text = fetchText(url, Number.POSITIVE_INFINITY);
-      this.weights.set(url, text);
-      text.catch(() => this.weights.delete(url));
-    }
-    return text;
-  }
-}
-
-/** The text at a same-origin URL. @throws Error on a failed request, a non-2xx answer, or a text longer than maxChars. */
-async function fetchText(url: string, maxChars: number): Promise<string> {
-  const response = await fetch(url, { credentials: 'same-origin' });
-  if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
-  const text = await response.text();
-  if (text.length > maxChars) throw new Error(`it is ${(text.length / 2 ** 20).toFixed(1)} MiB; a deck is at most ${maxChars / 2 ** 20} MiB`);
-  return text;
 }
