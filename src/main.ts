@@ -163,6 +163,7 @@ async function main(): Promise<void> {
       setPaletteTheme(theme);
       stage.setTheme(theme);
       view.setTheme(theme);
+      deck.setTheme(theme);
     },
     (on) => on || deck.leave(), // P or Esc ends presentation mode, and with it the deck
   );

@@ -73,6 +73,7 @@ export class DeckPresenter {
   readonly weights = new WeightsFetcher();
   private timers: number[] = [];
   private own: WassersteinScene | null = null;
+  private ownPaused = false;
   /** Bumped on every slide change: late weights or timeline steps of a slide gone are dropped. */
   private token = 0;
   private readonly onKey: (e: KeyboardEvent) => void;
@@ -84,10 +85,14 @@ export class DeckPresenter {
       if (t instanceof HTMLInputElement && t.type !== 'checkbox' && t.type !== 'button') return;
       if (t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
       const action = deckKeyAction(e.key);
-      if (action === null) return;
+      // Space pauses the slide's own scene where it has one (the particles' scene is paused under it).
+      const pauseOwn = e.key === ' ' && this.own !== null;
+      if (action === null && !pauseOwn) return;
       e.preventDefault();
       e.stopImmediatePropagation();
-      this.act(action);
+      if (action !== null) this.act(action);
+      else this.ownPaused = !this.ownPaused;
+      this.own?.setPaused(this.ownPaused);
     };
     // Capture phase, registered before the scene keys (main.ts): the arrows and '.' are the deck's while it is up.
     addEventListener('keydown', this.onKey, { capture: true });
@@ -172,6 +177,11 @@ export class DeckPresenter {
     this.parts.present(false);
   }
 
+  /** The slide's own scene follows the page's theme (the stage's follows through presentation's onTheme). */
+  setTheme(theme: ThemeName): void {
+    this.own?.setTheme(theme);
+  }
+
   dispose(): void {
     this.leave();
     removeEventListener('keydown', this.onKey, { capture: true });
@@ -245,6 +255,7 @@ export class DeckPresenter {
     this.timers = [];
     this.own?.dispose();
     this.own = null;
+    this.ownPaused = false;
     this.parts.panel.showSceneHost(false);
     this.parts.applyLive();
   }

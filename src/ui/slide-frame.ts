@@ -10,8 +10,8 @@ import type { ThemeName } from '../scene/palette';
 import { parseMathText, svgImage, type TexSvg } from './math';
 import type { SlideView } from './slide-panel';
 
-/** Share of the frame's width the text column takes (the page's .slide-panel: 36vw). */
-export const SLIDE_COLUMN = 0.36;
+/** Share of the frame's width the text column takes (the page's .slide-panel: 40vw). */
+export const SLIDE_COLUMN = 0.4;
 
 /** A rectangle of a frame, px. */
 export interface FrameBox {
@@ -39,7 +39,7 @@ interface Colors {
 }
 
 const COLORS: Readonly<Record<ThemeName, Colors>> = {
-  dark: { panel: '#151b33', fg: '#e6ebff', dim: '#8b93b8', accent: '#f6c85f', track: 'rgba(127, 127, 127, 0.25)' },
+  dark: { panel: '#11162b', fg: '#e6ebff', dim: '#8b93b8', accent: '#f6c85f', track: 'rgba(127, 127, 127, 0.25)' },
   light: { panel: '#eceee6', fg: '#1b2033', dim: '#5b6380', accent: '#b7791f', track: 'rgba(127, 127, 127, 0.25)' },
 };
 
