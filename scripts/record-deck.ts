@@ -6,8 +6,7 @@
  *   [--format mp4|webm|gif|png-zip] [--resolution 1080p|720p|2160p] [--fps 30] [--train-steps 4]
  *   [--theme dark|light] [--webgpu] [--out deck.mp4] [--no-build]
  */
-import { writeFileSync } from 'node:fs';
-import { ALL_FORMATS, BufferSource, Input } from 'mediabunny';
+import { writeAndReadBack, type PageRecording } from './clip-file';
 import { buildApp, launchChromium, serveApp, WEBGL_FLAGS, WEBGPU_FLAGS } from '../tests/browser/harness';
 
 const args = process.argv.slice(2);
@@ -42,22 +41,7 @@ if (opt('--theme', 'dark') === 'light') {
   });
 }
 const started = Date.now();
-const r = (await page.evaluate(([s, rg]) => (window as unknown as { __deck: { record(s: unknown, r: unknown): Promise<unknown> } }).__deck.record(s, rg), [settings, range] as const)) as {
-  base64: string;
-  fileName: string;
-  frames: number;
-  width: number;
-  height: number;
-  encoding: { note: string | null };
-};
-const bytes = Buffer.from(r.base64, 'base64');
-writeFileSync(out, bytes);
-console.log(`${out}: ${r.frames} frames, ${r.width} x ${r.height}, ${settings.fps} fps, ${bytes.length} bytes, ${((Date.now() - started) / 1000).toFixed(1)} s${r.encoding.note ? `; ${r.encoding.note}` : ''}`);
-if (format === 'mp4' || format === 'webm') {
-  const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
-  const track = await input.getPrimaryVideoTrack();
-  const stats = await track?.computePacketStats();
-  console.log(`mediabunny: ${(await input.getFormat()).name}, ${track?.codec} ${await track?.getCodecParameterString()}, ${track?.codedWidth} x ${track?.codedHeight}, ${stats?.packetCount} frames, ${stats?.averagePacketRate.toFixed(2)} fps, ${(await input.computeDuration()).toFixed(3)} s`);
-}
+const r = (await page.evaluate(([s, rg]) => (window as unknown as { __deck: { record(s: unknown, r: unknown): Promise<unknown> } }).__deck.record(s, rg), [settings, range] as const)) as PageRecording;
+await writeAndReadBack(r, out, format, started);
 await browser.close();
 await server.close();

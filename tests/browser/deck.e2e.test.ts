@@ -150,9 +150,9 @@ describe.skipIf(!chromiumAvailable())('lecture mode in headless Chromium', () =>
       expect(await toastLog(page, /a deck link must be a relative path/)).toMatch(/deck="\.\.\/secret\.json": a deck link must be a relative path to a \.json file/);
       expect(await deckState(page)).toBeNull();
       expect((await snapshot(page))?.config.data.particles).toBe(1000);
-      // A deck that is not there: the fetch's answer in a toast, the scene kept.
+      // A deck that is not there (this server answers with the app's page): the validator's message, the scene kept.
       await page.evaluate(() => (location.hash = 'deck=assets/no-such-deck.json'));
-      expect(await toastLog(page, /no-such-deck/)).toMatch(/Could not open the deck assets\/no-such-deck\.json: the server answered 404/);
+      expect(await toastLog(page, /no-such-deck/)).toMatch(/assets\/no-such-deck\.json: (not a JSON file|Could not open the deck).*the scene is unchanged|Could not open the deck assets\/no-such-deck\.json: the server answered 404/);
       expect(await deckState(page)).toBeNull();
       expect((await snapshot(page))?.config.data.particles).toBe(1000);
 
