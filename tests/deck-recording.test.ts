@@ -7,6 +7,10 @@ import { slideSegments } from '../src/app/deck-player';
 import { chaptersOfPlan, type RecordChapter } from '../src/app/record-chapters';
 import { planFrames, type Segment } from '../src/record/timeline';
 import { SLIDE_COLUMN, slideSceneBox } from '../src/ui/slide-frame';
+import { DECK_FORMAT } from '../src/config/deck-file';
+import { deckRecording, type DeckRecordingParts } from '../src/app/deck-recording';
+import { WeightsFetcher } from '../src/app/deck-slides';
+import type { OpenWassersteinScene, WassersteinSceneOptions } from '../src/app/wasserstein-scene-api';
 
 const chapter = (segments: readonly Segment[]): RecordChapter => ({
   segments,
@@ -59,5 +63,68 @@ describe('the layout of a deck frame', () => {
       // The scene's box is wide enough for the data's framing (about as wide as high).
       expect(box.width / box.height).toBeGreaterThan(1);
     }
+  });
+});
+
+describe('a wasserstein slide in a deck recording (a fake of the parallel-lines scene)', () => {
+  const text = JSON.stringify({ format: DECK_FORMAT, version: 1, slides: [{ kind: 'wasserstein', title: 'Why Wasserstein', theta: 0.5, loss: 'wgan-gp', train: false, run: 'live' }] });
+  const { deck } = deckFromJson(text, defaultConfig());
+
+  /** A slide panel's host as far as the deck uses it (no DOM in Node). */
+  const fakePanel = () => {
+    const state = { shown: false, host: { tag: 'host' } };
+    const panel = { sceneHost: state.host, showSceneHost: (shown: boolean) => void (state.shown = shown) };
+    return { state, panel: panel as unknown as DeckRecordingParts['panel'] };
+  };
+
+  it('opens the scene with the slide\'s settings in the panel\'s host, hands its advance and drawFrame to the recorder, and disposes it after the slide', async () => {
+    const log: string[] = [];
+    let opened: WassersteinSceneOptions | null = null;
+    const open: OpenWassersteinScene = (host, options) => {
+      opened = options;
+      expect(host).toEqual({ tag: 'host' });
+      return {
+        setPaused: () => undefined,
+        advance: (dt) => void log.push(`advance ${dt}`),
+        whenIdle: () => Promise.resolve(),
+        drawFrame: (_ctx, w, h) => void log.push(`draw ${w}x${h}`),
+        setTheme: () => undefined,
+        dispose: () => void log.push('dispose'),
+      };
+    };
+    const { state, panel } = fakePanel();
+    const parts: DeckRecordingParts = {
+      scene: null as unknown as DeckRecordingParts['scene'],
+      weights: new WeightsFetcher(),
+      report: () => undefined,
+      toast: () => undefined,
+      panel,
+      theme: () => 'light',
+      seed: () => 7,
+      openWasserstein: open,
+    };
+    const { chapters } = deckRecording(deck, null, parts, { liveSeconds: 2 });
+    expect(chapters).toHaveLength(1);
+    const [c] = chapters;
+    expect(c.segments).toEqual([{ kind: 'play', seconds: 2 }]);
+    await c.enter();
+    expect(opened).toEqual({ theta: 0.5, loss: 'wgan-gp', train: false, seed: 7, theme: 'light' });
+    expect(state.shown).toBe(true);
+    const own = c.own();
+    expect(own).not.toBeNull();
+    own?.advance(1000 / 30);
+    own?.drawFrame(null as unknown as CanvasRenderingContext2D, 768, 720);
+    expect(log).toEqual([`advance ${1000 / 30}`, 'draw 768x720']);
+    c.exit();
+    expect(log.at(-1)).toBe('dispose');
+    expect(state.shown).toBe(false);
+    expect(c.own()).toBeNull();
+  });
+
+  it('refuses a range outside the deck', () => {
+    const { panel } = fakePanel();
+    const parts = { scene: null, weights: new WeightsFetcher(), report: () => undefined, toast: () => undefined, panel, theme: () => 'dark', seed: () => 1, openWasserstein: null } as unknown as DeckRecordingParts;
+    expect(() => deckRecording(deck, null, parts, { first: 1, last: 2 })).toThrow(RangeError);
+    expect(() => deckRecording(deck, null, parts, { first: 0 })).toThrow(RangeError);
   });
 });
