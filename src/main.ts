@@ -157,25 +157,8 @@ async function main(): Promise<void> {
   // Recording (issue 6): the recorder drives the scene through the record host; presentation mode and themes.
   const recordHost = createRecordHost({ canvas, scene, loop, stage, view, views, sharedDevice, applyLive, draw: () => draw(loop.alpha) });
   recorder = new Recorder(recordHost);
-  const presentation = new Presentation(
-    overlay,
-    (theme) => {
-      setPaletteTheme(theme);
-      stage.setTheme(theme);
-      view.setTheme(theme);
-      deck.setTheme(theme);
-    },
-    (on) => on || deck.leave(), // P or Esc ends presentation mode, and with it the deck
-  );
-  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts });
-  recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
-  recordHost.prepareDecoration = async (_width, height) => {
-    if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
-  };
-  recordPanel = new RecordPanel(gui.gui, overlay, recorder, toast, presentation, () => asGan(scene.session) !== null);
-  // Lecture mode (issue 17): decks from the Lecture folder, a dropped file or a #deck= link.
+  // Lecture mode (issue 17): decks from the Lecture folder, a dropped file or a #deck= link; its keys come before presentation mode's.
   const slides = new SlidePanel(overlay);
-  const records = recordPanel;
   // The parallel-lines scene's factory (app/wasserstein-scene.ts) goes here once that scene is in the build.
   const openWasserstein: OpenWassersteinScene | null = null;
   const deck: DeckPresenter = new DeckPresenter({
@@ -191,6 +174,23 @@ async function main(): Promise<void> {
     report,
     openWasserstein,
   });
+  const presentation = new Presentation(
+    overlay,
+    (theme) => {
+      setPaletteTheme(theme);
+      stage.setTheme(theme);
+      view.setTheme(theme);
+      deck.setTheme(theme);
+    },
+    (on) => deck.setPresenting(on), // P hides the slide column for the settings, P again brings it back
+  );
+  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts });
+  recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
+  recordHost.prepareDecoration = async (_width, height) => {
+    if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
+  };
+  recordPanel = new RecordPanel(gui.gui, overlay, recorder, toast, presentation, () => asGan(scene.session) !== null);
+  const records = recordPanel;
   intake.openDeck = (file) => void deck.openFile(file);
   const openDeckLink = (): boolean => {
     const link = deckLinkFromHash(location.hash);

@@ -74,6 +74,8 @@ export class DeckPresenter {
   private timers: number[] = [];
   private own: WassersteinScene | null = null;
   private ownPaused = false;
+  /** Presentation mode was turned off (P) with the deck up: the slide column is hidden and the keys are the scene's until P again. */
+  private suspended = false;
   /** Bumped on every slide change: late weights or timeline steps of a slide gone are dropped. */
   private token = 0;
   private readonly onKey: (e: KeyboardEvent) => void;
@@ -84,6 +86,8 @@ export class DeckPresenter {
       const t = e.target;
       if (t instanceof HTMLInputElement && t.type !== 'checkbox' && t.type !== 'button') return;
       if (t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      // With the settings shown (P), the keys are the scene's again, but for Esc, which still leaves the deck.
+      if (this.suspended && e.key !== 'Escape') return;
       const action = deckKeyAction(e.key);
       // Space pauses the slide's own scene where it has one (the particles' scene is paused under it).
       const pauseOwn = e.key === ' ' && this.own !== null;
@@ -94,7 +98,7 @@ export class DeckPresenter {
       else this.ownPaused = !this.ownPaused;
       this.own?.setPaused(this.ownPaused);
     };
-    // Capture phase, registered before the scene keys (main.ts): the arrows and '.' are the deck's while it is up.
+    // Capture phase, registered before presentation mode's and the scene keys (main.ts): the arrows, '.' and Esc are the deck's while it is up.
     addEventListener('keydown', this.onKey, { capture: true });
   }
 
@@ -152,6 +156,7 @@ export class DeckPresenter {
   /** Starts presenting `deck` at its first slide; `url` is where it came from (null: a file). */
   start(deck: Deck, url: string | null): void {
     this.open = { deck, url, state: openState(deck.slides.length) };
+    this.suspended = false;
     this.parts.present(true);
     this.enter();
   }
@@ -167,10 +172,21 @@ export class DeckPresenter {
     if (slideChanged(before, open.state)) this.enter();
   }
 
+  /**
+   * Presentation mode turned off (P) or on again with the deck up: off hides the slide column, so the
+   * settings can be changed on the slide's scene; on shows the same slide again (its scene as it is now).
+   */
+  setPresenting(on: boolean): void {
+    if (this.open === null) return;
+    this.suspended = !on;
+    this.parts.panel.setColumnShown(on);
+  }
+
   /** Leaves the deck: the slide's timeline and scene stop, the panel goes, the scene stays as it is, live. Idempotent. */
   leave(): void {
     if (this.open === null) return;
     this.open = null;
+    this.suspended = false;
     this.stopSlide();
     this.parts.panel.hide();
     this.parts.applyLive();

@@ -65,6 +65,11 @@ export class SlidePanel {
     this.fill.style.width = `${(Math.min(1, Math.max(0, view.progress)) * 100).toFixed(2)}%`;
   }
 
+  /** Shows or hides the text column alone (presentation mode off with a deck up; the scene host stays). */
+  setColumnShown(shown: boolean): void {
+    this.element.hidden = !shown;
+  }
+
   /** Sets the note in small type ('' hides it). */
   setNote(note: string): void {
     this.noteEl.textContent = note;

@@ -2,7 +2,7 @@
  * Lecture mode in headless Chromium (WebGL2), issue 17: `#deck=assets/deck.json` opens the built-in deck at
  * 1280x720 and 1920x1080; every slide is stepped to with the deck's keys (PageDown, arrows), shows its
  * title and its typeset text (no raw TeX, no MathJax error) legibly, uncut, and beside the data's frame,
- * not over it; Home / End / B / Esc do what they say; bad deck links get the validator's message and the
+ * not over it; Home / End / B / P / Esc do what they say; a picked deck file is presented; bad deck links and files get the validator's message and the
  * scene stays; and a clip of the deck's first slides records frame-exact and parses (frame count, size,
  * duration). DECK_SHOT_DIR=folder saves screenshots of a few slides (docs/deck.md). Skipped where Chromium
  * is missing.
@@ -121,6 +121,16 @@ async function presentWholeDeck(url: string, width: number, height: number): Pro
     expect((await panelFacts(page)).blank).toBe(true);
     await page.keyboard.press('b');
     expect((await panelFacts(page)).blank).toBe(false);
+    // P shows the settings on the slide's scene (the column hides, the arrows are the scene's); P again goes on.
+    const at = (await deckState(page))?.index;
+    await page.keyboard.press('p');
+    expect((await panelFacts(page)).hidden).toBe(true);
+    expect(await page.evaluate(() => document.body.classList.contains('presenting'))).toBe(false);
+    await page.keyboard.press('ArrowRight');
+    expect((await deckState(page))?.index).toBe(at);
+    await page.keyboard.press('p');
+    expect((await panelFacts(page)).hidden).toBe(false);
+    expect((await deckState(page))?.index).toBe(at);
     await page.keyboard.press('Escape');
     expect(await deckState(page)).toBeNull();
     const after = await panelFacts(page);
@@ -139,7 +149,7 @@ describe.skipIf(!chromiumAvailable())('lecture mode in headless Chromium', () =>
 
   it('presents the built-in deck from a link at 1920x1080', () => presentWholeDeck(url(), 1920, 1080), 600_000);
 
-  it('refuses bad deck links with the validator\'s message, the scene untouched, and records the first slides of the deck as one clip that parses', async () => {
+  it('refuses bad deck links and files with the validator\'s message, the scene untouched, presents a picked deck file, and records the first slides of the deck as one clip that parses', async () => {
     const browser = await launchChromium(WEBGL_FLAGS, { width: 1280, height: 720 });
     const page = browser.page;
     try {
@@ -155,6 +165,18 @@ describe.skipIf(!chromiumAvailable())('lecture mode in headless Chromium', () =>
       expect(await toastLog(page, /no-such-deck/)).toMatch(/assets\/no-such-deck\.json: (not a JSON file|Could not open the deck).*the scene is unchanged|Could not open the deck assets\/no-such-deck\.json: the server answered 404/);
       expect(await deckState(page)).toBeNull();
       expect((await snapshot(page))?.config.data.particles).toBe(1000);
+
+      // Deck files picked (as dropped ones): a bad one gets the validator's message and the scene stays; a good one is presented.
+      const file = (slides: unknown[]) => ({ name: 'lecture.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'generative-playground-deck', version: 1, title: 'Test', slides })) });
+      await page.setInputFiles('input.saved-file', file([{ preset: 'ddpm-two-moons' }, { kind: 'quiz', title: 'Pop quiz' }]));
+      expect(await toastLog(page, /unknown kind/)).toMatch(/lecture\.json: slide 2 "Pop quiz": unknown kind "quiz" \(the kinds are scene, wasserstein\); the scene is unchanged/);
+      expect(await deckState(page)).toBeNull();
+      expect((await snapshot(page))?.config.data.particles).toBe(1000);
+      await page.setInputFiles('input.saved-file', file([{ preset: 'ddpm-two-moons', scene: { data: { particles: 1500 } } }, { preset: 'flow-two-moons-ot' }]));
+      await page.waitForFunction(() => (window as unknown as { __deck: { state(): { count: number } | null } }).__deck.state()?.count === 2, undefined, { timeout: 30_000 });
+      expect((await snapshot(page))?.config.data.particles).toBe(1500);
+      await page.keyboard.press('Escape');
+      expect(await deckState(page)).toBeNull();
 
       // The first three slides (a live one for 1 s, two GAN timelines) at 10 fps, 1280x720.
       const fps = 10;
