@@ -1,9 +1,29 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+
+/** Every .json file under a folder (its path relative to the project), recursively. */
+const jsonFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? jsonFiles(join(dir, e.name)) : e.name.endsWith('.json') ? [join(dir, e.name)] : []));
+
+/**
+ * The lecture decks and their weights (every .json file under assets/) copied into the build at the same paths, so a
+ * `#deck=assets/deck.json` link and the weights beside a deck are served by the built app as in dev.
+ */
+const servedAssets = (): Plugin => ({
+  name: 'served-json-assets',
+  apply: 'build',
+  generateBundle() {
+    for (const file of jsonFiles('assets')) this.emitFile({ type: 'asset', fileName: relative('.', file).split('\\').join('/'), source: readFileSync(file) });
+  },
+});
 
 export default defineConfig({
   // Relative asset URLs, so `dist/` works from any static file server and any sub-path.
   base: './',
+  plugins: [servedAssets()],
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

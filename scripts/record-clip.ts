@@ -5,8 +5,7 @@
  *   [--format mp4|webm|gif|png-zip] [--resolution 1080p|720p|2160p|canvas] [--fps 30] [--train-steps 4]
  *   [--warmup S (live seconds before recording)] [--webgpu] [--out clip.mp4] [--no-build]
  */
-import { writeFileSync } from 'node:fs';
-import { ALL_FORMATS, BufferSource, Input } from 'mediabunny';
+import { writeAndReadBack, type PageRecording } from './clip-file';
 import { buildApp, launchChromium, serveApp, WEBGL_FLAGS, WEBGPU_FLAGS } from '../tests/browser/harness';
 
 const args = process.argv.slice(2);
@@ -35,22 +34,7 @@ await browser.page.goto(`${url}#${opt('--hash', '')}`);
 await browser.page.waitForFunction(() => (window as unknown as { __playground?: unknown }).__playground !== undefined, undefined, { timeout: 120_000 });
 await browser.page.waitForTimeout(Number(opt('--warmup', '1')) * 1000);
 const started = Date.now();
-const r = (await browser.page.evaluate((s) => (window as unknown as { __playground: { record(s: unknown, hash: boolean): Promise<unknown> } }).__playground.record(s, false), settings)) as {
-  base64: string;
-  fileName: string;
-  frames: number;
-  width: number;
-  height: number;
-  encoding: { note: string | null };
-};
-const bytes = Buffer.from(r.base64, 'base64');
-writeFileSync(out, bytes);
-console.log(`${out} (${r.fileName}): ${r.frames} frames, ${r.width} x ${r.height}, ${bytes.length} bytes, ${((Date.now() - started) / 1000).toFixed(1)} s${r.encoding.note ? `; ${r.encoding.note}` : ''}`);
-if (format === 'mp4' || format === 'webm') {
-  const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
-  const track = await input.getPrimaryVideoTrack();
-  const stats = await track?.computePacketStats();
-  console.log(`mediabunny: ${(await input.getFormat()).name}, ${track?.codec} ${await track?.getCodecParameterString()}, ${track?.codedWidth} x ${track?.codedHeight}, ${stats?.packetCount} packets, ${stats?.averagePacketRate.toFixed(2)} fps, ${(await input.computeDuration()).toFixed(3)} s`);
-}
+const r = (await browser.page.evaluate((s) => (window as unknown as { __playground: { record(s: unknown, hash: boolean): Promise<unknown> } }).__playground.record(s, false), settings)) as PageRecording;
+await writeAndReadBack(r, out, format, started);
 await browser.close();
 await server.close();

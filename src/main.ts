@@ -4,7 +4,7 @@
  * recording). The only file that knows every part; it also disposes them. The parts are in app/.
  */
 import { CPU_LOOP, CPU_PROFILE, defaultConfig, GPU_LOOP, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
-import { configFromHash } from './config/url-hash';
+import { configFromHash, deckLinkFromHash } from './config/url-hash';
 import { PRESETS } from './config/presets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
 import { setPaletteTheme } from './scene/palette';
@@ -13,8 +13,14 @@ import { h } from './ui/dom';
 import { Hud } from './ui/hud';
 import { watchFreeArea } from './ui/layout';
 import { Presentation, drawCaption, prepareCaption } from './ui/presentation';
+import { SlidePanel } from './ui/slide-panel';
 import { RecordPanel } from './app/record-panel';
 import { FileIntake, type ProblemReport } from './app/file-intake';
+import { addLectureFolder } from './app/deck-folder';
+import { installDeckHandle } from './app/deck-handle';
+import { BUILT_IN_DECK, DeckPresenter } from './app/deck-presenter';
+import { recordDeck, type DeckRange } from './app/deck-recording';
+import { openWassersteinScene } from './app/wasserstein-scene';
 import { guiActions } from './app/gui-actions';
 import { HudPresenter } from './app/hud-presenter';
 import { applyLiveSettings } from './app/live-settings';
@@ -143,6 +149,7 @@ async function main(): Promise<void> {
   // A link pasted or edited by hand: same validation as at start, the running scene is kept on errors.
   addEventListener('hashchange', () => {
     linkKeys = keysSetByLink(location.hash);
+    if (openDeckLink()) return;
     const { config: next, problems } = configFromHash(location.hash, defaults);
     report('URL', problems);
     scene.adopt(next);
@@ -152,11 +159,33 @@ async function main(): Promise<void> {
   // Recording (issue 6): the recorder drives the scene through the record host; presentation mode and themes.
   const recordHost = createRecordHost({ canvas, scene, loop, stage, view, views, sharedDevice, applyLive, draw: () => draw(loop.alpha) });
   recorder = new Recorder(recordHost);
-  const presentation = new Presentation(overlay, (theme) => {
-    setPaletteTheme(theme);
-    stage.setTheme(theme);
-    view.setTheme(theme);
+  // Lecture mode (issue 17): decks from the Lecture folder, a dropped file or a #deck= link; its keys come before presentation mode's.
+  const slides = new SlidePanel(overlay);
+  // The parallel-lines scene (why Wasserstein) of a deck's wasserstein slides.
+  const openWasserstein = openWassersteinScene;
+  const deck: DeckPresenter = new DeckPresenter({
+    scene,
+    loop,
+    panel: slides,
+    present: (on) => presentation.active !== on && presentation.toggle(on),
+    applySegment: (c) => recordHost.applySegment(c),
+    passSteps: () => recordHost.passSteps(),
+    applyLive,
+    theme: () => presentation.theme,
+    toast,
+    report,
+    openWasserstein,
   });
+  const presentation = new Presentation(
+    overlay,
+    (theme) => {
+      setPaletteTheme(theme);
+      stage.setTheme(theme);
+      view.setTheme(theme);
+      deck.setTheme(theme);
+    },
+    (on) => deck.setPresenting(on), // P hides the slide column for the settings, P again brings it back
+  );
   const affords = (): string => affordsLine(choice.name, soft, { particles: config.data.particles, batchSize: config.model.batchSize }, loop.stats.trainBudgetMs);
   const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts, affords, pace: () => pacer.current });
   recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
@@ -164,6 +193,23 @@ async function main(): Promise<void> {
     if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
   };
   recordPanel = new RecordPanel(gui.gui, overlay, recorder, toast, presentation, () => asGan(scene.session) !== null);
+  const records = recordPanel;
+  intake.openDeck = (file) => void deck.openFile(file);
+  const openDeckLink = (): boolean => {
+    const link = deckLinkFromHash(location.hash);
+    if (link.kind === 'refused') toast(`URL: ${link.problem}`, 'error', 10);
+    if (link.kind === 'path') void deck.openPath(link.path);
+    return link.kind !== 'none';
+  };
+  const deckParts = { scene, weights: deck.weights, report, toast, panel: slides, theme: () => presentation.theme, seed: () => config.data.seed, openWasserstein };
+  const recordTheDeck = (range: DeckRange = {}): ReturnType<typeof recordDeck> => recordDeck(deck, records, deckParts, range);
+  addLectureFolder(gui.gui, {
+    presentBuiltIn: () => void deck.openPath(BUILT_IN_DECK),
+    openDeckFile: () => intake.pickSaved(),
+    recordDeck: () => void recordTheDeck(),
+  });
+  records.addButton('● record the deck', () => void recordTheDeck());
+  installDeckHandle({ presenter: deck, recordPanel: records, record: recordTheDeck });
   installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered });
 
   // Every periodic job runs on the loop's cadence: pause, a hidden tab and frame-exact recording govern it.
@@ -179,7 +225,7 @@ async function main(): Promise<void> {
   // The flat view's framing takes in a G(z) cloud that leaves the data's frame (the chart's metric readback, no readback of its own).
   charts.onGameSamples = (samples, dim) => stage.setGeneratedPoints(dim === 2 ? samples : null, dim);
   // Frame the data where no panel covers it (the HUD column on the left, the settings on the right, the GAN panel below).
-  watchFreeArea({ left: [...overlay.querySelectorAll('.hud')], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
+  watchFreeArea({ left: [...overlay.querySelectorAll('.hud'), slides.element], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
   const stopKeys = listenForSceneKeys(scene, loop);
   addEventListener('beforeunload', () => {
@@ -191,10 +237,13 @@ async function main(): Promise<void> {
     view.dispose();
     charts.dispose();
     intake.dispose();
+    deck.dispose();
+    slides.dispose();
     presentation.dispose();
     views.dispose();
     stage.dispose();
   });
+  openDeckLink(); // before the hash is rewritten with the scene's settings
   scene.writeHash(); // a link with rejected values is shown cleaned
   loop.start();
 }

@@ -1,9 +1,10 @@
 /**
  * File intake: the user's own data (a dropped or picked CSV or image, or a drawing) and saved files
- * (presets and weights, JSON). A bad file gets a message naming the problem and the running scene
+ * (presets, weights and lecture decks, JSON; a deck goes to {@link FileIntake.openDeck}). A bad file gets a message naming the problem and the running scene
  * stays as it is; a good one goes to the scene controller.
  */
 import dragDrop from 'drag-drop';
+import { DECK_FORMAT } from '../config/deck-file';
 import { Color } from 'three/webgpu';
 import { DataLoadError, pointsFromCoordinates } from '../data/point-data';
 import { ParticleLayer } from '../scene/particle-layer';
@@ -26,6 +27,8 @@ export class FileIntake {
   private readonly preview: ParticleLayer;
   private readonly drawing: PointDrawing;
   private readonly guardDrop: (event: DragEvent) => void;
+  /** Where a deck file goes (the deck presenter, set by main.ts); null: decks are refused with a message. */
+  openDeck: ((file: File) => void) | null = null;
 
   constructor(
     overlay: HTMLElement,
@@ -39,7 +42,7 @@ export class FileIntake {
     this.dataPicker = hiddenFilePicker('data-file', '.csv,.tsv,.txt,.png,.jpg,.jpeg,text/csv,image/png,image/jpeg', (file) => this.openFile(file));
     const dropHint = document.createElement('div');
     dropHint.className = 'drop-hint';
-    dropHint.textContent = 'Drop a CSV of points or an image to train on it, or a preset / weights file';
+    dropHint.textContent = 'Drop a CSV of points or an image to train on it, or a preset / weights / deck file';
     dropHint.hidden = true;
     overlay.append(this.savedPicker, this.dataPicker, dropHint);
     const onFiles = (files: readonly File[]): void => {
@@ -90,7 +93,7 @@ export class FileIntake {
     this.dataPicker.click();
   }
 
-  /** Opens the picker for a preset or weights file. */
+  /** Opens the picker for a preset, weights or deck file. */
   pickSaved(): void {
     this.savedPicker.click();
   }
@@ -120,7 +123,20 @@ export class FileIntake {
     }
   }
 
+  /** A saved JSON file: a deck (its format string anywhere in it) goes to {@link openDeck}, anything else is a preset or weights. */
   private openSaved(file: File): void {
+    if (file.size > MAX_SAVED_FILE_BYTES) return this.readSaved(file);
+    file
+      .text()
+      .then((text) => {
+        if (!text.includes(`"${DECK_FORMAT}"`)) return this.readSaved(file);
+        if (this.openDeck === null) this.toast(`${file.name}: a lecture deck, and this page cannot present one; the scene is unchanged`, 'error');
+        else this.openDeck(file);
+      })
+      .catch((e: unknown) => this.toast(savedFileMessage(file.name, e), 'error'));
+  }
+
+  private readSaved(file: File): void {
     readSavedFile(file, this.scene.defaults)
       .then((saved) => {
         switch (saved.kind) {

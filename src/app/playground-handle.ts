@@ -31,7 +31,7 @@ export interface HandleParts {
 }
 
 /** A blob's bytes as base64 (in chunks: a spread of megabytes would overflow the call stack). */
-async function base64Of(blob: Blob): Promise<string> {
+export async function base64Of(blob: Blob): Promise<string> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

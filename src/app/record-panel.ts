@@ -6,7 +6,7 @@
  */
 import type GUI from 'lil-gui';
 import type { Controller } from 'lil-gui';
-import type { Recorder, RecordResult } from './recorder';
+import type { Recorder, RecordOptions, RecordResult } from './recorder';
 import { defaultRecordSettings, FORMAT_LABELS, frameSize, RECORD_FPS, RESOLUTION_LABELS, SCREENSHOT_SCALES, VIDEO_ENGINE_LABELS, type RecordSettings, type ScreenshotScale } from '../record/recording';
 import { parseTimeline, planFrames, TimelineError, timelineForFamily } from '../record/timeline';
 import type { Presentation } from '../ui/presentation';
@@ -176,8 +176,17 @@ export class RecordPanel {
     this.frame.dataset.label = `${width} x ${height} frame`;
   }
 
-  /** Starts a recording with the panel's settings; the file downloads at the end. */
-  async start(options: { hashFrames?: boolean; download?: boolean } = {}): Promise<RecordResult | null> {
+  /** Adds a button to the Record folder, above the screenshot controls (e.g. "record the deck"). */
+  addButton(label: string, onClick: () => void): void {
+    const button = this.folder.add({ run: onClick }, 'run').name(label);
+    button.domElement.parentElement?.insertBefore(button.domElement, this.note.nextSibling);
+  }
+
+  /**
+   * Starts a recording with the panel's settings; the file downloads at the end. `chapters` and
+   * `sceneBox` record several scenes in one clip (a deck, frame-exact: see RecordOptions).
+   */
+  async start(options: { hashFrames?: boolean; download?: boolean } & Pick<RecordOptions, 'chapters' | 'sceneBox'> = {}): Promise<RecordResult | null> {
     if (this.recorder.busy) {
       this.notify('A recording is already running.', 'error');
       return null;
@@ -193,11 +202,13 @@ export class RecordPanel {
     try {
       const result = await this.recorder.record(s, {
         hashFrames: options.hashFrames,
+        chapters: options.chapters,
+        sceneBox: options.sceneBox,
         onProgress: (p) => {
           const share = Number.isFinite(p.total) && p.total > 0 ? p.done / p.total : 0;
           this.barFill.style.width = `${(100 * Math.min(1, share)).toFixed(1)}%`;
           const secs = (performance.now() - this.startedAt) / 1000;
-          this.barText.textContent = `${s.mode === 'frame-exact' ? 'Rendering' : 'Recording'} frame ${p.done}${Number.isFinite(p.total) ? ` / ${p.total}` : ''} · ${p.clipFrames} in the clip${p.segment ? ` · ${p.segment}` : ''} · ${(p.done / Math.max(secs, 1e-3)).toFixed(1)} frames/s`;
+          this.barText.textContent = `${s.mode === 'frame-exact' || options.chapters !== undefined ? 'Rendering' : 'Recording'} frame ${p.done}${Number.isFinite(p.total) ? ` / ${p.total}` : ''} · ${p.clipFrames} in the clip${p.segment ? ` · ${p.segment}` : ''} · ${(p.done / Math.max(secs, 1e-3)).toFixed(1)} frames/s`;
         },
       });
       if (result.cancelled) {

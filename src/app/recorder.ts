@@ -13,6 +13,7 @@
 import { probeCapabilities, GifSink, PngZipSink, remuxWithDuration, VideoSink, type FrameSink } from './record-sinks';
 import { LivePacer } from '../record/live-pacer';
 import { fitsOnePass, parseTimeline, planFrames, segmentControls, type PassSteps, type PlannedSegment, type SegmentControls } from '../record/timeline';
+import { chaptersOfPlan, type PlannedChapter, type RecordChapter, type SceneBox } from './record-chapters';
 import { chooseEncoding, fnv1a, frameSize, recordingFileName, screenshotSize, type EncodingChoice, type RecordSettings, type ScreenshotScale } from '../record/recording';
 
 /** What the recorder needs from the app (main.ts implements it). */
@@ -80,6 +81,13 @@ export interface RecordOptions {
   readonly onProgress?: (p: RecordProgress) => void;
   /** Hash every captured frame (costs a pixel readback per frame). */
   readonly hashFrames?: boolean;
+  /**
+   * Record these chapters one after another (a deck) instead of the settings' timeline; frame-exact only
+   * (the settings' mode and timeline are not used; each chapter enters its own scene, no fresh start).
+   */
+  readonly chapters?: readonly RecordChapter[];
+  /** Where the scene is drawn in a width x height frame (the rest is the decoration's); default the whole frame. */
+  readonly sceneBox?: (width: number, height: number) => SceneBox;
 }
 
 /** A frame-exact or live recording in progress (one at a time). */
@@ -129,12 +137,18 @@ export class Recorder {
    */
   async record(settings: RecordSettings, options: RecordOptions = {}): Promise<RecordResult> {
     if (this.running) throw new Error('a recording is already running');
-    const segments = settings.useTimeline ? parseTimeline(settings.timeline, this.host.isAdversarial()) : [{ kind: 'play' as const, seconds: settings.seconds }];
-    if (!settings.useTimeline && !settings.untilStopped && !(settings.seconds > 0 && settings.seconds <= 600)) throw new RangeError(`duration must be in (0, 600] s, got ${settings.seconds}`);
+    const chapters = options.chapters ?? null;
+    const segments = chapters !== null ? chapters.flatMap((c) => c.segments) : settings.useTimeline ? parseTimeline(settings.timeline, this.host.isAdversarial()) : [{ kind: 'play' as const, seconds: settings.seconds }];
+    if (chapters !== null && chapters.length === 0) throw new RangeError('nothing to record: no chapter');
+    if (chapters === null && !settings.useTimeline && !settings.untilStopped && !(settings.seconds > 0 && settings.seconds <= 600)) throw new RangeError(`duration must be in (0, 600] s, got ${settings.seconds}`);
     const { encoding, width, height } = await this.plan(settings);
     const plan = planFrames(segments, settings.fps);
-    const untilStopped = !settings.useTimeline && settings.untilStopped;
-    const exact = settings.mode === 'frame-exact' && encoding.engine !== 'media-recorder';
+    const untilStopped = chapters === null && !settings.useTimeline && settings.untilStopped;
+    const exact = (chapters !== null || settings.mode === 'frame-exact') && encoding.engine !== 'media-recorder';
+    if (chapters !== null && !exact) throw new Error('a deck records frame by frame, which needs WebCodecs here: choose GIF or PNG frames');
+    const box = options.sceneBox?.(width, height) ?? { x: 0, y: 0, width, height };
+    // The chapter being recorded (its scene and decoration), set by runExact.
+    const now: { active: RecordChapter | null } = { active: null };
     this.running = true;
     this.stopRequested = false;
     this.cancelRequested = false;
@@ -145,14 +159,24 @@ export class Recorder {
     const ctx = copy.getContext('2d', { willReadFrequently: encoding.engine === 'gif' || options.hashFrames === true, alpha: false }) as CanvasRenderingContext2D;
     const hashes: string[] = [];
     const capture = (): void => {
-      ctx.drawImage(this.host.canvas, 0, 0, width, height);
-      this.host.decorate?.(ctx, width, height);
+      const active = now.active;
+      const own = active?.own() ?? null;
+      if (own !== null) {
+        ctx.save();
+        ctx.translate(box.x, box.y);
+        own.drawFrame(ctx, box.width, box.height);
+        ctx.restore();
+      } else {
+        ctx.drawImage(this.host.canvas, box.x, box.y, box.width, box.height);
+      }
+      if (active !== null) active.decorate(ctx, width, height);
+      else this.host.decorate?.(ctx, width, height);
       if (options.hashFrames) hashes.push(fnv1a(ctx.getImageData(0, 0, width, height).data));
     };
     let sink: FrameSink | null = null;
     let frames = 0;
     try {
-      this.host.setRenderSize({ width, height });
+      this.host.setRenderSize({ width: box.width, height: box.height });
       // The caption's typeset formulas decoded before the first frame (live frames cannot wait for them).
       await this.host.prepareDecoration?.(width, height);
       if (encoding.engine === 'media-recorder') {
@@ -169,7 +193,7 @@ export class Recorder {
           const i = added++;
           return s.add(i, i / settings.fps, 1 / settings.fps);
         };
-        frames = await this.runExact(plan.segments, plan.totalFrames, settings, untilStopped, capture, addFrame, options);
+        frames = await this.runExact(chaptersOfPlan(chapters, plan.segments), plan.totalFrames, settings, untilStopped, capture, addFrame, options, (c) => (now.active = c), { width, height });
       } else {
         ({ written: frames, dropped } = await this.runLive(plan.segments, plan.totalFrames, settings, untilStopped, capture, s, options));
       }
@@ -185,6 +209,8 @@ export class Recorder {
       await sink?.cancel();
       throw e;
     } finally {
+      now.active?.exit();
+      now.active = null;
       this.liveFrame = null;
       this.host.setRenderSize(null);
       this.host.endRecording();
@@ -221,44 +247,69 @@ export class Recorder {
     return { blob, fileName: recordingFileName(model, data, new Date(), encoding.extension), frames, width, height, encoding, frameHashes: hashes, wallMs: performance.now() - start, cancelled: false, dropped, remark };
   }
 
-  private controls(segment: PlannedSegment, fps: number): SegmentControls {
-    return segmentControls(segment, fps, fitsOnePass(segment.kind) ? this.host.passSteps() : null);
+  /** A segment's controls; `onStage` false: a chapter's own scene, which has no passes to fit. */
+  private controls(segment: PlannedSegment, fps: number, onStage = true): SegmentControls {
+    return segmentControls(segment, fps, fitsOnePass(segment.kind) && onStage ? this.host.passSteps() : null);
   }
 
-  /** Frame-exact: the recorder drives the scene frame by frame; returns the frames written. */
+  /**
+   * Frame-exact: the recorder drives the scene frame by frame, chapter after chapter (each entered, its
+   * decoration readied, then its segments; a chapter with its own scene is advanced and drawn by itself);
+   * returns the frames written.
+   */
   private async runExact(
-    segments: readonly PlannedSegment[],
+    chapters: readonly PlannedChapter[],
     total: number,
     settings: RecordSettings,
     untilStopped: boolean,
     capture: () => void,
     addFrame: () => Promise<void>,
     options: RecordOptions,
+    setActive: (chapter: RecordChapter | null) => void,
+    frame: { readonly width: number; readonly height: number },
   ): Promise<number> {
-    this.host.beginExact(settings.freshStart);
     const dt = 1000 / settings.fps;
     let done = 0;
     let written = 0;
-    for (const segment of segments) {
-      const controls = this.controls(segment, settings.fps);
-      this.host.applySegment(controls);
-      const frames = untilStopped ? Infinity : segment.frames;
-      for (let f = 0; f < frames; f++) {
-        if (this.cancelRequested || this.stopRequested) return written;
-        let captured = false;
-        await this.host.stepFrame(dt, controls.train ? settings.trainStepsPerFrame : 0, segment.recorded ? () => {
-          capture();
-          captured = true;
-        } : null);
-        if (captured) {
-          await addFrame();
-          written++;
-        }
-        done++;
-        options.onProgress?.({ done, total: untilStopped ? Infinity : total, clipFrames: written, segment: settings.useTimeline ? `${segment.kind} ${segment.seconds}` : '' });
-        // Let the page breathe (cancel button, HUD) between frames.
-        if (done % 2 === 0 || captured) await new Promise((r) => setTimeout(r, 0));
+    for (const [ci, { chapter, segments }] of chapters.entries()) {
+      if (chapter !== null) {
+        await chapter.enter();
+        await chapter.prepareDecoration(frame.width, frame.height);
       }
+      setActive(chapter);
+      this.host.beginExact(ci === 0 && chapter === null && settings.freshStart);
+      const own = chapter?.own() ?? null;
+      for (const segment of segments) {
+        const controls = this.controls(segment, settings.fps, own === null);
+        if (own === null) this.host.applySegment(controls);
+        const frames = untilStopped ? Infinity : segment.frames;
+        for (let f = 0; f < frames; f++) {
+          if (this.cancelRequested || this.stopRequested) return written;
+          let captured = false;
+          const take = segment.recorded ? () => {
+            capture();
+            captured = true;
+          } : null;
+          if (own !== null) {
+            if (segment.kind !== 'hold') own.advance(dt);
+            await own.whenIdle();
+            take?.();
+          } else {
+            await this.host.stepFrame(dt, controls.train ? settings.trainStepsPerFrame : 0, take);
+          }
+          if (captured) {
+            await addFrame();
+            written++;
+          }
+          done++;
+          const label = chapter !== null ? `slide ${ci + 1} / ${chapters.length} · ${segment.kind} ${segment.seconds}` : settings.useTimeline ? `${segment.kind} ${segment.seconds}` : '';
+          options.onProgress?.({ done, total: untilStopped ? Infinity : total, clipFrames: written, segment: label });
+          // Let the page breathe (cancel button, HUD) between frames.
+          if (done % 2 === 0 || captured) await new Promise((r) => setTimeout(r, 0));
+        }
+      }
+      chapter?.exit();
+      setActive(null);
     }
     return written;
   }

@@ -176,15 +176,24 @@ function run(value: unknown, adversarial: boolean, where: string, problems: stri
   }
 }
 
-/** A weights path beside the deck: relative, no '..', no scheme or backslash, ending in .json; otherwise null with a message. */
-function weightsPath(value: unknown, where: string, problems: string[]): string | null {
-  if (value === undefined || value === null) return null;
-  const ok =
+/**
+ * Whether `value` is a relative path to a .json file beside the page or the deck: at most
+ * {@link MAX_WEIGHTS_PATH_CHARS} characters of letters, digits, '_', '-', '.' and '/', no scheme, no
+ * backslash, no '..', '.' or empty segment, ending in .json (weights paths and deck links).
+ */
+export function isRelativeJsonPath(value: unknown): value is string {
+  return (
     typeof value === 'string' &&
     value.length <= MAX_WEIGHTS_PATH_CHARS &&
     /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*\.json$/.test(value) &&
-    !value.split('/').some((part) => part === '..' || part === '.' || part === '');
-  if (ok) return value;
+    !value.split('/').some((part) => part === '..' || part === '.' || part === '')
+  );
+}
+
+/** A weights path beside the deck: relative, no '..', no scheme or backslash, ending in .json; otherwise null with a message. */
+function weightsPath(value: unknown, where: string, problems: string[]): string | null {
+  if (value === undefined || value === null) return null;
+  if (isRelativeJsonPath(value)) return value;
   problems.push(`${where}weights must be a relative path to a .json file beside the deck (no '..'); ignored`);
   return null;
 }

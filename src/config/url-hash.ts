@@ -5,6 +5,33 @@
  */
 import { cloneConfig, CONFIG_SCHEMA, defaultConfig, type Field, type PlaygroundConfig } from './playground-config';
 import { LEGACY_SETTINGS, validateConfig, type ValidatedConfig } from './validate-config';
+import { isRelativeJsonPath } from './deck-file';
+
+/** The hash key of a link to a deck file served beside the app: `#deck=assets/deck.json`. */
+export const DECK_HASH_KEY = 'deck';
+
+/** What a link says about a deck: none, a path to fetch (relative to the page, same origin), or why it is refused. */
+export type DeckLink = { readonly kind: 'none' } | { readonly kind: 'path'; readonly path: string } | { readonly kind: 'refused'; readonly problem: string };
+
+/**
+ * The deck a URL hash links to (`#deck=assets/deck.json`, with or without '#'). Only a relative path to
+ * a .json file served beside the app is taken (deck-file.ts isRelativeJsonPath: no scheme, no host, no
+ * '..', no backslash), so a link can never make the page fetch from another origin. Never throws.
+ */
+export function deckLinkFromHash(hash: string): DeckLink {
+  const body = hash.startsWith('#') ? hash.slice(1) : hash;
+  if (body.length === 0 || body.length > MAX_HASH_LENGTH) return { kind: 'none' };
+  let value: string | null;
+  try {
+    value = new URLSearchParams(body).get(DECK_HASH_KEY);
+  } catch {
+    return { kind: 'none' };
+  }
+  if (value === null) return { kind: 'none' };
+  const shown = JSON.stringify(value.slice(0, 60));
+  if (isRelativeJsonPath(value)) return { kind: 'path', path: value };
+  return { kind: 'refused', problem: `deck=${shown}: a deck link must be a relative path to a .json file beside the app (e.g. deck=assets/deck.json; no '..', no other site)` };
+}
 
 /** Longest hash we parse (characters); longer input is rejected as a whole. */
 export const MAX_HASH_LENGTH = 4096;
@@ -40,6 +67,7 @@ export function configFromHash(hash: string, defaults: PlaygroundConfig = defaul
     return { config: cloneConfig(defaults), problems: ['the hash could not be parsed; using defaults'] };
   }
   for (const [name, value] of params) {
+    if (name === DECK_HASH_KEY) continue; // the deck link (deckLinkFromHash), not a setting
     const dot = name.indexOf('.');
     const group = dot > 0 ? name.slice(0, dot) : name;
     const key = dot > 0 ? name.slice(dot + 1) : '';
