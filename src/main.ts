@@ -223,7 +223,8 @@ async function main(): Promise<void> {
 
   addEventListener('resize', () => stage.resize());
   // The flat view's framing takes in a G(z) cloud that leaves the data's frame (the chart's metric readback, no readback of its own).
-  charts.onGameSamples = (samples, dim) => stage.setGeneratedPoints(dim === 2 ? samples : null, dim);
+  // Not while recording: the readback lands at no fixed frame, and a frame-exact clip must be the same every time.
+  charts.onGameSamples = (samples, dim) => recorder?.busy !== true && stage.setGeneratedPoints(dim === 2 ? samples : null, dim);
   // Frame the data where no panel covers it (the HUD column on the left, the settings on the right, the GAN panel below).
   watchFreeArea({ left: [...overlay.querySelectorAll('.hud'), slides.element], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
   document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));

@@ -152,10 +152,13 @@ describe('space pauses the particles and training together, shift+space training
     const c = defaultConfig();
     const budgets: number[] = [];
     const loop = { setStepsPerSecond: () => undefined, setTrainBudgetMs: (ms: number) => budgets.push(ms), paused: false };
+    let paced = 0;
+    const pacer = { apply: () => paced++ };
     c.model.trainPaused = true;
-    applyLiveSettings(loop as unknown as Parameters<typeof applyLiveSettings>[0], c, { family: 'adversarial' } as unknown as Parameters<typeof applyLiveSettings>[2]);
+    applyLiveSettings(loop as unknown as Parameters<typeof applyLiveSettings>[0], c, pacer);
     c.model.trainPaused = false;
-    applyLiveSettings(loop as unknown as Parameters<typeof applyLiveSettings>[0], c, { family: 'adversarial' } as unknown as Parameters<typeof applyLiveSettings>[2]);
+    applyLiveSettings(loop as unknown as Parameters<typeof applyLiveSettings>[0], c, pacer);
     expect(budgets).toEqual([0, c.model.trainBudgetMs]);
+    expect(paced).toBe(2); // the pace (steps per second, rest at the ends) is the pacer's
   });
 });

@@ -9,7 +9,9 @@
  * still fit (no frame overshoots, so a 60 Hz display's vsync does not turn a 34 ms frame into 50 ms); a
  * step costing more than a frame's grant runs every few frames from a balance, as the loop's amortized
  * budgets do; a debt left by a very slow step (the first one compiles kernels) is capped; and a step is
- * forced at least once every `floorEveryFrames` frames so training never starves.
+ * forced at least once every `floorEveryFrames` frames so training never starves. Where the frame is late
+ * without any training (drawing alone misses the target), training still gets {@link MIN_TRAIN_SHARE} of
+ * the frame's other work.
  *
  * The estimate moves with hysteresis: a late frame (interval above the target by more than 5 %) raises
  * it half way towards what was measured; on-time frames lower it slowly (0.25 ms a frame, never below the
@@ -29,6 +31,14 @@ export interface GovernorOptions {
   /** A training step is taken at least once in this many frames, integer >= 1 (default {@link DEFAULT_FLOOR_EVERY_FRAMES}). */
   readonly floorEveryFrames?: number;
 }
+
+/**
+ * Share of the frame's other work that training may always take, however late the frames already are:
+ * where drawing alone misses the target (software WebGPU: hundreds of ms a frame) training would otherwise
+ * get nothing but the floor, and a scene that trains live would hardly train. It then slows the frame by
+ * at most this fraction. Below the target the grant is what the frame leaves, which is more.
+ */
+export const MIN_TRAIN_SHARE = 0.2;
 
 /** Default: at least one training step every 6 frames (5 a second at 30 fps), whatever the frame costs. */
 export const DEFAULT_FLOOR_EVERY_FRAMES = 6;
@@ -134,7 +144,7 @@ export class FrameGovernor {
       this.balance = 0;
       return 0;
     }
-    this.grantMs = Math.min(this.cap, Math.max(0, target - this.othersMs));
+    this.grantMs = Math.min(this.cap, Math.max(MIN_TRAIN_SHARE * this.othersMs, target - this.othersMs));
     this.balance = Math.min(this.balance + this.grantMs, Math.max(this.grantMs, this.stepMs));
     return this.grantMs;
   }

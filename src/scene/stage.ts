@@ -176,8 +176,9 @@ export class Stage {
     this.resetView();
   }
 
-  /** Puts the camera back to the default framing. */
+  /** Puts the camera back to the default framing (the data's frame: a generated cloud's framing is dropped). */
   resetView(): void {
+    this.framing.reset();
     if (this.camera instanceof OrthographicCamera) {
       this.camera.position.set(0, 0, 10);
       this.camera.zoom = 1;

@@ -10,7 +10,7 @@ import { askedSecondsPerPass, reversePasses } from '../../src/bench/scene-cells'
 import { chromiumAvailable, collectErrors, launchChromium, trackPassQuality, until, WEBGL_FLAGS } from './harness';
 import { servedAppForSuite } from './suite';
 
-const FAST_PASSES = 'model.kind=flow&sampling.sampler=rk4&sampling.nfe=10&sampling.field=exact&sampling.phase=reverse&sampling.stepsPerSecond=10&data.particles=1000';
+const FAST_PASSES = 'model.kind=flow&sampling.sampler=rk4&sampling.nfe=10&sampling.field=exact&sampling.phase=reverse&sampling.secondsPerPass=1&data.particles=1000';
 
 describe.skipIf(!chromiumAvailable())('the scene cells in headless Chromium', () => {
   const url = servedAppForSuite();
