@@ -106,6 +106,25 @@ describe('frame governor in the game loop', () => {
     expect(steps.reduce((a, b) => a + b, 0)).toBe(10); // one in 6 frames (DEFAULT_FLOOR_EVERY_FRAMES): a 100 ms step never fits a 9.6 ms grant
   });
 
+  it('comes back from a slow start: a 2 s first frame (kernels compiling) does not leave the estimate high while every frame is late', () => {
+    const g = new FrameGovernor({ targetFrameMs: TARGET, capMs: 34 });
+    let trainMs = 0;
+    for (let f = 0; f < 40; f++) {
+      g.beginFrame(f === 0 ? 0 : f === 1 ? 2000 : 35 + trainMs); // then 35 ms of drawing and simulating, late every frame
+      let spent = 0;
+      let steps = 0;
+      while (steps < 64 && g.mayStep(spent, steps)) {
+        spent += 6;
+        steps++;
+      }
+      g.endTraining(spent, steps);
+      g.endFrame(4);
+      trainMs = spent;
+    }
+    expect(g.othersEstimateMs).toBeCloseTo(35, 0);
+    expect(g.grantedMs).toBeCloseTo(MIN_TRAIN_SHARE * 35, 0); // 7 ms, not the 34 ms cap
+  });
+
   it('gives training the simulation\'s time while the simulation is paused, and takes it back on resume', () => {
     const s = scene({ renderMs: 12, simMs: 8, trainMs: 3 });
     s.frames(60);

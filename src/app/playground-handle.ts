@@ -122,6 +122,8 @@ export function installPlaygroundHandle(parts: HandleParts): void {
       simSteps: loop.stats.simSteps,
       frames: loop.stats.frames,
       fps: loop.stats.fps,
+      /** The training budget the loop chose this frame (ms; the frame governor's grant, or the fixed budget). */
+      trainBudgetMs: loop.stats.trainBudgetMs,
       frameMs: loop.stats.frameMs,
       phaseMs: { sim: loop.stats.simMs, train: loop.stats.trainMs, render: loop.stats.renderMs },
       t: scene.session.particles.t,

@@ -13,8 +13,8 @@
  * without any training (drawing alone misses the target), training still gets {@link MIN_TRAIN_SHARE} of
  * the frame's other work.
  *
- * The estimate moves with hysteresis: a late frame (interval above the target by more than 5 %) raises
- * it half way towards what was measured; on-time frames lower it slowly (0.25 ms a frame, never below the
+ * The estimate moves with hysteresis: a late frame (interval above the target by more than 5 %) moves
+ * it half way towards what was measured (up or down: a late frame's interval is all work, no waiting); on-time frames lower it slowly (0.25 ms a frame, never below the
  * work measured inside the tick), and only after 30 on-time frames since the last late one; a frame just
  * over the target (within the 5 %) raises it by the excess only, so the grant moves little with the jitter of vsync.
  *
@@ -128,7 +128,9 @@ export class FrameGovernor {
       const measured = intervalMs - last.trainMs;
       if (intervalMs > target * (1 + TOLERANCE)) {
         this.onTimeFrames = 0;
-        if (measured > this.othersMs) this.othersMs += RISE * (measured - this.othersMs);
+        // A late frame waited for nothing: what it measured is the cost itself, so the estimate follows it
+        // both ways (down too: after a slow start, compiling kernels for seconds, it must come back).
+        this.othersMs += RISE * (Math.max(0, measured) - this.othersMs);
       } else if (intervalMs <= target * (1 + ON_TIME_EPSILON)) {
         // On time: what the frame measured is an upper bound (it may include waiting for vsync).
         this.onTimeFrames++;
