@@ -13,11 +13,13 @@ import type { OpenWassersteinScene, WassersteinScene } from './wasserstein-scene
 
 /**
  * The text at a same-origin URL.
- * @throws Error on a failed request, a non-2xx answer, or a text longer than maxChars characters.
+ * @throws Error on a failed request, a non-2xx answer, an HTML page (a server's answer for a missing file), or a text longer than maxChars characters.
  */
 export async function fetchText(url: string, maxChars: number): Promise<string> {
   const response = await fetch(url, { credentials: 'same-origin' });
   if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
+  // A dev or preview server answers an unknown path with the app's own page (200, text/html): a missing file.
+  if ((response.headers.get('content-type') ?? '').includes('text/html')) throw new Error('no such file beside the app (the server answered with a web page)');
   const text = await response.text();
   if (text.length > maxChars) throw new Error(`it is ${(text.length / 2 ** 20).toFixed(1)} MiB; at most ${(maxChars / 2 ** 20).toFixed(0)} MiB`);
   return text;
