@@ -160,13 +160,10 @@ export const openWassersteinScene: OpenWassersteinScene = (host: HTMLElement, op
   replica.label(controls.lossLabel, 'loss');
   const status = h('div', { className: 'wass-label wass-dim' });
   const gradient = h('div', { className: 'wass-label' });
-  /** What to look for, one short line each (they must fit the side panel at 1280 x 720). */
+  /** What to look for, short (they must fit the side panel at 1280 x 720, also beside a deck's text column). */
   const notes = [
-    'Minimax: $D(x_g) \\to 0$ and its push vanishes',
-    '(rings: a push too small to draw as an arrow).',
-    'f keeps a slope near 1: the gradient of $W_1$.',
-    'JS and KL are flat in $\\theta \\ne 0$: no gradient;',
-    '$W_1 = |\\theta|$ has slope 1 everywhere.',
+    '$D$ saturates: its push vanishes (rings: too small to draw).',
+    '$f$ keeps slope 1: the gradient of $W_1 = |\\theta|$.',
   ].map((text) => {
     const line = h('div', { className: 'wass-label wass-dim wass-note' });
     replica.label(line, text);
@@ -194,7 +191,7 @@ export const openWassersteinScene: OpenWassersteinScene = (host: HTMLElement, op
     replica.label(controls.thetaLabel, `$\\theta$ = ${fixed(state.theta(trainer), 2)}`);
     const reading = state.reading(trainer);
     replica.label(gradient, `$\\partial L_G / \\partial \\theta$ = ${reading === null ? '\u2013' : reading.thetaGradient.toPrecision(2)}`);
-    const phase = state.isPaused ? 'paused' : state.options.train ? (state.warmingUp ? 'D and f learn first; the shift waits' : `the shift trains under ${LOSS_NAMES[state.options.loss]}`) : state.isAnimating ? '$\\theta$ sweeps; D and f follow' : 'D and f train at the set $\\theta$';
+    const phase = state.isPaused ? 'paused' : state.options.train ? (state.warmingUp ? 'D and f learn first; $\\theta$ waits' : `$\\theta$ trains under ${LOSS_NAMES[state.options.loss]}`) : state.isAnimating ? '$\\theta$ sweeps; D and f follow' : 'D and f train at the set $\\theta$';
     replica.label(status, phase);
     controls.sync({ theta: state.theta(trainer), animating: state.isAnimating, loss: state.options.loss, training: state.options.train, paused: state.isPaused });
     plots.setCurves(state.curves(), state.theta(trainer));
