@@ -2,7 +2,7 @@
 // checked against the plain definition (a transpose moves values: bit-identical).
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { FlatAdam } from '../src/models/flat-adam';
+import { FlatAdam } from '../src/models/flat-optimizers';
 import { createRng } from '../src/models/random';
 import { transposeLastTwo, useFastWasmTranspose } from '../src/models/wasm-transpose';
 
@@ -57,7 +57,7 @@ describe('blocked wasm Transpose (wasm-transpose.ts)', () => {
   });
 });
 
-describe('FlatAdam (flat-adam.ts) against tfjs tf.train.adam', () => {
+describe('FlatAdam (flat-optimizers.ts) against tfjs tf.train.adam', () => {
   it('five steps with changing gradients and a learning-rate change give the same weights (to 1e-6), leaking nothing', () => {
     const rng = createRng(41);
     const shapes = [[3, 5], [5], [5, 2], [2]];

@@ -6,6 +6,7 @@
  * without losing the moments, and steps taken in the units a layer reads its weights in.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FlatAdam, FlatRmsProp, type FlatOptimizer } from './flat-optimizers';
 
 /** Which adversarial game is played. */
 export type GanLoss = 'gan' | 'wgan' | 'wgan-gp';
@@ -91,17 +92,14 @@ export function ganTrainingProblems(spec: GanTrainingSpec): string[] {
 }
 
 /**
- * The update rule of each game: Adam(beta1, beta2) (Kingma & Ba 2015, Algorithm 1) or RMSProp(decay)
- * without momentum (Tieleman & Hinton 2012), each with tfjs's epsilon placement so that the steps equal
- * tf.train.adam / tf.train.rmsprop's.
+ * The flat optimizer of each game (see {@link defaultGanTraining}), with tfjs's epsilon placement so
+ * that the steps equal tf.train.adam / tf.train.rmsprop's: Adam(beta1, beta2) (Kingma & Ba 2015,
+ * Algorithm 1) or RMSProp(decay) without momentum (Tieleman & Hinton 2012).
  */
-type UpdateRule = { readonly kind: 'adam'; readonly beta1: number; readonly beta2: number; readonly epsilon: number } | { readonly kind: 'rmsprop'; readonly decay: number; readonly epsilon: number };
-
-/** The rule of each game (see {@link defaultGanTraining}). */
-const UPDATE_RULES: Readonly<Record<GanLoss, UpdateRule>> = {
-  gan: { kind: 'adam', beta1: 0.5, beta2: 0.999, epsilon: 1e-8 },
-  wgan: { kind: 'rmsprop', decay: 0.99, epsilon: 1e-8 },
-  'wgan-gp': { kind: 'adam', beta1: 0, beta2: 0.9, epsilon: 1e-8 },
+const GAME_OPTIMIZERS: Readonly<Record<GanLoss, (lr: number) => FlatOptimizer>> = {
+  gan: (lr) => new FlatAdam(lr, 0.5, 0.999, 1e-8),
+  wgan: (lr) => new FlatRmsProp(lr, 0.99, 1e-8),
+  'wgan-gp': (lr) => new FlatAdam(lr, 0, 0.9, 1e-8),
 };
 
 /**
@@ -115,22 +113,15 @@ const UPDATE_RULES: Readonly<Record<GanLoss, UpdateRule>> = {
  * the step on the effective weight by g (12.5 to 100 for the clipped critic's layers), and a layer whose
  * fan-in weights move together shifts its pre-activations by about fanIn * g * lr * |h| per update.
  *
- * All variables' moments live in one flat buffer and one update runs over it (about 15 kernels, then a
- * subtraction per variable) instead of tf.train's dozen kernels per variable: on wasm a GAN step is bound
- * by its count of kernels. The steps equal tf.train.adam's / tf.train.rmsprop's (tests check it).
+ * The update itself is flat-optimizers.ts's (one update over all variables as one flat vector, the step
+ * scaled by 1 / gain per scalar); the steps equal tf.train.adam's / tf.train.rmsprop's (tests check it).
  * @throws RangeError if `gains` is given and its length differs from the variables' or a gain is not positive.
  */
 export class GameOptimizer {
-  private readonly rule: UpdateRule;
+  private readonly optimizer: FlatOptimizer;
   private readonly variables: readonly tf.Variable[];
-  private readonly sizes: number[];
-  /** 1 / gain per scalar [P] (null when every gain is 1). */
-  private readonly inverseGains: tf.Tensor1D | null;
-  private lr: number;
-  /** Updates taken (t of Adam's bias correction). */
-  private t = 0;
-  /** First moments (Adam with beta1 > 0) and mean squares, [P] each; made on the first update. */
-  private moments: { first?: tf.Tensor1D; second: tf.Tensor1D } | null = null;
+  /** 1 / gain per scalar [P] (undefined when every gain is 1). */
+  private readonly inverseGains: tf.Tensor1D | undefined;
 
   /**
    * @param loss the game. @param lr step size in effective units, > 0.
@@ -141,13 +132,11 @@ export class GameOptimizer {
     if (gains !== undefined && (gains.length !== variables.length || gains.some((g) => !(g > 0 && Number.isFinite(g))))) {
       throw new RangeError(`gains must be ${variables.length} positive numbers, one per variable`);
     }
-    this.rule = UPDATE_RULES[loss];
+    this.optimizer = GAME_OPTIMIZERS[loss](lr);
     this.variables = [...variables];
-    this.sizes = variables.map((v) => v.size);
-    this.lr = lr;
     this.inverseGains =
       gains === undefined || gains.every((g) => g === 1)
-        ? null
+        ? undefined
         : tf.tensor1d(Float32Array.from(variables.flatMap((v, i) => new Array<number>(v.size).fill(1 / gains[i]))));
   }
 
@@ -164,50 +153,22 @@ export class GameOptimizer {
 
   /**
    * One step with given gradients (e.g. from gan-gradients.ts), one per variable in the constructor's order
-   * and of its shape; they stay the caller's. With g the flat gradient, s = lr / gain per scalar:
-   * Adam m <- beta1 m + (1 - beta1) g, v <- beta2 v + (1 - beta2) g^2,
-   * w <- w - s (m / (1 - beta1^t)) / (sqrt(v / (1 - beta2^t)) + eps);
-   * RMSProp v <- decay v + (1 - decay) g^2, w <- w - s g / sqrt(v + eps).
+   * and of its shape; they stay the caller's. The game's rule (see GAME_OPTIMIZERS) with the step size
+   * lr / gain per scalar.
    * @throws RangeError if the count or a size differs.
    */
   applyGradients(grads: readonly tf.Tensor[]): void {
-    if (grads.length !== this.variables.length || grads.some((g, i) => g.size !== this.sizes[i])) throw new RangeError('applyGradients: one gradient per variable, of its size');
-    this.t++;
-    const rule = this.rule;
-    const previous = this.moments;
-    this.moments = tf.tidy(() => {
-      const g = tf.concat(grads.map((x) => x.reshape([-1]))) as tf.Tensor1D;
-      // The moments start at 0 (as tf.train's), so the first update skips their decayed term.
-      const blend = (old: tf.Tensor1D | undefined, decay: number, fresh: tf.Tensor1D): tf.Tensor1D =>
-        (old === undefined ? tf.mul(fresh, 1 - decay) : tf.add(tf.mul(old, decay), tf.mul(fresh, 1 - decay))) as tf.Tensor1D;
-      const second = blend(previous?.second, rule.kind === 'adam' ? rule.beta2 : rule.decay, tf.square(g) as tf.Tensor1D);
-      let first: tf.Tensor1D | undefined;
-      let step: tf.Tensor;
-      if (rule.kind === 'adam') {
-        first = rule.beta1 === 0 ? undefined : blend(previous?.first, rule.beta1, g);
-        const corrected = tf.sqrt(tf.mul(second, 1 / (1 - rule.beta2 ** this.t)));
-        step = tf.div(tf.mul(first ?? g, this.lr / (1 - rule.beta1 ** this.t)), tf.add(corrected, rule.epsilon));
-      } else {
-        step = tf.div(tf.mul(g, this.lr), tf.sqrt(tf.add(second, rule.epsilon)));
-      }
-      if (this.inverseGains !== null) step = tf.mul(step, this.inverseGains);
-      const pieces = tf.split(step, this.sizes);
-      this.variables.forEach((v, i) => v.assign(tf.sub(v, pieces[i].reshape(v.shape))));
-      // Kept, so that a caller's enclosing tidy does not free the state.
-      return { first: first === undefined ? undefined : tf.keep(first), second: tf.keep(second) };
-    });
-    if (previous !== null) tf.dispose([previous.first, previous.second].filter((t) => t !== undefined));
+    this.optimizer.applyGradients(this.variables, grads, this.inverseGains);
   }
 
   /** Changes the step size (effective units) without losing the moments. @param lr > 0. */
   setLearningRate(lr: number): void {
-    this.lr = lr;
+    this.optimizer.setLearningRate(lr);
   }
 
-  /** Frees the moments. */
+  /** Frees the moments and the gains. Idempotent. */
   dispose(): void {
-    if (this.moments !== null) tf.dispose([this.moments.first, this.moments.second].filter((t) => t !== undefined));
-    this.moments = null;
+    this.optimizer.dispose();
     this.inverseGains?.dispose();
   }
 }

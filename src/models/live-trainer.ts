@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FieldNetwork } from './field-network';
-import { FlatAdam } from './flat-adam';
+import { FlatAdam } from './flat-optimizers';
 import type { Rng } from './random';
 
 /** Adam whose learning rate can change without losing its moment estimates. */
@@ -96,7 +96,7 @@ export function trainingProblems(spec: TrainingSpec): string[] {
  */
 export abstract class LiveTrainer {
   protected readonly data: tf.Tensor2D;
-  /** Adam over the network's variables as one flat vector (flat-adam.ts: the same update as tf.train.adam, in fewer kernels). */
+  /** Adam over the network's variables as one flat vector (flat-optimizers.ts: the same update as tf.train.adam, in fewer kernels). */
   private optimizer: FlatAdam;
   private spec: TrainingSpec;
   private average: WeightAverage | null = null;
