@@ -8,9 +8,10 @@
  * takes. Frames are captured right after their render, in the same task (a WebGPU canvas is only
  * readable until the next frame is requested): the stage canvas is copied into a 2D canvas of the frame
  * size, which the encoders read (record-sinks.ts). The pure decisions (timeline, frame plan, codec,
- * names, live pacing) live in src/record.
+ * names, live pacing) live in src/record; the MediaRecorder fallback in media-recorder-clip.ts.
  */
-import { probeCapabilities, GifSink, PngZipSink, remuxWithDuration, VideoSink, type FrameSink } from './record-sinks';
+import { probeCapabilities, GifSink, PngZipSink, VideoSink, type FrameSink } from './record-sinks';
+import { recordMediaRecorderClip } from './media-recorder-clip';
 import { LivePacer } from '../record/live-pacer';
 import { fitsOnePass, parseTimeline, planFrames, segmentControls, type PassSteps, type PlannedSegment, type SegmentControls } from '../record/timeline';
 import { chaptersOfPlan, type PlannedChapter, type RecordChapter, type SceneBox } from './record-chapters';
@@ -180,7 +181,12 @@ export class Recorder {
       // The caption's typeset formulas decoded before the first frame (live frames cannot wait for them).
       await this.host.prepareDecoration?.(width, height);
       if (encoding.engine === 'media-recorder') {
-        const made = await this.recordMediaRecorder(encoding.mime, plan.segments, settings.fps, untilStopped, options);
+        const made = await recordMediaRecorderClip(this.host.canvas, encoding.mime, plan.segments, settings.fps, untilStopped, {
+          enter: (segment) => this.host.applySegment(this.controls(segment, settings.fps)),
+          stopRequested: () => this.stopRequested,
+          cancelRequested: () => this.cancelRequested,
+          onProgress: options.onProgress,
+        });
         const result = this.result(made.blob, encoding, width, height, made.frames, hashes, start, 0, made.remark);
         return this.cancelRequested ? { ...result, blob: new Blob([]), cancelled: true } : result;
       }
@@ -367,43 +373,5 @@ export class Recorder {
         this.host.applySegment(this.controls(segments[index], settings.fps));
       };
     });
-  }
-
-  /**
-   * MediaRecorder fallback: real time, from the stage canvas's own stream, which carries a frame only when
-   * the canvas was redrawn. The file is remuxed (see {@link remuxWithDuration}) so that it carries its
-   * duration, and the frames reported are the video packets it holds. Its type is the recorder's own.
-   */
-  private async recordMediaRecorder(mime: string, segments: readonly PlannedSegment[], fps: number, untilStopped: boolean, options: RecordOptions): Promise<{ blob: Blob; frames: number; remark: string }> {
-    const stream = this.host.canvas.captureStream(fps);
-    const recorder = new MediaRecorder(stream, { mimeType: mime, videoBitsPerSecond: 12_000_000 });
-    const chunks: Blob[] = [];
-    recorder.ondataavailable = (e) => e.data.size > 0 && chunks.push(e.data);
-    const stopped = new Promise<void>((r) => (recorder.onstop = () => r()));
-    recorder.start(1000);
-    recorder.pause();
-    const total = segments.reduce((a, s) => a + s.frames, 0);
-    let done = 0;
-    try {
-      for (const segment of segments) {
-        this.host.applySegment(this.controls(segment, fps));
-        if (segment.recorded) recorder.resume();
-        else recorder.pause();
-        const end = performance.now() + (untilStopped ? Infinity : segment.seconds * 1000);
-        while (performance.now() < end && !this.stopRequested && !this.cancelRequested) {
-          await new Promise((r) => setTimeout(r, 100));
-          options.onProgress?.({ done: done + Math.round(((performance.now() - (end - segment.seconds * 1000)) / 1000) * fps), total: untilStopped ? Infinity : total, clipFrames: 0, segment: `${segment.kind} ${segment.seconds}` });
-        }
-        done += segment.frames;
-      }
-    } finally {
-      recorder.stop();
-      for (const t of stream.getTracks()) t.stop();
-    }
-    await stopped;
-    const raw = new Blob(chunks, { type: recorder.mimeType || mime });
-    if (this.cancelRequested) return { blob: raw, frames: 0, remark: 'cancelled' };
-    const { blob, frames, seconds } = await remuxWithDuration(raw);
-    return { blob, frames, remark: `MediaRecorder (real time): ${frames} frames in ${seconds.toFixed(1)} s; the canvas stream carries a frame only when the scene was redrawn` };
   }
 }
