@@ -10,19 +10,20 @@
 import { cloneConfig, CONFIG_SCHEMA, type FieldSource, type HeatMap, type Invalidates, type PlaygroundConfig } from '../config/playground-config';
 import type { PointSet } from '../data/datasets';
 import { DivergenceGuard, type DivergenceEvent } from '../models/divergence-guard';
-import { clipDenoised, dataBox, type DataBox } from '../models/denoised-clip';
-import { EmpiricalField, MixtureField, type ExactDenoiser } from '../models/exact-fields';
+import { clipDenoised } from '../models/denoised-clip';
+import type { ExactDenoiser } from '../models/exact-fields';
 import type { FieldModel } from '../models/field';
 import type { FieldNetwork } from '../models/field-network';
 import { FlowMatchingTrainer } from '../models/flow-matching';
-import { vpPath, type GaussianPath } from '../models/gaussian-path';
+import type { GaussianPath } from '../models/gaussian-path';
 import { diffusionKind, type DiffusionKindEntry, type PassLength } from '../models/kinds';
 import type { LiveTrainer } from '../models/live-trainer';
 import { GaussianNoisePool } from '../models/noise-source';
 import { createRng, type Rng } from '../models/random';
-import { makeSchedule, type NoiseSchedule } from '../models/schedules';
+import type { NoiseSchedule } from '../models/schedules';
 import { DiffusionParticles } from '../particles/diffusion-particles';
 import { processFor } from '../particles/process';
+import { buildDiffusionModel, exactDenoiser, type DiffusionModelParts } from './diffusion-model';
 import { PassFitting } from './pass-fitting';
 import { DiffusionProbes, type FieldGrid, type HeatGrid } from './diffusion-probes';
 import { fieldTime as fieldTimeOf, type FieldTime } from './field-views';
@@ -31,8 +32,7 @@ import { reflowPairs } from './reflow';
 import type { SceneData } from './scene-data';
 import { changedInvalidations, diffInvalidation, LossReadback, nextCustomData, readRows, trainingDataOf, TRAIL_PARTICLES, type LiveSession } from './session';
 
-/** Points of the empirical law behind the exact field of data sets without a closed form. */
-export const EXACT_FIELD_POINTS = 2_000;
+export { EXACT_FIELD_POINTS } from './diffusion-model';
 
 /** The live scene state. Owns every tensor it creates: call {@link dispose}. */
 export class DiffusionSession implements LiveSession {
@@ -345,27 +345,17 @@ export class DiffusionSession implements LiveSession {
     this.reference = data.reference;
     this.trainingData = data.training.points;
     this.dataRng = data.rng;
-    // Exact field: the mixture in closed form where there is one, else the empirical law of a subsample.
-    const mixture = this.sceneData.mixture;
-    const path = vpPath({ ...this.config.schedule });
-    const support = this.sceneData.exactFieldPoints(data.training, EXACT_FIELD_POINTS, this.dataRng.fork());
-    this.denoiser = mixture !== null ? new MixtureField(path, mixture) : new EmpiricalField(path, support, data.training.dim);
+    this.denoiser = exactDenoiser(this.sceneData, data.training, this.config, this.dataRng.fork());
     this.buildModel();
     this.buildParticles();
   }
 
-  /** The DDPM's continuous path and the data's box for clipping predicted x_0 (see samplingField); null for the other kinds. */
-  private x0Clip: { path: GaussianPath; box: DataBox } | null = null;
+  /** The DDPM's path and the data's box for clipping predicted x_0 (see samplingField); null for the other kinds. */
+  private x0Clip: DiffusionModelParts['x0Clip'] = null;
 
+  /** Schedule, levels, exact field, network and trainer of the configured kind (diffusion-model.ts). */
   private buildModel(): void {
-    const { schedule, data } = this.config;
-    this.schedule = makeSchedule({ ...schedule });
-    this.exactField = this.kind.exactField(this.denoiser, this.config, this.schedule);
-    this.sigmas = this.kind.levels(this.config);
-    this.x0Clip = this.kind.parametrisation === 'epsilon' ? { path: vpPath({ ...schedule }), box: dataBox(this.trainingData, this.dim) } : null;
-    const { net, trainer } = this.kind.learner(this.dim, this.trainingData, createRng(data.seed ^ 0x5eed), this.config, this.schedule, this.sigmas);
-    this.net = net;
-    this.trainer = trainer;
+    ({ schedule: this.schedule, exactField: this.exactField, sigmas: this.sigmas, x0Clip: this.x0Clip, net: this.net, trainer: this.trainer } = buildDiffusionModel(this.kind, this.config, this.denoiser, this.trainingData, this.dim));
   }
 
   private buildParticles(): void {
