@@ -7,14 +7,17 @@
  * - the divergence curves against theta (parallel-lines.ts): closed forms, and estimates from samples
  *   filled in asynchronously a few times a second, on a fixed theta grid and at the current theta;
  * - per game a field snapshot read back asynchronously every few ticks: D(x) or f(x) on a grid over the
- *   plane, and the push -grad_x loss_G on points of the generated segment (the arrows);
+ *   plane, and the push -grad_x loss_G on points of the generated segment (the arrows; parallel-lines-field.ts);
  * - theta over shift updates for each loss that has trained the shift (which one reaches 0).
  * Scene time advances only through {@link WassersteinSceneState.advance} (frame-exact recording).
  */
 import * as tf from '@tensorflow/tfjs';
 import { defaultShiftGame, ShiftGame, SHIFT_GAME_LOSSES, type ShiftGameLoss, type ShiftGameReading } from './parallel-lines-game';
+import { planeGrid, readFieldSnapshot, type FieldSnapshot } from './parallel-lines-field';
 import { parallelLineDivergences, sampledLineDivergences, type LineDivergences } from './parallel-lines';
 import { createRng, type Rng } from './random';
+
+export { ARROW_COUNT, ARROW_HEIGHTS, PLANE, type FieldSnapshot } from './parallel-lines-field';
 
 /** Theta's range on the slider and in the animation, data units. */
 export const THETA_LIMIT = 2;
@@ -36,12 +39,8 @@ export const ESTIMATE_BANDWIDTH = 0.05;
 /** Shift updates kept per loss in the theta traces. */
 export const TRACE_LENGTH = 900;
 
-/** The plane under the two panels: x in [xMin, xMax], y in [yMin, yMax], sampled on cols x rows cell centres. */
-export const PLANE = { xMin: -2.4, xMax: 2.4, yMin: -0.6, yMax: 1.6, cols: 72, rows: 33 } as const;
 /** Points drawn per segment in the picture. */
 export const PICTURE_POINTS = 90;
-/** Arrows on the generated segment (their heights are evenly spread over (0, 1)). */
-export const ARROW_COUNT = 11;
 /** The dense theta grid of the closed-form curves (step 0.02) and the coarse grid of the estimates (step 0.2). */
 export const CURVE_THETAS: readonly number[] = Array.from({ length: 201 }, (_, i) => Math.round((i - 100) * 2) / 100);
 export const ESTIMATE_THETAS: readonly number[] = Array.from({ length: 21 }, (_, i) => Math.round((i - 10) * 2) / 10);
@@ -72,18 +71,6 @@ export function sceneSettingsProblems(s: ParallelLinesSettings): string[] {
   return p;
 }
 
-/** One panel's field, read back together. */
-export interface FieldSnapshot {
-  /** theta the field and the arrows were evaluated at. */
-  readonly theta: number;
-  /** D(x) in (0, 1) (discriminator) or f(x) (critic) at the cell centres, row-major [rows, cols], row 0 at yMin. */
-  readonly values: Float32Array;
-  /** The push on each arrow point, -grad_x loss_G, [ARROW_COUNT, 2] row-major. */
-  readonly push: Float32Array;
-  /** Mean ||grad_x loss_G|| over the arrow points. */
-  readonly meanGradient: number;
-}
-
 /** The curves the view plots against theta. */
 export interface DivergenceCurves {
   /** Closed forms on {@link CURVE_THETAS} (KL is +Infinity off 0: the view draws it as an arrow, not a number). */
@@ -93,9 +80,6 @@ export interface DivergenceCurves {
   /** The latest estimate at the current theta, with the theta it was made at. */
   readonly current: { readonly theta: number; readonly estimate: LineDivergences } | null;
 }
-
-/** Heights u in (0, 1) of the arrow points. */
-export const ARROW_HEIGHTS: readonly number[] = Array.from({ length: ARROW_COUNT }, (_, i) => (i + 0.5) / ARROW_COUNT);
 
 /** The game each panel plays for a chosen loss: the discriminator panel keeps a GAN objective (minimax for 'wgan-gp'). */
 export function panelLoss(side: PanelSide, chosen: ShiftGameLoss): ShiftGameLoss {
@@ -150,13 +134,7 @@ export class WassersteinSceneState {
     const problems = sceneSettingsProblems(settings);
     if (problems.length > 0) throw new RangeError(`invalid Wasserstein scene: ${problems.join('; ')}`);
     this.settings = settings;
-    const xs: number[] = [];
-    for (let r = 0; r < PLANE.rows; r++) {
-      for (let c = 0; c < PLANE.cols; c++) {
-        xs.push(PLANE.xMin + ((c + 0.5) * (PLANE.xMax - PLANE.xMin)) / PLANE.cols, PLANE.yMin + ((r + 0.5) * (PLANE.yMax - PLANE.yMin)) / PLANE.rows);
-      }
-    }
-    this.grid = tf.tensor2d(xs, [PLANE.rows * PLANE.cols, 2]);
+    this.grid = planeGrid();
     this.build();
   }
 
@@ -355,30 +333,14 @@ export class WassersteinSceneState {
     this.ticks++;
   }
 
-  /** Reads back D / f on the grid and the push on the arrow points at the panel's current theta. */
+  /** Reads back D / f on the grid and the push on the arrow points at the panel's current theta (parallel-lines-field.ts). */
   private snapshot(side: PanelSide): void {
     const game = this.panels[side].game;
     const epoch = this.epoch;
-    const cells = PLANE.rows * PLANE.cols;
-    const flat = tf.tidy(() => {
-      const theta = game.thetaValue();
-      const heights = tf.tensor2d(ARROW_HEIGHTS as number[], [ARROW_COUNT, 1]);
-      const points = tf.concat([tf.mul(tf.onesLike(heights), theta), heights], 1) as tf.Tensor2D;
-      const push = tf.neg(game.pointGradients(points));
-      const norm = tf.mean(tf.norm(push, 'euclidean', 1));
-      return tf.concat([game.criticValues(this.grid), push.reshape([-1]), tf.stack([norm, theta])]);
-    });
     this.track(
-      flat.data().then((data) => {
-        flat.dispose();
+      readFieldSnapshot(game, this.grid).then((field) => {
         if (epoch !== this.epoch || this.panels[side].game !== game) return;
-        const values = data as Float32Array;
-        this.panels[side].field = {
-          values: values.slice(0, cells),
-          push: values.slice(cells, cells + 2 * ARROW_COUNT),
-          meanGradient: values[cells + 2 * ARROW_COUNT],
-          theta: values[cells + 2 * ARROW_COUNT + 1],
-        };
+        this.panels[side].field = field;
       }),
     );
   }
