@@ -18,6 +18,7 @@ describe('flat optimizers (flat-optimizers.ts): bit for bit the steps of tf.trai
       const init = shapes.map((s) => tf.randomNormal(s, 0, 1, 'float32', rng.nextSeed()));
       const a = init.map((t) => tf.variable(t.clone()));
       const b = init.map((t) => tf.variable(t.clone()));
+      const beforeOptimizer = tf.memory().numTensors;
       const flat = ours(3e-3);
       const ref = theirs(3e-3);
       let afterFirst = 0;
@@ -33,8 +34,9 @@ describe('flat optimizers (flat-optimizers.ts): bit for bit the steps of tf.trai
         expect(Array.from(v.dataSync()), `${name} variable ${i}`).toEqual(Array.from(b[i].dataSync()));
         expect(Math.abs(v.dataSync()[0] - init[i].dataSync()[0]), name).toBeGreaterThan(1e-3);
       });
-      flat.dispose();
       ref.dispose();
+      flat.dispose();
+      expect(tf.memory().numTensors, `${name}: dispose frees the moments`).toBe(beforeOptimizer);
       tf.dispose([...init, ...a, ...b]);
     }
   });

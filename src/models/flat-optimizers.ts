@@ -50,14 +50,14 @@ export abstract class FlatOptimizer {
    */
   applyGradients(variables: readonly tf.Variable[], grads: readonly tf.Tensor[], scale?: tf.Tensor1D): void {
     if (variables.length !== grads.length || variables.some((w, i) => w.size !== grads[i].size)) {
-      throw new RangeError(`${this.constructor.name}: one gradient of the same size per variable expected`);
+      throw new RangeError(`flat optimizer: one gradient of the same size per variable expected`);
     }
     const sizes = variables.map((w) => w.size);
     const total = sizes.reduce((a, b) => a + b, 0);
     this.moments ??= Array.from({ length: this.momentCount }, () => ownVariable(tf.zeros([total])));
     const moments = this.moments;
-    if (moments.length > 0 && moments[0].size !== total) throw new RangeError(`${this.constructor.name}: ${total} parameters, the moments hold ${moments[0].size}`);
-    if (scale !== undefined && scale.size !== total) throw new RangeError(`${this.constructor.name}: ${total} parameters, the scale holds ${scale.size}`);
+    if (moments.length > 0 && moments[0].size !== total) throw new RangeError(`flat optimizer: ${total} parameters, the moments hold ${moments[0].size}`);
+    if (scale !== undefined && scale.size !== total) throw new RangeError(`flat optimizer: ${total} parameters, the scale holds ${scale.size}`);
     tf.tidy(() => {
       const g = tf.concat(grads.map((x) => x.reshape([-1]))) as tf.Tensor1D;
       const step = scale === undefined ? this.delta(g, moments) : tf.mul(this.delta(g, moments), scale);
