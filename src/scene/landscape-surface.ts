@@ -10,7 +10,7 @@ import { BufferAttribute, BufferGeometry, Color, DoubleSide, LineBasicNodeMateri
 /** Colour of vertices whose value is undefined (NaN): a neutral grey near the background. */
 const UNDEFINED_COLOR = '#39405a';
 /** The share of each side over which the sheet fades to transparent at its border (no hard square edge). */
-const EDGE_FADE_SHARE = 0.15;
+const EDGE_FADE_SHARE = 0.22;
 
 /**
  * How the data is drawn while it lies on the surface (app/particle-view): white, nearly opaque and a little

@@ -33,7 +33,7 @@ const MAX_WIDEN = 2.4;
  * plane, far enough that the surface's square (+-4.2) stays in the free area as it turns, aimed at the
  * middle of the surface's heights so that hills, valleys and the points on them all show (issue 15).
  */
-const LANDSCAPE_CAMERA = [0, -10.8, 7.6] as const;
+const LANDSCAPE_CAMERA = [0, -12.2, 8.4] as const;
 const LANDSCAPE_TARGET_Z = 0.5;
 /** Width the 3D views' orbiting data takes on screen, as a fraction of the full canvas's height. */
 const ORBIT_WIDTH = 0.9;
