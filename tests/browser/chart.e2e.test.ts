@@ -6,13 +6,12 @@
  * tens): the axis labels' ink stays inside the chart's canvas (a cut label leaves ink in its first or last
  * column), the canvas inside the panel, and each legend entry is one line with its swatch beside it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { METRIC_LABELS } from '../../src/app/metric-tracker';
-import { chromiumAvailable, collectErrors, launchChromium, serveApp, WEBGL_FLAGS } from './harness';
+import { chromiumAvailable, collectErrors, launchChromium, WEBGL_FLAGS } from './harness';
+import { servedPageForSuite } from './suite';
 
 type Box = { left: number; top: number; right: number; bottom: number };
 interface Measured {
@@ -38,26 +37,14 @@ const RANGES: readonly { loss: [number, number]; metric: [number, number] | null
 ];
 
 describe.skipIf(!chromiumAvailable())('the training chart in Chromium', () => {
-  let url = '';
-  let close = async (): Promise<void> => undefined;
-  beforeAll(async () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'gp-chart-'));
-    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true, rolldownOptions: { input: { chart: 'tests/browser/chart-page.html' } } } });
-    const served = await serveApp(outDir);
-    url = `${served.url}tests/browser/chart-page.html`;
-    close = async () => {
-      await served.server.close();
-      rmSync(outDir, { recursive: true, force: true });
-    };
-  }, 240_000);
-  afterAll(() => close());
+  const pageUrl = servedPageForSuite('tests/browser/chart-page.html');
 
   it('every axis label lies inside the chart and the panel, for every value range; each legend entry is one line beside its swatch', async () => {
     const browser = await launchChromium(WEBGL_FLAGS, { width: 1280, height: 720 });
     const page = browser.page;
     try {
       const errors = collectErrors(page);
-      await page.goto(url);
+      await page.goto(pageUrl());
       await page.waitForFunction(() => '__chart' in window);
       const problems: string[] = [];
       for (const mode of ['diffusion', 'adversarial'] as const) {

@@ -12,9 +12,10 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findPreset } from '../../src/config/presets';
-import { chromiumAvailable, collectErrors, launchChromium, serveBuiltApp, snapshot, until, WEBGL_FLAGS } from './harness';
+import { chromiumAvailable, collectErrors, launchChromium, snapshot, until, WEBGL_FLAGS } from './harness';
+import { servedAppForSuite } from './suite';
 
 type Box = { left: number; top: number; right: number; bottom: number };
 
@@ -41,12 +42,7 @@ function presetHash(name: string): string {
 }
 
 describe.skipIf(!chromiumAvailable())('the critic surface presets in Chromium (issue 15)', () => {
-  let url = '';
-  let close = async (): Promise<void> => undefined;
-  beforeAll(async () => {
-    ({ url, close } = await serveBuiltApp());
-  }, 180_000);
-  afterAll(() => close());
+  const appUrl = servedAppForSuite();
 
   for (const name of ['wgan-gp-contrast', 'wgan-clip-contrast']) {
     it(`${name} at 1280 x 720: landscape view, the data drawn white on the surface, data and surface heights framed in the free area`, async () => {
@@ -54,7 +50,7 @@ describe.skipIf(!chromiumAvailable())('the critic surface presets in Chromium (i
       try {
         const page = browser.page;
         const errors = collectErrors(page);
-        await page.goto(`${url}#${presetHash(name)}`);
+        await page.goto(`${appUrl()}#${presetHash(name)}`);
         await until(page, `${name} trained a little`, (s) => s.trainSteps >= 15 && s.frames >= 20, 240_000);
         await page.waitForTimeout(3_000); // the data's heights and the landscape readbacks
         const s = (await snapshot(page)) as unknown as { framing?: { data: Box; free: Box | null } } | null;
