@@ -3,9 +3,10 @@
  * fits into the free area (the canvas outside the panels, ui/layout). By default a fixed box around the
  * normalised data; when the generated points the app already reads back (a GAN's G(z), for the chart's
  * metric) leave it, the box takes them in too (issue 15: a drifting G(z) cloud ran under the settings
- * panel), and so does the generator manifold G(grid) (issue 15: its mesh reached the settings panel's edge,
- * since a grid of z over [-2.5, 2.5]^2 reaches further than the samples). The box grows at once and shrinks only when the content is well inside it, and the camera
- * eases towards it over a few frames ({@link FramingEaser}), so the view never pumps in and out.
+ * panel), and so does the generator manifold G(grid) (issue 15: its mesh reached the settings panel's
+ * edge, since a grid of z over [-2.5, 2.5]^2 reaches further than the samples). The box grows at once and
+ * shrinks only when the content is well inside it, and the camera eases towards it over a few frames
+ * ({@link FramingEaser}), so the view never pumps in and out.
  */
 
 /** An axis-aligned box of the data plane, data units. */

@@ -30,8 +30,8 @@ const MIN_FREE_PX = 160;
 const MAX_WIDEN = 2.4;
 /**
  * The landscape view's camera (z up) and the height it looks at, data units: about 35 degrees above the
- * plane, far enough that the surface's square (+-4.2) stays in the free area as it turns, aimed at the
- * middle of the surface's heights so that hills, valleys and the points on them all show (issue 15).
+ * plane (hills and valleys show, and the points on them), far enough that the surface's square (+-4.2)
+ * stays in the free area as it turns, aimed a little above the plane, into the surface's heights (issue 15).
  */
 const LANDSCAPE_CAMERA = [0, -12.2, 8.4] as const;
 const LANDSCAPE_TARGET_Z = 0.5;
