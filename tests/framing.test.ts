@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DATA_FRAME, frameBox, FramingEaser, MAX_FRAME_EXTENT, pointsBox, wantedFrame, type PixelRect, type PlaneBox } from '../src/scene/framing';
+import { DATA_FRAME, frameBox, FramingEaser, GENERATED_MARGIN, GENERATED_PAD, MAX_FRAME_EXTENT, pointsBox, wantedFrame, type PixelRect, type PlaneBox } from '../src/scene/framing';
 
 /** Where a data-plane point lands on the canvas (CSS px from the top-left) under a frustum. */
 function toPixel(view: ReturnType<typeof frameBox>, x: number, y: number): [number, number] {
@@ -69,5 +69,27 @@ describe('framing: the data box and the generated points in the free area (issue
     expect(e.target).toEqual(DATA_FRAME);
     e.reset();
     expect(e.current).toEqual(DATA_FRAME);
+  });
+
+  it('the generator manifold is framed with the G(z) sample: the box takes in both sets, each replaced or dropped on its own (issue 15: the G(grid) mesh reached the settings panel)', () => {
+    const e = new FramingEaser();
+    // G(z) inside the data frame, but the manifold (a grid of z over [-2.5, 2.5]^2, further out) reaches x = 6.
+    expect(e.setGenerated({ minX: -1.5, minY: -1.5, maxX: 1.5, maxY: 1.5 }, 'samples')).toBe(false);
+    expect(e.setGenerated({ minX: -1, minY: -1.5, maxX: 6, maxY: 1.5 }, 'manifold')).toBe(true);
+    expect(e.target.maxX).toBeCloseTo(6 + GENERATED_MARGIN * 7.5 + GENERATED_PAD, 9);
+    // A new sample that drifts left: the box holds the sample's left and the manifold's right.
+    expect(e.setGenerated({ minX: -5, minY: -1, maxX: 0, maxY: 1 }, 'samples')).toBe(true);
+    expect(e.target.minX).toBeCloseTo(-5 - GENERATED_MARGIN * 11 - GENERATED_PAD, 9);
+    expect(e.target.maxX).toBeCloseTo(6 + GENERATED_MARGIN * 11 + GENERATED_PAD, 9);
+    // The manifold hidden: only the sample is framed (the box shrinks back to it with its margin).
+    expect(e.setGenerated(null, 'manifold')).toBe(true);
+    expect(e.target.maxX).toBe(DATA_FRAME.maxX);
+    expect(e.target.minX).toBeCloseTo(-5 - GENERATED_MARGIN * 5 - GENERATED_PAD, 9);
+    // A new scene forgets both sets: a later manifold box alone decides.
+    e.setGenerated({ minX: -1, minY: -1.5, maxX: 6, maxY: 1.5 }, 'manifold');
+    e.reset();
+    expect(e.target).toEqual(DATA_FRAME);
+    expect(e.setGenerated({ minX: -1, minY: -1, maxX: 1, maxY: 1 }, 'manifold')).toBe(false);
+    expect(e.target).toEqual(DATA_FRAME);
   });
 });

@@ -3,7 +3,7 @@
  * since its losses come back many times a second and the chart kept a sliding window of 600 points).
  */
 import { describe, expect, it } from 'vitest';
-import { thinColumns } from '../src/ui/training-chart';
+import { cycleSize, legendName, thinColumns } from '../src/ui/training-chart';
 
 describe('thinColumns', () => {
   it('halves the loss points, keeps the first and the last point and every metric point', () => {
@@ -48,5 +48,25 @@ describe('thinColumns', () => {
     // One resolution over the whole run: the gaps between points differ by at most a factor of 2.
     const gaps = steps.slice(1).map((s, i) => s - steps[i]);
     expect(Math.max(...gaps)).toBeLessThanOrEqual(2 * Math.min(...gaps));
+  });
+});
+
+describe('the axes and the legend fit the chart (issue 15: "0.5" cut at the right edge, a legend on two lines)', () => {
+  it('an axis size grows only within one layout: the sizes 38, 30, 38 px of uPlot\'s three cycles end at 38, as the labels drawn need', () => {
+    let size: number | null = null;
+    const sizes = [38, 30, 38].map((needed, i) => (size = cycleSize(i + 1, needed, size)));
+    expect(sizes).toEqual([38, 38, 38]);
+    // A new layout (cycle 1) takes what its labels need, smaller too ("0.0004" -> "1").
+    expect(cycleSize(1, 30, 52)).toBe(30);
+    expect(cycleSize(2, 44, 30)).toBe(44);
+    expect(cycleSize(3, 30, 44)).toBe(44);
+  });
+
+  it('a long metric label shows its name in the legend, the detail in its tooltip; short labels stay whole', () => {
+    expect(legendName('energy distance (U-statistic, can be < 0)')).toBe('energy distance');
+    expect(legendName('MMD (RBF)')).toBe('MMD (RBF)');
+    expect(legendName('sliced W1')).toBe('sliced W1');
+    expect(legendName('modes covered (share)')).toBe('modes covered');
+    expect(legendName('')).toBe('');
   });
 });

@@ -9,7 +9,7 @@ import type { Object3D } from 'three/webgpu';
 import type { PlaygroundConfig } from '../config/playground-config';
 import { ArrowField } from '../scene/arrow-field';
 import { HeatMapLayer } from '../scene/heat-map';
-import { LandscapeSurface } from '../scene/landscape-surface';
+import { LandscapeSurface, liftOntoSurface } from '../scene/landscape-surface';
 import { ManifoldMesh } from '../scene/manifold-mesh';
 import type { ParticleLayer } from '../scene/particle-layer';
 import { criticColormap } from '../scene/palette';
@@ -107,6 +107,8 @@ export class GanViews {
     this.arrows.object.visible = flat && g.pushArrows;
     this.panel.setVisible(session !== null);
     if (!(heat || surface)) this.legend.hide();
+    // The flat view frames the manifold with the data (its grid of z reaches further than the samples); none shown, none framed.
+    if (!(flat && g.manifold && !surface)) this.stage.setGeneratedPoints(null, 2, 'manifold');
     if (session === null) return;
     this.refreshPanel(session, config);
     if (!flat) return;
@@ -142,7 +144,10 @@ export class GanViews {
       const r = latent2 ? MANIFOLD_RESOLUTION : MANIFOLD_RESOLUTION * 4;
       void this.inflight.track(session
         .manifold(r)
-        .then(async (points) => (latent2 ? this.manifold : this.manifold1d).update(points, 0.01, await lift(points), SURFACE_HEIGHT))
+        .then(async (points) => {
+          (latent2 ? this.manifold : this.manifold1d).update(points, 0.01, await lift(points), SURFACE_HEIGHT);
+          if (!surface) this.stage.setGeneratedPoints(points, 2, 'manifold');
+        })
         .catch(() => undefined)
         .finally(() => (this.pending.manifold = false)));
     }
@@ -162,10 +167,7 @@ export class GanViews {
       this.pending.data = true;
       void this.inflight.track(session
         .heightsAt(session.reference.points)
-        .then((h) => {
-          (layer.height.array as Float32Array).set(h.subarray(0, layer.count));
-          layer.height.needsUpdate = true;
-        })
+        .then((h) => liftOntoSurface(layer, h))
         .catch(() => undefined)
         .finally(() => (this.pending.data = false)));
     }

@@ -7,6 +7,7 @@
 import { Color, type Object3D } from 'three/webgpu';
 import type { PlaygroundConfig } from '../config/playground-config';
 import { clusterColors, THEMES, timeColor, type ThemeName } from '../scene/palette';
+import { SURFACE_DATA } from '../scene/landscape-surface';
 import { ParticleLayer } from '../scene/particle-layer';
 import { TensorUploader } from '../scene/particle-upload';
 import type { Stage } from '../scene/stage';
@@ -54,6 +55,8 @@ export class ParticleView {
   private theme: ThemeName = 'dark';
   private particlesShown = true;
   private readonly scratch = new Color();
+  /** The data layer's colour (the theme's, or the critic surface's data style). */
+  private readonly dataColor = new Color();
 
   constructor(options: ParticleViewOptions) {
     this.stage = options.stage;
@@ -138,7 +141,11 @@ export class ParticleView {
     }
     trailLayer?.setStyle(config.view.colorMode, this.scratch, 0.55);
     data.object.visible = config.view.showData;
-    data.setPointSize(2 * this.stage.pointScale);
+    // On the critic surface the data takes the surface's data style (it must read on the surface's colours).
+    const look = surface === null ? { color: THEMES[this.theme].data, opacity: THEMES[this.theme].dataOpacity, size: 2 } : SURFACE_DATA;
+    data.setColoring('time', this.dataColor.setHex(look.color));
+    data.setOpacity(look.opacity);
+    data.setPointSize(look.size * this.stage.pointScale);
   }
 
   /**

@@ -3,8 +3,10 @@
  * fits into the free area (the canvas outside the panels, ui/layout). By default a fixed box around the
  * normalised data; when the generated points the app already reads back (a GAN's G(z), for the chart's
  * metric) leave it, the box takes them in too (issue 15: a drifting G(z) cloud ran under the settings
- * panel). The box grows at once and shrinks only when the content is well inside it, and the camera
- * eases towards it over a few frames ({@link FramingEaser}), so the view never pumps in and out.
+ * panel), and so does the generator manifold G(grid) (issue 15: its mesh reached the settings panel's
+ * edge, since a grid of z over [-2.5, 2.5]^2 reaches further than the samples). The box grows at once and
+ * shrinks only when the content is well inside it, and the camera eases towards it over a few frames
+ * ({@link FramingEaser}), so the view never pumps in and out.
  */
 
 /** An axis-aligned box of the data plane, data units. */
@@ -44,6 +46,12 @@ export const GENERATED_PAD = 0.25;
 export const SHRINK_BELOW = 0.75;
 /** Fraction of the remaining way the eased box moves each frame. */
 export const EASE_PER_FRAME = 0.15;
+
+/**
+ * The generated point sets the flat view takes in, each with its own box: 'samples', the G(z) sample the
+ * chart's metric reads back; 'manifold', the generator manifold G(grid) (app/gan-views).
+ */
+export type GeneratedSet = 'samples' | 'manifold';
 
 /** The smallest box holding both. */
 export function unionBox(a: PlaneBox, b: PlaneBox): PlaneBox {
@@ -111,6 +119,8 @@ export function frameBox(box: PlaneBox, free: PixelRect, width: number, height: 
 export class FramingEaser {
   private goal: PlaneBox = DATA_FRAME;
   private shown: PlaneBox = DATA_FRAME;
+  /** The last box of each generated set (absent: none). */
+  private readonly sets = new Map<GeneratedSet, PlaneBox>();
 
   /** The box the view is easing towards. */
   get target(): PlaneBox {
@@ -122,9 +132,16 @@ export class FramingEaser {
     return this.shown;
   }
 
-  /** New generated points' box (null: none, e.g. a new scene). @returns whether the target moved. */
-  setGenerated(generated: PlaneBox | null): boolean {
-    const wanted = wantedFrame(generated);
+  /**
+   * A generated set's new box (null: none, e.g. a new scene, or a hidden manifold); the box framed takes in
+   * every set's last box. @returns whether the target moved.
+   */
+  setGenerated(generated: PlaneBox | null, set: GeneratedSet = 'samples'): boolean {
+    if (generated === null) this.sets.delete(set);
+    else this.sets.set(set, generated);
+    let all: PlaneBox | null = null;
+    for (const box of this.sets.values()) all = all === null ? box : unionBox(all, box);
+    const wanted = wantedFrame(all);
     const g = this.goal;
     const fills = wanted.maxX - wanted.minX >= SHRINK_BELOW * (g.maxX - g.minX) && wanted.maxY - wanted.minY >= SHRINK_BELOW * (g.maxY - g.minY);
     if (inside(wanted, g) && fills) return false;
@@ -132,8 +149,9 @@ export class FramingEaser {
     return true;
   }
 
-  /** Jumps to the default framing (a scene switch, a reset view). */
+  /** Jumps to the default framing and forgets every generated set (a scene switch, a reset view). */
   reset(): void {
+    this.sets.clear();
     this.goal = DATA_FRAME;
     this.shown = DATA_FRAME;
   }

@@ -4,12 +4,45 @@
  * generated particles ride on. It only draws the values it is handed.
  */
 import { criticColor } from './palette';
+import { repeatRows, type ParticleLayer } from './particle-layer';
 import { BufferAttribute, BufferGeometry, Color, DoubleSide, LineBasicNodeMaterial, LineSegments, Mesh, MeshBasicNodeMaterial } from 'three/webgpu';
 
 /** Colour of vertices whose value is undefined (NaN): a neutral grey near the background. */
 const UNDEFINED_COLOR = '#39405a';
 /** The share of each side over which the sheet fades to transparent at its border (no hard square edge). */
-const EDGE_FADE_SHARE = 0.15;
+const EDGE_FADE_SHARE = 0.22;
+
+/**
+ * How the data is drawn while it lies on the surface (app/particle-view): white, nearly opaque and a little
+ * larger than on the plane, so that it reads on the surface's blue and orange (the theme's faint data
+ * colour vanished on the blue where the data lies; issue 15). Colour sRGB hex, size CSS px.
+ */
+export const SURFACE_DATA = { color: 0xffffff, opacity: 0.85, size: 3 } as const;
+
+/**
+ * The height of a normalised landscape value h above the data plane, in units of the surface's height
+ * scale: h clamped to [0, 1]; a non-finite h (undefined, e.g. a masked D*) at 1/2. The one rule for the
+ * surface's vertices and for every point drawn on it (data and generated points alike), so that a point
+ * lies on the surface at its own position.
+ */
+export function surfaceLevel(h: number): number {
+  return Number.isFinite(h) ? Math.min(1, Math.max(0, h)) : 0.5;
+}
+
+/**
+ * Lifts the points of a 2D layer onto the surface: point i at {@link surfaceLevel}(h[i]) (the layer draws
+ * z = height * its height scale, the surface's scale), written once per vertex of the point: four times on
+ * software renderers' plain layout (issue 15: one value per vertex drew each data point's quad between
+ * four points' heights, a vertical streak, and left three quarters of the data on the floor).
+ * @param h [layer.count] normalised values (more are ignored; a shorter h leaves the rest as they were).
+ */
+export function liftOntoSurface(layer: ParticleLayer, h: Float32Array): void {
+  const n = Math.min(layer.count, h.length);
+  const levels = new Float32Array(n);
+  for (let i = 0; i < n; i++) levels[i] = surfaceLevel(h[i]);
+  repeatRows(levels, 1, layer.verticesPerParticle, layer.height.array as Float32Array);
+  layer.height.needsUpdate = true;
+}
 
 /** A surface of n x n vertices over [-extent, extent]^2. Owns GPU resources: call dispose(). */
 export class LandscapeSurface {
@@ -73,7 +106,7 @@ export class LandscapeSurface {
   }
 
   /**
-   * Sets the heights: z = scale * h for h in [0, 1] (values are clamped), row i * n + j at
+   * Sets the heights: z = scale * {@link surfaceLevel}(h) (h clamped to [0, 1]), row i * n + j at
    * (x_j, y_i). Colour: palette.criticColor (high h, real-looking: blue; low h, generated-looking: orange).
    * Non-finite values (undefined, e.g. a masked D*) are drawn neutral: grey, at h = 1/2.
    * @param h [n * n] normalised values. @param scale height of h = 1 in data units.
@@ -82,7 +115,7 @@ export class LandscapeSurface {
     const c = new Color();
     for (let v = 0; v < this.n * this.n; v++) {
       const finite = Number.isFinite(h[v]);
-      const value = finite ? Math.min(1, Math.max(0, h[v])) : 0.5;
+      const value = surfaceLevel(h[v]);
       this.positions[3 * v + 2] = value * scale;
       c.setStyle(finite ? criticColor(value) : UNDEFINED_COLOR).toArray(this.colors, 4 * v); // r, g, b; the alpha stays
     }

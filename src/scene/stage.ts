@@ -19,7 +19,7 @@ import {
   Vector3,
   WebGPURenderer,
 } from 'three/webgpu';
-import { frameBox, FramingEaser, pointsBox, type PlaneBox } from './framing';
+import { frameBox, FramingEaser, pointsBox, type GeneratedSet, type PlaneBox } from './framing';
 import { THEME, THEMES, type ThemeName } from './palette';
 
 /** Vertical field of view of the 3D views over the whole canvas, degrees. */
@@ -28,6 +28,13 @@ const PERSPECTIVE_FOV = 45;
 const MIN_FREE_PX = 160;
 /** The most the 3D views widen their field of view (tan scale) to fit a free area. */
 const MAX_WIDEN = 2.4;
+/**
+ * The landscape view's camera (z up) and the height it looks at, data units: about 35 degrees above the
+ * plane (hills and valleys show, and the points on them), far enough that the surface's square (+-4.2)
+ * stays in the free area as it turns, aimed a little above the plane, into the surface's heights (issue 15).
+ */
+const LANDSCAPE_CAMERA = [0, -12.2, 8.4] as const;
+const LANDSCAPE_TARGET_Z = 0.5;
 /** Width the 3D views' orbiting data takes on screen, as a fraction of the full canvas's height. */
 const ORBIT_WIDTH = 0.9;
 
@@ -183,12 +190,13 @@ export class Stage {
       this.camera.position.set(0, 0, 10);
       this.camera.zoom = 1;
     } else if (this.view === 'landscape') {
-      this.camera.position.set(0.6, -8.6, 6.2);
+      this.camera.position.set(LANDSCAPE_CAMERA[0], LANDSCAPE_CAMERA[1], LANDSCAPE_CAMERA[2]);
     } else {
       this.camera.position.set(4.2, 3.2, 5.6);
     }
-    this.controls.target.set(0, 0, 0);
-    this.camera.lookAt(0, 0, 0);
+    const targetZ = this.view === 'landscape' ? LANDSCAPE_TARGET_Z : 0;
+    this.controls.target.set(0, 0, targetZ);
+    this.camera.lookAt(0, 0, targetZ);
     this.resize();
     this.controls.update();
   }
@@ -255,10 +263,11 @@ export class Stage {
   /**
    * The generated points the app has read back (a GAN's G(z), [n, dim] row-major, data units), or null
    * (a new scene): the flat view's framing takes them in when they leave the data's frame, easing there
-   * over a few frames (scene/framing.ts). No readback of its own. The 3D views ignore it.
+   * over a few frames (scene/framing.ts). `set` names which of the generated sets these are (the G(z) sample
+   * or the generator manifold; each keeps its box). No readback of its own. The 3D views ignore it.
    */
-  setGeneratedPoints(points: Float32Array | null, dim: number): void {
-    this.framing.setGenerated(points === null ? null : pointsBox(points, dim));
+  setGeneratedPoints(points: Float32Array | null, dim: number, set: GeneratedSet = 'samples'): void {
+    this.framing.setGenerated(points === null ? null : pointsBox(points, dim), set);
   }
 
   /** The plane box the flat view frames now (scene/framing.ts), data units. */

@@ -115,7 +115,7 @@ export class GanProbes {
   }
 
   /**
-   * The particles' heights on the landscape: (D(x) - min) / (max - min) of the last landscape read back,
+   * The particles' heights on the landscape: (D(x) - min) / (max - min) of the last landscape read back, in [0, 1],
    * [N]; the caller owns it. For the renderer to lift G(z) onto the 3D surface.
    */
   heights(): tf.Tensor1D {
@@ -135,10 +135,13 @@ export class GanProbes {
     return data;
   }
 
-  /** (D(x) - min) / (max - min) over the last landscape's range, [N] for x [N, D]. Tidied; caller owns it. */
+  /**
+   * (D(x) - min) / (max - min) over the last landscape's range, clamped to [0, 1] as the surface clamps its
+   * own heights (scene/landscape-surface.surfaceLevel), [N] for x [N, D]. Tidied; caller owns it.
+   */
   private normalisedValues(x: tf.Tensor2D): tf.Tensor1D {
     const { min, max } = this.landscapeRange;
-    return tf.tidy(() => tf.div(tf.sub(this.source.trainer.discriminatorValues(x), min), max - min) as tf.Tensor1D);
+    return tf.tidy(() => tf.clipByValue(tf.div(tf.sub(this.source.trainer.discriminatorValues(x), min), max - min), 0, 1) as tf.Tensor1D);
   }
 
   /** G on a regular r x r latent grid (the generator manifold), [r^min(k,2), D] row-major; one readback. */

@@ -16,6 +16,19 @@ const MAX_POINTS = 600;
 /** Which pair of series the chart draws. */
 export type ChartMode = 'diffusion' | 'adversarial';
 
+/** Longest legend label shown whole, characters; a longer one shows its name before " (" (the rest in its tooltip). */
+const LEGEND_CHARS = 20;
+
+/**
+ * A series' name in the legend: the label itself, or for a label longer than {@link LEGEND_CHARS} with a
+ * parenthesised detail, the part before it ("energy distance (U-statistic, can be < 0)" -> "energy
+ * distance"; issue 15: the whole label wrapped onto two lines under its swatch). The full label is the entry's title.
+ */
+export function legendName(label: string): string {
+  const cut = label.indexOf(' (');
+  return label.length > LEGEND_CHARS && cut > 0 ? label.slice(0, cut) : label;
+}
+
 /** Room an axis keeps besides its widest label, CSS px (tick length and gap, uPlot's defaults 10 + 5, plus a margin). */
 const AXIS_PAD = 18;
 
@@ -29,14 +42,30 @@ export function axisWidth(labels: readonly string[] | null, measure: (label: str
   return Math.max(min, Math.ceil(widest + AXIS_PAD));
 }
 
-/** uPlot's axis size hook: {@link axisWidth} measured with the chart's own canvas and axis font. */
-const fitLabels: uPlot.Axis.Size = (self, values, axisIdx, cycleNum) => {
-  const axis = self.axes[axisIdx];
-  if (cycleNum > 1 && typeof axis.size === 'number') return axis.size;
-  const font = axis.font;
-  self.ctx.font = Array.isArray(font) ? String(font[0]) : String(font ?? '10px sans-serif');
-  return axisWidth(values, (label) => self.ctx.measureText(label).width / devicePixelRatio);
-};
+/**
+ * The size of an axis in uPlot's sizing cycle `cycleNum` (1, 2, 3 within one layout): the width its
+ * labels need now (`needed`) on the first cycle, never less than the cycle before (`previous`) after it.
+ * uPlot lays the plot out again after each cycle whose sizes changed, but at most 3 times; the labels of
+ * one axis depend on the plot's height, which the others' sizes change, so a size that shrinks again
+ * (38, 30, 38 px: the right axis's [0, 1] first with, then without its "0.5") ends the cycles with the
+ * labels of one layout drawn at the position of another: "0.5" cut at the chart's edge (issue 15).
+ * Growing only within a layout converges and keeps every label inside.
+ */
+export function cycleSize(cycleNum: number, needed: number, previous: number | null): number {
+  return cycleNum > 1 && previous !== null ? Math.max(previous, needed) : needed;
+}
+
+/** uPlot's axis size hook for one axis: {@link axisWidth} measured with the chart's own canvas and axis font, kept from shrinking within a layout ({@link cycleSize}). */
+function fitLabels(): uPlot.Axis.Size {
+  let previous: number | null = null;
+  return (self, values, axisIdx, cycleNum) => {
+    const font = self.axes[axisIdx].font;
+    self.ctx.font = Array.isArray(font) ? String(font[0]) : String(font ?? '10px sans-serif');
+    const needed = axisWidth(values, (label) => self.ctx.measureText(label).width / devicePixelRatio);
+    previous = cycleSize(cycleNum, needed, previous);
+    return previous;
+  };
+}
 
 /**
  * The range of a metric that can read below 0 (the energy distance's U-statistic): the data's span padded
@@ -69,20 +98,20 @@ export function thinColumns(steps: number[], columns: readonly (number | null)[]
 function options(mode: ChartMode, metric: string, signed: boolean): uPlot.Options {
   const common = { width: 250, height: 130, title: 'training', cursor: { show: false }, legend: { show: true, live: false } };
   const metricScale: uPlot.Scale = signed ? { auto: true, range: (_u, min, max) => signedRange(min, max) } : { auto: true };
-  const right = { ...CHART_AXIS, scale: 'metric', side: 1, size: fitLabels, grid: { show: false } };
-  const metricSeries: uPlot.Series = { label: metric, stroke: '#f6c85f', width: 2, scale: 'metric', spanGaps: true, points: { show: true, size: 4 }, show: metric !== '' };
+  const right = { ...CHART_AXIS, scale: 'metric', side: 1, size: fitLabels(), grid: { show: false } };
+  const metricSeries: uPlot.Series = { label: legendName(metric), stroke: '#f6c85f', width: 2, scale: 'metric', spanGaps: true, points: { show: true, size: 4 }, show: metric !== '' };
   if (mode === 'adversarial') {
     return {
       ...common,
       scales: { x: { time: false }, y: { auto: true }, metric: metricScale },
-      axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: fitLabels }, right],
+      axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: fitLabels() }, right],
       series: [{}, { label: 'D / critic loss', stroke: '#38b6e8', width: 1.5, spanGaps: true }, { label: 'G loss', stroke: '#ef6a3a', width: 1.5, spanGaps: true }, metricSeries],
     };
   }
   return {
     ...common,
     scales: { x: { time: false }, loss: { distr: 3 }, metric: metricScale },
-    axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: fitLabels }, right],
+    axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: fitLabels() }, right],
     series: [{}, { label: 'loss', stroke: '#6fb1e4', width: 1.5, scale: 'loss', spanGaps: true }, metricSeries],
   };
 }
@@ -104,7 +133,7 @@ export class TrainingChart {
   private dirty = false;
 
   constructor(private readonly parent: HTMLElement) {
-    this.plot = new uPlot(options(this.mode, this.metric, this.signed), this.data(), parent);
+    this.plot = this.build();
   }
 
   /**
@@ -118,7 +147,7 @@ export class TrainingChart {
     this.metric = metric;
     this.signed = signed;
     this.plot.destroy();
-    this.plot = new uPlot(options(mode, metric, signed), this.data(), this.parent);
+    this.plot = this.build();
     this.clear();
   }
 
@@ -153,6 +182,15 @@ export class TrainingChart {
     if (!this.dirty) return;
     this.dirty = false;
     this.plot.setData(this.data());
+  }
+
+  /** A uPlot for the current mode and metric; the metric's legend entry carries its full label as a tooltip. */
+  private build(): uPlot {
+    const plot = new uPlot(options(this.mode, this.metric, this.signed), this.data(), this.parent);
+    const entries = plot.root.querySelectorAll<HTMLElement>('.u-legend .u-series');
+    const last = entries[entries.length - 1];
+    if (last !== undefined && this.metric !== '') last.title = this.metric;
+    return plot;
   }
 
   /** The columns of the current mode: diffusion draws the loss and the metric, a GAN both losses and the metric. */

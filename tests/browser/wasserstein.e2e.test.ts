@@ -7,13 +7,10 @@
  * dispose frees every tensor, and the page logs no error. Screenshots go to docs/wasserstein-*.png.
  * Skipped where Chromium is missing.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, collectErrors, launchChromium, serveApp, WEBGL_FLAGS } from './harness';
+import { describe, expect, it } from 'vitest';
+import { chromiumAvailable, collectErrors, launchChromium, WEBGL_FLAGS } from './harness';
+import { servedPageForSuite } from './suite';
 
 interface PageCounts {
   arrows: Record<'discriminator' | 'critic', number>;
@@ -34,19 +31,7 @@ const advanceTicks = (page: Page, ticks: number): Promise<void> =>
   }, ticks);
 
 describe.skipIf(!chromiumAvailable())('the Wasserstein scene in Chromium', () => {
-  let url = '';
-  let close = async (): Promise<void> => undefined;
-  beforeAll(async () => {
-    const outDir = mkdtempSync(join(tmpdir(), 'gp-wass-'));
-    await build({ logLevel: 'error', build: { outDir, emptyOutDir: true, rolldownOptions: { input: { wass: 'tests/browser/wasserstein-page.html' } } } });
-    const served = await serveApp(outDir);
-    url = `${served.url}tests/browser/wasserstein-page.html`;
-    close = async () => {
-      await served.server.close();
-      rmSync(outDir, { recursive: true, force: true });
-    };
-  }, 240_000);
-  afterAll(() => close());
+  const pageUrl = servedPageForSuite('tests/browser/wasserstein-page.html');
 
   for (const [width, height] of [
     [1280, 720],
@@ -57,7 +42,7 @@ describe.skipIf(!chromiumAvailable())('the Wasserstein scene in Chromium', () =>
       const page = browser.page;
       try {
         const errors = collectErrors(page);
-        await page.goto(url);
+        await page.goto(pageUrl());
         await page.waitForFunction(() => '__wass' in window, null, { timeout: 60_000 });
         // 4 s of scene time, frame-exact (the recording path), then paused: what is counted no longer depends on
         // how many ticks the scene's own clock got in on a loaded machine (the critic's arrows grow as it trains).
