@@ -20,6 +20,7 @@ import type { BrowserBenchResult } from '../src/bench/browser-bench';
 import { cellValue } from '../src/bench/ddpm-cells';
 import type { QualityResult } from '../src/bench/quality-cell';
 import { browserPlan, timingNote } from '../src/bench/plans';
+import { cpuJson } from '../src/bench/cpu-split';
 import { defaultHash, NO_SCENE_FIGURES, sceneJson } from '../src/bench/scene-cells';
 import { buildApp, CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, WEBGL_FLAGS, WEBGPU_FLAGS } from '../tests/browser/harness';
 import { benchSceneCells, benchScenesAt, measureSceneCell, parseScenesArg } from './scene-bench';
@@ -108,6 +109,8 @@ export async function benchBrowser(opts: BrowserBenchOptions): Promise<{ text: s
     'browser.time_to_quality_s': null,
     ...sceneJson('default', NO_SCENE_FIGURES),
     ...sceneJson('gan', NO_SCENE_FIGURES),
+    ...cpuJson('default', null),
+    ...cpuJson('gan', null),
   };
   const heading = `## Generative Playground benchmark in headless Chromium${opts.quick ? ' (--quick)' : ''}${opts.boxS !== undefined ? ` (--box ${opts.boxS})` : ''}`;
   if (!chromiumAvailable()) {

@@ -6,7 +6,9 @@
  */
 import { askedSecondsPerPass, defaultHash, firstTimeUnder, frameRates, GAN_SCENE_PRESET, medianPassSeconds, NO_SCENE_FIGURES, presetHash, reversePasses, sceneJson, type ReversePass, type SceneFigures } from '../src/bench/scene-cells';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium, serveApp, serveBuiltApp, snapshot, trackPassQuality, until, WEBGL_FLAGS, type Snapshot } from '../tests/browser/harness';
+import { cpuJson, cpuSplit, type CpuCores, type ThreadTicks } from '../src/bench/cpu-split';
 import { markdownTable, progress, RESULT_HEADERS } from './bench-lib';
+import { chromiumThreadTicks } from './cpu-split';
 
 /** What {@link measureSceneCell} found. */
 export interface SceneCellResult {
@@ -25,6 +27,17 @@ export interface SceneCellResult {
   readonly passes: readonly ReversePass[];
   /** Energy distance to the data at the end of each reverse pass (page clock ms). */
   readonly quality: readonly { ms: number; value: number }[];
+  /** Chromium's cores per group over the box (src/bench/cpu-split.ts), and its busiest threads; null where /proc cannot be read. */
+  readonly cpu: { readonly cores: CpuCores; readonly threads: readonly [string, number][] } | null;
+}
+
+/** Chromium's threads' CPU ticks now, or null where they cannot be read (no /proc). */
+function ticksOrNull(): ThreadTicks | null {
+  try {
+    return chromiumThreadTicks();
+  } catch {
+    return null;
+  }
 }
 
 /** Energy distance under which the generated particles make a good picture (the issue's "first good two moons"). */
@@ -51,12 +64,17 @@ export async function measureSceneCell(url: string, hash: string, seconds: numbe
     await page.waitForTimeout(warmupS * 1000);
     const samples: { ms: number; frames: number; trainSteps: number; simSteps: number }[] = [];
     let last = started;
+    let ticks0: ThreadTicks | null = null;
+    let wall0 = 0;
     for (let i = 0; i <= seconds; i++) {
       const at = Date.now();
       last = (await snapshot(page)) as Snapshot;
       samples.push({ ms: last.clockMs ?? at, frames: last.frames, trainSteps: last.trainSteps, simSteps: last.simSteps });
+      if (i === 0) [ticks0, wall0] = [ticksOrNull(), Date.now()];
       if (i < seconds) await page.waitForTimeout(Math.max(0, at + 1000 - Date.now()));
     }
+    const ticks1 = ticksOrNull();
+    const cpu = ticks0 !== null && ticks1 !== null && Date.now() > wall0 ? cpuSplit(ticks0, ticks1, (Date.now() - wall0) / 1000) : null;
     const rates = frameRates(samples);
     const first = samples[0];
     const end = samples[samples.length - 1];
@@ -86,6 +104,7 @@ export async function measureSceneCell(url: string, hash: string, seconds: numbe
       perSecond: rates.perInterval,
       passes,
       quality,
+      cpu,
     };
   } finally {
     await browser.close();
@@ -116,11 +135,11 @@ export async function benchSceneCells(url: string, quick: boolean, particles?: n
   const suffix = particles === undefined ? '' : `.n${particles}`;
   for (const name of ['default', 'gan'] as const) {
     const hash = name === 'default' ? defaultHash(particles) : presetHash(GAN_SCENE_PRESET, particles);
-    Object.assign(figures, sceneJson(name, NO_SCENE_FIGURES, suffix));
+    Object.assign(figures, sceneJson(name, NO_SCENE_FIGURES, suffix), cpuJson(name, null, suffix));
     progress(`[browser] scene cell '${name}' (${hash === '' ? 'the default link' : `#${hash}`}), ${boxes[name]} s ...`);
     try {
       const cell = await measureSceneCell(url, hash, boxes[name], quick ? 1 : 3);
-      Object.assign(figures, sceneJson(name, cell.figures, suffix));
+      Object.assign(figures, sceneJson(name, cell.figures, suffix), cpuJson(name, cell.cpu?.cores ?? null, suffix));
       const f = cell.figures;
       const label = name === 'default' ? `default link, ${cell.particles} particles` : `GAN on 8 Gaussians, ${cell.particles} particles`;
       rows.push([cell.backend, `scene: ${label}: fps mean / worst second`, String(cell.perSecond.length), fig(f.fps_mean === null ? null : 1000 / f.fps_mean), `${fig(f.fps_mean)} / ${fig(f.fps_worst_second)}`, 'frames/s']);
@@ -135,6 +154,14 @@ export async function benchSceneCells(url: string, quick: boolean, particles?: n
         );
       }
       notes.push(`scene.${name}${suffix}: ${cell.renderer}, tfjs ${cell.backend}; fps per second ${cell.perSecond.map((x) => x.toFixed(0)).join(', ')}; loop tick ${cell.frameMs.toFixed(1)} ms.`);
+      if (cell.cpu !== null) {
+        const c = cell.cpu.cores;
+        const perFrame = (cores: number): string => (f.fps_mean !== null && f.fps_mean > 0 ? `${((1000 * cores) / f.fps_mean).toFixed(1)} ms/frame` : '-');
+        notes.push(
+          `scene.${name}${suffix}: Chromium's CPU, cores (CPU ms a frame): GPU process ${c.gpu_process.toFixed(2)} (${perFrame(c.gpu_process)}), renderer main ${c.renderer_main.toFixed(2)} (${perFrame(c.renderer_main)}), ` +
+            `renderer other ${c.renderer_other.toFixed(2)}, other ${c.other.toFixed(2)}, total ${c.total.toFixed(2)} of the machine's cores; busiest threads ${cell.cpu.threads.slice(0, 6).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}.`,
+        );
+      }
     } catch (e) {
       notes.push(`scene.${name}${suffix}: not measured (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
     }

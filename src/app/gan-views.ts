@@ -27,8 +27,44 @@ const PUSH_ARROWS = 400;
 const PUSH_SCALE = 0.12;
 /** Height of D = 1 (or the critic's maximum) above the data plane, in data units. */
 export const SURFACE_HEIGHT = 2.2;
-/** The theory figures (KDEs, an assignment) are refreshed at most this often, in ms. */
-const THEORY_EVERY_MS = 2000;
+/**
+ * The theory figures (KDEs on 600 points, an exact assignment on 256: 20 to 70 ms of the main thread on
+ * the 2-core machine) are refreshed once every this many view refreshes (the loop's cadence: 500 ms of
+ * loop time each in main.ts, so every 2 s), and never while the GAN panel that shows them is collapsed.
+ */
+export const THEORY_EVERY_REFRESHES = 4;
+
+/**
+ * When the panel's theory figures are due, counted in view refreshes (the loop's cadence, not a wall-clock
+ * timer: a frame-exact recording gets them after the same frames whatever the wall time). Due at the first
+ * refresh of a session, then every {@link THEORY_EVERY_REFRESHES}-th; never while the panel is collapsed;
+ * at once when it is opened again (its figures are then stale).
+ */
+export class TheorySchedule {
+  private of: object | null = null;
+  /** Refreshes since the theory was last asked for (Infinity: never for this session, or the panel was closed). */
+  private since = Infinity;
+
+  constructor(readonly every = THEORY_EVERY_REFRESHES) {
+    if (!Number.isInteger(every) || every < 1) throw new RangeError(`every must be an integer >= 1, got ${every}`);
+  }
+
+  /** Whether to ask for the theory now, at one view refresh of `session` with the panel open or not. */
+  due(session: object, panelOpen: boolean): boolean {
+    if (session !== this.of) {
+      this.of = session;
+      this.since = Infinity;
+    }
+    if (!panelOpen) {
+      this.since = Infinity;
+      return false;
+    }
+    this.since++;
+    if (this.since < this.every) return false;
+    this.since = 0;
+    return true;
+  }
+}
 
 /** The GAN layers, legend and panel. Call {@link dispose}. */
 export class GanViews {
@@ -44,7 +80,7 @@ export class GanViews {
   private readonly heatGrid: number;
   private pending = { landscape: false, manifold: false, arrows: false, theory: false, data: false };
   private theory: GanTheory | null = null;
-  private theoryAt = -Infinity;
+  private readonly theorySchedule = new TheorySchedule();
   /** The session the theory figures belong to (a new scene starts with none). */
   private theoryOf: GanSession | null = null;
   private lastRange = '';
@@ -174,15 +210,14 @@ export class GanViews {
   }
 
   private refreshPanel(session: GanSession, config: PlaygroundConfig): void {
-    const now = performance.now();
     if (this.theoryOf !== session) {
       this.theory = null;
       this.theoryOf = session;
-      this.theoryAt = -Infinity;
     }
-    if (!this.pending.theory && now - this.theoryAt > THEORY_EVERY_MS) {
+    // A collapsed panel shows nothing: no theory figures and no DOM writes for it.
+    const open = !this.panel.collapsed;
+    if (!this.pending.theory && this.theorySchedule.due(session, open)) {
       this.pending.theory = true;
-      this.theoryAt = now;
       const asked = session;
       session
         .theory()
@@ -192,6 +227,7 @@ export class GanViews {
         .catch(() => undefined)
         .finally(() => (this.pending.theory = false));
     }
+    if (!open) return;
     const l = session.losses;
     const th = this.theory;
     const game = session.game.id;

@@ -28,6 +28,11 @@ function fmt(x: number): string {
   return String(Number(x.toPrecision(3)));
 }
 
+/** Sets `el`'s text only when it differs. */
+function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 /** The legend element. */
 export class FieldLegend {
   readonly root: HTMLElement;
@@ -54,18 +59,19 @@ export class FieldLegend {
   show(s: LegendState): void {
     setMathText(this.title, s.title);
     setMathText(this.time, s.time === '' ? '' : `at ${s.time}`);
-    this.lo.textContent = `${s.clippedLo ? '≤ ' : ''}${fmt(s.lo)}`;
-    this.hi.textContent = `${s.clippedHi ? '≥ ' : ''}${fmt(s.hi)}`;
+    // Written only when the text changed (a write re-lays out and repaints the panel over the canvas).
+    setText(this.lo, `${s.clippedLo ? '≤ ' : ''}${fmt(s.lo)}`);
+    setText(this.hi, `${s.clippedHi ? '≥ ' : ''}${fmt(s.hi)}`);
     if (s.colormap !== this.colormap) {
       this.colormap = s.colormap;
       const stops = Array.from({ length: 17 }, (_, i) => `${s.colormap(i / 16)} ${((100 * i) / 16).toFixed(2)}%`);
       this.bar.style.background = `linear-gradient(to right, ${stops.join(', ')})`;
     }
-    this.root.hidden = false;
+    if (this.root.hidden) this.root.hidden = false;
   }
 
   hide(): void {
-    this.root.hidden = true;
+    if (!this.root.hidden) this.root.hidden = true;
   }
 
   dispose(): void {

@@ -121,6 +121,11 @@ export class GanPanel {
     }
   }
 
+  /** Whether the user collapsed the panel to its button (ui/layout's collapsible panels): it shows no values then. */
+  get collapsed(): boolean {
+    return this.root.classList.contains('collapsed');
+  }
+
   setVisible(visible: boolean): void {
     this.root.style.display = visible ? '' : 'none';
   }
