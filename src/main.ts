@@ -36,6 +36,7 @@ import { SceneViews } from './app/scene-views';
 import { affordsLine, keysSetByLink } from './app/machine-fit';
 import { fitSceneToMachine, startBackendAndStage, startRefitWatch } from './app/startup';
 import { asGan } from './app/session-family';
+import { chooseTrainingThread, WorkerTraining } from './app/worker-training';
 import { TrainingCharts } from './app/training-charts';
 
 /** Periods of the loop's scheduled work (ms of loop time): views, HUD, a GAN's sample metric. */
@@ -103,6 +104,7 @@ async function main(): Promise<void> {
       trainStep: () => {
         // A GAN's particles are G itself: pausing the scene pauses its training too.
         if (asGan(scene.session) !== null && config.sampling.paused) return false;
+        if (followWorker()) return false; // the worker trains on the second core; the grant goes unused
         scene.session.trainStep();
         return true;
       },
@@ -117,6 +119,9 @@ async function main(): Promise<void> {
     },
     { clock: performanceClock, scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy), stepsPerSecond: GAN_STEPS_PER_SECOND, trainBudgetMs: config.model.trainBudgetMs, ...(soft ? CPU_LOOP : GPU_LOOP) },
   );
+  // Training in a Web Worker where tfjs runs on the CPU (issue 14); the page's frame loop otherwise and while recording.
+  const remote = new WorkerTraining(chooseTrainingThread(choice.name, new URLSearchParams(location.search)), () => scene.session, toast, () => performance.now());
+  const followWorker = (): boolean => remote.update(!config.model.trainPaused && !(asGan(scene.session) !== null && config.sampling.paused), recorder?.busy ?? false);
   const pacer = new PassPacer(loop, config, () => scene.session);
   const applyLive = (): void => applyLiveSettings(loop, config, pacer);
   const scene: SceneController = new SceneController(config, defaults, {
@@ -187,7 +192,7 @@ async function main(): Promise<void> {
     (on) => deck.setPresenting(on), // P hides the slide column for the settings, P again brings it back
   );
   const affords = (): string => affordsLine(choice.name, soft, { particles: config.data.particles, batchSize: config.model.batchSize }, loop.stats.trainBudgetMs);
-  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts, affords, pace: () => pacer.current });
+  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts, affords, pace: () => pacer.current, training: remote });
   recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
   recordHost.prepareDecoration = async (_width, height) => {
     if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
@@ -210,7 +215,8 @@ async function main(): Promise<void> {
   });
   records.addButton('● record the deck', () => void recordTheDeck());
   installDeckHandle({ presenter: deck, recordPanel: records, record: recordTheDeck });
-  installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered });
+  installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered, training: remote });
+  loop.every(1, followWorker, { when: 'always' }); // every frame, also when the governor grants training nothing
 
   // Every periodic job runs on the loop's cadence: pause, a hidden tab and frame-exact recording govern it.
   loop.every(VIEWS_EVERY_MS, () => views.refresh(scene.session, config, view), { when: 'always' });
@@ -234,6 +240,7 @@ async function main(): Promise<void> {
     stopRefit();
     stopKeys();
     loop.dispose();
+    remote.dispose();
     scene.session.dispose();
     view.dispose();
     charts.dispose();
