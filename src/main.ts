@@ -104,7 +104,8 @@ async function main(): Promise<void> {
       trainStep: () => {
         // A GAN's particles are G itself: pausing the scene pauses its training too.
         if (asGan(scene.session) !== null && config.sampling.paused) return false;
-        if (followWorker()) return false; // the worker trains on the second core; the grant goes unused
+        // The worker trains on the second core (the grant goes unused); a step asked for while training is paused runs here.
+        if (!config.model.trainPaused && followWorker()) return false;
         scene.session.trainStep();
         return true;
       },
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
   );
   // Training in a Web Worker where tfjs runs on the CPU (issue 14); the page's frame loop otherwise and while recording.
   const remote = new WorkerTraining(chooseTrainingThread(choice.name, new URLSearchParams(location.search)), () => scene.session, toast, () => performance.now());
-  const followWorker = (): boolean => remote.update(!config.model.trainPaused && !(asGan(scene.session) !== null && config.sampling.paused), recorder?.busy ?? false);
+  const followWorker = (): boolean => remote.update(!config.model.trainPaused && !document.hidden && !(asGan(scene.session) !== null && config.sampling.paused), recorder?.busy ?? false);
   const pacer = new PassPacer(loop, config, () => scene.session);
   const applyLive = (): void => applyLiveSettings(loop, config, pacer);
   const scene: SceneController = new SceneController(config, defaults, {
@@ -233,7 +234,10 @@ async function main(): Promise<void> {
   charts.onGameSamples = (samples, dim) => recorder?.busy !== true && stage.setGeneratedPoints(dim === 2 ? samples : null, dim);
   // Frame the data where no panel covers it (the HUD column on the left, the settings on the right, the GAN panel below).
   watchFreeArea({ left: [...overlay.querySelectorAll('.hud'), slides.element], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
-  document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
+  document.addEventListener('visibilitychange', () => {
+    loop.setHidden(document.hidden);
+    followWorker(); // a hidden tab has no frames: the worker pauses too
+  });
   const stopKeys = listenForSceneKeys(scene, loop);
   addEventListener('beforeunload', () => {
     stopRecovery();

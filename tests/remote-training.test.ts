@@ -137,13 +137,17 @@ describe('TrainingHost and TrainingMirror', () => {
     host.sync(deliver(mirror.sync(page, true)));
     await trainRemote(host, mirror, page, 12);
     expect(mirror.follow(page, true)).toBeNull(); // nothing changed
-    // A learning rate: the config travels, the worker's own weights and steps go on.
+    // A learning rate: the config travels, the worker's own weights and steps go on, and its progress in flight still counts.
+    host.trainFor(2, stepClock());
+    const inFlight = host.progress() as ProgressMessage;
     page.apply({ ...config, model: { ...config.model, learningRate: 2e-3 } });
     const rate = mirror.follow(page, true) as SyncMessage;
     expect(rate.weights).toBeNull();
+    expect(mirror.receive(page, deliver(inFlight), 0)).toBe(true);
+    expect(page.trainSteps).toBe(14);
     host.sync(deliver(rate));
     const worker = host.current as DiffusionSession;
-    expect(worker.trainSteps).toBe(12);
+    expect(worker.trainSteps).toBe(14);
     expect(worker.trainer.training.learningRate).toBe(2e-3);
     // A wider network: the page rebuilt it, the worker takes the page's fresh weights and starts at step 0.
     page.apply({ ...page.config, model: { ...page.config.model, width: 32 } });
@@ -157,7 +161,17 @@ describe('TrainingHost and TrainingMirror', () => {
     expect(flat(readNetworks(worker))).toEqual(flat(readNetworks(page)));
     // Reset weights on the page: new variables, sent.
     page.resetWeights();
-    expect(mirror.follow(page, true)?.weights).not.toBeNull();
+    const reset = mirror.follow(page, true) as SyncMessage;
+    expect(reset.weights).not.toBeNull();
+    host.sync(deliver(reset));
+    // A step the page took itself (step once while paused): the worker goes on from the page's weights and steps.
+    page.trainStep();
+    const stepped = mirror.follow(page, true) as SyncMessage;
+    expect(stepped.weights).not.toBeNull();
+    expect(stepped.trainSteps).toBe(1);
+    host.sync(deliver(stepped));
+    expect(worker.trainSteps).toBe(1);
+    expect(flat(readNetworks(worker))).toEqual(flat(readNetworks(page)));
     // Pause: the worker is told and trains nothing.
     host.sync(deliver(mirror.follow(page, false) as SyncMessage));
     expect(host.trainFor(5, stepClock())).toBe(0);
@@ -250,8 +264,12 @@ describe('where training runs', () => {
     port.host.trainFor(7, stepClock());
     port.emit(port.host.progress() as ProgressMessage);
     expect(page.trainSteps).toBe(7);
-    // A frame-exact recording: the page trains, the worker is paused.
+    // A frame-exact recording: the page trains, the worker is paused, its progress in flight is not taken.
+    port.host.trainFor(2, stepClock());
+    const inFlight = port.host.progress() as ProgressMessage;
     expect(remote.update(true, true)).toBe(false);
+    port.emit(inFlight);
+    expect(page.trainSteps).toBe(7);
     expect(remote.thread).toBe('page');
     expect(port.host.trainFor(3, stepClock())).toBe(0);
     page.trainStep();
@@ -259,6 +277,7 @@ describe('where training runs', () => {
     expect(remote.update(true, false)).toBe(true);
     expect((port.sent.at(-1) as SyncMessage).trainSteps).toBe(8);
     expect(port.host.current?.trainSteps).toBe(8);
+    expect(flat(readNetworks(port.host.current as Session))).toEqual(flat(readNetworks(page)));
     // Another session (a model of another family): sent whole.
     page.dispose();
     page = createSession(gan());

@@ -91,8 +91,11 @@ export class WorkerTraining {
     if (port === null || !this.ready) return false;
     const session = this.session();
     if (recording) {
-      // The page's training takes over from the worker's last weights; progress still in flight is ignored.
-      if (!this.onPage) this.post(this.mirror.sync(session, false, false));
+      // The page's training takes over from the worker's last weights.
+      if (!this.onPage) {
+        this.post(this.mirror.sync(session, false, false));
+        this.mirror.forget(); // progress still in flight is not taken: the clip is the page's own training
+      }
       this.onPage = true;
       return false;
     }

@@ -30,7 +30,7 @@ export type NetworkWeights = Readonly<Record<string, readonly { readonly shape: 
 /** The page's scene to the worker: rebuild or continue as the page's session would. */
 export interface SyncMessage {
   readonly type: 'sync';
-  /** Increases with every sync; the worker's progress carries the generation it trains for. */
+  /** Increases with every sync that sends weights; the worker's progress carries the generation it trains for. */
   readonly generation: number;
   readonly config: PlaygroundConfig;
   readonly custom: PointSet | null;
@@ -204,7 +204,7 @@ const firstVariable = (session: Session): tf.Variable | undefined => Object.valu
  */
 export class TrainingMirror {
   private generation = 0;
-  private seen: { session: Session; variable: tf.Variable | undefined; config: PlaygroundConfig; custom: PointSet | null; training: boolean } | null = null;
+  private seen: { session: Session; variable: tf.Variable | undefined; config: PlaygroundConfig; custom: PointSet | null; training: boolean; steps: number } | null = null;
   /** Why the worker's training stopped (its divergence guard), or null while it trains. */
   trainingStopped: string | null = null;
   /** Steps the worker took, as of its last post. */
@@ -212,8 +212,8 @@ export class TrainingMirror {
 
   /**
    * The sync the worker needs after the page's session changed, or null when nothing changed.
-   * The page's weights travel when the session or its networks are new (fresh, loaded or reset weights)
-   * or its model or data were rebuilt; otherwise the worker keeps training its own.
+   * The page's weights travel when the session or its networks are new (fresh, loaded or reset weights),
+   * its model or data were rebuilt, or it trained itself (its step count moved); otherwise the worker keeps training its own.
    * @param training false while training is paused.
    */
   follow(session: Session, training: boolean): SyncMessage | null {
@@ -222,15 +222,18 @@ export class TrainingMirror {
     const newNetworks = seen === null || seen.session !== session || seen.variable !== variable;
     const changed = seen === null ? new Set() : changedInvalidations(seen.config, session.config);
     const customChanged = seen !== null && seen.custom !== session.customData;
-    if (!newNetworks && changed.size === 0 && !customChanged && seen.training === training) return null;
-    const weights = newNetworks || changed.has('model') || changed.has('data') || customChanged;
+    // The page trained itself meanwhile (a step while paused, a recording): the worker goes on from its weights.
+    const pageTrained = seen !== null && seen.steps !== session.trainSteps;
+    if (!newNetworks && changed.size === 0 && !customChanged && !pageTrained && seen.training === training) return null;
+    const weights = newNetworks || changed.has('model') || changed.has('data') || customChanged || pageTrained;
     return this.sync(session, training, weights);
   }
 
   /** A sync of the page's session as it is now, its weights included when `weights` (they are read back now). */
   sync(session: Session, training: boolean, weights = true): SyncMessage {
-    this.generation++;
-    this.seen = { session, variable: firstVariable(session), config: cloneConfig(session.config), custom: session.customData, training };
+    // Only new weights make the worker's progress in flight stale: a config alone (a learning rate, a pause) keeps it.
+    if (weights) this.generation++;
+    this.seen = { session, variable: firstVariable(session), config: cloneConfig(session.config), custom: session.customData, training, steps: session.trainSteps };
     if (weights) {
       this.trainingStopped = null;
       this.steps = [];
@@ -255,6 +258,7 @@ export class TrainingMirror {
     if (msg.generation !== this.generation || seen === null || seen.session !== session) return false;
     assignNetworks(session, msg.weights);
     setTrainSteps(session, msg.trainSteps);
+    seen.steps = msg.trainSteps;
     for (const l of msg.losses) {
       session.loss = l.loss;
       session.lossStep = l.step;
