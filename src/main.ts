@@ -3,7 +3,7 @@
  * periodic job on its cadence) -> particle view and scene views (drawing) and the UI (GUI, HUD, files,
  * recording). The only file that knows every part; it also disposes them. The parts are in app/.
  */
-import { CPU_LOOP, CPU_PROFILE, defaultConfig, GPU_LOOP, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
+import { CPU_LOOP, CPU_PROFILE, defaultConfig, FRAME_TARGET_MS, GPU_LOOP, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
 import { configFromHash, deckLinkFromHash } from './config/url-hash';
 import { PRESETS } from './config/presets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
@@ -43,6 +43,8 @@ import { TrainingCharts } from './app/training-charts';
 const VIEWS_EVERY_MS = 500;
 const HUD_EVERY_MS = 250;
 const GAME_METRIC_EVERY_MS = 2000;
+/** Period of the training worker's duty (ms of loop time): a frame rate over about a second. */
+const WORKER_PACE_EVERY_MS = 1000;
 
 function showFatal(overlay: HTMLElement, message: string): void {
   const box = h('div', { className: 'fatal' }, h('div', {}, h('h2', {}, 'Generative Playground could not start'), h('p', {}, message)));
@@ -218,6 +220,7 @@ async function main(): Promise<void> {
   installDeckHandle({ presenter: deck, recordPanel: records, record: recordTheDeck });
   installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered, training: remote });
   loop.every(1, followWorker, { when: 'always' }); // every frame, also when the governor grants training nothing
+  loop.every(WORKER_PACE_EVERY_MS, () => remote.pace(loop.stats.fps, 1000 / FRAME_TARGET_MS)); // the worker yields cores to slow frames
 
   // Every periodic job runs on the loop's cadence: pause, a hidden tab and frame-exact recording govern it.
   loop.every(VIEWS_EVERY_MS, () => views.refresh(scene.session, config, view), { when: 'always' });

@@ -8,7 +8,7 @@ import type { PlaygroundConfig } from '../src/config/playground-config';
 import { createSession, type Session } from '../src/session/create-session';
 import { DiffusionSession } from '../src/session/diffusion-session';
 import { GanSession } from '../src/session/gan-session';
-import { assignNetworks, readNetworks, TrainingHost, TrainingMirror, transferablesOf, WORKER_PARTICLES, type FromWorker, type NetworkWeights, type ProgressMessage, type SyncMessage, type ToWorker } from '../src/session/remote-training';
+import { assignNetworks, idleAfter, MIN_DUTY, nextDuty, readNetworks, TrainingHost, TrainingMirror, transferablesOf, WORKER_PARTICLES, type FromWorker, type NetworkWeights, type ProgressMessage, type SyncMessage, type ToWorker } from '../src/session/remote-training';
 import { chooseTrainingThread, WorkerTraining, type TrainingPort } from '../src/app/worker-training';
 import { settle, smallConfig } from './session-helpers';
 
@@ -230,6 +230,19 @@ describe('where training runs', () => {
     expect(chooseTrainingThread('wasm', new URLSearchParams('training=page'), true)).toBe('page');
   });
 
+  it('the worker\'s duty: a fifth less below 95 % of the target frame rate, a tenth more above, within [MIN_DUTY, 1]', () => {
+    expect(nextDuty(1, 20, 30)).toBeCloseTo(0.8, 12);
+    expect(nextDuty(0.8, 28.4, 30)).toBeCloseTo(0.64, 12);
+    expect(nextDuty(0.5, 28.6, 30)).toBeCloseTo(0.55, 12);
+    expect(nextDuty(0.95, 60, 30)).toBe(1);
+    expect(nextDuty(MIN_DUTY, 5, 30)).toBe(MIN_DUTY);
+    expect(nextDuty(0.7, Number.NaN, 30)).toBe(0.7);
+    // Training 20 ms at duty d idles 20 (1 - d) / d ms: the worker trains a share d of its time.
+    expect(idleAfter(20, 1)).toBe(0);
+    expect(idleAfter(20, 0.5)).toBeCloseTo(20, 12);
+    expect(idleAfter(20, 0.25)).toBeCloseTo(60, 12);
+  });
+
   /** A port whose worker is a TrainingHost in this process. */
   class HostPort implements TrainingPort {
     onmessage: ((e: MessageEvent<FromWorker>) => void) | null = null;
@@ -261,6 +274,12 @@ describe('where training runs', () => {
     expect(remote.update(true, false)).toBe(true);
     expect(remote.thread).toBe('worker');
     expect(port.sent).toHaveLength(1);
+    // Slow frames: the worker is asked to train a smaller share of its time, then more once they recover.
+    remote.pace(20, 30);
+    expect(port.sent.at(-1)).toEqual({ type: 'duty', duty: 0.8 });
+    expect(remote.workerDuty).toBeCloseTo(0.8, 12);
+    remote.pace(40, 30);
+    expect(remote.workerDuty).toBeCloseTo(0.88, 12);
     port.host.trainFor(7, stepClock());
     port.emit(port.host.progress() as ProgressMessage);
     expect(page.trainSteps).toBe(7);

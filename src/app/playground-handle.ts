@@ -30,7 +30,7 @@ export interface HandleParts {
   readonly recordPanel: RecordPanel;
   readonly recovered: RecoveryNote | null;
   /** Where training runs (app/worker-training); absent: the page. */
-  readonly training?: { readonly thread: TrainingThread; readonly stepsPerSecond: number };
+  readonly training?: { readonly thread: TrainingThread; readonly stepsPerSecond: number; readonly workerDuty: number };
 }
 
 /** A blob's bytes as base64 (in chunks: a spread of megabytes would overflow the call stack). */
@@ -126,6 +126,8 @@ export function installPlaygroundHandle(parts: HandleParts): void {
       trainingThread: parts.training?.thread ?? 'page',
       /** Training steps per second wherever training runs (the worker's posts, or the loop's). */
       trainStepsPerSecond: parts.training?.thread === 'worker' ? parts.training.stepsPerSecond : loop.stats.trainStepsPerSecond,
+      /** The share of its time the worker trains (it yields the rest to slow frames; 1 in the page). */
+      workerDuty: parts.training?.thread === 'worker' ? parts.training.workerDuty : 1,
       simSteps: loop.stats.simSteps,
       frames: loop.stats.frames,
       fps: loop.stats.fps,

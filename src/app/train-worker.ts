@@ -1,11 +1,11 @@
 /**
  * The training worker (issue 14): a module Web Worker that starts tfjs on wasm as the page does
  * (platform/tf-backend), trains the page's scene (session/remote-training's TrainingHost) in slices of
- * {@link SLICE_MS}, yielding to its message queue between them, and posts the weights, the step count
+ * {@link SLICE_MS}, yielding to its message queue between them (and idling as the page's duty asks), and posts the weights, the step count
  * and the losses every {@link POST_EVERY_MS}. Created by app/worker-training.
  */
 import { startWasmBackend } from '../platform/tf-backend';
-import { TrainingHost, transferablesOf, type FromWorker, type ToWorker } from '../session/remote-training';
+import { idleAfter, TrainingHost, transferablesOf, type FromWorker, type ToWorker } from '../session/remote-training';
 
 /** Training time between two looks at the message queue (ms). */
 const SLICE_MS = 20;
@@ -22,12 +22,15 @@ const scope = self as unknown as WorkerScope;
 const host = new TrainingHost();
 let lastPost = 0;
 let timer: ReturnType<typeof setTimeout> | null = null;
+/** The share of its time the worker trains (the page lowers it while its frames are slow). */
+let duty = 1;
 
 const fail = (e: unknown): void => scope.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 
 /** One slice of training, a post when one is due, then back to the message queue. */
 function slice(): void {
   timer = null;
+  const start = performance.now();
   try {
     host.trainFor(SLICE_MS, () => performance.now());
     if (performance.now() - lastPost >= POST_EVERY_MS) {
@@ -39,7 +42,7 @@ function slice(): void {
     fail(e);
     return;
   }
-  timer = setTimeout(slice, 0);
+  timer = setTimeout(slice, idleAfter(performance.now() - start, duty));
 }
 
 const started = startWasmBackend();
@@ -50,6 +53,10 @@ started.then(
 scope.onmessage = (e) => {
   const msg = e.data;
   void started.then(() => {
+    if (msg.type === 'duty') {
+      duty = msg.duty;
+      return;
+    }
     if (msg.type === 'close') {
       if (timer !== null) clearTimeout(timer);
       host.dispose();

@@ -8,7 +8,7 @@
  */
 import type { BackendChoice } from '../platform/tf-backend';
 import type { Session } from '../session/create-session';
-import { TrainingMirror, transferablesOf, type FromWorker, type SyncMessage, type ToWorker, type TrainingThread } from '../session/remote-training';
+import { nextDuty, TrainingMirror, transferablesOf, type FromWorker, type SyncMessage, type ToWorker, type TrainingThread } from '../session/remote-training';
 import type { Toast } from './scene-controller';
 
 /**
@@ -40,6 +40,7 @@ export class WorkerTraining {
   /** The page trains for now (a frame-exact recording): the worker waits. */
   private onPage = false;
   private failed = false;
+  private duty = 1;
   private readonly mirror = new TrainingMirror();
 
   /**
@@ -106,6 +107,23 @@ export class WorkerTraining {
     const msg = this.mirror.follow(session, training);
     if (msg !== null) this.post(msg);
     return true;
+  }
+
+  /**
+   * Every second or so: the worker trains a smaller share of its time while the page's frames are below
+   * `targetFps` and a larger one above it (see nextDuty), so that training never takes the frame rate.
+   */
+  pace(fps: number, targetFps: number): void {
+    if (this.thread !== 'worker') return;
+    const duty = nextDuty(this.duty, fps, targetFps);
+    if (duty === this.duty) return;
+    this.duty = duty;
+    this.port?.postMessage({ type: 'duty', duty }, []);
+  }
+
+  /** The share of its time the worker trains (1: all of it). */
+  get workerDuty(): number {
+    return this.duty;
   }
 
   /** Stops the worker. */

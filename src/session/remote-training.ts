@@ -44,8 +44,34 @@ export interface SyncMessage {
   readonly training: boolean;
 }
 
+/** The share of its time the worker trains, in [{@link MIN_DUTY}, 1] (it idles the rest: the page's frames come first). */
+export interface DutyMessage {
+  readonly type: 'duty';
+  readonly duty: number;
+}
+
 /** What the page sends the worker. */
-export type ToWorker = SyncMessage | { readonly type: 'close' };
+export type ToWorker = SyncMessage | DutyMessage | { readonly type: 'close' };
+
+/** The least share of its time the worker trains, however slow the frames. */
+export const MIN_DUTY = 0.25;
+
+/**
+ * The worker's next duty from the page's frame rate: the worker and the page's renderer share the CPU's
+ * cores, so below the target frame rate (5 % slack) the worker gives back a fifth of its time, above it
+ * takes a tenth more, within [{@link MIN_DUTY}, 1]. A frame rate that is not finite keeps the duty.
+ * @param fps frames per second of the page's loop; @param targetFps its target (e.g. 30).
+ */
+export function nextDuty(duty: number, fps: number, targetFps: number): number {
+  if (!Number.isFinite(fps) || !(targetFps > 0)) return duty;
+  if (fps < 0.95 * targetFps) return Math.max(MIN_DUTY, duty * 0.8);
+  return Math.min(1, duty * 1.1);
+}
+
+/** ms the worker idles after training `trainedMs` at `duty` (0 at duty 1). */
+export function idleAfter(trainedMs: number, duty: number): number {
+  return duty >= 1 ? 0 : (trainedMs * (1 - duty)) / Math.max(duty, MIN_DUTY);
+}
 
 /** One loss read back in the worker: the step, the loss the chart shows, a GAN's losses. */
 export interface LossReport {

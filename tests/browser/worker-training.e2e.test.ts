@@ -10,16 +10,16 @@ import { servedAppForSuite } from './suite';
 import type { Page } from 'playwright-core';
 
 /** The snapshot's fields of issue 14's worker (app/playground-handle). */
-type Threaded = Snapshot & { trainingThread?: 'worker' | 'page' };
+type Threaded = Snapshot & { trainingThread?: 'worker' | 'page'; workerDuty?: number };
 
 /** Training steps and frames over `ms` of the page, after `warmMs` (the backend and the first passes settled). */
-async function rates(page: Page, warmMs: number, ms: number): Promise<{ thread: string; stepsPerSecond: number; fps: number }> {
+async function rates(page: Page, warmMs: number, ms: number): Promise<{ thread: string; stepsPerSecond: number; fps: number; duty: number }> {
   await page.waitForTimeout(warmMs);
   const a = (await snapshot(page)) as Threaded;
   await page.waitForTimeout(ms);
   const b = (await snapshot(page)) as Threaded;
   const seconds = ((b.clockMs ?? 0) - (a.clockMs ?? 0)) / 1000;
-  return { thread: b.trainingThread ?? 'page', stepsPerSecond: (b.trainSteps - a.trainSteps) / seconds, fps: (b.frames - a.frames) / seconds };
+  return { thread: b.trainingThread ?? 'page', stepsPerSecond: (b.trainSteps - a.trainSteps) / seconds, fps: (b.frames - a.frames) / seconds, duty: b.workerDuty ?? 1 };
 }
 
 describe.skipIf(!chromiumAvailable())('training in a Web Worker', () => {
@@ -40,7 +40,7 @@ describe.skipIf(!chromiumAvailable())('training in a Web Worker', () => {
       await until(page, 'training in the worker', (s) => (s as Threaded).trainingThread === 'worker', 30_000);
       expect(await trackPassQuality(page)).toBe(true);
       const inWorker = await rates(page, 5_000, 10_000);
-      console.log(`[worker-training] in the page: ${inPage.stepsPerSecond.toFixed(1)} steps/s at ${inPage.fps.toFixed(1)} fps; in a worker: ${inWorker.stepsPerSecond.toFixed(1)} steps/s at ${inWorker.fps.toFixed(1)} fps`);
+      console.log(`[worker-training] in the page: ${inPage.stepsPerSecond.toFixed(1)} steps/s at ${inPage.fps.toFixed(1)} fps; in a worker: ${inWorker.stepsPerSecond.toFixed(1)} steps/s at ${inWorker.fps.toFixed(1)} fps (duty ${inWorker.duty.toFixed(2)})`);
       expect(inWorker.thread).toBe('worker');
       expect(inWorker.fps).toBeGreaterThan(5); // the page's frame loop runs meanwhile
       expect(inWorker.stepsPerSecond).toBeGreaterThan(1.5 * inPage.stepsPerSecond);
