@@ -54,7 +54,7 @@ export interface DutyMessage {
 export type ToWorker = SyncMessage | DutyMessage | { readonly type: 'close' };
 
 /** The least share of its time the worker trains, however slow the frames. */
-export const MIN_DUTY = 0.25;
+export const MIN_DUTY = 0.5;
 
 /**
  * The worker's next duty from the page's frame rate: the worker and the page's renderer share the CPU's
@@ -68,9 +68,10 @@ export function nextDuty(duty: number, fps: number, targetFps: number): number {
   return Math.min(1, duty * 1.1);
 }
 
-/** ms the worker idles after training `trainedMs` at `duty` (0 at duty 1). */
+/** ms the worker idles after training `trainedMs` at `duty` (clamped to [{@link MIN_DUTY}, 1]; 0 at duty 1). */
 export function idleAfter(trainedMs: number, duty: number): number {
-  return duty >= 1 ? 0 : (trainedMs * (1 - duty)) / Math.max(duty, MIN_DUTY);
+  const d = Math.min(1, Math.max(duty, MIN_DUTY));
+  return (trainedMs * (1 - d)) / d;
 }
 
 /** One loss read back in the worker: the step, the loss the chart shows, a GAN's losses. */
