@@ -24,6 +24,8 @@ export default defineConfig({
   // Relative asset URLs, so `dist/` works from any static file server and any sub-path.
   base: './',
   plugins: [servedAssets()],
+  // The training worker (src/app/train-worker.ts) is a module worker: ES output keeps tfjs's chunks shared.
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,

@@ -3,7 +3,7 @@
  * periodic job on its cadence) -> particle view and scene views (drawing) and the UI (GUI, HUD, files,
  * recording). The only file that knows every part; it also disposes them. The parts are in app/.
  */
-import { CPU_LOOP, CPU_PROFILE, defaultConfig, GPU_LOOP, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
+import { CPU_LOOP, CPU_PROFILE, defaultConfig, FRAME_TARGET_MS, GPU_LOOP, effectiveSampler, isRelevant, MODEL_SAMPLERS, withProfile } from './config/playground-config';
 import { configFromHash, deckLinkFromHash } from './config/url-hash';
 import { PRESETS } from './config/presets';
 import { animationFrameScheduler, GameLoop, gatedScheduler, performanceClock } from './loop';
@@ -36,12 +36,15 @@ import { SceneViews } from './app/scene-views';
 import { affordsLine, keysSetByLink } from './app/machine-fit';
 import { fitSceneToMachine, startBackendAndStage, startRefitWatch } from './app/startup';
 import { asGan } from './app/session-family';
+import { chooseTrainingThread, WorkerTraining } from './app/worker-training';
 import { TrainingCharts } from './app/training-charts';
 
 /** Periods of the loop's scheduled work (ms of loop time): views, HUD, a GAN's sample metric. */
 const VIEWS_EVERY_MS = 500;
 const HUD_EVERY_MS = 250;
 const GAME_METRIC_EVERY_MS = 2000;
+/** Period of the training worker's duty (ms of loop time): a frame rate over about a second. */
+const WORKER_PACE_EVERY_MS = 1000;
 
 function showFatal(overlay: HTMLElement, message: string): void {
   const box = h('div', { className: 'fatal' }, h('div', {}, h('h2', {}, 'Generative Playground could not start'), h('p', {}, message)));
@@ -103,6 +106,8 @@ async function main(): Promise<void> {
       trainStep: () => {
         // A GAN's particles are G itself: pausing the scene pauses its training too.
         if (asGan(scene.session) !== null && config.sampling.paused) return false;
+        // The worker trains on the second core (the grant goes unused); a step asked for while training is paused runs here.
+        if (!config.model.trainPaused && followWorker()) return false;
         scene.session.trainStep();
         return true;
       },
@@ -117,6 +122,9 @@ async function main(): Promise<void> {
     },
     { clock: performanceClock, scheduler: gatedScheduler(animationFrameScheduler(), () => !gpuBusy), stepsPerSecond: GAN_STEPS_PER_SECOND, trainBudgetMs: config.model.trainBudgetMs, ...(soft ? CPU_LOOP : GPU_LOOP) },
   );
+  // Training in a Web Worker where tfjs runs on the CPU (issue 14); the page's frame loop otherwise and while recording.
+  const remote = new WorkerTraining(chooseTrainingThread(choice.name, new URLSearchParams(location.search)), () => scene.session, toast, () => performance.now());
+  const followWorker = (): boolean => remote.update(!config.model.trainPaused && !document.hidden && !(asGan(scene.session) !== null && config.sampling.paused), recorder?.busy ?? false);
   const pacer = new PassPacer(loop, config, () => scene.session);
   const applyLive = (): void => applyLiveSettings(loop, config, pacer);
   const scene: SceneController = new SceneController(config, defaults, {
@@ -187,7 +195,7 @@ async function main(): Promise<void> {
     (on) => deck.setPresenting(on), // P hides the slide column for the settings, P again brings it back
   );
   const affords = (): string => affordsLine(choice.name, soft, { particles: config.data.particles, batchSize: config.model.batchSize }, loop.stats.trainBudgetMs);
-  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts, affords, pace: () => pacer.current });
+  const hudPresenter = new HudPresenter(hud, { scene, loop, stage, view, choice, presentation, charts, affords, pace: () => pacer.current, training: remote });
   recordHost.decorate = (ctx, width, height) => presentation.caption && drawCaption(ctx, width, height, hudPresenter.captionState(), presentation.theme);
   recordHost.prepareDecoration = async (_width, height) => {
     if (presentation.caption) await prepareCaption(hudPresenter.captionState(), presentation.theme, height);
@@ -210,7 +218,9 @@ async function main(): Promise<void> {
   });
   records.addButton('● record the deck', () => void recordTheDeck());
   installDeckHandle({ presenter: deck, recordPanel: records, record: recordTheDeck });
-  installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered });
+  installPlaygroundHandle({ choice, stage, loop, scene, view, recorder, recordPanel, recovered, training: remote });
+  loop.every(1, followWorker, { when: 'always' }); // every frame, also when the governor grants training nothing
+  loop.every(WORKER_PACE_EVERY_MS, () => remote.pace(loop.stats.fps, 1000 / FRAME_TARGET_MS)); // the worker yields cores to slow frames
 
   // Every periodic job runs on the loop's cadence: pause, a hidden tab and frame-exact recording govern it.
   loop.every(VIEWS_EVERY_MS, () => views.refresh(scene.session, config, view), { when: 'always' });
@@ -227,13 +237,17 @@ async function main(): Promise<void> {
   charts.onGameSamples = (samples, dim) => recorder?.busy !== true && stage.setGeneratedPoints(dim === 2 ? samples : null, dim);
   // Frame the data where no panel covers it (the HUD column on the left, the settings on the right, the GAN panel below).
   watchFreeArea({ left: [...overlay.querySelectorAll('.hud'), slides.element], right: [gui.gui.domElement], bottom: [bottomPanels, sidePanels] }, (area) => stage.setFreeArea(area));
-  document.addEventListener('visibilitychange', () => loop.setHidden(document.hidden));
+  document.addEventListener('visibilitychange', () => {
+    loop.setHidden(document.hidden);
+    followWorker(); // a hidden tab has no frames: the worker pauses too
+  });
   const stopKeys = listenForSceneKeys(scene, loop);
   addEventListener('beforeunload', () => {
     stopRecovery();
     stopRefit();
     stopKeys();
     loop.dispose();
+    remote.dispose();
     scene.session.dispose();
     view.dispose();
     charts.dispose();

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { HudPresenter, type HudSources } from '../src/app/hud-presenter';
+import { HudPresenter, WORKER_TRAINING_WORDS, type HudSources } from '../src/app/hud-presenter';
 import { TRAINING_STOPPED } from '../src/app/hud-warnings';
 import type { PlaygroundConfig } from '../src/config/playground-config';
 import type { DivergenceEvent } from '../src/models/divergence-guard';
@@ -16,7 +16,7 @@ import { settle, smallConfig } from './session-helpers';
 
 /** A presenter on `session` with stand-ins for the parts that draw; returns the state of one update. */
 /** A presenter over `session` with stand-ins for the loop, stage and backend; `onUpdate` receives what the HUD is given. */
-function presenter(session: DiffusionSession | GanSession, config: PlaygroundConfig = session.config, onUpdate: (s: HudState) => void = () => undefined): HudPresenter {
+function presenter(session: DiffusionSession | GanSession, config: PlaygroundConfig = session.config, onUpdate: (s: HudState) => void = () => undefined, training?: HudSources['training']): HudPresenter {
   const hud = { update: onUpdate } as unknown as Hud;
   const stats = { fps: 60, frameMs: 16, trainStepsPerSecond: 10, simStepsPerSecond: 30 };
   const sources = {
@@ -27,6 +27,7 @@ function presenter(session: DiffusionSession | GanSession, config: PlaygroundCon
     choice: { short: 'wasm', failedNames: [], software: false, skipped: [], reason: 'test' },
     presentation: { active: false, caption: false },
     charts: { refresh: () => undefined },
+    training,
   } as unknown as HudSources;
   return new HudPresenter(hud, sources);
 }
@@ -85,5 +86,25 @@ describe('the HUD presenter fills the warnings (issue 16.2, 16.3)', () => {
     expect(fill(gan).pace).toBe('');
     expect(fill(gan).title).not.toMatch(/per pass/);
     gan.dispose();
+  });
+});
+
+describe('the HUD says where training runs (issue 14)', () => {
+  it('in a worker: the backend line says so, the rate and a stop are the worker\'s; in the page: the loop\'s', () => {
+    const s = new DiffusionSession(smallConfig());
+    let state: HudState | null = null;
+    const worker = { thread: 'worker' as const, stepsPerSecond: 47.5, trainingStopped: 'the loss diverged' };
+    presenter(s, s.config, (x) => (state = x), worker).update();
+    const inWorker = state as unknown as HudState;
+    expect(inWorker.backend).toBe(`wasm · ${WORKER_TRAINING_WORDS}`);
+    expect(inWorker.trainStepsPerSecond).toBe(47.5);
+    expect(inWorker.warningDetail).toBe('the loss diverged');
+    expect(inWorker.warnings).toContain(TRAINING_STOPPED);
+    presenter(s, s.config, (x) => (state = x), { ...worker, thread: 'page' }).update();
+    const inPage = state as unknown as HudState;
+    expect(inPage.backend).toBe('wasm');
+    expect(inPage.trainStepsPerSecond).toBe(10);
+    expect(inPage.warnings).toEqual([]);
+    s.dispose();
   });
 });

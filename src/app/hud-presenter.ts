@@ -18,6 +18,7 @@ import { kindTitle, modelKind } from '../models/kinds';
 import { hudWarnings } from './hud-warnings';
 import { asDiffusion, asGan } from './session-family';
 import type { ChartedScene, TrainingCharts } from './training-charts';
+import type { TrainingThread } from '../session/remote-training';
 
 /** What the HUD reads. */
 export interface HudSources {
@@ -32,7 +33,12 @@ export interface HudSources {
   readonly affords?: () => string;
   /** The pace of the passes (app/pass-pacer), for the pace line; absent: no measured estimate. */
   readonly pace?: () => PassPace;
+  /** Where training runs (app/worker-training); absent: the page's frame loop. */
+  readonly training?: { readonly thread: TrainingThread; readonly stepsPerSecond: number; readonly trainingStopped: string | null };
 }
+
+/** The HUD's words for training in a worker. */
+export const WORKER_TRAINING_WORDS = 'training in a worker (second core)';
 
 /** Keeps the HUD, the caption and the plots current. */
 export class HudPresenter {
@@ -91,6 +97,9 @@ export class HudPresenter {
     const s = loop.stats;
     const p = session.particles;
     const diffusion = asDiffusion(session);
+    const training = this.src.training;
+    const inWorker = training?.thread === 'worker';
+    const stopped = inWorker ? (training?.trainingStopped ?? null) : session.trainingStopped;
     charts.refresh();
     const phase = diffusion === null ? 'generating' : config.sampling.phase === p.motion ? p.motion : `${config.sampling.phase} · ${p.motion}`;
     if (presentation.active && presentation.caption) presentation.setCaption(this.captionState());
@@ -103,21 +112,21 @@ export class HudPresenter {
       t: p.t,
       T: p.T,
       timeColor: `#${timeColor(p.t / p.T, this.scratch).getHexString()}`,
-      backend: this.src.affords === undefined ? this.backend : `${this.backend} · ${this.src.affords()}`,
+      backend: [this.backend, this.src.affords?.() ?? '', inWorker ? WORKER_TRAINING_WORDS : ''].filter((x) => x !== '').join(' · '),
       backendDetail: choice.reason,
       simLabel: diffusion === null ? '$G(z)$' : 'diffusion',
       renderer: `three.js ${stage.backendName} · positions ${view.positions.mode === 'gpu' ? 'GPU→GPU copy' : 'async readback'}`,
       fps: s.fps,
       frameMs: s.frameMs,
-      trainStepsPerSecond: s.trainStepsPerSecond,
+      trainStepsPerSecond: inWorker ? (training?.stepsPerSecond ?? 0) : s.trainStepsPerSecond,
       simStepsPerSecond: s.simStepsPerSecond,
       targetStepsPerSecond: config.sampling.paused || diffusion === null ? 0 : Math.round(diffusion.pass.steps / config.sampling.secondsPerPass),
       trainSteps: session.trainSteps,
       loss: session.loss,
       straightness: diffusion?.straightness ?? Number.NaN,
       particles: p.count,
-      warnings: hudWarnings(modelKind(config), diffusion?.schedule ?? null, session.trainingStopped),
-      warningDetail: session.trainingStopped ?? '',
+      warnings: hudWarnings(modelKind(config), diffusion?.schedule ?? null, stopped),
+      warningDetail: stopped ?? '',
     });
   }
 }

@@ -17,6 +17,7 @@ import type { SceneController } from './scene-controller';
 import { chartMetric, METRIC_POINTS } from './metric-tracker';
 import type { Motion } from '../particles/diffusion-particles';
 import type { Session } from '../session/create-session';
+import type { TrainingThread } from '../session/remote-training';
 
 /** What the handle reads. */
 export interface HandleParts {
@@ -28,6 +29,8 @@ export interface HandleParts {
   readonly recorder: Recorder;
   readonly recordPanel: RecordPanel;
   readonly recovered: RecoveryNote | null;
+  /** Where training runs (app/worker-training); absent: the page. */
+  readonly training?: { readonly thread: TrainingThread; readonly stepsPerSecond: number; readonly workerDuty: number };
 }
 
 /** A blob's bytes as base64 (in chunks: a spread of megabytes would overflow the call stack). */
@@ -119,6 +122,12 @@ export function installPlaygroundHandle(parts: HandleParts): void {
       positionReadbacks: view.positions.readbacks,
       positionGpuCopies: view.positions.gpuCopies,
       trainSteps: scene.session.trainSteps,
+      /** Where training runs now: 'worker' (a Web Worker on the second core) or 'page' (the frame loop). */
+      trainingThread: parts.training?.thread ?? 'page',
+      /** Training steps per second wherever training runs (the worker's posts, or the loop's). */
+      trainStepsPerSecond: parts.training?.thread === 'worker' ? parts.training.stepsPerSecond : loop.stats.trainStepsPerSecond,
+      /** The share of its time the worker trains (it yields the rest to slow frames; 1 in the page). */
+      workerDuty: parts.training?.thread === 'worker' ? parts.training.workerDuty : 1,
       simSteps: loop.stats.simSteps,
       frames: loop.stats.frames,
       fps: loop.stats.fps,

@@ -90,10 +90,7 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
     if (renderer === null) throw new Unavailable('no WebGL2');
     if (SOFTWARE_GL.test(renderer) && !forced) throw new Unavailable(`software renderer only (${SOFTWARE_GL.exec(renderer)?.[0] ?? 'software'}), slower than wasm`);
   }
-  if (name === 'wasm') {
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl });
-  }
+  if (name === 'wasm') prepareWasm();
   let started: boolean;
   try {
     started = await tf.setBackend(name);
@@ -111,6 +108,22 @@ async function tryBackend(name: BackendName, forced: boolean): Promise<{ device:
   const software = name !== 'webgl' || SOFTWARE_GL.test(webglRenderer() ?? '');
   const detail = name === 'webgl' ? 'WebGL2 textures' : name === 'wasm' ? 'WebAssembly SIMD on the CPU' : 'plain JavaScript';
   return { device: null, detail, brief: detail, software };
+}
+
+/** Points tfjs's wasm backend at the bundled .wasm files, single-threaded (the page and the training worker alike). */
+function prepareWasm(): void {
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setWasmPaths({ 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl });
+}
+
+/**
+ * Starts tfjs on wasm exactly as the page does (single-threaded, the bundled files): the training
+ * worker's backend (app/train-worker). @throws Error when the WebAssembly files cannot be loaded.
+ */
+export async function startWasmBackend(): Promise<void> {
+  prepareWasm();
+  if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not start wasm (its WebAssembly files could not be loaded)');
+  await tf.ready();
 }
 
 /** Parses a `?backend=` override; returns null for absent, throws RangeError naming the allowed values. */
