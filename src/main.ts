@@ -135,6 +135,8 @@ async function main(): Promise<void> {
       if (view.repoint(session).data) stage.setDimension(session.dim);
       if (fresh) charts.attach();
       views.syncStageView(session, config);
+      // A new session's views at once (a GAN panel goes with its scene), not at the next view refresh.
+      if (fresh) views.refresh(session, config, view);
       if (fresh) recordPanel?.followScene();
     },
     applyLive,

@@ -1,6 +1,6 @@
 /**
  * What the scene cells of `npm run bench` read from the page (window.__playground), in real headless Chromium
- * (WebGL2, tfjs wasm): on a link whose reverse passes are short (flow matching with the exact velocity, 10 RK4
+ * (WebGL2, tfjs wasm): on a link whose reverse passes are short (flow matching with the exact velocity, all 10 RK4
  * steps, reverse phase only), the motion log yields a complete reverse pass on the page clock, and with the
  * pass quality turned on the energy distance of the particles to the data is measured at that pass's end
  * (near 0: the exact field draws the data). Skipped where Chromium is missing.
@@ -10,7 +10,7 @@ import { askedSecondsPerPass, reversePasses } from '../../src/bench/scene-cells'
 import { chromiumAvailable, collectErrors, launchChromium, trackPassQuality, until, WEBGL_FLAGS } from './harness';
 import { servedAppForSuite } from './suite';
 
-const FAST_PASSES = 'model.kind=flow&sampling.sampler=rk4&sampling.nfe=10&sampling.field=exact&sampling.phase=reverse&sampling.secondsPerPass=1&data.particles=1000';
+const FAST_PASSES = 'model.kind=flow&sampling.sampler=rk4&sampling.nfe=10&sampling.field=exact&sampling.phase=reverse&sampling.secondsPerPass=1&sampling.passSteps=all&data.particles=1000';
 
 describe.skipIf(!chromiumAvailable())('the scene cells in headless Chromium', () => {
   const url = servedAppForSuite();
