@@ -7,7 +7,7 @@
 import { Color, type Object3D } from 'three/webgpu';
 import type { PlaygroundConfig } from '../config/playground-config';
 import { clusterColors, THEMES, timeColor, type ThemeName } from '../scene/palette';
-import { SURFACE_DATA } from '../scene/landscape-surface';
+import { SURFACE_STYLES } from '../scene/landscape-surface';
 import { ParticleLayer } from '../scene/particle-layer';
 import { TensorUploader } from '../scene/particle-upload';
 import type { Stage } from '../scene/stage';
@@ -141,8 +141,8 @@ export class ParticleView {
     }
     trailLayer?.setStyle(config.view.colorMode, this.scratch, 0.55);
     data.object.visible = config.view.showData;
-    // On the critic surface the data takes the surface's data style (it must read on the surface's colours).
-    const look = surface === null ? { color: THEMES[this.theme].data, opacity: THEMES[this.theme].dataOpacity, size: 2 } : SURFACE_DATA;
+    // On the critic surface the data takes the theme's surface style (it must read on the surface's colours and next to the particles).
+    const look = surface === null ? { color: THEMES[this.theme].data, opacity: THEMES[this.theme].dataOpacity, size: 2 } : SURFACE_STYLES[this.theme].data;
     data.setColoring('time', this.dataColor.setHex(look.color));
     data.setOpacity(look.opacity);
     data.setPointSize(look.size * this.stage.pointScale);
