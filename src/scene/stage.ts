@@ -21,6 +21,7 @@ import {
 } from 'three/webgpu';
 import { frameBox, FramingEaser, pointsBox, type GeneratedSet, type PlaneBox } from './framing';
 import { THEME, THEMES, type ThemeName } from './palette';
+import { frameLandscapeCamera, LANDSCAPE_CAMERA, LANDSCAPE_TARGET_Z } from './landscape-camera';
 
 /** Vertical field of view of the 3D views over the whole canvas, degrees. */
 const PERSPECTIVE_FOV = 45;
@@ -28,13 +29,6 @@ const PERSPECTIVE_FOV = 45;
 const MIN_FREE_PX = 160;
 /** The most the 3D views widen their field of view (tan scale) to fit a free area. */
 const MAX_WIDEN = 2.4;
-/**
- * The landscape view's camera (z up) and the height it looks at, data units: about 35 degrees above the
- * plane (hills and valleys show, and the points on them), far enough that the surface's square (+-4.2)
- * stays in the free area as it turns, aimed a little above the plane, into the surface's heights (issue 15).
- */
-const LANDSCAPE_CAMERA = [0, -12.2, 8.4] as const;
-const LANDSCAPE_TARGET_Z = 0.5;
 /** Width the 3D views' orbiting data takes on screen, as a fraction of the full canvas's height. */
 const ORBIT_WIDTH = 0.9;
 
@@ -291,6 +285,13 @@ export class Stage {
       this.camera.right = view.right;
       this.camera.top = view.top;
       this.camera.bottom = view.bottom;
+    } else if (this.view === 'landscape' && this.camera instanceof PerspectiveCamera) {
+      // The critic surface's box, turning under the orbit, fitted into the free area (scene/landscape-camera).
+      const position = this.camera.position.clone();
+      frameLandscapeCamera(this.camera, PERSPECTIVE_FOV, w, h, area);
+      // Keep where the user has orbited or zoomed to: only the projection follows the free area.
+      this.camera.position.copy(position);
+      this.camera.lookAt(this.controls.target);
     } else {
       // Centre of the free area, in CSS pixels.
       const cx = (area.left + area.right) / 2;
