@@ -6,67 +6,44 @@
  */
 import { PerspectiveCamera, Vector3 } from 'three/webgpu';
 import { describe, expect, it } from 'vitest';
-import { frameLandscapeCamera, LANDSCAPE_BOX, LANDSCAPE_TARGET_Z, type CanvasArea } from '../src/scene/landscape-camera';
+import { frameLandscapeCamera, LANDSCAPE_TARGET_Z, projectedBox, turnedCorners, type CanvasArea } from '../src/scene/landscape-camera';
 import { freeArea } from '../src/ui/layout';
 
 const FOV = 45;
 
-/** The WGAN presets' panels at 1280x720 (as in the fresh-user screenshots: HUD, critic legend, training chart; settings; the game panel). */
-const PANELS_1280 = {
-  left: [
-    { left: 16, top: 14, right: 380, bottom: 310 },
-    { left: 16, top: 421, right: 433, bottom: 485 },
-    { left: 16, top: 494, right: 286, bottom: 705 },
-  ],
-  right: [{ left: 955, top: 14, right: 1266, bottom: 706 }],
-  bottom: [{ left: 451, top: 533, right: 943, bottom: 705 }],
-};
-/** The same panels at 1920x1080 (same sizes; the settings and bottom rows at the larger canvas's edges). */
-const PANELS_1920 = {
-  left: [
-    { left: 16, top: 14, right: 380, bottom: 310 },
-    { left: 16, top: 781, right: 433, bottom: 845 },
-    { left: 16, top: 854, right: 286, bottom: 1065 },
-  ],
-  right: [{ left: 1595, top: 14, right: 1906, bottom: 1066 }],
-  bottom: [{ left: 451, top: 893, right: 943, bottom: 1065 }],
-};
+/**
+ * The WGAN presets' panels on a w x h canvas (as in the fresh-user screenshots at 1280x720: HUD, critic
+ * legend and training chart on the left, settings on the right, the game panel at the bottom; the same
+ * sizes at 1920x1080, the bottom rows and the settings at the larger canvas's edges).
+ */
+function panels(w: number, h: number): Parameters<typeof freeArea>[2] {
+  const dy = h - 720;
+  const dx = w - 1280;
+  return {
+    left: [
+      { left: 16, top: 14, right: 380, bottom: 310 },
+      { left: 16, top: 421 + dy, right: 433, bottom: 485 + dy },
+      { left: 16, top: 494 + dy, right: 286, bottom: 705 + dy },
+    ],
+    right: [{ left: 955 + dx, top: 14, right: 1266 + dx, bottom: 706 + dy }],
+    bottom: [{ left: 451, top: 533 + dy, right: 943, bottom: 705 + dy }],
+  };
+}
 
 /** Pixel box of the surface's box corners over a full turn (1-degree steps, off the framing's own 5-degree grid). */
 function drawnBox(camera: PerspectiveCamera, w: number, h: number): CanvasArea {
-  camera.updateMatrixWorld();
-  let left = Infinity;
-  let right = -Infinity;
-  let top = Infinity;
-  let bottom = -Infinity;
-  const { extent, height } = LANDSCAPE_BOX;
-  const p = new Vector3();
-  for (let deg = 0.5; deg < 360; deg += 1) {
-    const a = (deg * Math.PI) / 180;
-    for (const x of [-extent, extent]) {
-      for (const y of [-extent, extent]) {
-        for (const z of [0, height]) {
-          p.set(Math.cos(a) * x - Math.sin(a) * y, Math.sin(a) * x + Math.cos(a) * y, z).project(camera);
-          const px = ((p.x + 1) / 2) * w;
-          const py = ((1 - p.y) / 2) * h;
-          left = Math.min(left, px);
-          right = Math.max(right, px);
-          top = Math.min(top, py);
-          bottom = Math.max(bottom, py);
-        }
-      }
-    }
-  }
-  return { left, top, right, bottom };
+  const corners: Vector3[] = [];
+  for (let deg = 0.5; deg < 360; deg += 1) corners.push(...turnedCorners((deg * Math.PI) / 180));
+  return projectedBox(camera, corners, w, h);
 }
 
 describe('the landscape camera keeps the turning critic surface in the free area', () => {
-  for (const [w, h, panels] of [
-    [1280, 720, PANELS_1280],
-    [1920, 1080, PANELS_1920],
+  for (const [w, h] of [
+    [1280, 720],
+    [1920, 1080],
   ] as const) {
     it(`${w}x${h}: every corner at every orbit angle inside the free area, the box filling most of it`, () => {
-      const area = freeArea(w, h, panels);
+      const area = freeArea(w, h, panels(w, h));
       const camera = new PerspectiveCamera(FOV, w / h, 0.05, 200);
       const fit = frameLandscapeCamera(camera, FOV, w, h, area);
       expect(fit).toBeGreaterThan(0.5);

@@ -4,7 +4,7 @@
  * the canvas the panels leave; issue 15: at 1280x720 the turning square touched the settings panel).
  * Pure geometry on a three.js PerspectiveCamera, no renderer.
  */
-import { PerspectiveCamera, Vector3 } from 'three/webgpu';
+import { type Camera, PerspectiveCamera, Vector3 } from 'three/webgpu';
 
 /**
  * The camera (z up) and the height it looks at, data units: about 35 degrees above the plane (hills and
@@ -29,14 +29,37 @@ export interface CanvasArea {
   readonly bottom: number;
 }
 
-/** The eight corners of the surface's box turned by `angle` radians about z, data units. */
-function turnedCorners(angle: number): Vector3[] {
+/** The eight corners of the surface's box ({@link LANDSCAPE_BOX}) turned by `angle` radians about z, data units. */
+export function turnedCorners(angle: number): Vector3[] {
   const { extent, height } = LANDSCAPE_BOX;
   const c = Math.cos(angle);
   const s = Math.sin(angle);
   const out: Vector3[] = [];
   for (const x of [-extent, extent]) for (const y of [-extent, extent]) for (const z of [0, height]) out.push(new Vector3(c * x - s * y, s * x + c * y, z));
   return out;
+}
+
+/**
+ * The bounding rectangle of `points` (world units) as `camera` draws them on a w x h canvas, CSS pixels
+ * from its top-left corner (view offset included). Updates the camera's world matrix.
+ */
+export function projectedBox(camera: Camera, points: Iterable<Vector3>, w: number, h: number): CanvasArea {
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  const p = new Vector3();
+  camera.updateMatrixWorld();
+  for (const point of points) {
+    p.copy(point).project(camera);
+    const x = ((p.x + 1) / 2) * w;
+    const y = ((1 - p.y) / 2) * h;
+    left = Math.min(left, x);
+    right = Math.max(right, x);
+    top = Math.min(top, y);
+    bottom = Math.max(bottom, y);
+  }
+  return { left, top, right, bottom };
 }
 
 /** The largest |x| and |y|, in normalised device coordinates, of the turning box seen by `camera` (no view offset). */

@@ -21,7 +21,7 @@ import {
 } from 'three/webgpu';
 import { frameBox, FramingEaser, pointsBox, type GeneratedSet, type PlaneBox } from './framing';
 import { THEME, THEMES, type ThemeName } from './palette';
-import { frameLandscapeCamera, LANDSCAPE_CAMERA, LANDSCAPE_TARGET_Z } from './landscape-camera';
+import { frameLandscapeCamera, LANDSCAPE_CAMERA, LANDSCAPE_TARGET_Z, projectedBox } from './landscape-camera';
 
 /** Vertical field of view of the 3D views over the whole canvas, degrees. */
 const PERSPECTIVE_FOV = 45;
@@ -328,22 +328,9 @@ export class Stage {
   screenBox(min: readonly [number, number, number], max: readonly [number, number, number]): FreeArea {
     const w = Math.max(1, this.canvas.clientWidth);
     const h = Math.max(1, this.canvas.clientHeight);
-    let left = Infinity;
-    let top = Infinity;
-    let right = -Infinity;
-    let bottom = -Infinity;
-    const p = new Vector3();
-    this.camera.updateMatrixWorld();
-    for (let corner = 0; corner < 8; corner++) {
-      p.set(corner & 1 ? max[0] : min[0], corner & 2 ? max[1] : min[1], corner & 4 ? max[2] : min[2]).project(this.camera);
-      const x = ((p.x + 1) / 2) * w;
-      const y = ((1 - p.y) / 2) * h;
-      left = Math.min(left, x);
-      right = Math.max(right, x);
-      top = Math.min(top, y);
-      bottom = Math.max(bottom, y);
-    }
-    return { left, top, right, bottom };
+    const corners: Vector3[] = [];
+    for (let corner = 0; corner < 8; corner++) corners.push(new Vector3(corner & 1 ? max[0] : min[0], corner & 2 ? max[1] : min[1], corner & 4 ? max[2] : min[2]));
+    return projectedBox(this.camera, corners, w, h);
   }
 
   /** Turns the pan/zoom controls off while the pointer draws (and back on). */
