@@ -16,6 +16,10 @@ import type { Session } from '../session/create-session';
 import { asGan } from './session-family';
 import { layersToRebuild, type LayerSource, type Repoint } from './view-fit';
 
+/** The data layer's render order under the particles (drawn at 0) on the plane, and over them on the critic surface. */
+const DATA_UNDER = -0.5;
+const DATA_OVER = 0.5;
+
 /** How the view reaches the GPU. */
 export interface ParticleViewOptions {
   readonly stage: Stage;
@@ -146,6 +150,9 @@ export class ParticleView {
     data.setColoring('time', this.dataColor.setHex(look.color));
     data.setOpacity(look.opacity);
     data.setPointSize(look.size * this.stage.pointScale);
+    // Under the particles on the plane (faint context); over them on the surface, where both crowd the
+    // hilltop and the generated points covered the data (issue 15).
+    data.object.renderOrder = surface === null ? DATA_UNDER : DATA_OVER;
   }
 
   /**
@@ -218,7 +225,7 @@ export class ParticleView {
     const ref = session.reference;
     const next = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: THEMES[this.theme].dataOpacity, instanced: this.instanced });
     next.setColoring('time', new Color(THEMES[this.theme].data));
-    next.object.renderOrder = -0.5;
+    next.object.renderOrder = DATA_UNDER;
     this.replaceLayer(this.dataLayer, next);
     this.dataLayer = next;
   }
