@@ -192,6 +192,7 @@ async function main(): Promise<void> {
       setPaletteTheme(theme);
       stage.setTheme(theme);
       view.setTheme(theme);
+      charts.setTheme(theme);
       deck.setTheme(theme);
     },
     (on) => deck.setPresenting(on), // P hides the slide column for the settings, P again brings it back

@@ -7,7 +7,7 @@
 import { Color, type Object3D } from 'three/webgpu';
 import type { PlaygroundConfig } from '../config/playground-config';
 import { clusterColors, THEMES, timeColor, type ThemeName } from '../scene/palette';
-import { SURFACE_DATA } from '../scene/landscape-surface';
+import { SURFACE_STYLES } from '../scene/landscape-surface';
 import { ParticleLayer } from '../scene/particle-layer';
 import { TensorUploader } from '../scene/particle-upload';
 import type { Stage } from '../scene/stage';
@@ -15,6 +15,10 @@ import { TrailLayer } from '../scene/trail-layer';
 import type { Session } from '../session/create-session';
 import { asGan } from './session-family';
 import { layersToRebuild, type LayerSource, type Repoint } from './view-fit';
+
+/** The data layer's render order under the particles (drawn at 0) on the plane, and over them on the critic surface. */
+const DATA_UNDER = -0.5;
+const DATA_OVER = 0.5;
 
 /** How the view reaches the GPU. */
 export interface ParticleViewOptions {
@@ -141,11 +145,14 @@ export class ParticleView {
     }
     trailLayer?.setStyle(config.view.colorMode, this.scratch, 0.55);
     data.object.visible = config.view.showData;
-    // On the critic surface the data takes the surface's data style (it must read on the surface's colours).
-    const look = surface === null ? { color: THEMES[this.theme].data, opacity: THEMES[this.theme].dataOpacity, size: 2 } : SURFACE_DATA;
+    // On the critic surface the data takes the theme's surface style (it must read on the surface's colours and next to the particles).
+    const look = surface === null ? { color: THEMES[this.theme].data, opacity: THEMES[this.theme].dataOpacity, size: 2 } : SURFACE_STYLES[this.theme].data;
     data.setColoring('time', this.dataColor.setHex(look.color));
     data.setOpacity(look.opacity);
     data.setPointSize(look.size * this.stage.pointScale);
+    // Under the particles on the plane (faint context); over them on the surface, where both crowd the
+    // hilltop and the generated points covered the data (issue 15).
+    data.object.renderOrder = surface === null ? DATA_UNDER : DATA_OVER;
   }
 
   /**
@@ -218,7 +225,7 @@ export class ParticleView {
     const ref = session.reference;
     const next = new ParticleLayer({ count: ref.count, dim: ref.dim, positions: ref.points, colors: null, pointSize: 2, additive: false, opacity: THEMES[this.theme].dataOpacity, instanced: this.instanced });
     next.setColoring('time', new Color(THEMES[this.theme].data));
-    next.object.renderOrder = -0.5;
+    next.object.renderOrder = DATA_UNDER;
     this.replaceLayer(this.dataLayer, next);
     this.dataLayer = next;
   }

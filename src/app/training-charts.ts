@@ -5,6 +5,8 @@
 import type { PlaygroundConfig } from '../config/playground-config';
 import type { Session } from '../session/create-session';
 import { SchedulePlots } from '../ui/schedule-plots';
+import { setChartTheme } from '../ui/chart-colors';
+import type { ThemeName } from '../scene/palette';
 import { TrainingChart } from '../ui/training-chart';
 import { chartMetric, metricAxis, METRIC_POINTS } from './metric-tracker';
 import { asDiffusion, asGan } from './session-family';
@@ -50,6 +52,13 @@ export class TrainingCharts {
       this.chart.setMode('adversarial', metric.label, metric.signed);
       gan.onLoss = (step) => this.chart.addGanLosses(step, gan.losses.critic, gan.losses.generator);
     }
+  }
+
+  /** Draws every chart series in `theme`'s colours (legible on its panel: darker shades on the light theme). */
+  setTheme(theme: ThemeName): void {
+    setChartTheme(theme);
+    this.plots.recolor();
+    this.chart.recolor();
   }
 
   /** A GAN has no passes: its samples are measured on the loop's cadence instead (no-op for a diffusion model). */

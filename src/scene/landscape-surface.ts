@@ -3,7 +3,7 @@
  * critic colour map (palette.criticColor) and traced by faint grid lines, for the discriminator / critic landscape that the
  * generated particles ride on. It only draws the values it is handed.
  */
-import { criticColor } from './palette';
+import { criticColor, currentPaletteTheme, type ThemeName } from './palette';
 import { repeatRows, type ParticleLayer } from './particle-layer';
 import { BufferAttribute, BufferGeometry, Color, DoubleSide, LineBasicNodeMaterial, LineSegments, Mesh, MeshBasicNodeMaterial } from 'three/webgpu';
 
@@ -12,12 +12,30 @@ const UNDEFINED_COLOR = '#39405a';
 /** The share of each side over which the sheet fades to transparent at its border (no hard square edge). */
 const EDGE_FADE_SHARE = 0.22;
 
+/** Opacity of the surface's sheet (its colours are composited over the stage at this alpha). */
+export const SURFACE_OPACITY = 0.78;
+
+/** How one theme draws the critic surface's points and grid lines. Colours sRGB hex, size CSS px. */
+export interface SurfaceStyle {
+  /** The data while it lies on the surface (app/particle-view). */
+  readonly data: { readonly color: number; readonly opacity: number; readonly size: number };
+  /** The surface's grid lines. */
+  readonly lines: { readonly color: number; readonly opacity: number };
+}
+
 /**
- * How the data is drawn while it lies on the surface (app/particle-view): white, nearly opaque and a little
- * larger than on the plane, so that it reads on the surface's blue and orange (the theme's faint data
- * colour vanished on the blue where the data lies; issue 15). Colour sRGB hex, size CSS px.
+ * The critic surface's styles per theme (issue 15: white data next to pale-yellow generated points on the
+ * wireframe rim could not be told apart; on the light theme it vanished on the pale surface). The data is
+ * magenta, a hue neither the critic map's orange/blue nor the particles' yellow/orange uses: bright on
+ * the dark stage (darker than the yellow particles, brighter than the mid-blue hilltop), deep purple on
+ * the light one; opaque and larger than the particles. The dark grid is dimmer (it drew a white rim where
+ * the points sit); the light grid is dark, so that the surface's flat, near-white parts keep an outline.
+ * tests/surface-style.test.ts checks the WCAG contrast of data, particles and surface per theme.
  */
-export const SURFACE_DATA = { color: 0xffffff, opacity: 0.85, size: 3 } as const;
+export const SURFACE_STYLES: Record<ThemeName, SurfaceStyle> = {
+  dark: { data: { color: 0xf040e0, opacity: 1, size: 4 }, lines: { color: 0xffffff, opacity: 0.08 } },
+  light: { data: { color: 0x5b0a6e, opacity: 1, size: 4 }, lines: { color: 0x1b2033, opacity: 0.22 } },
+};
 
 /**
  * The height of a normalised landscape value h above the data plane, in units of the surface's height
@@ -53,7 +71,7 @@ export class LandscapeSurface {
   private readonly colors: Float32Array;
   private readonly geometry = new BufferGeometry();
   private readonly lineGeometry = new BufferGeometry();
-  private readonly material = new MeshBasicNodeMaterial({ vertexColors: true, transparent: true, opacity: 0.78, side: DoubleSide, depthWrite: false });
+  private readonly material = new MeshBasicNodeMaterial({ vertexColors: true, transparent: true, opacity: SURFACE_OPACITY, side: DoubleSide, depthWrite: false });
   private readonly lineMaterial = new LineBasicNodeMaterial({ color: 0xffffff, transparent: true, opacity: 0.13, depthWrite: false });
 
   /**
@@ -108,10 +126,14 @@ export class LandscapeSurface {
   /**
    * Sets the heights: z = scale * {@link surfaceLevel}(h) (h clamped to [0, 1]), row i * n + j at
    * (x_j, y_i). Colour: palette.criticColor (high h, real-looking: blue; low h, generated-looking: orange).
-   * Non-finite values (undefined, e.g. a masked D*) are drawn neutral: grey, at h = 1/2.
+   * Non-finite values (undefined, e.g. a masked D*) are drawn neutral: grey, at h = 1/2. The grid lines take
+   * the current theme's {@link SURFACE_STYLES} (palette.setPaletteTheme).
    * @param h [n * n] normalised values. @param scale height of h = 1 in data units.
    */
   update(h: Float32Array, scale: number): void {
+    const lines = SURFACE_STYLES[currentPaletteTheme()].lines;
+    this.lineMaterial.color.setHex(lines.color);
+    this.lineMaterial.opacity = lines.opacity;
     const c = new Color();
     for (let v = 0; v < this.n * this.n; v++) {
       const finite = Number.isFinite(h[v]);

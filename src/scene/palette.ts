@@ -31,6 +31,10 @@ let paletteTheme: ThemeName = 'dark';
 export function setPaletteTheme(name: ThemeName): void {
   paletteTheme = name;
 }
+/** The theme set by {@link setPaletteTheme} (the critic surface takes its styles from it). */
+export function currentPaletteTheme(): ThemeName {
+  return paletteTheme;
+}
 
 
 /**
@@ -100,9 +104,12 @@ const scratch = new Color();
 /** The light theme's critic map keeps to this middle part of d3's RdBu (its darkest ends would look muddy). */
 const LIGHT_CRITIC_SPAN = 0.6;
 
-/** The dark theme's critic map: orange, dark navy, sky blue. */
+/**
+ * The dark theme's critic map: orange, dark navy, a mid blue (not sky blue: the data drawn magenta on the
+ * critic surface's "real" hilltop must stand out from it by luminance too; issue 15).
+ */
 function criticDark(u: number): string {
-  critic ??= [new Color('#a8492a'), new Color('#161b33'), new Color('#2e9fd4')];
+  critic ??= [new Color('#a8492a'), new Color('#161b33'), new Color('#1b4f8a')];
   const [low, mid, high] = critic;
   return u < 0.5 ? scratch.lerpColors(low, mid, 2 * u).getStyle() : scratch.lerpColors(mid, high, 2 * u - 1).getStyle();
 }
@@ -116,7 +123,7 @@ const CRITIC_MAPS: Record<ThemeName, (t: number) => string> = {
 /**
  * The discriminator / critic colour map of the current theme, t in [0, 1] -> CSS colour: warm where the
  * critic says "generated" (t = 0), neutral at indifference (t = 1/2, where D = 1/2 at the GAN equilibrium),
- * blue where it says "real" (t = 1). Dark theme: orange, dark navy, sky blue (dark in the middle, so the
+ * blue where it says "real" (t = 1). Dark theme: orange, dark navy, mid blue (dark in the middle, so the
  * glowing particles stay visible). Light theme: d3-scale-chromatic's diverging RdBu (red, white, blue),
  * its middle {@link LIGHT_CRITIC_SPAN}, so that the map stays light where the particles are drawn dark.
  */
@@ -127,4 +134,30 @@ export function criticColor(t: number): string {
 /** {@link criticColor} of the current theme as a colour map that changes identity with the theme (for caches keyed on the map). */
 export function criticColormap(): (t: number) => string {
   return CRITIC_MAPS[paletteTheme];
+}
+
+/**
+ * WCAG 2 relative luminance of an sRGB colour (0xRRGGBB), in [0, 1]: 0.2126 R + 0.7152 G + 0.0722 B of
+ * the linearised channels (WCAG 2.x, "relative luminance").
+ */
+export function relativeLuminance(hex: number): number {
+  const channel = (shift: number): number => {
+    const c = ((hex >> shift) & 255) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(16) + 0.7152 * channel(8) + 0.0722 * channel(0);
+}
+
+/** WCAG 2 contrast ratio of two sRGB colours (0xRRGGBB), in [1, 21]: (L_light + 0.05) / (L_dark + 0.05). */
+export function contrastRatio(a: number, b: number): number {
+  const la = relativeLuminance(a) + 0.05;
+  const lb = relativeLuminance(b) + 0.05;
+  return Math.max(la, lb) / Math.min(la, lb);
+}
+
+/** An sRGB hex (0xRRGGBB) of a CSS colour (as d3-scale-chromatic's maps return them: "#rrggbb" or "rgb(r, g, b)"). */
+export function cssToHex(css: string): number {
+  if (css.startsWith('#')) return Number.parseInt(css.slice(1, 7), 16);
+  const [r, g, b] = (css.match(/\d+(\.\d+)?/g) ?? ['0', '0', '0']).map((v) => Math.round(Number(v)));
+  return (r << 16) | (g << 8) | b;
 }

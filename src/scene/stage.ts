@@ -21,6 +21,7 @@ import {
 } from 'three/webgpu';
 import { frameBox, FramingEaser, pointsBox, type GeneratedSet, type PlaneBox } from './framing';
 import { THEME, THEMES, type ThemeName } from './palette';
+import { frameLandscapeCamera, LANDSCAPE_CAMERA, LANDSCAPE_TARGET_Z, projectedBox } from './landscape-camera';
 
 /** Vertical field of view of the 3D views over the whole canvas, degrees. */
 const PERSPECTIVE_FOV = 45;
@@ -28,13 +29,6 @@ const PERSPECTIVE_FOV = 45;
 const MIN_FREE_PX = 160;
 /** The most the 3D views widen their field of view (tan scale) to fit a free area. */
 const MAX_WIDEN = 2.4;
-/**
- * The landscape view's camera (z up) and the height it looks at, data units: about 35 degrees above the
- * plane (hills and valleys show, and the points on them), far enough that the surface's square (+-4.2)
- * stays in the free area as it turns, aimed a little above the plane, into the surface's heights (issue 15).
- */
-const LANDSCAPE_CAMERA = [0, -12.2, 8.4] as const;
-const LANDSCAPE_TARGET_Z = 0.5;
 /** Width the 3D views' orbiting data takes on screen, as a fraction of the full canvas's height. */
 const ORBIT_WIDTH = 0.9;
 
@@ -291,6 +285,13 @@ export class Stage {
       this.camera.right = view.right;
       this.camera.top = view.top;
       this.camera.bottom = view.bottom;
+    } else if (this.view === 'landscape' && this.camera instanceof PerspectiveCamera) {
+      // The critic surface's box, turning under the orbit, fitted into the free area (scene/landscape-camera).
+      const position = this.camera.position.clone();
+      frameLandscapeCamera(this.camera, PERSPECTIVE_FOV, w, h, area);
+      // Keep where the user has orbited or zoomed to: only the projection follows the free area.
+      this.camera.position.copy(position);
+      this.camera.lookAt(this.controls.target);
     } else {
       // Centre of the free area, in CSS pixels.
       const cx = (area.left + area.right) / 2;
@@ -327,22 +328,9 @@ export class Stage {
   screenBox(min: readonly [number, number, number], max: readonly [number, number, number]): FreeArea {
     const w = Math.max(1, this.canvas.clientWidth);
     const h = Math.max(1, this.canvas.clientHeight);
-    let left = Infinity;
-    let top = Infinity;
-    let right = -Infinity;
-    let bottom = -Infinity;
-    const p = new Vector3();
-    this.camera.updateMatrixWorld();
-    for (let corner = 0; corner < 8; corner++) {
-      p.set(corner & 1 ? max[0] : min[0], corner & 2 ? max[1] : min[1], corner & 4 ? max[2] : min[2]).project(this.camera);
-      const x = ((p.x + 1) / 2) * w;
-      const y = ((1 - p.y) / 2) * h;
-      left = Math.min(left, x);
-      right = Math.max(right, x);
-      top = Math.min(top, y);
-      bottom = Math.max(bottom, y);
-    }
-    return { left, top, right, bottom };
+    const corners: Vector3[] = [];
+    for (let corner = 0; corner < 8; corner++) corners.push(new Vector3(corner & 1 ? max[0] : min[0], corner & 2 ? max[1] : min[1], corner & 4 ? max[2] : min[2]));
+    return projectedBox(this.camera, corners, w, h);
   }
 
   /** Turns the pan/zoom controls off while the pointer draws (and back on). */

@@ -10,6 +10,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { GaussianPath } from '../models/gaussian-path';
 import { sdeCoefficients } from '../models/samplers';
 import { setMathText } from './math';
+import { recolorChart, seriesColor, seriesStroke } from './chart-colors';
 
 /** Points per curve. */
 const POINTS = 200;
@@ -51,7 +52,7 @@ export class SchedulePlots {
       const x = u.valToPos(this.tau, 'x', true);
       const ctx = u.ctx;
       ctx.save();
-      ctx.strokeStyle = 'rgba(246, 200, 95, 0.9)';
+      ctx.strokeStyle = seriesColor('marker');
       ctx.lineWidth = 1.5 * devicePixelRatio;
       ctx.beginPath();
       ctx.moveTo(x, u.bbox.top);
@@ -68,9 +69,9 @@ export class SchedulePlots {
         axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 36 }, { ...CHART_AXIS, scale: 'beta', side: 1, size: 44, grid: { show: false } }],
         series: [
           {},
-          { label: 'alphaBar', stroke: '#f6c85f', width: 2 },
-          { label: 'sigma', stroke: '#9b6bd6', width: 2 },
-          { label: 'g^2', stroke: '#6fb1e4', width: 1.5, scale: 'beta' },
+          { label: 'alphaBar', stroke: seriesStroke('alphaBar'), width: 2 },
+          { label: 'sigma', stroke: seriesStroke('sigma'), width: 2 },
+          { label: 'g^2', stroke: seriesStroke('g2'), width: 1.5, scale: 'beta' },
         ],
       },
       [[], [], [], []],
@@ -82,7 +83,7 @@ export class SchedulePlots {
         title: 'log SNR',
         scales: { x: { time: false } },
         axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: 36 }],
-        series: [{}, { label: 'log SNR', stroke: '#e4716f', width: 2 }],
+        series: [{}, { label: 'log SNR', stroke: seriesStroke('logSnr'), width: 2 }],
       },
       [[], []],
       this.root,
@@ -120,6 +121,12 @@ export class SchedulePlots {
     this.tau = tau;
     this.main.redraw(false, false);
     this.snr.redraw(false, false);
+  }
+
+  /** Redraws both charts and their legends in the chart theme (ui/chart-colors.setChartTheme; call after a theme change). */
+  recolor(): void {
+    recolorChart(this.main);
+    recolorChart(this.snr);
   }
 
   setVisible(visible: boolean): void {

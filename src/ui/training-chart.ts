@@ -9,6 +9,7 @@
  */
 import uPlot from 'uplot';
 import { CHART_AXIS } from './schedule-plots';
+import { recolorChart, seriesStroke } from './chart-colors';
 
 /** Points kept per series. */
 const MAX_POINTS = 600;
@@ -99,20 +100,20 @@ function options(mode: ChartMode, metric: string, signed: boolean): uPlot.Option
   const common = { width: 250, height: 130, title: 'training', cursor: { show: false }, legend: { show: true, live: false } };
   const metricScale: uPlot.Scale = signed ? { auto: true, range: (_u, min, max) => signedRange(min, max) } : { auto: true };
   const right = { ...CHART_AXIS, scale: 'metric', side: 1, size: fitLabels(), grid: { show: false } };
-  const metricSeries: uPlot.Series = { label: legendName(metric), stroke: '#f6c85f', width: 2, scale: 'metric', spanGaps: true, points: { show: true, size: 4 }, show: metric !== '' };
+  const metricSeries: uPlot.Series = { label: legendName(metric), stroke: seriesStroke('metric'), width: 2, scale: 'metric', spanGaps: true, points: { show: true, size: 4 }, show: metric !== '' };
   if (mode === 'adversarial') {
     return {
       ...common,
       scales: { x: { time: false }, y: { auto: true }, metric: metricScale },
       axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, size: fitLabels() }, right],
-      series: [{}, { label: 'D / critic loss', stroke: '#38b6e8', width: 1.5, spanGaps: true }, { label: 'G loss', stroke: '#ef6a3a', width: 1.5, spanGaps: true }, metricSeries],
+      series: [{}, { label: 'D / critic loss', stroke: seriesStroke('critic'), width: 1.5, spanGaps: true }, { label: 'G loss', stroke: seriesStroke('generator'), width: 1.5, spanGaps: true }, metricSeries],
     };
   }
   return {
     ...common,
     scales: { x: { time: false }, loss: { distr: 3 }, metric: metricScale },
     axes: [{ ...CHART_AXIS }, { ...CHART_AXIS, scale: 'loss', size: fitLabels() }, right],
-    series: [{}, { label: 'loss', stroke: '#6fb1e4', width: 1.5, scale: 'loss', spanGaps: true }, metricSeries],
+    series: [{}, { label: 'loss', stroke: seriesStroke('loss'), width: 1.5, scale: 'loss', spanGaps: true }, metricSeries],
   };
 }
 
@@ -164,6 +165,11 @@ export class TrainingChart {
   /** Adversarial: the discriminator / critic and the generator loss at generator step `step`. */
   addGanLosses(step: number, critic: number, generator: number): void {
     if (Number.isFinite(critic) || Number.isFinite(generator)) this.add(step, Number.isFinite(critic) ? critic : null, Number.isFinite(generator) ? generator : null, null);
+  }
+
+  /** Redraws the chart and its legend in the chart theme (ui/chart-colors.setChartTheme; call after a theme change). */
+  recolor(): void {
+    recolorChart(this.plot);
   }
 
   /** Forgets every point (a new network). */
