@@ -172,5 +172,5 @@ export function fileDeckMessage(deck: Deck, fileName: string): string | null {
   if (slides.length === 0) return null;
   const files = [...new Set(slides.map((s) => s.weights))];
   const named = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
-  return `${fileName} was opened from a file: its weights (${named}) can't be fetched beside it, so its slide${slides.length > 1 ? 's' : ''} ${slides.map((s) => s.n).join(', ')} start${slides.length > 1 ? '' : 's'} untrained. Open it as a link (#deck=assets/${fileName}, the file served beside the app) to start them trained.`;
+  return `${fileName} was opened from a file: its weights (${named}) can't be fetched beside it, so ${slides.length === 1 ? `its slide ${slides[0].n} starts` : `${slides.length} of its ${deck.slides.length} slides start`} untrained. Open it as a link (#deck=assets/${fileName}, the file served beside the app) to start them trained.`;
 }

@@ -146,10 +146,11 @@ export class DeckPresenter {
     }
     const loaded = readDeck(await file.text(), file.name, this.parts);
     if (loaded === null) return false;
-    // Said once, as an error toast: presentation mode hides info toasts, and the lecturer must see it.
+    this.start(loaded.deck, null);
+    // Said once, as an error toast (presentation mode hides info toasts), after the first slide's own
+    // messages so that they do not push it out of the toast stack.
     const untrained = fileDeckMessage(loaded.deck, file.name);
     if (untrained !== null) this.parts.toast(untrained, 'error', 15);
-    this.start(loaded.deck, null);
     return true;
   }
 
