@@ -3,6 +3,7 @@
  * (SceneController.writeHash) does not take it up; the user's own changes after it and a link's own
  * settings still appear.
  */
+import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SceneController } from '../src/app/scene-controller';
 import { defaultConfig, withProfile, type PlaygroundConfig } from '../src/config/playground-config';
@@ -67,5 +68,31 @@ describe('the URL and the machine fit (issue 15.1)', () => {
     expect(after.has('model.batchSize')).toBe(false);
     expect(scene.config.data.particles).toBe(1_500);
     scene.session.dispose();
+  });
+});
+
+describe("the machine's baseline (issue 15.1)", () => {
+  it('moves with each re-fit and is a copy (changing it changes nothing)', () => {
+    const scene = controller(fitted(), fitted());
+    expect(scene.machineDefaults.data.particles).toBe(2_000);
+    scene.refit({ key: 'data.particles', to: 1_000 });
+    const base = scene.machineDefaults;
+    expect(base.data.particles).toBe(1_000);
+    expect(base.model.batchSize).toBe(256);
+    expect(scene.defaults.data.particles).toBe(2_000);
+    base.data.particles = 7_000;
+    expect(scene.machineDefaults.data.particles).toBe(1_000);
+    scene.session.dispose();
+  });
+});
+
+describe('a re-fit and tfjs memory (issue 15.1)', () => {
+  it('a re-fit of the particles and of the batch leaves no tensor behind once the session is disposed', () => {
+    const before = tf.memory().numTensors;
+    const scene = controller(fitted(), fitted());
+    scene.refit({ key: 'data.particles', to: 1_000 });
+    scene.refit({ key: 'model.batchSize', to: 128 });
+    scene.session.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

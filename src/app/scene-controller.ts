@@ -108,6 +108,11 @@ export class SceneController {
     this.current.onDivergence = (e) => this.onDivergence(e);
   }
 
+  /** The machine's baseline: the fitted defaults with every re-fit since (what the URL leaves out; a pasted link's missing fields could come from it). */
+  get machineDefaults(): PlaygroundConfig {
+    return cloneConfig(this.baseline);
+  }
+
   /** The running session. */
   get session(): Session {
     return this.current;
