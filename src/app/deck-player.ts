@@ -132,3 +132,45 @@ export const LIVE_SLIDE_SECONDS = 6;
 export function slideSegments(slide: Slide, liveSeconds = LIVE_SLIDE_SECONDS): readonly Segment[] {
   return slide.run.kind === 'timeline' ? slide.run.segments : [{ kind: 'play', seconds: liveSeconds }];
 }
+
+/** A slide line that says its scene starts trained ("Starts pre-trained (1,000 generator steps): ..."). */
+const PRETRAINED_LINE = /\bpre-?trained\b/i;
+
+/** Why a scene slide's weights are not in: a deck opened from a file (nothing to fetch them beside), or a fetch or read that failed. */
+export type WeightsMissing = 'file' | 'failed';
+
+/** The line a scene slide shows, in place of its "pre-trained" lines, when its weights (`weights`, the deck's path) are not in. */
+export function untrainedLine(weights: string, why: WeightsMissing): string {
+  return why === 'file'
+    ? `Starts untrained here: the deck was opened from a file, so its weights (${weights}) could not be fetched; it trains from scratch.`
+    : `Starts untrained here: its weights (${weights}) could not be loaded; it trains from scratch.`;
+}
+
+/**
+ * The lines a slide shows: its own, but where a scene slide's weights are not in (`missing` not null), the
+ * lines that say it starts pre-trained give way to one {@link untrainedLine} at the end, so the slide never
+ * claims a training it does not have. A slide without weights, or with them in (`missing` null), is unchanged.
+ */
+export function slideLines(slide: Slide, missing: WeightsMissing | null): readonly string[] {
+  if (missing === null || slide.kind !== 'scene' || slide.weights === null) return slide.lines;
+  return [...slide.lines.filter((line) => !PRETRAINED_LINE.test(line)), untrainedLine(slide.weights, missing)];
+}
+
+/** Why a scene slide's weights are not in when it is entered: 'file' for a deck from a file (no `deckUrl`), else null (they are fetched). */
+export function weightsMissingAtEntry(slide: Slide, deckUrl: string | null): WeightsMissing | null {
+  return slide.kind === 'scene' && slide.weights !== null && deckUrl === null ? 'file' : null;
+}
+
+/**
+ * The one message for a deck opened from a file whose scene slides name weights (they cannot be fetched
+ * beside a file): which weights, which slides start untrained, and how to open it trained. null when no
+ * slide names weights.
+ * @param fileName the file's name, e.g. "deck.json".
+ */
+export function fileDeckMessage(deck: Deck, fileName: string): string | null {
+  const slides = deck.slides.flatMap((s, i) => (s.kind === 'scene' && s.weights !== null ? [{ n: i + 1, weights: s.weights }] : []));
+  if (slides.length === 0) return null;
+  const files = [...new Set(slides.map((s) => s.weights))];
+  const named = files.length <= 3 ? files.join(', ') : `${files.slice(0, 3).join(', ')} and ${files.length - 3} more`;
+  return `${fileName} was opened from a file: its weights (${named}) can't be fetched beside it, so ${slides.length === 1 ? `its slide ${slides[0].n} starts` : `${slides.length} of its ${deck.slides.length} slides start`} untrained. Open it as a link (#deck=assets/${fileName}, the file served beside the app) to start them trained.`;
+}

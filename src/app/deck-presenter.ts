@@ -12,8 +12,8 @@ import { deckFromJson, DeckFileError, MAX_DECK_CHARS, type Deck, type LoadedDeck
 import type { GameLoop } from '../loop';
 import { planFrames, segmentControls, fitsOnePass, type PassSteps, type SegmentControls } from '../record/timeline';
 import type { ThemeName } from '../scene/palette';
-import type { SlidePanel } from '../ui/slide-panel';
-import { counterText, deckKeyAction, nextState, openState, prefetchUrl, progressFraction, slideChanged, slideEntry, type DeckAction, type PlayerState, type SlideEntry } from './deck-player';
+import type { SlidePanel, SlideView } from '../ui/slide-panel';
+import { counterText, deckKeyAction, fileDeckMessage, nextState, openState, prefetchUrl, progressFraction, slideChanged, slideEntry, slideLines, weightsMissingAtEntry, type DeckAction, type PlayerState, type SlideEntry } from './deck-player';
 import type { ProblemReport } from './file-intake';
 import { enterSceneSlide, fetchText, openOwnScene, WeightsFetcher, weightsName } from './deck-slides';
 import { savedFileMessage } from './saved-files';
@@ -146,10 +146,11 @@ export class DeckPresenter {
     }
     const loaded = readDeck(await file.text(), file.name, this.parts);
     if (loaded === null) return false;
-    if (loaded.deck.slides.some((s) => s.kind === 'scene' && s.weights !== null)) {
-      this.parts.toast(`${file.name}: weights files are fetched beside a deck served with the app (#deck=...); from a dropped file those scenes train from scratch.`, 'info', 8);
-    }
     this.start(loaded.deck, null);
+    // Said once, as an error toast (presentation mode hides info toasts), after the first slide's own
+    // messages so that they do not push it out of the toast stack.
+    const untrained = fileDeckMessage(loaded.deck, file.name);
+    if (untrained !== null) this.parts.toast(untrained, 'error', 15);
     return true;
   }
 
@@ -211,14 +212,16 @@ export class DeckPresenter {
     const token = ++this.token;
     const slide = open.deck.slides[open.state.index];
     const entry = slideEntry(slide, open.url);
-    this.parts.panel.show({ title: slide.title, lines: slide.lines, counter: counterText(open.state), progress: progressFraction(open.state), note: '' });
+    const view: SlideView = { title: slide.title, lines: slideLines(slide, weightsMissingAtEntry(slide, open.url)), counter: counterText(open.state), progress: progressFraction(open.state), note: '' };
+    this.parts.panel.show(view);
     if (entry.kind === 'wasserstein') this.enterOwnScene(entry);
-    else this.enterScene(entry, token);
+    else this.enterScene(entry, token, view);
     const ahead = prefetchUrl(open.deck, open.state, open.url);
     if (ahead !== null) void this.weights.get(ahead).catch(() => undefined);
   }
 
-  private enterScene(entry: Extract<SlideEntry, { kind: 'scene' }>, token: number): void {
+  /** A scene slide: its config now, its weights when fetched; where they fail, the slide's text says it starts untrained. */
+  private enterScene(entry: Extract<SlideEntry, { kind: 'scene' }>, token: number, view: SlideView): void {
     const loading = enterSceneSlide(entry, { scene: this.parts.scene, weights: this.weights, report: this.parts.report }, () => token === this.token);
     this.runTimeline(entry.run, token);
     loading?.then(
@@ -228,7 +231,9 @@ export class DeckPresenter {
         this.runTimeline(entry.run, token); // the timeline from its start, on the trained scene
       },
       (e: unknown) => {
-        if (token === this.token && entry.weightsUrl !== null) this.parts.toast(savedFileMessage(weightsName(entry.weightsUrl), e).replace('the scene is unchanged', 'the scene trains from scratch'), 'error', 8);
+        if (token !== this.token || entry.weightsUrl === null) return;
+        this.parts.toast(savedFileMessage(weightsName(entry.weightsUrl), e).replace('the scene is unchanged', 'the scene trains from scratch'), 'error', 8);
+        this.parts.panel.show({ ...view, lines: slideLines(entry.slide, 'failed') });
       },
     );
   }

@@ -7,7 +7,7 @@
 import type { Deck } from '../config/deck-file';
 import { prepareSlideFrame, slideSceneBox, type PreparedSlideFrame } from '../ui/slide-frame';
 import type { SlideView } from '../ui/slide-panel';
-import { counterText, openState, progressFraction, slideEntry, slideSegments, LIVE_SLIDE_SECONDS } from './deck-player';
+import { counterText, openState, progressFraction, slideEntry, slideLines, slideSegments, weightsMissingAtEntry, LIVE_SLIDE_SECONDS } from './deck-player';
 import { enterSceneSlide, NO_OWN_SCENE, openOwnScene, type OwnSceneParts, type SceneSlideParts } from './deck-slides';
 import type { OwnFrames, RecordChapter, SceneBox } from './record-chapters';
 import { BUILT_IN_DECK, type DeckPresenter } from './deck-presenter';
@@ -58,6 +58,7 @@ export function deckRecording(deck: Deck, deckUrl: string | null, parts: DeckRec
     const state = openState(count, first - 1 + i);
     const entry = slideEntry(slide, deckUrl);
     let note = '';
+    let missing = weightsMissingAtEntry(slide, deckUrl);
     let own: WassersteinScene | null = null;
     let ownFrames: OwnFrames | null = null;
     let prepared: PreparedSlideFrame | null = null;
@@ -73,11 +74,12 @@ export function deckRecording(deck: Deck, deckUrl: string | null, parts: DeckRec
           note = (await enterSceneSlide(entry, parts, () => true)) ?? '';
         } catch (e) {
           parts.toast(`Slide ${state.index + 1}: its weights could not be loaded (${(e as Error).message}); recorded training from scratch.`, 'error', 8);
+          missing = 'failed';
         }
       },
       own: () => ownFrames,
       prepareDecoration: async (width, height) => {
-        const view: SlideView = { title: slide.title, lines: slide.lines, counter: counterText(state), progress: progressFraction(state), note };
+        const view: SlideView = { title: slide.title, lines: slideLines(slide, missing), counter: counterText(state), progress: progressFraction(state), note };
         prepared = await prepareSlideFrame(view, parts.theme(), width, height);
       },
       decorate: (ctx) => prepared?.draw(ctx),

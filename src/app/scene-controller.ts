@@ -4,7 +4,7 @@
  * with a typed {@link ApplyReason}, or replaces the session through {@link SceneController.replaceSession};
  * both end in the one re-point hook that points the view and the charts at the session.
  */
-import { CONFIG_SCHEMA, effectiveSampler, isAdversarialKind, MODEL_SAMPLERS, type ConfigGroup, type Field, type PlaygroundConfig } from '../config/playground-config';
+import { cloneConfig, CONFIG_SCHEMA, effectiveSampler, isAdversarialKind, MODEL_SAMPLERS, type ConfigGroup, type Field, type PlaygroundConfig } from '../config/playground-config';
 import { validateConfig } from '../config/validate-config';
 import { configToHash } from '../config/url-hash';
 import type { PointSet } from '../data/datasets';
@@ -15,6 +15,7 @@ import { createSession, sessionWithWeights, type Session, type WeightsScene } fr
 import type { ReadWeights } from '../session/saved-weights';
 import { SAMPLER_NAMES, type SamplerKind } from '../models/kinds';
 import { savedFileMessage } from './saved-files';
+import type { Refit } from './machine-fit';
 
 /** Why the config is applied: a GUI field, a preset, an edited link, the pause key. Never a display label. */
 export type ApplyReason =
@@ -85,6 +86,12 @@ export class SceneController {
   /** The user's own points (a file or a drawing), normalised; used while config.data.source is 'custom'. */
   customData: PointSet | null = null;
   private current: Session;
+  /**
+   * What the URL leaves out: the defaults (fitted to this machine at start), moved by each re-fit
+   * ({@link refit}). A machine's fit is its baseline, not the user's setting: a link copied on a slow
+   * machine must not force its particle count on a fast one.
+   */
+  private readonly baseline: PlaygroundConfig;
 
   /**
    * Builds the first session from `config` (validated by the caller).
@@ -96,8 +103,14 @@ export class SceneController {
     readonly defaults: PlaygroundConfig,
     private readonly hooks: SceneHooks,
   ) {
+    this.baseline = cloneConfig(defaults);
     this.current = createSession(config, null);
     this.current.onDivergence = (e) => this.onDivergence(e);
+  }
+
+  /** The machine's baseline: the fitted defaults with every re-fit since (what the URL leaves out; a pasted link's missing fields could come from it). */
+  get machineDefaults(): PlaygroundConfig {
+    return cloneConfig(this.baseline);
   }
 
   /** The running session. */
@@ -110,9 +123,12 @@ export class SceneController {
     for (const g of Object.keys(patch) as ConfigGroup[]) Object.assign(this.config[g], patch[g]);
   }
 
-  /** Mirrors the config in the URL (only what differs from the defaults). */
+  /**
+   * Mirrors the config in the URL: only what differs from the machine's baseline (the fitted defaults and
+   * any re-fit since), so the user's own changes and a link's own settings, never the machine's fit.
+   */
   writeHash(): void {
-    const hash = configToHash(this.config, this.defaults);
+    const hash = configToHash(this.config, this.baseline);
     history.replaceState(null, '', `${location.pathname}${location.search}${hash ? `#${hash}` : ''}`);
   }
 
@@ -160,6 +176,23 @@ export class SceneController {
     }
     this.hooks.applyLive();
     this.writeHash();
+  }
+
+  /**
+   * A re-fit to this machine (app/startup's re-fit watch, machine-fit's RefitWatch): `to` becomes both
+   * the setting and the machine's baseline, then goes through {@link apply} as that field's change. The
+   * URL therefore does not take it up; a setting the user or a link made elsewhere stays in it.
+   */
+  refit(change: Pick<Refit, 'key' | 'to'>): void {
+    if (change.key === 'data.particles') {
+      this.config.data.particles = change.to;
+      this.baseline.data.particles = change.to;
+      this.apply({ cause: 'field', group: 'data', key: 'particles' });
+    } else {
+      this.config.model.batchSize = change.to;
+      this.baseline.model.batchSize = change.to;
+      this.apply({ cause: 'field', group: 'model', key: 'batchSize' });
+    }
   }
 
   /** Replaces the running session (disposing the old one) and re-points the view and the charts at it. */

@@ -142,7 +142,7 @@ export async function fitSceneToMachine(choice: BackendChoice, stage: Stage, fal
 /** What the re-fit watch reads and changes. */
 export interface RefitHost {
   readonly loop: GameLoop;
-  readonly scene: Pick<SceneController, 'config' | 'apply'>;
+  readonly scene: Pick<SceneController, 'config' | 'refit'>;
   /** True while a recording runs (live or frame-exact). */
   readonly recording: () => boolean;
   readonly toast: Toast;
@@ -164,10 +164,7 @@ export function startRefitWatch(host: RefitHost): () => void {
     const busy = host.recording() || !host.loop.running || host.loop.hidden;
     const r = watch.sample(t, host.loop.stats.fps, { particles: c.data.particles, batchSize: c.model.batchSize, locked: host.locked(), busy });
     if (r === null) return;
-    const [group, key] = r.key === 'data.particles' ? (['data', 'particles'] as const) : (['model', 'batchSize'] as const);
-    if (group === 'data') c.data.particles = r.to;
-    else c.model.batchSize = r.to;
-    host.scene.apply({ cause: 'field', group, key });
+    host.scene.refit(r); // the machine's baseline moves with it: the URL does not take the fit up
     host.toast(`${r.message}: the frame rate stayed below 30 fps, so the scene is lighter (re-fit ${watch.count} of 3).`, 'info', 8);
   });
 }

@@ -124,24 +124,80 @@ export function mathElement(tex: string): HTMLElement {
 }
 
 /**
- * Sets `el`'s content to text with $…$-marked formulas typeset; reuses the nodes when only values change.
- * Cheap to call often with the same text.
+ * A formula with the punctuation glued to it: opening brackets right before it, closing brackets and
+ * punctuation (.,;:!?) right after it, all kept on the formula's line (one `white-space: nowrap` span).
+ */
+export interface MathGlue {
+  readonly before: string;
+  readonly tex: string;
+  readonly after: string;
+}
+
+/** Opening brackets glued to the formula after them (no space between). */
+const GLUE_BEFORE = /[([{“‘"']+$/;
+/** Closing brackets and punctuation glued to the formula before them (no space between). */
+const GLUE_AFTER = /^[)\]}.,;:!?”’"']+/;
+
+/**
+ * Groups parsed text for line breaking: each formula with the brackets and punctuation that touch it
+ * ({@link MathGlue}); text with no formula stays as it is. "at ($t = 3$)." -> ["at ", {before: "(", tex: "t = 3", after: ")."}].
+ * Empty text parts are left out.
+ */
+export function glueMath(parts: readonly MathPart[]): (string | MathGlue)[] {
+  const out: (string | MathGlue)[] = [];
+  let pending = ''; // text not yet placed (what a formula before it left of a part)
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (typeof p === 'string') {
+      pending += p;
+      continue;
+    }
+    const before = GLUE_BEFORE.exec(pending)?.[0] ?? '';
+    if (pending.length > before.length) out.push(pending.slice(0, pending.length - before.length));
+    const next = parts[i + 1];
+    const after = typeof next === 'string' ? (GLUE_AFTER.exec(next)?.[0] ?? '') : '';
+    out.push({ before, tex: p.tex, after });
+    pending = typeof next === 'string' ? next.slice(after.length) : '';
+    if (typeof next === 'string') i++;
+  }
+  if (pending !== '') out.push(pending);
+  return out;
+}
+
+/** A nowrap span of a formula and the punctuation glued to it: [text before, the formula, text after]. */
+function glueElement(g: MathGlue): HTMLElement {
+  const el = document.createElement('span');
+  el.className = 'math-glue';
+  el.append(document.createTextNode(g.before), mathElement(g.tex), document.createTextNode(g.after));
+  return el;
+}
+
+/**
+ * Sets `el`'s content to text with $…$-marked formulas typeset, each formula with its glued brackets and
+ * punctuation in one nowrap span ({@link glueMath}: no "." alone on a line); reuses the nodes when only
+ * values change. Cheap to call often with the same text.
  */
 export function setMathText(el: HTMLElement, text: string): void {
   if (el.dataset.mathText === text) return;
   el.dataset.mathText = text;
-  const parts = parseMathText(text);
+  const groups = glueMath(parseMathText(text));
   const kids = [...el.childNodes];
-  const isMath = (n: ChildNode): n is HTMLElement => n instanceof HTMLElement && n.classList.contains('math');
-  const same = kids.length === parts.length && parts.every((p, i) => (typeof p === 'string' ? kids[i].nodeType === Node.TEXT_NODE : isMath(kids[i])));
+  const isGlue = (n: ChildNode): n is HTMLElement => n instanceof HTMLElement && n.classList.contains('math-glue');
+  const same = kids.length === groups.length && groups.every((g, i) => (typeof g === 'string' ? kids[i].nodeType === Node.TEXT_NODE : isGlue(kids[i])));
   if (!same) {
-    el.replaceChildren(...parts.map((p) => (typeof p === 'string' ? document.createTextNode(p) : mathElement(p.tex))));
+    el.replaceChildren(...groups.map((g) => (typeof g === 'string' ? document.createTextNode(g) : glueElement(g))));
     return;
   }
-  parts.forEach((p, i) => {
+  groups.forEach((g, i) => {
     const kid = kids[i];
-    if (typeof p !== 'string') setMath(kid as HTMLElement, p.tex);
-    else if (kid.textContent !== p) kid.textContent = p;
+    if (typeof g === 'string') {
+      if (kid.textContent !== g) kid.textContent = g;
+      return;
+    }
+    const [before, math, after] = [...kid.childNodes];
+    if (before.textContent !== g.before) before.textContent = g.before;
+    setMath(math as HTMLElement, g.tex);
+    if (after.textContent !== g.after) after.textContent = g.after;
   });
 }
 

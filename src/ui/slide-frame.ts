@@ -7,7 +7,7 @@
  * window's (vh).
  */
 import type { ThemeName } from '../scene/palette';
-import { parseMathText, svgImage, type TexSvg } from './math';
+import { glueMath, parseMathText, svgImage, type TexSvg } from './math';
 import type { SlideView } from './slide-panel';
 
 /** Share of the frame's width the text column takes (the page's .slide-panel: 40vw). */
@@ -115,17 +115,26 @@ export async function prepareSlideFrame(view: SlideView, theme: ThemeName, width
 
 /**
  * Draws text with formulas from `top`, wrapped at word boundaries between `left` and `right` (a formula
- * wider than the column is scaled down to fit). @returns the y below the last row.
+ * wider than the column is scaled down to fit); a formula and the brackets and punctuation glued to it
+ * (ui/math glueMath) stay on one row. @returns the y below the last row.
  */
 function drawWrapped(ctx: CanvasRenderingContext2D, parts: ReturnType<typeof parseMathText>, size: number, images: ReadonlyMap<string, Decoded>, left: number, right: number, top: number): number {
-  type Item = { readonly word: string; readonly width: number } | { readonly img: Decoded; readonly width: number; readonly scale: number };
+  type Piece = { readonly word: string; readonly width: number } | { readonly img: Decoded; readonly width: number; readonly scale: number };
+  type Item = { readonly pieces: readonly Piece[]; readonly width: number };
   const maxWidth = right - left;
-  const items: Item[] = parts.flatMap((p): Item[] => {
-    if (typeof p === 'string') return p.split(/(?<=\s)/).filter((w) => w !== '').map((word) => ({ word, width: ctx.measureText(word).width }));
-    const img = images.get(`${size} ${p.tex}`);
-    if (img === undefined) return [];
-    const scale = Math.min(1, maxWidth / img.svg.width);
-    return [{ img, width: img.svg.width * scale, scale }];
+  const word = (w: string): Piece => ({ word: w, width: ctx.measureText(w).width });
+  const items: Item[] = glueMath(parts).flatMap((g): Item[] => {
+    if (typeof g === 'string') return g.split(/(?<=\s)/).filter((w) => w !== '').map((w) => {
+      const piece = word(w);
+      return { pieces: [piece], width: piece.width };
+    });
+    const img = images.get(`${size} ${g.tex}`);
+    const pieces: Piece[] = [];
+    if (g.before !== '') pieces.push(word(g.before));
+    const scale = img === undefined ? 1 : Math.min(1, maxWidth / img.svg.width);
+    if (img !== undefined) pieces.push({ img, width: img.svg.width * scale, scale });
+    if (g.after !== '') pieces.push(word(g.after));
+    return pieces.length === 0 ? [] : [{ pieces, width: pieces.reduce((sum, q) => sum + q.width, 0) }];
   });
   const rows: Item[][] = [[]];
   let x = 0;
@@ -140,7 +149,7 @@ function drawWrapped(ctx: CanvasRenderingContext2D, parts: ReturnType<typeof par
     }
   }
   let y = top;
-  for (const row of rows) {
+  for (const row of rows.map((r) => r.flatMap((it) => it.pieces))) {
     const ascent = Math.max(0.8 * size, ...row.map((it) => ('img' in it ? (it.img.svg.height - it.img.svg.depth) * it.scale : 0)));
     const descent = Math.max(0.25 * size, ...row.map((it) => ('img' in it ? it.img.svg.depth * it.scale : 0)));
     const baseline = y + ascent;
