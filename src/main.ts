@@ -160,7 +160,8 @@ async function main(): Promise<void> {
   addEventListener('hashchange', () => {
     linkKeys = keysSetByLink(location.hash);
     if (openDeckLink()) return;
-    const { config: next, problems } = configFromHash(location.hash, defaults);
+    // Fields the link leaves out come from the machine's fitted settings (re-fits included), as the address shows them.
+    const { config: next, problems } = configFromHash(location.hash, scene.machineDefaults);
     report('URL', problems);
     scene.adopt(next);
     scene.apply({ cause: 'url' });
