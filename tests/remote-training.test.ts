@@ -100,6 +100,13 @@ describe('TrainingHost and TrainingMirror', () => {
     await trainRemote(host, mirror, page, 25, 1000);
     expect(page.trainSteps).toBe(50);
     expect(mirror.stepsPerSecond).toBeCloseTo(25, 9);
+    // Paused: the host trains nothing (the worker's slices stop until the next sync) and the rate reads 0.
+    host.sync(deliver(mirror.sync(page, false, false)));
+    expect(host.trains).toBe(false);
+    expect(host.trainFor(50, () => 0)).toBe(0);
+    expect(mirror.stepsPerSecond).toBe(0);
+    host.sync(deliver(mirror.sync(page, true, false)));
+    expect(host.trains).toBe(true);
     host.dispose();
     page.dispose();
   });

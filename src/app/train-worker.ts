@@ -27,17 +27,27 @@ let duty = 1;
 
 const fail = (e: unknown): void => scope.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) });
 
-/** One slice of training, a post when one is due, then back to the message queue. */
+/** Steps taken since the last post (only new progress is posted). */
+let unposted = false;
+
+/**
+ * One slice of training, a post when one is due (at once when training has just stopped), then back to the
+ * message queue; with nothing to train (paused, or stopped by the divergence guard) the slices end until
+ * the page's next sync starts them again.
+ */
 function slice(): void {
   timer = null;
   const start = performance.now();
   try {
-    host.trainFor(SLICE_MS, () => performance.now());
-    if (performance.now() - lastPost >= POST_EVERY_MS) {
+    if (host.trainFor(SLICE_MS, () => performance.now()) > 0) unposted = true;
+    const idle = !host.trains;
+    if (unposted && (idle || performance.now() - lastPost >= POST_EVERY_MS)) {
       lastPost = performance.now();
+      unposted = false;
       const msg = host.progress();
       if (msg !== null) scope.postMessage(msg, transferablesOf(msg.weights));
     }
+    if (idle) return;
   } catch (e) {
     fail(e);
     return;

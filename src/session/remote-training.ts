@@ -163,6 +163,11 @@ export class TrainingHost {
     return this.session;
   }
 
+  /** Whether {@link trainFor} would train: a session, not paused, not stopped by its divergence guard. */
+  get trains(): boolean {
+    return this.session !== null && this.training && this.session.trainingStopped === null;
+  }
+
   /**
    * A sync from the page: the same family keeps the session and applies the config (rebuilding what it
    * invalidates, as the page's session did), another family builds a new one; weights sent replace its own.
@@ -194,7 +199,7 @@ export class TrainingHost {
   /** Trains until `now()` passes `ms` after the call (at least one step while training); returns the steps taken. */
   trainFor(ms: number, now: () => number): number {
     const session = this.session;
-    if (session === null || !this.training || session.trainingStopped !== null) return 0;
+    if (session === null || !this.trains) return 0;
     const end = now() + ms;
     let steps = 0;
     do {
@@ -261,10 +266,9 @@ export class TrainingMirror {
     // Only new weights make the worker's progress in flight stale: a config alone (a learning rate, a pause) keeps it.
     if (weights) this.generation++;
     this.seen = { session, variable: firstVariable(session), config: cloneConfig(session.config), custom: session.customData, training, steps: session.trainSteps };
-    if (weights) {
-      this.trainingStopped = null;
-      this.steps = [];
-    }
+    if (weights) this.trainingStopped = null;
+    // New weights start a new count; a paused worker posts nothing, so its rate is 0 from here.
+    if (weights || !training) this.steps = [];
     return { type: 'sync', generation: this.generation, config: cloneConfig(session.config), custom: session.customData, weights: weights ? readNetworks(session) : null, trainSteps: session.trainSteps, timeScale: timeScaleOf(session), training };
   }
 
